@@ -1,0 +1,120 @@
+"""One settings object, read once from the environment (prefix OFSTED_RAG_).
+
+Every variable is listed in `.env.example`. Secrets are referred to by the name of the variable
+that holds them, never stored here.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from ofsted_rag.errors import ConfigError
+
+PREFIX = "OFSTED_RAG_"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Where data lives and how retrieval and answering behave.
+
+    Attributes:
+        home: the data folder (Chroma store, uploads, lock file).
+        corpus: the folder `ingest` reads by default.
+        chroma_url: a Chroma server (http://host:port) instead of the embedded store under `home`.
+        collection: the Chroma collection name for passages.
+        top_k: passages retrieved per question.
+        answer_sentences: the most sentences an extractive answer has.
+        max_file_mb: files over this size are rejected.
+        llm: "" (none: extractive answers), "openai" (an OpenAI-compatible server) or "ollama".
+        llm_model, llm_base_url: which model and where.
+        llm_api_key_var: the name of the environment variable that holds the API key.
+    """
+
+    home: Path = Path("data")
+    corpus: Path = Path("corpus")
+    chroma_url: str | None = None
+    collection: str = "ofsted_passages"
+    top_k: int = 8
+    answer_sentences: int = 5
+    max_file_mb: float = 25.0
+    llm: str = ""
+    llm_model: str | None = None
+    llm_base_url: str | None = None
+    llm_api_key_var: str = "OPENAI_API_KEY"
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> "Settings":
+        """Settings from OFSTED_RAG_* variables; unset ones keep their defaults.
+
+        Raises:
+            ConfigError: a value cannot be used; the message names the variable and the value.
+        """
+        env = os.environ if env is None else env
+
+        def get(name: str) -> str | None:
+            value = env.get(PREFIX + name)
+            return value.strip() if value and value.strip() else None
+
+        base = cls()
+        settings = replace(
+            base,
+            home=Path(get("HOME") or base.home),
+            corpus=Path(get("CORPUS") or base.corpus),
+            chroma_url=get("CHROMA_URL"),
+            collection=get("COLLECTION") or base.collection,
+            top_k=_int(get("TOP_K"), "TOP_K", base.top_k, 1, 100),
+            answer_sentences=_int(get("ANSWER_SENTENCES"), "ANSWER_SENTENCES", base.answer_sentences, 1, 20),
+            max_file_mb=_float(get("MAX_FILE_MB"), "MAX_FILE_MB", base.max_file_mb),
+            llm=(get("LLM") or "").lower(),
+            llm_model=get("LLM_MODEL"),
+            llm_base_url=get("LLM_BASE_URL"),
+            llm_api_key_var=get("LLM_API_KEY_VAR") or base.llm_api_key_var,
+        )
+        if settings.llm not in ("", "none", "openai", "ollama"):
+            raise ConfigError(f"{PREFIX}LLM={settings.llm!r}: use 'openai' (any OpenAI-compatible server), 'ollama', or leave it unset")
+        if settings.llm == "none":
+            settings = replace(settings, llm="")
+        if settings.llm and not settings.llm_model:
+            raise ConfigError(f"{PREFIX}LLM={settings.llm!r} needs {PREFIX}LLM_MODEL (the model name)")
+        if settings.chroma_url and not settings.chroma_url.startswith(("http://", "https://")):
+            raise ConfigError(f"{PREFIX}CHROMA_URL={settings.chroma_url!r}: use http://host:port")
+        return settings
+
+    @property
+    def max_file_bytes(self) -> int:
+        return int(self.max_file_mb * 1024 * 1024)
+
+    @property
+    def chroma_path(self) -> Path:
+        return self.home / "chroma"
+
+    @property
+    def uploads(self) -> Path:
+        return self.home / "uploads"
+
+
+def _int(raw: str | None, name: str, default: int, low: int, high: int) -> int:
+    if raw is None:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ConfigError(f"{PREFIX}{name}={raw!r} is not a whole number") from None
+    if not low <= value <= high:
+        raise ConfigError(f"{PREFIX}{name}={value} is outside {low}..{high}")
+    return value
+
+
+def _float(raw: str | None, name: str, default: float) -> float:
+    if raw is None:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ConfigError(f"{PREFIX}{name}={raw!r} is not a number") from None
+    if value <= 0:
+        raise ConfigError(f"{PREFIX}{name}={value} must be above 0")
+    return value

@@ -1,0 +1,247 @@
+"""Typed records that cross module lines: source documents, passages, citations and answers.
+
+Ids are derived from content hashes so that re-ingesting an unchanged corpus gives the same ids.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from dataclasses import dataclass, field
+
+KINDS = ("minutes", "ofsted_letter", "news")
+
+
+def stable_hash(*parts: object, length: int = 20) -> str:
+    """A short hex digest of the parts, joined unambiguously."""
+    joined = "\x1f".join("" if p is None else str(p) for p in parts)
+    return hashlib.sha256(joined.encode("utf-8")).hexdigest()[:length]
+
+
+def fold(text: str | None) -> str:
+    """Case- and whitespace-folded text, used wherever two spellings must compare equal."""
+    if not text:
+        return ""
+    text = text.replace("\u2019", "'").replace("\u2018", "'")
+    return re.sub(r"\s+", " ", text).strip().casefold()
+
+
+def document_id(file_name: str) -> str:
+    """A document is identified by its file name: a changed file replaces its earlier version."""
+    return "doc_" + stable_hash(file_name, length=16)
+
+
+@dataclass(frozen=True)
+class DocumentMeta:
+    """What we know about a document: from the manifest, an upload form, or inferred from its text."""
+
+    council: str | None = None
+    body: str | None = None
+    date: dt.date | None = None
+    kind: str | None = None
+    title: str | None = None
+    url: str | None = None
+
+    def merged_over(self, base: "DocumentMeta") -> "DocumentMeta":
+        """These values where set, `base`'s elsewhere (manifest over inferred)."""
+        return DocumentMeta(
+            council=self.council or base.council,
+            body=self.body or base.body,
+            date=self.date or base.date,
+            kind=self.kind or base.kind,
+            title=self.title or base.title,
+            url=self.url or base.url,
+        )
+
+
+@dataclass(frozen=True)
+class SourceDocument:
+    """One parsed file. `text` is the normalised text that passage spans point into."""
+
+    doc_id: str
+    file_name: str
+    text: str
+    content_hash: str
+    meta: DocumentMeta
+    path: str | None = None
+
+
+@dataclass(frozen=True)
+class Passage:
+    """One minute point, bullet, paragraph or resolution of one document (or part of a long one).
+
+    `start`/`end` are character offsets of the passage in its document's normalised text.
+    `point` is the label a person would cite: "b" for point (b), "bullet 3", "¶ 4",
+    "resolution", "action", or a paragraph number such as "20.1.1".
+    """
+
+    doc_id: str
+    file_name: str
+    text: str
+    start: int
+    end: int
+    point: str | None = None
+    item: str | None = None
+    item_title: str | None = None
+    section: str | None = None
+    part: int | None = None
+    council: str | None = None
+    body: str | None = None
+    date: dt.date | None = None
+    kind: str | None = None
+    url: str | None = None
+
+    @property
+    def locator(self) -> str:
+        """Where the passage sits in its document, e.g. "item 5 · point (b) · part 2"."""
+        bits = []
+        if self.item:
+            bits.append(f"item {self.item}")
+        elif self.item_title:
+            bits.append(self.item_title)
+        if self.point:
+            bits.append(point_display(self.point))
+        if self.part:
+            bits.append(f"part {self.part}")
+        return " · ".join(bits)
+
+    @property
+    def passage_id(self) -> str:
+        """Stable id of this passage in this document: document identity + locator + text."""
+        return "psg_" + stable_hash(self.doc_id, self.locator, self.text)
+
+    @property
+    def content_key(self) -> str:
+        """The store's id. Equal for the same point published in two documents (an agenda-item
+        page and the whole-meeting page), so that it is stored and cited once.
+
+        The council and the item title are part of the key so that short boilerplate ("None",
+        "That the report be noted") under different items or councils is never merged; very short
+        texts are kept per document for the same reason.
+        """
+        text = fold(self.text)
+        if len(text) < 60:
+            # Short texts recur across meetings and items; merge them only within one meeting.
+            where = (fold(self.council), self.date) if self.council or self.date else (self.doc_id,)
+            return "p_" + stable_hash(*where, fold(self.item_title), self.point, self.part, text)
+        return "p_" + stable_hash(fold(self.council), fold(self.item_title), self.part, text)
+
+    def embedding_text(self) -> str:
+        """What is embedded: the point with its context (council, body, date, item title)."""
+        context = " · ".join(
+            x for x in (self.council, self.body, format_date(self.date), self.item_title) if x
+        )
+        return f"{context}\n{self.text}" if context else self.text
+
+
+@dataclass(frozen=True)
+class SourceRef:
+    """One place a stored passage is published: a document and the locator inside it."""
+
+    doc_id: str
+    file_name: str
+    item: str | None
+    item_title: str | None
+    point: str | None
+    part: int | None
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class StoredPassage:
+    """A passage as the store returns it: the text once, every document that carries it in
+    `sources` (the first is the one cited)."""
+
+    id: str
+    text: str
+    file_name: str
+    doc_id: str
+    council: str | None
+    body: str | None
+    date: dt.date | None
+    kind: str | None
+    item: str | None
+    item_title: str | None
+    point: str | None
+    part: int | None
+    start: int
+    end: int
+    url: str | None = None
+    sources: tuple[SourceRef, ...] = ()
+
+    def citation_label(self) -> str:
+        """How a person cites it: council, body, date, item N (title), point (b)."""
+        bits = [x for x in (self.council, self.body, format_date(self.date)) if x]
+        if self.item:
+            title = f" ({self.item_title})" if self.item_title else ""
+            bits.append(f"item {self.item}{title}")
+        elif self.item_title:
+            bits.append(self.item_title)
+        if self.point:
+            bits.append(point_display(self.point))
+        if self.part:
+            bits.append(f"part {self.part}")
+        if not bits:
+            bits.append(self.file_name)
+        return ", ".join(bits)
+
+
+@dataclass(frozen=True)
+class Citation:
+    """A numbered reference from an answer to a stored passage."""
+
+    n: int
+    passage: StoredPassage
+
+    @property
+    def label(self) -> str:
+        return self.passage.citation_label()
+
+
+@dataclass(frozen=True)
+class AnswerSentence:
+    """One sentence of an answer and the citation numbers that support it."""
+
+    text: str
+    citations: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class RetrievalStep:
+    """One step of how an answer was reached, kept so the UI can show why a passage was chosen."""
+
+    title: str
+    detail: str
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What the assistant says. A refused answer has no citations, only `closest` passages."""
+
+    question: str
+    text: str
+    refused: bool
+    sentences: tuple[AnswerSentence, ...] = ()
+    citations: tuple[Citation, ...] = ()
+    closest: tuple[StoredPassage, ...] = ()
+    steps: tuple[RetrievalStep, ...] = field(default=())
+
+
+def point_display(point: str) -> str:
+    """"b" -> "point (b)"; "¶ 4" -> "paragraph 4"; "bullet 3", "resolution" unchanged."""
+    if re.fullmatch(r"[a-z]{1,3}", point):
+        return f"point ({point})"
+    if point.startswith("¶"):
+        return "paragraph " + point[1:].strip()
+    if re.fullmatch(r"\d+(\.\d+)*", point):
+        return f"paragraph {point}"
+    return point
+
+
+def format_date(value: dt.date | None) -> str | None:
+    """30 July 2020 (no leading zero), or None."""
+    if value is None:
+        return None
+    return f"{value.day} {value.strftime('%B %Y')}"

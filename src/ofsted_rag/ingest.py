@@ -1,0 +1,390 @@
+"""The ingestion job: files -> passages -> embeddings -> Chroma, incrementally.
+
+A file whose bytes, manifest metadata and parser version are unchanged is not even parsed again.
+A changed file's passages replace its old ones; `prune` removes files no longer present. The same
+passage text in two files (an agenda-item page and the whole-meeting page) is stored once with
+both sources recorded.
+
+Writes are ordered so that a killed ingest leaves an answerable store and the next ingest completes
+it: new passages first, then the merged metadata, then the document registry, then deletions, then
+a sweep that removes any passage no registered document gives (orphans of an interrupted run).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import fcntl
+import hashlib
+import os
+import re
+import time
+from collections.abc import Callable, Iterable, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ofsted_rag.config import Settings
+from ofsted_rag.documents import DocumentMeta, Passage, SourceRef, document_id
+from ofsted_rag.embedding import Embedder
+from ofsted_rag.errors import DocumentError, IngestLockedError
+from ofsted_rag.manifest import MANIFEST_NAME, read_manifest, write_manifest_entry
+from ofsted_rag.parsing import PARSER_VERSION, ParsedDocument, check_suffix, parse_bytes
+from ofsted_rag.store import DocumentRecord, PassageStore, passage_metadata
+
+STATUSES = ("added", "updated", "unchanged", "duplicate", "removed", "skipped")
+_EMBED_BATCH = 64
+
+
+@dataclass(frozen=True)
+class FileOutcome:
+    """What happened to one file. `reason` says why a file was skipped or is a duplicate."""
+
+    file_name: str
+    status: str
+    passages: int = 0
+    new_passages: int = 0
+    reason: str | None = None
+
+
+@dataclass(frozen=True)
+class IngestReport:
+    outcomes: tuple[FileOutcome, ...]
+    embedded: int
+    removed_passages: int
+    seconds: float
+    total_passages: int
+
+    def count(self, status: str) -> int:
+        return sum(1 for o in self.outcomes if o.status == status)
+
+    @property
+    def nothing_ingested(self) -> bool:
+        """True when every file was rejected: the only case the CLI exits non-zero."""
+        return bool(self.outcomes) and all(o.status == "skipped" for o in self.outcomes)
+
+
+@dataclass
+class _Candidate:
+    path: Path
+    meta: DocumentMeta | None
+    data: bytes = b""
+    fingerprint: str = ""
+
+
+@dataclass
+class _Plan:
+    parsed: dict[str, ParsedDocument] = field(default_factory=dict)
+    fingerprints: dict[str, str] = field(default_factory=dict)
+    paths: dict[str, str] = field(default_factory=dict)
+    outcomes: list[FileOutcome] = field(default_factory=list)
+    seen: set[str] = field(default_factory=set)
+
+
+def collect_files(paths: Iterable[Path]) -> tuple[list[_Candidate], list[FileOutcome]]:
+    """Files to ingest under the given files and folders, with their manifest metadata.
+
+    Unsupported files are reported as skipped, not silently ignored, so a user who drops a .doc in
+    the corpus learns why it is missing. Hidden files and manifests are not documents.
+    """
+    candidates: list[_Candidate] = []
+    skipped: list[FileOutcome] = []
+    manifests: dict[Path, dict[str, DocumentMeta]] = {}
+
+    def manifest_for(folder: Path) -> dict[str, DocumentMeta]:
+        if folder not in manifests:
+            try:
+                manifests[folder] = read_manifest(folder)
+            except DocumentError as exc:
+                skipped.append(FileOutcome(exc.file_name, "skipped", reason=exc.reason))
+                manifests[folder] = {}
+        return manifests[folder]
+
+    for root in paths:
+        root = Path(root)
+        if root.is_dir():
+            files = sorted(p for p in root.rglob("*") if p.is_file() and not _hidden(p.relative_to(root)))
+        elif root.is_file():
+            files = [root]
+        else:
+            skipped.append(FileOutcome(str(root), "skipped", reason="no such file or folder"))
+            continue
+        for path in files:
+            if path.name == MANIFEST_NAME or path.name.endswith(".tmp"):
+                continue
+            try:
+                check_suffix(path.name)
+            except DocumentError as exc:
+                skipped.append(FileOutcome(path.name, "skipped", reason=exc.reason))
+                continue
+            candidates.append(_Candidate(path, manifest_for(path.parent).get(path.name)))
+    return candidates, skipped
+
+
+def _hidden(relative: Path) -> bool:
+    return any(part.startswith(".") for part in relative.parts)
+
+
+def fingerprint(data: bytes, meta: DocumentMeta | None) -> str:
+    """Identifies one version of one file as ingested: its bytes, its manifest entry, the parser."""
+    h = hashlib.sha256(data)
+    h.update(repr(meta).encode())
+    h.update(PARSER_VERSION.encode())
+    return h.hexdigest()
+
+
+def ingest(
+    paths: Sequence[Path],
+    store: PassageStore,
+    embedder: Embedder,
+    settings: Settings,
+    *,
+    prune: bool = False,
+    on_embed_start: Callable[[int], None] | None = None,
+    on_embedded: Callable[[int], None] | None = None,
+) -> IngestReport:
+    """Bring the store in line with the files under `paths`.
+
+    `on_embed_start(total)` and `on_embedded(n)` drive a progress bar.
+
+    Raises:
+        IngestLockedError: another ingest is writing to this store.
+    """
+    started = time.perf_counter()
+    with ingest_lock(settings):
+        candidates, skipped = collect_files(paths)
+        registry = store.documents()
+        plan = _plan(candidates, registry, settings)
+        plan.outcomes[:0] = skipped
+        removed_docs = [d for d in registry if prune and d not in plan.seen]
+        for doc_id in removed_docs:
+            plan.outcomes.append(FileOutcome(registry[doc_id].file_name, "removed", len(registry[doc_id].refs)))
+        embedded, removed_passages = _apply(plan, registry, removed_docs, store, embedder, on_embed_start, on_embedded)
+    return IngestReport(
+        outcomes=tuple(plan.outcomes),
+        embedded=embedded,
+        removed_passages=removed_passages,
+        seconds=time.perf_counter() - started,
+        total_passages=store.count(),
+    )
+
+
+def _plan(candidates: list[_Candidate], registry: dict[str, DocumentRecord], settings: Settings) -> _Plan:
+    plan = _Plan()
+    names: dict[str, Path] = {}
+    for cand in candidates:
+        name = cand.path.name
+        if name in names:
+            plan.outcomes.append(FileOutcome(name, "skipped", reason=f"same file name as {names[name]}; rename one of them"))
+            continue
+        names[name] = cand.path
+        doc_id = document_id(name)
+        try:
+            size = cand.path.stat().st_size
+            if size > settings.max_file_bytes:
+                raise DocumentError(name, f"is {size / 1e6:.1f} MB, over the {settings.max_file_mb:g} MB limit (OFSTED_RAG_MAX_FILE_MB)")
+            data = cand.path.read_bytes()
+        except OSError as exc:
+            plan.outcomes.append(FileOutcome(name, "skipped", reason=f"cannot be read ({exc.strerror})"))
+            continue
+        except DocumentError as exc:
+            plan.outcomes.append(FileOutcome(name, "skipped", reason=exc.reason))
+            continue
+        fp = fingerprint(data, cand.meta)
+        old = registry.get(doc_id)
+        if old is not None and old.fingerprint == fp:
+            plan.seen.add(doc_id)
+            plan.outcomes.append(FileOutcome(name, "unchanged", len(old.refs)))
+            continue
+        try:
+            parsed = parse_bytes(data, name, cand.meta, path=str(cand.path), max_bytes=settings.max_file_bytes)
+        except DocumentError as exc:
+            # A file that can no longer be parsed keeps what it had stored (nothing is lost).
+            if old is not None:
+                plan.seen.add(doc_id)
+            plan.outcomes.append(FileOutcome(name, "skipped", reason=exc.reason))
+            continue
+        except Exception as exc:  # a parser bug must not lose the rest of the corpus
+            if old is not None:
+                plan.seen.add(doc_id)
+            plan.outcomes.append(FileOutcome(name, "skipped", reason=f"could not be parsed ({type(exc).__name__}: {exc})"))
+            continue
+        plan.seen.add(doc_id)
+        plan.parsed[doc_id] = parsed
+        plan.fingerprints[doc_id] = fp
+        plan.paths[doc_id] = str(cand.path)
+    return plan
+
+
+def _refs(parsed: ParsedDocument) -> tuple[tuple[str, SourceRef], ...]:
+    return tuple(
+        (p.content_key, SourceRef(p.doc_id, p.file_name, p.item, p.item_title, p.point, p.part, p.start, p.end))
+        for p in parsed.passages
+    )
+
+
+def _source_order(ref: SourceRef) -> tuple:
+    """The cited source of a passage published twice: the one with an item number (the whole
+    meeting, so the citation can say "item 5"), then by file name for a stable choice."""
+    return (ref.item is None, ref.file_name, ref.start)
+
+
+def _apply(
+    plan: _Plan,
+    registry: dict[str, DocumentRecord],
+    removed_docs: list[str],
+    store: PassageStore,
+    embedder: Embedder,
+    on_embed_start: Callable[[int], None] | None,
+    on_embedded: Callable[[int], None] | None,
+) -> tuple[int, int]:
+    now = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+    final: dict[str, DocumentRecord] = {d: r for d, r in registry.items() if d not in removed_docs}
+    passages_by_key: dict[str, Passage] = {}
+    for doc_id, parsed in plan.parsed.items():
+        final[doc_id] = DocumentRecord(
+            doc_id=doc_id,
+            file_name=parsed.document.file_name,
+            path=plan.paths[doc_id],
+            content_hash=parsed.document.content_hash,
+            fingerprint=plan.fingerprints[doc_id],
+            meta=parsed.document.meta,
+            refs=_refs(parsed),
+            ingested_at=now,
+            text=parsed.document.text,
+        )
+        for p in parsed.passages:
+            passages_by_key.setdefault(p.content_key, p)
+
+    affected: set[str] = set(passages_by_key)
+    for doc_id in list(plan.parsed) + removed_docs:
+        if doc_id in registry:
+            affected |= registry[doc_id].keys
+
+    sources: dict[str, list[tuple[SourceRef, DocumentRecord]]] = {}
+    for record in final.values():
+        for key, ref in record.refs:
+            if key in affected:
+                sources.setdefault(key, []).append((ref, record))
+    for refs in sources.values():
+        refs.sort(key=lambda pair: _source_order(pair[0]))
+
+    existing = store.existing_ids(sorted(affected))
+    to_embed = sorted(k for k in sources if k not in existing)
+    to_update = sorted(k for k in sources if k in existing)
+    to_delete = sorted(k for k in affected if k not in sources and k in existing)
+
+    def metadata(key: str) -> dict:
+        refs = sources[key]
+        primary, record = refs[0]
+        section = passages_by_key[key].section if key in passages_by_key else None
+        return passage_metadata(primary, record.meta, [r for r, _ in refs], section)
+
+    # New-passage counts per file, for the summary (a file adding nothing new is a duplicate).
+    new_by_doc: dict[str, int] = {}
+    for key in to_embed:
+        for ref, _ in sources[key]:
+            if ref.doc_id in plan.parsed:
+                new_by_doc[ref.doc_id] = new_by_doc.get(ref.doc_id, 0) + 1
+                break
+
+    if on_embed_start:
+        on_embed_start(len(to_embed))
+    for i in range(0, len(to_embed), _EMBED_BATCH):
+        batch = to_embed[i:i + _EMBED_BATCH]
+        primaries = [_primary_passage(k, sources, plan, passages_by_key) for k in batch]
+        vectors = embedder.embed_batch([p.embedding_text() for p in primaries])
+        store.add_passages(batch, [p.text for p in primaries], vectors, [metadata(k) for k in batch])
+        if on_embedded:
+            on_embedded(len(batch))
+    if to_update:
+        store.update_passages(to_update, [metadata(k) for k in to_update])
+    for doc_id in plan.parsed:
+        store.put_document(final[doc_id])
+    store.delete_passages(to_delete)
+    store.delete_documents(removed_docs)
+    orphans = store.all_ids() - {k for record in final.values() for k in record.keys}
+    store.delete_passages(sorted(orphans))
+    store.bump_generation(now)
+
+    for doc_id, parsed in plan.parsed.items():
+        name = parsed.document.file_name
+        n = len(parsed.passages)
+        new = new_by_doc.get(doc_id, 0)
+        if new == 0 and n and not (doc_id in registry and registry[doc_id].keys >= final[doc_id].keys):
+            others = sorted({r.file_name for k in final[doc_id].keys for r, _ in sources.get(k, []) if r.doc_id != doc_id})
+            status, reason = "duplicate", f"every passage is already stored from {', '.join(others) or 'another file'}"
+        else:
+            status, reason = ("updated" if doc_id in registry else "added"), None
+        plan.outcomes.append(FileOutcome(name, status, n, new, reason))
+    return len(to_embed), len(to_delete) + len(orphans)
+
+
+def _primary_passage(key: str, sources, plan: _Plan, passages_by_key: dict[str, Passage]) -> Passage:
+    """The passage to embed for a key: the cited source's own, so its context is embedded."""
+    primary_ref, _ = sources[key][0]
+    parsed = plan.parsed.get(primary_ref.doc_id)
+    if parsed is not None:
+        for p in parsed.passages:
+            if p.content_key == key:
+                return p
+    return passages_by_key[key]
+
+
+@contextmanager
+def ingest_lock(settings: Settings, wait_seconds: float = 0.0):
+    """One writer at a time per data folder. A second ingest fails at once with a clear message
+    (or waits up to `wait_seconds`): two writers interleaving would corrupt the registry."""
+    settings.home.mkdir(parents=True, exist_ok=True)
+    path = settings.home / "ingest.lock"
+    with open(path, "a+") as handle:
+        deadline = time.monotonic() + wait_seconds
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    handle.seek(0)
+                    holder = handle.read().strip() or "another process"
+                    raise IngestLockedError(
+                        f"another ingest is running on {settings.home} (pid {holder}); wait for it to finish and try again"
+                    ) from None
+                time.sleep(0.2)
+        handle.seek(0)
+        handle.truncate()
+        handle.write(str(os.getpid()))
+        handle.flush()
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+_UNSAFE = re.compile(r"[^A-Za-z0-9._ -]+")
+
+
+def safe_file_name(name: str) -> str:
+    """A file name with no folder parts or odd characters: an upload named "../../x.txt" is
+    saved as "x.txt" inside the uploads folder and nowhere else."""
+    base = name.replace("\\", "/").split("/")[-1]
+    base = _UNSAFE.sub("_", base).strip(" .")
+    if not base or base in (".", ".."):
+        raise DocumentError(name or "(no name)", "the file name is empty after removing folder parts")
+    return base[:180]
+
+
+def save_upload(settings: Settings, file_name: str, data: bytes, meta: DocumentMeta | None = None) -> Path:
+    """Store an uploaded file (and its metadata) under the data folder's uploads/, for ingest."""
+    name = safe_file_name(file_name)
+    check_suffix(name)
+    folder = settings.uploads.resolve()
+    folder.mkdir(parents=True, exist_ok=True)
+    target = (folder / name).resolve()
+    if target.parent != folder:
+        raise DocumentError(file_name, "the file name points outside the uploads folder")
+    tmp = target.with_name(target.name + ".tmp")
+    tmp.write_bytes(data)
+    tmp.replace(target)
+    if meta is not None and meta != DocumentMeta():
+        write_manifest_entry(folder, name, meta)
+    return target

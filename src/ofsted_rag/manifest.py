@@ -1,0 +1,106 @@
+"""The manifest: what we know about each file that its text may not say.
+
+A folder may hold a `manifest.toml` with one `[[document]]` table per file:
+
+    [[document]]
+    file = "004_398205c18d3ff3d7.txt"
+    council = "Nottingham City Council"
+    body = "Children and Young People Scrutiny Committee"
+    date = 2020-07-30
+    kind = "minutes"            # minutes | ofsted_letter | news
+    title = "..."
+    url = "https://..."
+
+Files without an entry still ingest, with metadata inferred from their text.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import tomllib
+from pathlib import Path
+
+from ofsted_rag.documents import KINDS, DocumentMeta
+from ofsted_rag.errors import DocumentError
+
+MANIFEST_NAME = "manifest.toml"
+_FIELDS = {"file", "council", "body", "date", "kind", "title", "url"}
+
+
+def read_manifest(folder: Path) -> dict[str, DocumentMeta]:
+    """File name -> metadata from `folder/manifest.toml` ({} when there is none).
+
+    Raises:
+        DocumentError: the manifest is not valid TOML or has a bad entry (named).
+    """
+    path = folder / MANIFEST_NAME
+    if not path.is_file():
+        return {}
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise DocumentError(str(path), f"not valid TOML ({exc})") from None
+    entries: dict[str, DocumentMeta] = {}
+    for n, row in enumerate(data.get("document", []), start=1):
+        entries.update([_entry(path, n, row)])
+    return entries
+
+
+def _entry(path: Path, n: int, row: dict) -> tuple[str, DocumentMeta]:
+    where = f"{path} entry {n}"
+    unknown = set(row) - _FIELDS
+    if unknown:
+        raise DocumentError(where, f"unknown field(s) {sorted(unknown)}; allowed: {sorted(_FIELDS)}")
+    if not isinstance(row.get("file"), str):
+        raise DocumentError(where, "needs `file = \"name.txt\"`")
+    return row["file"], meta_from_values(row, where)
+
+
+def meta_from_values(row: dict, where: str) -> DocumentMeta:
+    """DocumentMeta from loosely typed values (TOML, an upload form); empty strings mean unknown."""
+    date = row.get("date") or None
+    if isinstance(date, str):
+        try:
+            date = dt.date.fromisoformat(date)
+        except ValueError:
+            raise DocumentError(where, f"date {date!r} is not YYYY-MM-DD") from None
+    if isinstance(date, dt.datetime):
+        date = date.date()
+    if date is not None and not isinstance(date, dt.date):
+        raise DocumentError(where, f"date {date!r} is not YYYY-MM-DD")
+    kind = row.get("kind") or None
+    if kind is not None and kind not in KINDS:
+        raise DocumentError(where, f"kind {kind!r} is not one of {', '.join(KINDS)}")
+    return DocumentMeta(
+        council=row.get("council") or None,
+        body=row.get("body") or None,
+        date=date,
+        kind=kind,
+        title=row.get("title") or None,
+        url=row.get("url") or None,
+    )
+
+
+def write_manifest_entry(folder: Path, file_name: str, meta: DocumentMeta) -> None:
+    """Add or replace one file's entry (used for uploads), keeping the others."""
+    entries = read_manifest(folder)
+    entries[file_name] = meta
+    lines = []
+    for name, m in sorted(entries.items()):
+        lines.append("[[document]]")
+        lines.append(f"file = {_toml_str(name)}")
+        for key in ("council", "body", "kind", "title", "url"):
+            value = getattr(m, key)
+            if value:
+                lines.append(f"{key} = {_toml_str(value)}")
+        if m.date:
+            lines.append(f"date = {m.date.isoformat()}")
+        lines.append("")
+    tmp = folder / (MANIFEST_NAME + ".tmp")
+    tmp.write_text("\n".join(lines), encoding="utf-8")
+    tmp.replace(folder / MANIFEST_NAME)
+
+
+def _toml_str(value: str) -> str:
+    escaped = value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ")
+    return f'"{escaped}"'

@@ -1,0 +1,147 @@
+"""From a file's bytes to a SourceDocument and its passages.
+
+Each format has a converter `to_text(data, file_name) -> str` producing plain text laid out as a
+saved web page reads; all formats then share one normalisation and one structure parser, so the
+same minutes as .txt, .html, .pdf or .docx give the same passages.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from ofsted_rag.documents import DocumentMeta, Passage, SourceDocument, document_id, fold
+from ofsted_rag.errors import DocumentError
+from ofsted_rag.parsing import text as text_format
+from ofsted_rag.parsing.metadata import infer_meta
+from ofsted_rag.parsing.structure import parse_structure
+
+# Bumped whenever parsing changes what passages a file gives, so an ingest re-parses every file.
+PARSER_VERSION = "1"
+DEFAULT_MAX_BYTES = 25 * 1024 * 1024
+
+
+def _converter(suffix: str) -> Callable[[bytes, str], str] | None:
+    # Imported lazily: a .txt-only corpus never loads BeautifulSoup, pypdf or python-docx.
+    if suffix == ".txt":
+        return text_format.to_text
+    if suffix in (".html", ".htm"):
+        from ofsted_rag.parsing import html
+
+        return html.to_text
+    if suffix == ".pdf":
+        from ofsted_rag.parsing import pdf
+
+        return pdf.to_text
+    if suffix == ".docx":
+        from ofsted_rag.parsing import docx
+
+        return docx.to_text
+    return None
+
+
+SUPPORTED_SUFFIXES = (".txt", ".html", ".htm", ".pdf", ".docx")
+
+
+@dataclass(frozen=True)
+class ParsedDocument:
+    document: SourceDocument
+    passages: tuple[Passage, ...]
+
+
+def parse_file(path: Path, meta: DocumentMeta | None = None, *, max_bytes: int = DEFAULT_MAX_BYTES) -> ParsedDocument:
+    """Parse one file. Raises DocumentError naming the file and the problem."""
+    name = path.name
+    check_suffix(name)
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise DocumentError(name, f"cannot be read ({exc.strerror})") from None
+    if size > max_bytes:
+        raise DocumentError(name, f"is {size / 1e6:.1f} MB, over the {max_bytes / 1e6:.0f} MB limit (OFSTED_RAG_MAX_FILE_MB)")
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise DocumentError(name, f"cannot be read ({exc.strerror})") from None
+    return parse_bytes(data, name, meta, path=str(path), max_bytes=max_bytes)
+
+
+def check_suffix(file_name: str) -> None:
+    suffix = Path(file_name).suffix.lower()
+    if suffix not in SUPPORTED_SUFFIXES:
+        raise DocumentError(
+            file_name, f"unsupported file type {suffix or '(none)'!r}; use one of {', '.join(SUPPORTED_SUFFIXES)}"
+        )
+
+
+def parse_bytes(
+    data: bytes,
+    file_name: str,
+    meta: DocumentMeta | None = None,
+    *,
+    path: str | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+) -> ParsedDocument:
+    """Parse a file's content. `meta` (manifest or upload form) wins over what the text says."""
+    check_suffix(file_name)
+    if len(data) > max_bytes:
+        raise DocumentError(file_name, f"is {len(data) / 1e6:.1f} MB, over the {max_bytes / 1e6:.0f} MB limit")
+    if not data.strip():
+        raise DocumentError(file_name, "the file is empty")
+    convert = _converter(Path(file_name).suffix.lower())
+    assert convert is not None
+    text = text_format.normalise(convert(data, file_name))
+    if not text.strip():
+        raise DocumentError(file_name, "no text found in the file")
+    final_meta = (meta or DocumentMeta()).merged_over(infer_meta(text))
+    doc = SourceDocument(
+        doc_id=document_id(file_name),
+        file_name=file_name,
+        text=text,
+        content_hash=hashlib.sha256(data).hexdigest(),
+        meta=final_meta,
+        path=path,
+    )
+    passages = tuple(_passages(doc))
+    if not passages:
+        raise DocumentError(file_name, "no passages found: the file holds only page furniture or headings")
+    return ParsedDocument(doc, passages)
+
+
+def _passages(doc: SourceDocument) -> list[Passage]:
+    m = doc.meta
+    out: list[Passage] = []
+    seen: set[str] = set()
+    for unit in parse_structure(doc.text):
+        body = " ".join(doc.text[unit.start:unit.end].split())
+        if not body:
+            continue
+        passage = Passage(
+            doc_id=doc.doc_id,
+            file_name=doc.file_name,
+            text=body,
+            start=unit.start,
+            end=unit.end,
+            point=unit.point,
+            item=unit.item,
+            item_title=unit.item_title,
+            section=unit.section,
+            part=unit.part,
+            council=m.council,
+            body=m.body,
+            date=m.date,
+            kind=m.kind,
+            url=m.url,
+        )
+        # The same text twice under one item and label (a page repeating itself) is one passage.
+        key = passage.content_key
+        if key in seen:
+            continue
+        seen.add(key)
+        out.append(passage)
+    return out
+
+
+__all__ = ["ParsedDocument", "parse_bytes", "parse_file", "check_suffix", "SUPPORTED_SUFFIXES", "PARSER_VERSION", "fold"]

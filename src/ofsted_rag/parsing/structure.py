@@ -1,0 +1,382 @@
+"""Turn a document's normalised text into passages: one minute point, bullet, paragraph or
+resolution each, with the agenda item it belongs to.
+
+The structure is recognised as a reader sees it on a council web page or an Ofsted letter:
+whole-meeting pages ("Agenda and minutes", items "4." with a title line, "Minutes:") and
+single-item pages ("Agenda item"); lettered points "(a)" ... "(ee)", also written "(m)The ...";
+bullets; numbered paragraphs "20.1.1"; "Resolved ..." and "ACTION:" lines; headed sections.
+Page furniture ("pdf icon PDF 245 KB", "Additional documents:", "– Advertisement –", related-article
+links) never becomes a passage.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+# Lines that are page furniture, never content.
+FURNITURE = re.compile(
+    r"^(?:additional documents:?|supporting documents:?|background papers:?|view directions|items|"
+    r"no\.? item|local democracy|[-–—]+ ?advertisement ?[-–—]+|advertisement|"
+    r"related articles|latest articles|related stories|more stories|share this( article| page)?|"
+    r"print this page|back to top|skip to (main )?content|webcast for .*)$",
+    re.IGNORECASE,
+)
+# Everything after one of these is a list of other stories, not the document.
+TAIL_FURNITURE = re.compile(r"^(?:related articles|latest articles|related stories|more stories)$", re.I)
+# A suffix of a title line that is a link to a download, not part of the title.
+FILE_ICON = re.compile(r"\s*\bpdf icon\b.*$|\s*\bPDF \d+(?:\.\d+)? ?[KM]B\b.*$", re.IGNORECASE)
+PAGE_HEADERS = re.compile(r"^(?:agenda and minutes|agenda and draft minutes|agenda item|minutes|issue)$", re.I)
+MEETING_PAGE = re.compile(r"^agenda and (?:draft )?minutes$", re.I)
+ITEM_PAGE = re.compile(r"^agenda item$", re.I)
+HEADER_LINE = re.compile(r"^(?:venue|contact|meeting of|date|time|place)\s*:", re.I)
+MINUTES_MARK = re.compile(r"^minutes\s*:?$", re.I)
+ITEM_ALONE = re.compile(r"^(\d{1,3})\.?$")
+ITEM_WITH_TITLE = re.compile(r"^(\d{1,3})\.\s+(\S.{2,200})$")
+
+LETTERED = re.compile(r"^\(([a-z]{1,2}|[ivx]{1,5})\)\s*(?=\S)")
+BULLET = re.compile(r"^[•·▪◦●‣∙\-–*]\s*(?=\S)")
+NUMBERED = re.compile(r"^(\d{1,3}(?:\.\d{1,3})+)\.?\s+(?=\S)")
+NUMBERED_SIMPLE = re.compile(r"^(\d{1,3})[.)]\s+(?=\S)")
+RECOMMENDATION = re.compile(r"^recommended\b", re.IGNORECASE)
+RESOLUTION = re.compile(
+    r"^(?:resolved|it was resolved|agreed|decision|decided)\b"
+    r"|^(?:the )?(?:committee|sub-committee|panel|board|cabinet|council|members)\s+"
+    r"(?:resolved|agreed|requested|recommended|noted)\b",
+    re.IGNORECASE,
+)
+BARE_RESOLUTION = re.compile(r"^(?:resolved|recommended|agreed|decision)\s*[-–—:]?\s*$", re.IGNORECASE)
+ACTION = re.compile(r"^action\s*(?:by)?\s*:", re.IGNORECASE)
+DISCUSSION = re.compile(r"^during (?:the )?discussion\b.*(?:raised|made|noted|following)", re.IGNORECASE)
+
+MAX_PASSAGE_CHARS = 900
+TARGET_PART_CHARS = 600
+
+
+@dataclass
+class Unit:
+    """A passage before it gets its document's metadata."""
+
+    start: int
+    end: int
+    point: str | None
+    item: str | None
+    item_title: str | None
+    section: str | None
+    part: int | None = None
+
+
+@dataclass
+class _Line:
+    text: str
+    start: int
+
+    @property
+    def end(self) -> int:
+        return self.start + len(self.text)
+
+
+@dataclass
+class _State:
+    item: str | None = None
+    item_title: str | None = None
+    section: str | None = None
+    meeting_page: bool = False
+    item_page: bool = False
+    after_minutes_mark: bool = False
+    paragraphs: int = 0
+    bullets: int = 0
+    resolutions: int = 0
+    pending_title: bool = False
+    units: list[Unit] = field(default_factory=list)
+
+    def enter_item(self, number: str | None, title: str | None) -> None:
+        self.item, self.item_title = number, title
+        self.section = None
+        self.paragraphs = self.bullets = self.resolutions = 0
+
+
+def _lines(text: str) -> list[_Line]:
+    out, pos = [], 0
+    for raw in text.split("\n"):
+        out.append(_Line(raw, pos))
+        pos += len(raw) + 1
+    return out
+
+
+def _blocks(lines: list[_Line]) -> list[list[_Line]]:
+    blocks: list[list[_Line]] = []
+    current: list[_Line] = []
+    for line in lines:
+        if line.text:
+            current.append(line)
+        elif current:
+            blocks.append(current)
+            current = []
+    if current:
+        blocks.append(current)
+    return blocks
+
+
+def clean_title(line: str) -> str:
+    """A title line without its download-link furniture."""
+    return FILE_ICON.sub("", line).strip()
+
+
+def _is_heading(block: list[_Line], next_block: list[_Line] | None) -> bool:
+    """A one-line block that reads as a heading: short, no closing punctuation, followed by text."""
+    if len(block) != 1 or next_block is None:
+        return False
+    text = block[0].text
+    if len(text) > 90 or len(text.split()) > 14 or text[-1] in ".:;,-–—?!)\"”'’":
+        return False
+    if LETTERED.match(text) or BULLET.match(text) or NUMBERED.match(text) or not text[0].isupper():
+        return False
+    return True
+
+
+def parse_structure(text: str) -> list[Unit]:
+    """The passages of a normalised text, in order, as spans with their locators."""
+    lines = _lines(text)
+    blocks = _blocks(lines)
+    state = _State()
+    pending_resolution: Unit | None = None
+    seen_content = False
+    i = 0
+    while i < len(blocks):
+        block = blocks[i]
+        first = block[0].text
+        next_block = blocks[i + 1] if i + 1 < len(blocks) else None
+
+        if len(block) == 1 and TAIL_FURNITURE.match(first):
+            _drop_trailing_links(state, text)
+            break
+        if len(block) == 1 and (FURNITURE.match(first) or FURNITURE.match(clean_title(first) or "x")):
+            i += 1
+            continue
+        if len(block) == 1 and MEETING_PAGE.match(first):
+            state.meeting_page = True
+            i += 1
+            i = _skip_meeting_header(blocks, i)
+            continue
+        if len(block) == 1 and ITEM_PAGE.match(first):
+            state.item_page = True
+            if next_block is not None and len(next_block) == 1:
+                state.enter_item(None, clean_title(next_block[0].text))
+                i += 2
+            else:
+                i += 1
+            continue
+        item = _item_header(block, next_block, state)
+        if item is not None:
+            number, title, consumed = item
+            state.enter_item(number, title)
+            pending_resolution = None
+            i += consumed
+            continue
+        if len(block) == 1 and MINUTES_MARK.match(first):
+            state.section = "minutes"
+            state.after_minutes_mark = True
+            i += 1
+            continue
+        if len(block) == 1 and (PAGE_HEADERS.match(first) or HEADER_LINE.match(first)) and not seen_content:
+            i += 1
+            continue
+        if _heading_allowed(state, blocks, i) and _is_heading(block, next_block):
+            heading = clean_title(first)
+            if state.item is None and not state.meeting_page:
+                state.enter_item(None, heading)
+            else:
+                state.section = heading
+                state.paragraphs = state.bullets = 0
+            i += 1
+            continue
+
+        state.after_minutes_mark = False
+        for unit_lines in _split_block(block):
+            unit_text = " ".join(line.text for line in unit_lines)
+            seen_content = True
+            if pending_resolution is not None:
+                pending_resolution.end = unit_lines[-1].end
+                pending_resolution = None
+                continue
+            unit = Unit(
+                start=unit_lines[0].start,
+                end=unit_lines[-1].end,
+                point=_label(unit_text, state),
+                item=state.item,
+                item_title=state.item_title,
+                section=state.section,
+            )
+            if DISCUSSION.match(unit_text):
+                state.section = "discussion"
+            if BARE_RESOLUTION.match(unit_text):
+                pending_resolution = unit
+            state.units.append(unit)
+        i += 1
+
+    return [part for unit in state.units for part in _split_long(unit, text)]
+
+
+def _heading_allowed(state: _State, blocks: list[list[_Line]], i: int) -> bool:
+    """Headings are sought in letters and articles, and inside an item's minutes; never in a
+    meeting page's agenda text, as the first line after "Minutes:", or just before an item."""
+    if state.after_minutes_mark:
+        return False
+    if (state.meeting_page or state.item_page) and state.section is None:
+        return False
+    if i + 1 < len(blocks):
+        following = blocks[i + 1]
+        after = blocks[i + 2] if i + 2 < len(blocks) else None
+        if LETTERED.match(following[0].text) or _item_header(following, after, state) is not None:
+            return False
+        if len(following) == 1 and (MINUTES_MARK.match(following[0].text) or FURNITURE.match(following[0].text)):
+            return False
+    return True
+
+
+def _skip_meeting_header(blocks: list[list[_Line]], i: int) -> int:
+    """Skip a meeting page's header: committee name, date and time, venue, contact."""
+    while i < len(blocks):
+        block = blocks[i]
+        if _item_header(block, blocks[i + 1] if i + 1 < len(blocks) else None, _State(meeting_page=True)):
+            return i
+        if len(block) > 2 or len(" ".join(line.text for line in block)) > 300:
+            return i
+        i += 1
+    return i
+
+
+def _item_header(block: list[_Line], next_block: list[_Line] | None, state: _State) -> tuple[str, str | None, int] | None:
+    """(number, title, blocks consumed) if the block opens an agenda item of a meeting page.
+
+    Item numbers run in sequence, which tells an item "4." from a numbered paragraph "4. The ...".
+    """
+    first = block[0].text
+    alone = ITEM_ALONE.match(first)
+    if alone and len(block) == 1:
+        number = alone.group(1)
+        if not _next_in_sequence(number, state):
+            return None
+        if next_block is not None and len(next_block) == 1 and not LETTERED.match(next_block[0].text):
+            return number, clean_title(next_block[0].text), 2
+        if len(block) == 1 and next_block is not None and len(next_block) > 1:
+            # "4." then the title and its first lines in one block: the title is the first line.
+            return None
+        return number, None, 1
+    if alone and len(block) > 1:
+        number = alone.group(1)
+        if _next_in_sequence(number, state):
+            return number, clean_title(block[1].text), 1 if len(block) == 2 else 0
+    with_title = ITEM_WITH_TITLE.match(first)
+    if with_title and len(block) == 1 and state.meeting_page:
+        number, title = with_title.groups()
+        title = clean_title(title)
+        if _next_in_sequence(number, state) and title[-1:] not in ".;,":
+            return number, title, 1
+    return None
+
+
+def _next_in_sequence(number: str, state: _State) -> bool:
+    if state.item is None:
+        return state.meeting_page or number == "1"
+    try:
+        return int(number) == int(state.item) + 1
+    except ValueError:
+        return False
+
+
+def _split_block(block: list[_Line]) -> list[list[_Line]]:
+    """A block's units: each lettered point, bullet or numbered paragraph starts a new one;
+    other lines continue the unit above them (soft-wrapped lines of one paragraph)."""
+    units: list[list[_Line]] = []
+    for line in block:
+        starts_unit = bool(LETTERED.match(line.text) or BULLET.match(line.text) or NUMBERED.match(line.text))
+        if not units or starts_unit:
+            units.append([line])
+        else:
+            units[-1].append(line)
+    return units
+
+
+def _label(text: str, state: _State) -> str:
+    lettered = LETTERED.match(text)
+    if lettered:
+        return lettered.group(1)
+    numbered = NUMBERED.match(text)
+    if numbered:
+        return numbered.group(1)
+    if BULLET.match(text):
+        state.bullets += 1
+        return f"bullet {state.bullets}"
+    if ACTION.match(text):
+        return "action"
+    if RECOMMENDATION.match(text):
+        return "recommendation"
+    if RESOLUTION.match(text):
+        state.resolutions += 1
+        return "resolution" if state.resolutions == 1 else f"resolution {state.resolutions}"
+    simple = NUMBERED_SIMPLE.match(text)
+    if simple:
+        return simple.group(1)
+    state.paragraphs += 1
+    return f"¶ {state.paragraphs}"
+
+
+def _drop_trailing_links(state: _State, text: str) -> None:
+    """Bullets just before "Related Articles" are headlines of other stories, not content."""
+    while state.units:
+        unit = state.units[-1]
+        body = text[unit.start:unit.end]
+        if not (unit.point or "").startswith("bullet") or len(body) > 200 or body.rstrip().endswith("."):
+            break
+        state.units.pop()
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?;])[\"”’']?\s+(?=[\"“‘']?[A-Z(0-9])")
+
+
+def _split_long(unit: Unit, text: str) -> list[Unit]:
+    """A long point split at sentence boundaries into parts of about TARGET_PART_CHARS."""
+    if unit.end - unit.start <= MAX_PASSAGE_CHARS:
+        return [unit]
+    body = text[unit.start:unit.end]
+    cuts = [m.end() for m in _SENTENCE_END.finditer(body)]
+    pieces: list[tuple[int, int]] = []
+    start = 0
+    for cut in cuts:
+        if cut - start >= TARGET_PART_CHARS:
+            pieces.append((start, cut))
+            start = cut
+    if len(body) - start < TARGET_PART_CHARS // 3 and pieces:
+        pieces[-1] = (pieces[-1][0], len(body))
+    else:
+        pieces.append((start, len(body)))
+    # A sentence with no boundary for thousands of characters is cut at a space or hard.
+    hard: list[tuple[int, int]] = []
+    for a, b in pieces:
+        while b - a > MAX_PASSAGE_CHARS * 2:
+            space = body.rfind(" ", a + TARGET_PART_CHARS, a + MAX_PASSAGE_CHARS)
+            cut = space + 1 if space > a else a + MAX_PASSAGE_CHARS
+            hard.append((a, cut))
+            a = cut
+        hard.append((a, b))
+    if len(hard) == 1:
+        return [unit]
+    parts = []
+    for n, (a, b) in enumerate(hard, start=1):
+        seg = body[a:b]
+        lead = len(seg) - len(seg.lstrip())
+        trail = len(seg) - len(seg.rstrip())
+        parts.append(
+            Unit(
+                start=unit.start + a + lead,
+                end=unit.start + b - trail,
+                point=unit.point,
+                item=unit.item,
+                item_title=unit.item_title,
+                section=unit.section,
+                part=n,
+            )
+        )
+    return parts

@@ -1,0 +1,72 @@
+"""Plain text: decoding bytes of unknown encoding, and the normalisation every format goes through.
+
+Passage spans are offsets into the normalised text, so the app can highlight a passage in it.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from ofsted_rag.errors import DocumentError
+
+# Characters that are never content: C0/C1 controls except tab and newline, zero-width marks, BOM.
+_INVISIBLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b\u200c\u200d\u2060\ufeff]")
+_SPACES = re.compile("[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+
+
+def to_text(data: bytes, file_name: str) -> str:
+    """Decode a .txt file: UTF-8 where it is UTF-8, cp1252 line by line where it is not.
+
+    Line-by-line decoding keeps a file that mixes both (a common result of pasting) readable.
+
+    Raises:
+        DocumentError: the file is empty, or looks binary rather than text.
+    """
+    if not data.strip():
+        raise DocumentError(file_name, "the file is empty")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise DocumentError(file_name, f"not valid UTF-16 text ({exc.reason})") from None
+    if _looks_binary(data):
+        raise DocumentError(file_name, "this looks like a binary file, not text; check its type")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return "".join(_decode_line(line) for line in data.splitlines(keepends=True))
+
+
+def _decode_line(line: bytes) -> str:
+    try:
+        return line.decode("utf-8")
+    except UnicodeDecodeError:
+        # cp1252 leaves five bytes undefined; latin-1 maps every byte, so use it for those.
+        return "".join(
+            bytes([b]).decode("cp1252", errors="strict") if b not in (0x81, 0x8D, 0x8F, 0x90, 0x9D)
+            else chr(b)
+            for b in line
+        )
+
+
+def _looks_binary(data: bytes) -> bool:
+    sample = data[:65536]
+    if b"\x00" in sample:
+        return True
+    controls = sum(1 for b in sample if b < 32 and b not in (9, 10, 12, 13))
+    return controls > max(8, len(sample) // 100)
+
+
+def normalise(text: str) -> str:
+    """The canonical text of a document: NFC, one kind of newline and space, no invisible
+    characters, no indentation or trailing spaces, blank lines truly empty.
+
+    Every parser's output passes through here, so a .txt, .html, .pdf and .docx copy of the same
+    page give the same passages.
+    """
+    text = unicodedata.normalize("NFC", text)
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n")
+    text = _INVISIBLE.sub("", text)
+    lines = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
+    return "\n".join(lines).strip("\n")

@@ -1,0 +1,328 @@
+"""The passage store: two Chroma collections, embedded on disk or on a Chroma server.
+
+- `<collection>`: one record per distinct passage (id = Passage.content_key), with our embedding,
+  the passage text, the cited source's locator, and every source that carries it (`sources`, JSON).
+- `<collection>_documents`: one record per ingested file: its hash, metadata, normalised text (for
+  highlighting) and the passages it gave (`refs`, JSON). This registry is what makes ingestion
+  incremental and lets an interrupted ingest be completed; a `__state__` record holds a generation
+  number that every ingest bumps, so readers know when to reload their lexical index.
+
+Chroma never embeds anything itself: every call passes our vectors (its default embedding
+function would try to download a model).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from urllib.parse import urlparse
+
+from ofsted_rag.config import Settings
+from ofsted_rag.documents import DocumentMeta, SourceRef, StoredPassage
+from ofsted_rag.errors import StoreError
+
+STATE_ID = "__state__"
+_PAGE = 2000
+
+
+@dataclass(frozen=True)
+class DocumentRecord:
+    """What the registry holds about one ingested file."""
+
+    doc_id: str
+    file_name: str
+    path: str | None
+    content_hash: str
+    fingerprint: str
+    meta: DocumentMeta
+    refs: tuple[tuple[str, SourceRef], ...]
+    ingested_at: str
+    text: str = ""
+
+    @property
+    def keys(self) -> set[str]:
+        return {key for key, _ in self.refs}
+
+
+@dataclass(frozen=True)
+class PassageFilter:
+    """Restrict retrieval to councils, kinds of document and a meeting-date range."""
+
+    councils: tuple[str, ...] = ()
+    kinds: tuple[str, ...] = ()
+    bodies: tuple[str, ...] = ()
+    since: dt.date | None = None
+    until: dt.date | None = None
+
+    def is_empty(self) -> bool:
+        return not (self.councils or self.kinds or self.bodies or self.since or self.until)
+
+    def where(self) -> dict | None:
+        """The Chroma `where` clause (None for no filter)."""
+        clauses: list[dict] = []
+        if self.councils:
+            clauses.append({"council": {"$in": list(self.councils)}})
+        if self.kinds:
+            clauses.append({"kind": {"$in": list(self.kinds)}})
+        if self.bodies:
+            clauses.append({"body": {"$in": list(self.bodies)}})
+        if self.since:
+            clauses.append({"date_num": {"$gte": _date_num(self.since)}})
+        if self.until:
+            clauses.append({"date_num": {"$lte": _date_num(self.until)}})
+            if not self.since:
+                clauses.append({"date_num": {"$gt": 0}})
+        if not clauses:
+            return None
+        return clauses[0] if len(clauses) == 1 else {"$and": clauses}
+
+    def matches(self, p: StoredPassage) -> bool:
+        """The same test as `where`, for passages found outside Chroma (the lexical index)."""
+        if self.councils and p.council not in self.councils:
+            return False
+        if self.kinds and p.kind not in self.kinds:
+            return False
+        if self.bodies and p.body not in self.bodies:
+            return False
+        if (self.since or self.until) and p.date is None:
+            return False
+        if self.since and p.date < self.since:
+            return False
+        if self.until and p.date > self.until:
+            return False
+        return True
+
+
+def _date_num(value: dt.date) -> int:
+    return value.year * 10000 + value.month * 100 + value.day
+
+
+def make_client(settings: Settings):
+    """A Chroma client: the server at OFSTED_RAG_CHROMA_URL, else a store under the data folder."""
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
+    if settings.chroma_url:
+        url = urlparse(settings.chroma_url)
+        try:
+            return chromadb.HttpClient(
+                host=url.hostname or "127.0.0.1",
+                port=url.port or (443 if url.scheme == "https" else 8000),
+                ssl=url.scheme == "https",
+                settings=chroma_settings,
+            )
+        except Exception as exc:  # chromadb raises several types for an unreachable server
+            raise StoreError(f"cannot reach the Chroma server at {settings.chroma_url} ({exc}); is it running?") from None
+    settings.chroma_path.mkdir(parents=True, exist_ok=True)
+    return chromadb.PersistentClient(path=str(settings.chroma_path), settings=chroma_settings)
+
+
+class PassageStore:
+    """Reads and writes passages and the document registry."""
+
+    def __init__(self, settings: Settings, client=None) -> None:
+        self.settings = settings
+        self.client = client if client is not None else make_client(settings)
+        try:
+            self.passages = self.client.get_or_create_collection(
+                settings.collection, embedding_function=None, metadata={"hnsw:space": "cosine"}
+            )
+            self.registry = self.client.get_or_create_collection(
+                settings.collection + "_documents", embedding_function=None
+            )
+        except Exception as exc:
+            raise StoreError(f"cannot open the passage store ({type(exc).__name__}: {exc})") from None
+
+    # ---- reading ----
+    def count(self) -> int:
+        return self.passages.count()
+
+    def generation(self) -> int:
+        got = self.registry.get(ids=[STATE_ID], include=["metadatas"])
+        if not got["ids"]:
+            return 0
+        return int(got["metadatas"][0].get("generation", 0))
+
+    def last_ingest(self) -> str | None:
+        got = self.registry.get(ids=[STATE_ID], include=["metadatas"])
+        return got["metadatas"][0].get("last_ingest") if got["ids"] else None
+
+    def documents(self, with_text: bool = False) -> dict[str, DocumentRecord]:
+        include = ["metadatas", "documents"] if with_text else ["metadatas"]
+        out: dict[str, DocumentRecord] = {}
+        for ids, metas, docs in self._pages(self.registry, include):
+            for i, (doc_id, meta) in enumerate(zip(ids, metas)):
+                if doc_id == STATE_ID:
+                    continue
+                out[doc_id] = _record_from_meta(doc_id, meta, docs[i] if docs else "")
+        return out
+
+    def document(self, doc_id: str) -> DocumentRecord | None:
+        got = self.registry.get(ids=[doc_id], include=["metadatas", "documents"])
+        if not got["ids"]:
+            return None
+        return _record_from_meta(doc_id, got["metadatas"][0], got["documents"][0])
+
+    def all_passages(self) -> list[StoredPassage]:
+        out = []
+        for ids, metas, docs in self._pages(self.passages, ["metadatas", "documents"]):
+            out.extend(passage_from_chroma(i, d, m) for i, d, m in zip(ids, docs, metas))
+        return out
+
+    def all_ids(self) -> set[str]:
+        return {i for ids, _, _ in self._pages(self.passages, []) for i in ids}
+
+    def get_passages(self, ids: Sequence[str]) -> list[StoredPassage]:
+        if not ids:
+            return []
+        got = self.passages.get(ids=list(ids), include=["metadatas", "documents"])
+        by_id = {i: passage_from_chroma(i, d, m) for i, d, m in zip(got["ids"], got["documents"], got["metadatas"])}
+        return [by_id[i] for i in ids if i in by_id]
+
+    def existing_ids(self, ids: Sequence[str]) -> set[str]:
+        found: set[str] = set()
+        ids = list(ids)
+        for i in range(0, len(ids), _PAGE):
+            found.update(self.passages.get(ids=ids[i:i + _PAGE], include=[])["ids"])
+        return found
+
+    def query(self, vector: Sequence[float], n: int, where: dict | None = None) -> list[tuple[StoredPassage, float]]:
+        """The n nearest passages with their cosine distance (0 = same direction)."""
+        total = self.count()
+        if total == 0:
+            return []
+        got = self.passages.query(
+            query_embeddings=[list(vector)], n_results=min(n, total), where=where,
+            include=["metadatas", "documents", "distances"],
+        )
+        return [
+            (passage_from_chroma(i, d, m), float(dist))
+            for i, d, m, dist in zip(got["ids"][0], got["documents"][0], got["metadatas"][0], got["distances"][0])
+        ]
+
+    def _pages(self, collection, include: list[str]) -> Iterator[tuple[list, list, list]]:
+        offset = 0
+        while True:
+            got = collection.get(include=include, limit=_PAGE, offset=offset)
+            if not got["ids"]:
+                return
+            yield got["ids"], got.get("metadatas") or [], got.get("documents") or []
+            offset += len(got["ids"])
+
+    # ---- writing (the ingest job holds the lock) ----
+    def add_passages(self, ids: list[str], texts: list[str], vectors: list[list[float]], metadatas: list[dict]) -> None:
+        self.passages.upsert(ids=ids, documents=texts, embeddings=vectors, metadatas=metadatas)
+
+    def update_passages(self, ids: list[str], metadatas: list[dict]) -> None:
+        for i in range(0, len(ids), _PAGE):
+            self.passages.update(ids=ids[i:i + _PAGE], metadatas=metadatas[i:i + _PAGE])
+
+    def delete_passages(self, ids: Sequence[str]) -> None:
+        ids = list(ids)
+        for i in range(0, len(ids), _PAGE):
+            self.passages.delete(ids=ids[i:i + _PAGE])
+
+    def put_document(self, record: DocumentRecord) -> None:
+        self.registry.upsert(ids=[record.doc_id], documents=[record.text or record.file_name],
+                             embeddings=[[0.0]], metadatas=[_record_to_meta(record)])
+
+    def delete_documents(self, doc_ids: Sequence[str]) -> None:
+        if doc_ids:
+            self.registry.delete(ids=list(doc_ids))
+
+    def bump_generation(self, when: str) -> int:
+        generation = self.generation() + 1
+        self.registry.upsert(ids=[STATE_ID], documents=["state"], embeddings=[[0.0]],
+                             metadatas=[{"generation": generation, "last_ingest": when}])
+        return generation
+
+
+# ---- record <-> Chroma metadata ----
+
+def passage_metadata(primary: SourceRef, meta: DocumentMeta, sources: Sequence[SourceRef], section: str | None) -> dict:
+    """Chroma metadata for a passage: scalars only (no None), the cited source flattened for
+    filtering, all sources as JSON."""
+    values = {
+        "file": primary.file_name,
+        "doc_id": primary.doc_id,
+        "council": meta.council,
+        "body": meta.body,
+        "kind": meta.kind,
+        "url": meta.url,
+        "date": meta.date.isoformat() if meta.date else None,
+        "date_num": _date_num(meta.date) if meta.date else 0,
+        "item": primary.item,
+        "item_title": primary.item_title,
+        "point": primary.point,
+        "part": primary.part or 0,
+        "section": section,
+        "start": primary.start,
+        "end": primary.end,
+        "n_sources": len(sources),
+        "sources": json.dumps([_ref_to_json(s) for s in sources]),
+    }
+    return {k: v for k, v in values.items() if v is not None}
+
+
+def passage_from_chroma(pid: str, text: str, m: dict) -> StoredPassage:
+    date = m.get("date")
+    return StoredPassage(
+        id=pid,
+        text=text,
+        file_name=m.get("file", ""),
+        doc_id=m.get("doc_id", ""),
+        council=m.get("council"),
+        body=m.get("body"),
+        date=dt.date.fromisoformat(date) if date else None,
+        kind=m.get("kind"),
+        item=m.get("item"),
+        item_title=m.get("item_title"),
+        point=m.get("point"),
+        part=m.get("part") or None,
+        start=int(m.get("start", 0)),
+        end=int(m.get("end", 0)),
+        url=m.get("url"),
+        sources=tuple(_ref_from_json(s) for s in json.loads(m.get("sources", "[]"))),
+    )
+
+
+def _ref_to_json(ref: SourceRef) -> dict:
+    return {"doc": ref.doc_id, "file": ref.file_name, "item": ref.item, "title": ref.item_title,
+            "point": ref.point, "part": ref.part, "start": ref.start, "end": ref.end}
+
+
+def _ref_from_json(d: dict) -> SourceRef:
+    return SourceRef(doc_id=d["doc"], file_name=d["file"], item=d.get("item"), item_title=d.get("title"),
+                     point=d.get("point"), part=d.get("part"), start=d["start"], end=d["end"])
+
+
+def _record_to_meta(r: DocumentRecord) -> dict:
+    m = r.meta
+    values = {
+        "file": r.file_name, "path": r.path, "content_hash": r.content_hash, "fingerprint": r.fingerprint,
+        "council": m.council, "body": m.body, "date": m.date.isoformat() if m.date else None,
+        "kind": m.kind, "title": m.title, "url": m.url, "ingested_at": r.ingested_at,
+        "n_passages": len(r.refs),
+        "refs": json.dumps([[key, _ref_to_json(ref)] for key, ref in r.refs]),
+    }
+    return {k: v for k, v in values.items() if v is not None}
+
+
+def _record_from_meta(doc_id: str, m: dict, text: str) -> DocumentRecord:
+    date = m.get("date")
+    return DocumentRecord(
+        doc_id=doc_id,
+        file_name=m.get("file", ""),
+        path=m.get("path"),
+        content_hash=m.get("content_hash", ""),
+        fingerprint=m.get("fingerprint", ""),
+        meta=DocumentMeta(council=m.get("council"), body=m.get("body"),
+                          date=dt.date.fromisoformat(date) if date else None,
+                          kind=m.get("kind"), title=m.get("title"), url=m.get("url")),
+        refs=tuple((key, _ref_from_json(ref)) for key, ref in json.loads(m.get("refs", "[]"))),
+        ingested_at=m.get("ingested_at", ""),
+        text=text,
+    )
