@@ -189,6 +189,23 @@ class PassageStore:
             found.update(self.passages.get(ids=ids[i:i + _PAGE], include=[])["ids"])
         return found
 
+    def embeddings(self, ids: Sequence[str]) -> dict[str, list[float]]:
+        if not ids:
+            return {}
+        got = self.passages.get(ids=list(ids), include=["embeddings"])
+        return {i: list(e) for i, e in zip(got["ids"], got["embeddings"])}
+
+    def embed_hashes(self, ids: Sequence[str]) -> dict[str, str | None]:
+        """Stored id -> hash of the text its vector was computed from (None when not recorded),
+        for the ids that exist."""
+        found: dict[str, str | None] = {}
+        ids = list(ids)
+        for i in range(0, len(ids), _PAGE):
+            got = self.passages.get(ids=ids[i:i + _PAGE], include=["metadatas"])
+            for pid, meta in zip(got["ids"], got["metadatas"]):
+                found[pid] = (meta or {}).get("embed_hash")
+        return found
+
     def query(self, vector: Sequence[float], n: int, where: dict | None = None) -> list[tuple[StoredPassage, float]]:
         """The n nearest passages with their cosine distance (0 = same direction)."""
         total = self.count()
@@ -242,9 +259,20 @@ class PassageStore:
 
 # ---- record <-> Chroma metadata ----
 
-def passage_metadata(primary: SourceRef, meta: DocumentMeta, sources: Sequence[SourceRef], section: str | None) -> dict:
-    """Chroma metadata for a passage: scalars only (no None), the cited source flattened for
-    filtering, all sources as JSON."""
+def passage_metadata(
+    primary: SourceRef,
+    meta: DocumentMeta,
+    sources: Sequence[SourceRef],
+    section: str | None,
+    embed_hash: str | None = None,
+) -> dict:
+    """Chroma metadata for a passage: scalars, the cited source flattened for filtering, all
+    sources as JSON, and `embed_hash` (what its vector was computed from).
+
+    Unknown values are None, not left out: Chroma merges metadata on upsert and update, so a key
+    left out would keep the value of an earlier ingest (a date since removed from the manifest
+    would still match a date filter); None deletes it. Write with upsert/update, never add.
+    """
     values = {
         "file": primary.file_name,
         "doc_id": primary.doc_id,
@@ -263,8 +291,9 @@ def passage_metadata(primary: SourceRef, meta: DocumentMeta, sources: Sequence[S
         "end": primary.end,
         "n_sources": len(sources),
         "sources": json.dumps([_ref_to_json(s) for s in sources]),
+        "embed_hash": embed_hash,
     }
-    return {k: v for k, v in values.items() if v is not None}
+    return values
 
 
 def passage_from_chroma(pid: str, text: str, m: dict) -> StoredPassage:
@@ -308,7 +337,8 @@ def _record_to_meta(r: DocumentRecord) -> dict:
         "n_passages": len(r.refs),
         "refs": json.dumps([[key, _ref_to_json(ref)] for key, ref in r.refs]),
     }
-    return {k: v for k, v in values.items() if v is not None}
+    # None, not left out: the upsert merges, and a value removed from the manifest must go.
+    return values
 
 
 def _record_from_meta(doc_id: str, m: dict, text: str) -> DocumentRecord:

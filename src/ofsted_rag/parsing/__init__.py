@@ -60,12 +60,25 @@ def parse_file(path: Path, meta: DocumentMeta | None = None, *, max_bytes: int =
     except OSError as exc:
         raise DocumentError(name, f"cannot be read ({exc.strerror})") from None
     if size > max_bytes:
-        raise DocumentError(name, f"is {size / 1e6:.1f} MB, over the {max_bytes / 1e6:.0f} MB limit (OFSTED_RAG_MAX_FILE_MB)")
+        raise DocumentError(name, size_reason(size, max_bytes))
     try:
         data = path.read_bytes()
     except OSError as exc:
         raise DocumentError(name, f"cannot be read ({exc.strerror})") from None
     return parse_bytes(data, name, meta, path=str(path), max_bytes=max_bytes)
+
+
+def size_reason(size: int, max_bytes: int, limit_mb: float | None = None) -> str:
+    """Why a file is too big, in the unit OFSTED_RAG_MAX_FILE_MB is set in (MB of 1024 * 1024
+    bytes), with enough digits that a small size or limit does not read as "0 MB".
+    `limit_mb` is the setting as the user wrote it, when known."""
+    limit = f"{limit_mb:g}" if limit_mb is not None else _megabytes(max_bytes)
+    return f"is {_megabytes(size)} MB, over the {limit} MB limit; raise OFSTED_RAG_MAX_FILE_MB to ingest it"
+
+
+def _megabytes(n: int) -> str:
+    value = n / (1024 * 1024)
+    return f"{value:.1f}" if value >= 1 else f"{value:.2g}"
 
 
 def check_suffix(file_name: str) -> None:
@@ -87,7 +100,7 @@ def parse_bytes(
     """Parse a file's content. `meta` (manifest or upload form) wins over what the text says."""
     check_suffix(file_name)
     if len(data) > max_bytes:
-        raise DocumentError(file_name, f"is {len(data) / 1e6:.1f} MB, over the {max_bytes / 1e6:.0f} MB limit")
+        raise DocumentError(file_name, size_reason(len(data), max_bytes))
     if not data.strip():
         raise DocumentError(file_name, "the file is empty")
     convert = _converter(Path(file_name).suffix.lower())
@@ -144,4 +157,4 @@ def _passages(doc: SourceDocument) -> list[Passage]:
     return out
 
 
-__all__ = ["ParsedDocument", "parse_bytes", "parse_file", "check_suffix", "SUPPORTED_SUFFIXES", "PARSER_VERSION", "fold"]
+__all__ = ["ParsedDocument", "parse_bytes", "parse_file", "check_suffix", "size_reason", "SUPPORTED_SUFFIXES", "PARSER_VERSION", "fold"]

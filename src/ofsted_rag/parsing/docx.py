@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 import docx
+from docx.document import Document as DocxDocument
 from docx.opc.exceptions import PackageNotFoundError
 from docx.oxml.ns import qn
 from lxml import etree
@@ -65,11 +66,19 @@ def to_text(data: bytes, file_name: str) -> str:
         DocumentError: the file is damaged, is not a .docx, or has no text.
     """
     document = _open(data, file_name)
-    numbering = _Numbering(document)
+    blocks = _container_blocks(document.element.body, _Numbering(document))
+    text = "\n\n".join("\n".join(block) for block in blocks)
+    if not text.strip():
+        raise DocumentError(file_name, "no text found in the Word file")
+    return text
+
+
+def _container_blocks(container: etree._Element, numbering: "_Numbering") -> list[list[str]]:
+    """Blocks of the document body (or of a table cell): a run of list paragraphs is one
+    block of consecutive lines, every other paragraph a block of its own."""
     blocks: list[list[str]] = []
     in_list = False
-    body = document.element.body
-    for kind, element in _body_items(body):
+    for kind, element in _body_items(container):
         if kind == "table":
             blocks.extend(_table_blocks(element, numbering))
             in_list = False
@@ -82,13 +91,10 @@ def to_text(data: bytes, file_name: str) -> str:
         else:
             blocks.append([line])
         in_list = is_list
-    text = "\n\n".join("\n".join(b) for b in blocks)
-    if not text.strip():
-        raise DocumentError(file_name, "no text found in the Word file")
-    return text
+    return blocks
 
 
-def _open(data: bytes, file_name: str):
+def _open(data: bytes, file_name: str) -> DocxDocument:
     """Open the package, turning every kind of damage into one DocumentError."""
     if data.startswith(OLE_MAGIC):
         raise DocumentError(
@@ -185,20 +191,7 @@ def _table_blocks(table: etree._Element, numbering: "_Numbering") -> list[list[s
         )
         if layout:
             for tc in cells:
-                in_list = False
-                for kind, element in _body_items(tc):
-                    if kind == "table":
-                        blocks.extend(_table_blocks(element, numbering))
-                        in_list = False
-                        continue
-                    line, is_list = _paragraph_line(element, numbering)
-                    if not line:
-                        continue
-                    if is_list and in_list:
-                        blocks[-1].append(line)
-                    else:
-                        blocks.append([line])
-                    in_list = is_list
+                blocks.extend(_container_blocks(tc, numbering))
         else:
             texts = [
                 " ".join(_paragraph_text(p).replace("\n", " ") for p in ps if p.tag == qn("w:p"))
@@ -217,7 +210,7 @@ class _Numbering:
     letter- or roman-numbered lists, with counters kept per list as Word does.
     """
 
-    def __init__(self, document) -> None:
+    def __init__(self, document: DocxDocument) -> None:
         self._styles = self._style_table(document)
         self._levels: dict[tuple[str, int], _Level] = {}
         self._counters: dict[str, dict[int, int]] = {}
@@ -255,7 +248,7 @@ class _Numbering:
         return _Level(val("w:numFmt", "decimal"), val("w:lvlText", ""), int(val("w:start", "1")))
 
     @staticmethod
-    def _style_table(document) -> dict[str, tuple[str, etree._Element | None, str | None]]:
+    def _style_table(document: DocxDocument) -> dict[str, tuple[str, etree._Element | None, str | None]]:
         """style id -> (name, its numPr, the style it is based on)."""
         table: dict[str, tuple[str, etree._Element | None, str | None]] = {}
         try:

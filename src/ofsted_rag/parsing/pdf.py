@@ -17,7 +17,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from pypdf import PdfReader
+from pypdf import PageObject, PdfReader
 from pypdf.errors import DependencyError, FileNotDecryptedError, PyPdfError
 
 from ofsted_rag.errors import DocumentError
@@ -43,6 +43,13 @@ SENTENCE_END_RE = re.compile(r"[.!?:;]['’\"”)]?$")
 PARAGRAPH_START_RE = re.compile(r"^([A-Z0-9(“\"‘'•]|\u2022)")
 LIGATURES = str.maketrans({"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl"})
 SPACES_RE = re.compile(r"[ \t\xa0\u2000-\u200a\u202f\u3000]+")
+
+# What pypdf raises on damaged files besides its own errors: it indexes and converts objects
+# straight from the file, so bad objects surface as Python's own exceptions.
+READ_ERRORS = (
+    PyPdfError, ValueError, KeyError, TypeError, IndexError, AttributeError, ZeroDivisionError,
+    OverflowError, RecursionError, AssertionError,
+)
 
 ENCRYPTED = "the PDF is encrypted; save an unencrypted copy and ingest that"
 NO_TEXT = "the PDF has no text layer (scanned?); run OCR first"
@@ -71,13 +78,21 @@ def to_text(data: bytes, file_name: str) -> str:
     Raises:
         DocumentError: the PDF is encrypted, damaged or not a PDF, or has no text layer.
     """
-    reader = _open(data, file_name)
-    pages: list[list[_Line]] = []
-    for number, page in enumerate(reader.pages, start=1):
-        try:
-            pages.append(_page_lines(page))
-        except (PyPdfError, ValueError, KeyError, TypeError, IndexError, AttributeError) as exc:
-            raise DocumentError(file_name, _damaged(f"page {number}: {_cause(exc)}")) from exc
+    # pypdf logs every repair it makes to a damaged file; the user needs only our one-line
+    # verdict, so its warnings are silenced while this file is read.
+    logger = logging.getLogger("pypdf")
+    level = logger.level
+    logger.setLevel(logging.ERROR)
+    try:
+        reader = _open(data, file_name)
+        pages: list[list[_Line]] = []
+        for number, page in enumerate(reader.pages, start=1):
+            try:
+                pages.append(_page_lines(page))
+            except READ_ERRORS as exc:
+                raise DocumentError(file_name, _damaged(f"page {number}: {_cause(exc)}")) from exc
+    finally:
+        logger.setLevel(level)
     pages = _drop_furniture(pages)
     text = _layout(pages)
     if not text.strip():
@@ -89,8 +104,6 @@ def _open(data: bytes, file_name: str) -> PdfReader:
     """Open the PDF, decrypting it if an empty password opens it."""
     if not data.lstrip()[:1024].count(b"%PDF"):
         raise DocumentError(file_name, _damaged("no %PDF header"))
-    # pypdf logs each repair it makes; the user only needs our one-line verdict.
-    logging.getLogger("pypdf").setLevel(logging.ERROR)
     try:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted:
@@ -108,8 +121,7 @@ def _open(data: bytes, file_name: str) -> PdfReader:
         raise
     except FileNotDecryptedError as exc:
         raise DocumentError(file_name, ENCRYPTED) from exc
-    except (PyPdfError, ValueError, KeyError, TypeError, IndexError, AttributeError,
-            RecursionError) as exc:
+    except READ_ERRORS as exc:
         raise DocumentError(file_name, _damaged(_cause(exc))) from exc
     return reader
 
@@ -124,7 +136,7 @@ def _cause(exc: BaseException) -> str:
     return text if len(text) <= 80 else text[:77] + "..."
 
 
-def _page_lines(page) -> list[_Line]:
+def _page_lines(page: PageObject) -> list[_Line]:
     """The visual lines of one page, in content-stream order, with their positions.
 
     pypdf calls the visitor with runs of text, each tagged with the text and transformation
@@ -133,14 +145,18 @@ def _page_lines(page) -> list[_Line]:
     """
     lines: list[_Line] = []
     parts: list[str] = []
-    state: dict[str, float | None] = {"y": None, "size": 0.0}
+    # (characters, baseline, font size) of each positioned run on the current line.
+    runs: list[tuple[int, float | None, float]] = []
 
     def end_line() -> None:
         text = SPACES_RE.sub(" ", "".join(parts)).strip()
         if text:
-            lines.append(_Line(text.translate(LIGATURES), state["y"], state["size"] or 0.0))
+            # The line's height and size are those of most of its text, not of a bullet glyph
+            # or a footnote mark that happens to come first.
+            _, y, size = max(runs, key=lambda run: run[0]) if runs else (0, None, 0.0)
+            lines.append(_Line(text.translate(LIGATURES), y, size))
         parts.clear()
-        state["y"], state["size"] = None, 0.0
+        runs.clear()
 
     def visit(text: str, cm: list[float], tm: list[float], font: object, font_size: float) -> None:
         if not text:
@@ -148,19 +164,17 @@ def _page_lines(page) -> list[_Line]:
         matrix = _multiply(tm, cm)
         y = matrix[5]
         size = abs(font_size) * math.hypot(matrix[2], matrix[3])
-        pieces = text.split("\n")
-        for index, piece in enumerate(pieces):
+        for index, piece in enumerate(text.split("\n")):
             if index:
                 end_line()
             if not piece.strip():
                 parts.append(piece)
                 continue
-            if index == 0 and state["y"] is not None and size and abs(state["y"] - y) > 0.5 * size:
-                end_line()  # moved to another line without pypdf saying so
-            if state["y"] is None and not "".join(parts).strip():
-                # Later pieces of a multi-line run have no position of their own.
-                state["y"] = y if index == 0 else None
-                state["size"] = size
+            if index == 0 and runs and runs[0][1] is not None and size:
+                if abs(runs[0][1] - y) > 0.5 * max(size, runs[0][2]):
+                    end_line()  # moved to another line without pypdf saying so
+            # Later pieces of a multi-line run have no position of their own.
+            runs.append((len(piece.strip()), y if index == 0 else None, size))
             parts.append(piece)
 
     page.extract_text(visitor_text=visit)
@@ -201,18 +215,28 @@ def _furniture_key(text: str) -> str:
 
 
 def _drop_furniture(pages: list[list[_Line]]) -> list[list[_Line]]:
-    """Remove page numbers and lines repeated near the top or bottom of most pages."""
+    """Remove page numbers, and lines repeated at the same height near the top or bottom of
+    most pages (running headers and footers).
+
+    The same height is required as well as the same words so that a short line of the minutes
+    that happens to open two pages ("None") is not taken for a header.
+    """
     def margins(lines: list[_Line]) -> set[int]:
         return set(range(min(MARGIN_LINES, len(lines)))) | set(
             range(max(0, len(lines) - MARGIN_LINES), len(lines))
         )
 
-    counts: Counter[str] = Counter()
+    def slot(line: _Line) -> tuple[str, int | None]:
+        return _furniture_key(line.text), None if line.y is None else round(line.y / 3)
+
+    counts: Counter[tuple[str, int | None]] = Counter()
     for lines in pages:
-        counts.update({_furniture_key(lines[i].text) for i in margins(lines)})
+        counts.update({slot(lines[i]) for i in margins(lines)})
     needed = max(2, math.ceil(0.5 * len(pages)))
-    # Short keys ("#.", "none") are agenda numbers or minute text, never a running header.
-    repeated = {k for k, n in counts.items() if n >= needed and len(k) >= 4 and len(pages) >= 2}
+    # Very short keys ("#.", "#") are agenda or page numbers, never a running header.
+    repeated = {
+        key for key, n in counts.items() if len(key[0]) >= 4 and _near_count(counts, key) >= needed
+    }
 
     kept_pages: list[list[_Line]] = []
     for lines in pages:
@@ -222,11 +246,26 @@ def _drop_furniture(pages: list[list[_Line]]) -> list[list[_Line]]:
             for i, line in enumerate(lines)
             if not (
                 i in edge
-                and (PAGE_NUMBER_RE.match(line.text) or _furniture_key(line.text) in repeated)
+                and (PAGE_NUMBER_RE.match(line.text) or _near(slot(line), repeated))
             )
         ]
         kept_pages.append(kept)
     return kept_pages
+
+
+def _near_count(counts: Counter[tuple[str, int | None]], key: tuple[str, int | None]) -> int:
+    """Pages with this text at this height, allowing one rounding step either way."""
+    text, y = key
+    if y is None:
+        return counts[key]
+    return max(counts[(text, y - 1)] + counts[key], counts[key] + counts[(text, y + 1)])
+
+
+def _near(key: tuple[str, int | None], repeated: set[tuple[str, int | None]]) -> bool:
+    text, y = key
+    if y is None:
+        return key in repeated
+    return any((text, y + d) in repeated for d in (-1, 0, 1))
 
 
 def _normal_spacing(pages: list[list[_Line]]) -> float:
@@ -283,7 +322,9 @@ def _layout(pages: list[list[_Line]]) -> str:
     """Join lines into paragraphs separated by blank lines, across page breaks too."""
     normal = _normal_spacing(pages)
     lengths = sorted(len(line.text) for lines in pages for line in lines)
-    full_width = lengths[int(0.9 * (len(lengths) - 1))] if len(lengths) >= 10 else 0
+    full_width = lengths[int(0.9 * (len(lengths) - 1))] if len(lengths) >= 3 else 0
+    # Whether the last line of a page is "full" is only meaningful against many lines.
+    page_full_width = full_width if len(lengths) >= 10 else 0
 
     paragraphs: list[list[str]] = []
     previous: _Line | None = None
@@ -294,7 +335,7 @@ def _layout(pages: list[list[_Line]]) -> str:
             elif index == 0:
                 # Across a page break the gap is meaningless: a sentence that did not end
                 # continues on the next page (a point split by a page break stays one point).
-                new = not _continues(previous.text, line.text, full_width)
+                new = not _continues(previous.text, line.text, page_full_width)
             else:
                 new = _starts_paragraph(previous, line, normal, full_width)
             if new or not paragraphs:

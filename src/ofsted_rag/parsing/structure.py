@@ -258,8 +258,9 @@ def _item_header(block: list[_Line], next_block: list[_Line] | None, state: _Sta
         number = alone.group(1)
         if not _next_in_sequence(number, state):
             return None
-        if next_block is not None and len(next_block) == 1 and not LETTERED.match(next_block[0].text):
-            return number, clean_title(next_block[0].text), 2
+        if next_block is not None and _is_title_block(next_block):
+            # A long title wraps onto two or three lines in a PDF: they are one title.
+            return number, clean_title(" ".join(line.text for line in next_block)), 2
         if len(block) == 1 and next_block is not None and len(next_block) > 1:
             # "4." then the title and its first lines in one block: the title is the first line.
             return None
@@ -275,6 +276,14 @@ def _item_header(block: list[_Line], next_block: list[_Line] | None, state: _Sta
         if _next_in_sequence(number, state) and title[-1:] not in ".;,":
             return number, title, 1
     return None
+
+
+def _is_title_block(block: list[_Line]) -> bool:
+    """One to three short lines that are not a point, bullet or sentence: an item's title."""
+    text = " ".join(line.text for line in block)
+    if len(block) > 3 or len(text) > 250 or LETTERED.match(text) or BULLET.match(text):
+        return False
+    return len(block) == 1 or not clean_title(text).endswith((".", ":", ";"))
 
 
 def _next_in_sequence(number: str, state: _State) -> bool:

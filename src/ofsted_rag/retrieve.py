@@ -1,0 +1,193 @@
+"""Hybrid retrieval: dense search in Chroma and BM25 over the same passages, fused by reciprocal
+rank fusion, with the field's vocabulary expanding the query both ways.
+
+The lexical index is built from the store's own passages and rebuilt whenever the store's
+generation changes (every ingest bumps it), so it is never stale against Chroma.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import time
+import tomllib
+from dataclasses import dataclass, field
+from importlib import resources
+
+import numpy as np
+
+from ofsted_rag.documents import StoredPassage
+from ofsted_rag.embedding import Embedder
+from ofsted_rag.store import PassageFilter, PassageStore
+
+RRF_K = 60
+CANDIDATES = 50
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A retrieved passage. `similarity` is the dense cosine similarity to the (expanded) query,
+    0 when the passage came from the lexical side only; ranks are 1-based, None when absent."""
+
+    passage: StoredPassage
+    score: float
+    similarity: float
+    dense_rank: int | None
+    lexical_rank: int | None
+
+
+@dataclass(frozen=True)
+class Retrieval:
+    question: str
+    expanded_query: str
+    hits: tuple[Hit, ...]
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+class Vocabulary:
+    """Equivalent forms from data/vocabulary.toml ("CP" <-> "child protection")."""
+
+    def __init__(self, groups: list[tuple[list[str], set[str]]]) -> None:
+        self._patterns: list[tuple[re.Pattern, list[str]]] = []
+        for forms, exact in groups:
+            for form in forms:
+                flags = 0 if form in exact else re.IGNORECASE
+                pattern = re.compile(r"(?<![\w'])" + re.escape(form).replace(r"\ ", r"[\s-]+") + r"(?![\w])", flags)
+                self._patterns.append((pattern, [f for f in forms if f != form]))
+
+    @classmethod
+    def load(cls) -> "Vocabulary":
+        data = tomllib.loads(resources.files("ofsted_rag").joinpath("data/vocabulary.toml").read_text("utf-8"))
+        return cls([(t["forms"], set(t.get("exact", []))) for t in data.get("term", [])])
+
+    def expansions(self, text: str) -> list[str]:
+        """Forms to add to a query: the other forms of every group the text uses."""
+        out: list[str] = []
+        for pattern, others in self._patterns:
+            if pattern.search(text):
+                out.extend(o for o in others if o not in out and o.lower() not in text.lower())
+        return out
+
+    def expand(self, text: str) -> str:
+        extra = self.expansions(text)
+        return f"{text} ({'; '.join(extra)})" if extra else text
+
+
+class LexicalIndex:
+    """BM25 (bm25s, English stemming and stop words) over passages with their context."""
+
+    def __init__(self, passages: list[StoredPassage]) -> None:
+        import bm25s
+        import Stemmer
+
+        self.passages = passages
+        self._stemmer = Stemmer.Stemmer("english")
+        self._bm25 = None
+        if passages:
+            tokens = bm25s.tokenize([_lexical_text(p) for p in passages], stopwords="en",
+                                    stemmer=self._stemmer, show_progress=False, return_ids=False)
+            self._bm25 = bm25s.BM25()
+            self._bm25.index(tokens, show_progress=False)
+
+    def scores(self, query: str) -> np.ndarray:
+        import bm25s
+
+        if self._bm25 is None:
+            return np.zeros(0)
+        tokens = bm25s.tokenize([query], stopwords="en", stemmer=self._stemmer, show_progress=False,
+                                return_ids=False)[0]
+        if not tokens:
+            return np.zeros(len(self.passages))
+        return np.asarray(self._bm25.get_scores(tokens))
+
+
+def _lexical_text(p: StoredPassage) -> str:
+    return " ".join(x for x in (p.council, p.body, p.item_title, p.text) if x)
+
+
+class HybridRetriever:
+    """Dense + BM25 + reciprocal rank fusion over one store."""
+
+    def __init__(self, store: PassageStore, embedder: Embedder, vocabulary: Vocabulary | None = None) -> None:
+        self.store = store
+        self.embedder = embedder
+        self.vocabulary = vocabulary or Vocabulary.load()
+        self._lock = threading.Lock()
+        self._generation: int | None = None
+        self._lexical: LexicalIndex | None = None
+        self._by_id: dict[str, int] = {}
+
+    def refresh(self, force: bool = False) -> None:
+        """Rebuild the lexical index if an ingest has changed the store since it was built."""
+        generation = self.store.generation()
+        if not force and generation == self._generation and self._lexical is not None:
+            return
+        with self._lock:
+            passages = self.store.all_passages()
+            passages.sort(key=lambda p: (p.file_name, p.start))
+            self._lexical = LexicalIndex(passages)
+            self._by_id = {p.id: i for i, p in enumerate(passages)}
+            self._generation = generation
+
+    @property
+    def passages(self) -> list[StoredPassage]:
+        self.refresh()
+        return self._lexical.passages if self._lexical else []
+
+    def retrieve(self, question: str, flt: PassageFilter | None = None, top_k: int = 8) -> Retrieval:
+        flt = flt or PassageFilter()
+        timings: dict[str, float] = {}
+        self.refresh()
+        query = self.vocabulary.expand(question)
+
+        t0 = time.perf_counter()
+        vector = self.embedder.embed_batch([query])[0]
+        timings["embed"] = time.perf_counter() - t0
+
+        t0 = time.perf_counter()
+        dense = self.store.query(vector, CANDIDATES, flt.where())
+        lexical = self._lexical_ranking(query, flt)
+        timings["search"] = time.perf_counter() - t0
+
+        t0 = time.perf_counter()
+        hits = self._fuse(dense, lexical, vector, top_k)
+        timings["fuse"] = time.perf_counter() - t0
+        return Retrieval(question, query, tuple(hits), timings)
+
+    def _lexical_ranking(self, query: str, flt: PassageFilter) -> list[StoredPassage]:
+        index = self._lexical
+        if index is None or not index.passages:
+            return []
+        scores = index.scores(query)
+        if not flt.is_empty():
+            mask = np.array([flt.matches(p) for p in index.passages])
+            scores = np.where(mask, scores, 0.0)
+        order = np.argsort(-scores, kind="stable")[:CANDIDATES]
+        return [index.passages[i] for i in order if scores[i] > 0]
+
+    def _fuse(self, dense: list[tuple[StoredPassage, float]], lexical: list[StoredPassage], vector, top_k: int) -> list[Hit]:
+        scores: dict[str, float] = {}
+        passages: dict[str, StoredPassage] = {}
+        dense_rank: dict[str, int] = {}
+        lexical_rank: dict[str, int] = {}
+        similarity: dict[str, float] = {}
+        for rank, (p, distance) in enumerate(dense, start=1):
+            scores[p.id] = scores.get(p.id, 0.0) + 1.0 / (RRF_K + rank)
+            passages[p.id] = p
+            dense_rank[p.id] = rank
+            similarity[p.id] = 1.0 - distance
+        for rank, p in enumerate(lexical, start=1):
+            scores[p.id] = scores.get(p.id, 0.0) + 1.0 / (RRF_K + rank)
+            passages.setdefault(p.id, p)
+            lexical_rank[p.id] = rank
+        order = sorted(scores, key=lambda i: (-scores[i], i))[:top_k]
+        # Passages found only lexically still get a dense similarity: answering weighs it.
+        missing = [i for i in order if i not in similarity]
+        if missing:
+            q = np.asarray(vector)
+            for pid, emb in self.store.embeddings(missing).items():
+                similarity[pid] = float(np.dot(q, np.asarray(emb)))
+        return [
+            Hit(passages[i], scores[i], similarity.get(i, 0.0), dense_rank.get(i), lexical_rank.get(i))
+            for i in order
+        ]

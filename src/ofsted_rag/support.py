@@ -1,0 +1,110 @@
+"""Does a passage support a sentence? A documented proxy for an NLI model, none being available
+offline.
+
+A sentence is supported by evidence text when:
+1. every number in it (digits or number words, years and percentages included) is in the evidence;
+2. every month name and every name (a capitalised word not opening the sentence) is in the evidence;
+3. it adds no negation ("not", "no", "never", "n't") that the evidence lacks;
+4. at least `threshold` of its content words (stop words dropped, crude stems) are in the evidence.
+
+Rules 1-3 catch the failures that matter most in a scrutiny meeting (a wrong figure, date, council
+or person, or a flipped finding); rule 4 catches sentences about something else. Its agreement with
+the hand-labelled pairs in eval/support_labels.jsonl is reported by `ofsted-rag eval`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+NUMBER_WORDS = {
+    "zero": "0", "one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6",
+    "seven": "7", "eight": "8", "nine": "9", "ten": "10", "eleven": "11", "twelve": "12",
+    "fifteen": "15", "twenty": "20", "thirty": "30", "forty": "40", "fifty": "50", "hundred": "100",
+    "first": "1", "second": "2", "third": "3", "half": "50",
+}
+MONTHS = {"january", "february", "march", "april", "may", "june", "july", "august", "september",
+          "october", "november", "december"}
+NEGATIONS = {"not", "no", "never", "none", "nor", "without", "cannot"}
+STOP_WORDS = set("""
+a an the and or but if of to in on at by for with from into onto over under about as is are was were be been
+being has have had do does did this that these those it its it's they them their there here which who whom
+whose what when where why how all any both each few more most other some such than then so too very can will
+would should could may might must shall also just only own same s t now said says say says told also
+i we you he she his her our your my me us him also which while however although because whether
+""".split())
+_WORD = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?")
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+
+
+@dataclass(frozen=True)
+class SupportVerdict:
+    supported: bool
+    coverage: float
+    missing: tuple[str, ...]
+    reason: str
+
+
+def _fold(text: str) -> str:
+    return text.replace("’", "'").replace("‘", "'").replace("“", '"').replace("”", '"').lower()
+
+
+def _numbers(text: str) -> set[str]:
+    folded = _fold(text)
+    found = {n.replace(",", "") for n in _NUMBER.findall(folded)}
+    for word in _WORD.findall(folded):
+        if word in NUMBER_WORDS:
+            found.add(NUMBER_WORDS[word])
+    return found
+
+
+def _stem(word: str) -> str:
+    for suffix in ("ings", "ing", "edly", "ed", "ies", "es", "s", "ly"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+            return word[: -len(suffix)]
+    return word
+
+
+def content_words(text: str) -> set[str]:
+    """Stemmed words that carry meaning (used by the judge and by sentence selection)."""
+    return {_stem(w) for w in _WORD.findall(_fold(text)) if w not in STOP_WORDS and len(w) > 2}
+
+
+def _names(sentence: str) -> set[str]:
+    """Capitalised words that are not the sentence's first word nor a marker like [1]."""
+    words = re.findall(r"[A-Za-z][A-Za-z'’-]*", sentence)
+    return {w.lower().replace("’", "'") for i, w in enumerate(words)
+            if i > 0 and w[0].isupper() and w.lower() not in STOP_WORDS and len(w) > 2}
+
+
+def judge_support(sentence: str, evidence: str, threshold: float = 0.85) -> SupportVerdict:
+    """Whether `evidence` supports `sentence`, with what is missing when it does not."""
+    sentence = re.sub(r"\[\d+\]", " ", sentence)
+    ev = _fold(evidence)
+    ev_words = set(_WORD.findall(ev))
+    ev_numbers = _numbers(evidence)
+
+    missing_numbers = sorted(_numbers(sentence) - ev_numbers)
+    if missing_numbers:
+        return SupportVerdict(False, 0.0, tuple(missing_numbers), "a number is not in the cited text")
+    words = _WORD.findall(_fold(sentence))
+    missing_months = sorted({w for w in words if w in MONTHS} - ev_words)
+    if missing_months:
+        return SupportVerdict(False, 0.0, tuple(missing_months), "a month is not in the cited text")
+    missing_names = sorted(n for n in _names(sentence) if n not in ev_words and n not in ev)
+    if missing_names:
+        return SupportVerdict(False, 0.0, tuple(missing_names), "a name is not in the cited text")
+    negations = {w for w in words if w in NEGATIONS or w.endswith("n't")}
+    ev_negated = any(w in NEGATIONS or w.endswith("n't") for w in ev_words)
+    if negations and not ev_negated:
+        return SupportVerdict(False, 0.0, tuple(sorted(negations)), "a negation is not in the cited text")
+
+    wanted = content_words(sentence)
+    if not wanted:
+        return SupportVerdict(True, 1.0, (), "no content words to check")
+    have = content_words(evidence)
+    missing = sorted(wanted - have)
+    coverage = 1 - len(missing) / len(wanted)
+    if coverage < threshold:
+        return SupportVerdict(False, coverage, tuple(missing), f"only {coverage:.0%} of its words are in the cited text")
+    return SupportVerdict(True, coverage, tuple(missing), "covered")
