@@ -25,6 +25,10 @@ ingest: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest
 
+# The real-browser test alone (Debian's chromium + chromium-driver; `make test` runs it too).
+e2e: $(STAMP)
+	$(BIN)/python -m pytest tests/test_e2e_browser.py -q -rs
+
 eval: $(STAMP)
 	$(BIN)/ofsted-rag ingest --quiet
 	$(BIN)/ofsted-rag eval --baseline

@@ -28,6 +28,8 @@ def main(argv: list[str] | None = None) -> int:
     except OfstedRagError as exc:
         print(f"ofsted-rag: {exc}", file=sys.stderr)
         return 2
+    except BrokenPipeError:
+        return 0
     except KeyboardInterrupt:
         print("ofsted-rag: interrupted", file=sys.stderr)
         return 130
@@ -64,6 +66,14 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--report", type=Path, default=Path("eval/report.md"))
     p.set_defaults(run=_eval)
     return parser
+
+
+def _stdout_console():
+    """A rich console for stdout. Piped into a file or another program, tables are laid out wide
+    rather than at 80 columns, so file names and dates are never cut or folded."""
+    from rich.console import Console
+
+    return Console() if sys.stdout.isatty() else Console(width=200)
 
 
 def _date(value: str) -> dt.date:
@@ -110,23 +120,22 @@ def _ingest(args: argparse.Namespace, settings: Settings) -> int:
         if o.status == "skipped":
             print(f"skipped {o.file_name}: {o.reason}", file=sys.stderr)
     table = Table(title="ingest summary", show_header=True)
-    table.add_column("file")
+    table.add_column("file", overflow="fold")
     table.add_column("status")
     table.add_column("passages", justify="right")
     table.add_column("new", justify="right")
     table.add_column("note")
     for o in report.outcomes:
         table.add_row(o.file_name, o.status, str(o.passages), str(o.new_passages), o.reason or "")
-    out = Console()
+    out = _stdout_console()
     out.print(table)
     counts = " / ".join(f"{report.count(s)} {s}" for s in STATUSES)
     out.print(f"{counts}; embedded {report.embedded} passages, removed {report.removed_passages}; "
-              f"{report.total_passages} passages in the store; {report.seconds:.1f} s")
+              f"{report.total_passages} passages in the store; {report.seconds:.1f} s", soft_wrap=True)
     return 1 if report.nothing_ingested else 0
 
 
 def _sources(args: argparse.Namespace, settings: Settings) -> int:
-    from rich.console import Console
     from rich.table import Table
 
     from ofsted_rag.store import PassageStore
@@ -145,11 +154,12 @@ def _sources(args: argparse.Namespace, settings: Settings) -> int:
         print("No documents yet: run `ofsted-rag ingest`.")
         return 0
     table = Table(show_header=True)
-    for col in ("file", "council", "body", "date", "kind", "passages"):
-        table.add_column(col)
+    table.add_column("file", overflow="fold")
+    for col in ("council", "body", "date", "kind", "passages"):
+        table.add_column(col, no_wrap=col == "date")
     for r in rows:
         table.add_row(*(str(r[c]) if r[c] is not None else "-" for c in ("file", "council", "body", "date", "kind", "passages")))
-    Console().print(table)
+    _stdout_console().print(table)
     return 0
 
 

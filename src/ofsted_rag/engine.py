@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ofsted_rag import places
-from ofsted_rag.answer import ExtractiveAnswerer, refuse, topic_words
+from ofsted_rag.answer import RERANK_DEPTH, ExtractiveAnswerer, is_precedent_question, question_topic, refuse, topic_words
 from ofsted_rag.config import Settings
 from ofsted_rag.documents import Answer, RetrievalStep, StoredPassage, fold
 from ofsted_rag.embedding import Embedder, default_embedder
@@ -47,6 +47,7 @@ class Scope:
     years: tuple[int, ...]
     refusal: str | None
     note: str
+    mentioned_only: tuple[places.Authority, ...] = ()
 
 
 class Engine:
@@ -56,7 +57,8 @@ class Engine:
         self.store = store or PassageStore(settings)
         self.embedder = embedder or default_embedder()
         self.retriever = HybridRetriever(self.store, self.embedder)
-        self.extractive = ExtractiveAnswerer(max_sentences=settings.answer_sentences)
+        self.extractive = ExtractiveAnswerer(max_sentences=settings.answer_sentences, embedder=self.embedder,
+                                             vocabulary=self.retriever.vocabulary)
         self.answerer = answerer if answerer is not None else _configured_answerer(settings, self.extractive)
 
     def warm_up(self) -> None:
@@ -65,8 +67,22 @@ class Engine:
         self.retriever.refresh()
 
     # ---- questions ----
-    def retrieve(self, question: str, flt: PassageFilter | None = None, *, top_k: int | None = None) -> Retrieval:
-        return self.retriever.retrieve(question, flt, top_k or self.settings.top_k)
+    def retrieve(self, question: str, flt: PassageFilter | None = None, *, top_k: int | None = None,
+                 scoped: bool = True) -> Retrieval:
+        """Passages for a question, as `ask` retrieves them: restricted to the councils the
+        question names (unless `scoped` is False); a question across councils gets each
+        council's best passages in turn."""
+        flt = flt or PassageFilter()
+        if scoped:
+            self.retriever.refresh()
+            flt = self.scope(question, flt).flt
+        spread = is_precedent_question(question) and len(flt.councils) != 1
+        top_k = top_k or self.settings.top_k
+        retrieval = self.retriever.retrieve(question, flt, max(top_k, RERANK_DEPTH), spread_councils=spread)
+        t0 = time.perf_counter()
+        hits = self.extractive.rerank(question, retrieval.hits, top_k)
+        timings = {**retrieval.timings, "rerank": time.perf_counter() - t0}
+        return replace(retrieval, hits=tuple(hits), timings=timings)
 
     def ask(self, question: str, flt: PassageFilter | None = None, *, top_k: int | None = None) -> Answer:
         """Answer with citations, or refuse with the closest passages.
@@ -81,7 +97,7 @@ class Engine:
             raise EmptyStoreError()
         flt = flt or PassageFilter()
         scope = self.scope(question, flt)
-        retrieval = self.retrieve(question, scope.flt, top_k=top_k)
+        retrieval = self.retrieve(question, scope.flt, top_k=top_k, scoped=False)
         hits = list(retrieval.hits)
         steps = [
             RetrievalStep("scope", scope.note),
@@ -95,7 +111,9 @@ class Engine:
             if not hits:
                 years = ", ".join(map(str, scope.years))
                 return refuse(question, list(retrieval.hits), reason=f"they say nothing about {years}", steps=steps)
-        topic = topic_words(question)
+        topic = question_topic(question, self.retriever.vocabulary)
+        if scope.mentioned_only:
+            topic = topic.with_places([[a.name, *a.aliases] for a in scope.mentioned_only])
         answer = self.answerer.answer(question, hits, topic=topic, steps=steps)
         if answer.refused and not answer.closest:
             answer = replace(answer, closest=tuple(h.passage for h in retrieval.hits[:3]))
@@ -111,16 +129,20 @@ class Engine:
             return Scope(flt, years, None, "no council named" + (f"; years {years}" if years else ""))
         matched: list[str] = []
         uncovered: list[str] = []
+        mentioned_only: list[places.Authority] = []
         for authority in named:
             found = places.corpus_councils_for(authority, councils)
             if found:
                 matched.extend(c for c in found if c not in matched)
-            elif not self._mentioned_in_text(authority):
+            elif self._mentioned_in_text(authority):
+                mentioned_only.append(authority)
+            else:
                 uncovered.append(authority.name)
         if not matched:
-            if uncovered:
+            if uncovered and not mentioned_only:
                 return Scope(flt, years, f"they do not cover {' or '.join(uncovered)}", f"named: {', '.join(uncovered)} (not in the corpus)")
-            return Scope(flt, years, None, "named councils appear only in other councils' documents")
+            return Scope(flt, years, None, "named councils appear only in other councils' documents",
+                         tuple(mentioned_only))
         if flt.councils:
             allowed = tuple(c for c in matched if c in flt.councils)
             if not allowed:

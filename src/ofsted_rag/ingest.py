@@ -24,11 +24,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ofsted_rag.config import Settings
-from ofsted_rag.documents import DocumentMeta, Passage, SourceRef, document_id
+from ofsted_rag.documents import DocumentMeta, Passage, SourceRef, document_id, stable_hash
 from ofsted_rag.embedding import Embedder
 from ofsted_rag.errors import DocumentError, IngestLockedError
 from ofsted_rag.manifest import MANIFEST_NAME, read_manifest, write_manifest_entry
-from ofsted_rag.parsing import PARSER_VERSION, ParsedDocument, check_suffix, parse_bytes
+from ofsted_rag.parsing import PARSER_VERSION, ParsedDocument, check_suffix, parse_bytes, size_reason
 from ofsted_rag.store import DocumentRecord, PassageStore, passage_metadata
 
 STATUSES = ("added", "updated", "unchanged", "duplicate", "removed", "skipped")
@@ -178,19 +178,20 @@ def _plan(candidates: list[_Candidate], registry: dict[str, DocumentRecord], set
             continue
         names[name] = cand.path
         doc_id = document_id(name)
+        old = registry.get(doc_id)
         try:
             size = cand.path.stat().st_size
             if size > settings.max_file_bytes:
-                raise DocumentError(name, f"is {size / 1e6:.1f} MB, over the {settings.max_file_mb:g} MB limit (OFSTED_RAG_MAX_FILE_MB)")
+                raise DocumentError(name, size_reason(size, settings.max_file_bytes, settings.max_file_mb))
             data = cand.path.read_bytes()
-        except OSError as exc:
-            plan.outcomes.append(FileOutcome(name, "skipped", reason=f"cannot be read ({exc.strerror})"))
-            continue
-        except DocumentError as exc:
-            plan.outcomes.append(FileOutcome(name, "skipped", reason=exc.reason))
+        except (OSError, DocumentError) as exc:
+            # As for a file that no longer parses: what it stored before is kept, even with prune.
+            if old is not None:
+                plan.seen.add(doc_id)
+            reason = exc.reason if isinstance(exc, DocumentError) else f"cannot be read ({exc.strerror})"
+            plan.outcomes.append(FileOutcome(name, "skipped", reason=reason))
             continue
         fp = fingerprint(data, cand.meta)
-        old = registry.get(doc_id)
         if old is not None and old.fingerprint == fp:
             plan.seen.add(doc_id)
             plan.outcomes.append(FileOutcome(name, "unchanged", len(old.refs)))
@@ -268,20 +269,35 @@ def _apply(
     for refs in sources.values():
         refs.sort(key=lambda pair: _source_order(pair[0]))
 
-    existing = store.existing_ids(sorted(affected))
-    to_embed = sorted(k for k in sources if k not in existing)
-    to_update = sorted(k for k in sources if k in existing)
+    existing = store.embed_hashes(sorted(affected))
+    own = {(doc_id, p.content_key): p for doc_id, parsed in plan.parsed.items() for p in parsed.passages}
+    # Stored passages cited from a file not parsed in this run keep the text they were stored with.
+    stored_texts = {p.id: p.text for p in store.get_passages(
+        sorted(k for k in sources if k in existing and (sources[k][0][0].doc_id, k) not in own))}
+    for key in sources:
+        ref = sources[key][0][0]
+        if key not in stored_texts and key not in passages_by_key and (ref.doc_id, key) not in own:
+            # Missing from the store (an interrupted run): cut it from its document's text again.
+            doc = store.document(ref.doc_id)
+            stored_texts[key] = " ".join((doc.text if doc else "")[ref.start:ref.end].split())
+    primaries = {k: _primary_passage(k, sources, own, passages_by_key, stored_texts) for k in sources}
+    embed_hashes = {k: stable_hash(p.embedding_text()) for k, p in primaries.items()}
+    new_keys = sorted(k for k in sources if k not in existing)
+    # A stored passage whose context changed (the manifest gave its file another body or date, or
+    # the file it is cited from changed) is embedded again: its vector carries that context.
+    to_embed = new_keys + sorted(k for k in sources if k in existing and existing[k] != embed_hashes[k])
+    to_update = sorted(k for k in sources if k in existing and existing[k] == embed_hashes[k])
     to_delete = sorted(k for k in affected if k not in sources and k in existing)
 
     def metadata(key: str) -> dict:
         refs = sources[key]
         primary, record = refs[0]
         section = passages_by_key[key].section if key in passages_by_key else None
-        return passage_metadata(primary, record.meta, [r for r, _ in refs], section)
+        return passage_metadata(primary, record.meta, [r for r, _ in refs], section, embed_hashes[key])
 
     # New-passage counts per file, for the summary (a file adding nothing new is a duplicate).
     new_by_doc: dict[str, int] = {}
-    for key in to_embed:
+    for key in new_keys:
         for ref, _ in sources[key]:
             if ref.doc_id in plan.parsed:
                 new_by_doc[ref.doc_id] = new_by_doc.get(ref.doc_id, 0) + 1
@@ -291,9 +307,8 @@ def _apply(
         on_embed_start(len(to_embed))
     for i in range(0, len(to_embed), _EMBED_BATCH):
         batch = to_embed[i:i + _EMBED_BATCH]
-        primaries = [_primary_passage(k, sources, plan, passages_by_key) for k in batch]
-        vectors = embedder.embed_batch([p.embedding_text() for p in primaries])
-        store.add_passages(batch, [p.text for p in primaries], vectors, [metadata(k) for k in batch])
+        vectors = embedder.embed_batch([primaries[k].embedding_text() for k in batch])
+        store.add_passages(batch, [primaries[k].text for k in batch], vectors, [metadata(k) for k in batch])
         if on_embedded:
             on_embedded(len(batch))
     if to_update:
@@ -319,15 +334,29 @@ def _apply(
     return len(to_embed), len(to_delete) + len(orphans)
 
 
-def _primary_passage(key: str, sources, plan: _Plan, passages_by_key: dict[str, Passage]) -> Passage:
-    """The passage to embed for a key: the cited source's own, so its context is embedded."""
-    primary_ref, _ = sources[key][0]
-    parsed = plan.parsed.get(primary_ref.doc_id)
-    if parsed is not None:
-        for p in parsed.passages:
-            if p.content_key == key:
-                return p
-    return passages_by_key[key]
+def _primary_passage(
+    key: str,
+    sources: dict[str, list[tuple[SourceRef, DocumentRecord]]],
+    own: dict[tuple[str, str], Passage],
+    passages_by_key: dict[str, Passage],
+    stored_texts: dict[str, str],
+) -> Passage:
+    """The passage to embed for a key: the cited source's own, so its context is embedded.
+
+    When the cited source was not parsed in this run, the passage is rebuilt from its registry
+    record (metadata and locator) and the text already stored or parsed from another file.
+    """
+    primary_ref, record = sources[key][0]
+    if (primary_ref.doc_id, key) in own:
+        return own[(primary_ref.doc_id, key)]
+    text = stored_texts[key] if key in stored_texts else passages_by_key[key].text
+    m = record.meta
+    return Passage(
+        doc_id=primary_ref.doc_id, file_name=primary_ref.file_name, text=text,
+        start=primary_ref.start, end=primary_ref.end, point=primary_ref.point, item=primary_ref.item,
+        item_title=primary_ref.item_title, part=primary_ref.part,
+        council=m.council, body=m.body, date=m.date, kind=m.kind, url=m.url,
+    )
 
 
 @contextmanager

@@ -20,7 +20,7 @@ from ofsted_rag.documents import StoredPassage
 from ofsted_rag.embedding import Embedder
 from ofsted_rag.store import PassageFilter, PassageStore
 
-RRF_K = 60
+RRF_K = 10
 CANDIDATES = 50
 
 
@@ -47,23 +47,34 @@ class Retrieval:
 class Vocabulary:
     """Equivalent forms from data/vocabulary.toml ("CP" <-> "child protection")."""
 
-    def __init__(self, groups: list[tuple[list[str], set[str]]]) -> None:
-        self._patterns: list[tuple[re.Pattern, list[str]]] = []
-        for forms, exact in groups:
+    def __init__(self, groups: list[tuple[list[str], set[str]]], expand_only: set[int] = frozenset()) -> None:
+        self._patterns: list[tuple[re.Pattern, list[str], bool]] = []
+        for n, (forms, exact) in enumerate(groups):
             for form in forms:
                 flags = 0 if form in exact else re.IGNORECASE
                 pattern = re.compile(r"(?<![\w'])" + re.escape(form).replace(r"\ ", r"[\s-]+") + r"(?![\w])", flags)
-                self._patterns.append((pattern, [f for f in forms if f != form]))
+                self._patterns.append((pattern, [f for f in forms if f != form], n not in expand_only))
 
     @classmethod
     def load(cls) -> "Vocabulary":
         data = tomllib.loads(resources.files("ofsted_rag").joinpath("data/vocabulary.toml").read_text("utf-8"))
-        return cls([(t["forms"], set(t.get("exact", []))) for t in data.get("term", [])])
+        terms = data.get("term", [])
+        return cls([(t["forms"], set(t.get("exact", []))) for t in terms],
+                   {n for n, t in enumerate(terms) if t.get("expand_only")})
+
+    def matches(self, text: str) -> list[tuple[int, int, list[str]]]:
+        """(start, end, all forms of its group) for each field term the text uses (not the
+        everyday synonyms marked expand_only)."""
+        out = []
+        for pattern, others, required in self._patterns:
+            if required:
+                out.extend((m.start(), m.end(), [m.group(0), *others]) for m in pattern.finditer(text))
+        return out
 
     def expansions(self, text: str) -> list[str]:
         """Forms to add to a query: the other forms of every group the text uses."""
         out: list[str] = []
-        for pattern, others in self._patterns:
+        for pattern, others, _ in self._patterns:
             if pattern.search(text):
                 out.extend(o for o in others if o not in out and o.lower() not in text.lower())
         return out
@@ -101,6 +112,22 @@ class LexicalIndex:
         return np.asarray(self._bm25.get_scores(tokens))
 
 
+def _round_robin_by_council(hits: list[Hit]) -> list[Hit]:
+    """Hits reordered: each council's best, then each council's second best, and so on; councils
+    in the order of their best hit."""
+    queues: dict[str | None, list[Hit]] = {}
+    for hit in hits:
+        queues.setdefault(hit.passage.council, []).append(hit)
+    out: list[Hit] = []
+    depth = 0
+    while len(out) < len(hits):
+        for queue in queues.values():
+            if depth < len(queue):
+                out.append(queue[depth])
+        depth += 1
+    return out
+
+
 def _lexical_text(p: StoredPassage) -> str:
     return " ".join(x for x in (p.council, p.body, p.item_title, p.text) if x)
 
@@ -134,7 +161,11 @@ class HybridRetriever:
         self.refresh()
         return self._lexical.passages if self._lexical else []
 
-    def retrieve(self, question: str, flt: PassageFilter | None = None, top_k: int = 8) -> Retrieval:
+    def retrieve(self, question: str, flt: PassageFilter | None = None, top_k: int = 8,
+                 spread_councils: bool = False) -> Retrieval:
+        """The top_k passages for a question. `spread_councils`: a question across councils
+        ("which councils ...") takes each council's best passages in turn, so one council's many
+        points do not crowd the others out."""
         flt = flt or PassageFilter()
         timings: dict[str, float] = {}
         self.refresh()
@@ -150,7 +181,9 @@ class HybridRetriever:
         timings["search"] = time.perf_counter() - t0
 
         t0 = time.perf_counter()
-        hits = self._fuse(dense, lexical, vector, top_k)
+        hits = self._fuse(dense, lexical, vector, CANDIDATES if spread_councils else top_k)
+        if spread_councils:
+            hits = _round_robin_by_council(hits)[:top_k]
         timings["fuse"] = time.perf_counter() - t0
         return Retrieval(question, query, tuple(hits), timings)
 

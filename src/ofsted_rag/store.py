@@ -126,25 +126,67 @@ class PassageStore:
     def __init__(self, settings: Settings, client=None) -> None:
         self.settings = settings
         self.client = client if client is not None else make_client(settings)
+        self._seen_generation: int | None = None
+        self._open_collections()
+
+    def _open_collections(self) -> None:
         try:
             self.passages = self.client.get_or_create_collection(
-                settings.collection, embedding_function=None, metadata={"hnsw:space": "cosine"}
+                self.settings.collection, embedding_function=None, metadata={"hnsw:space": "cosine"}
             )
             self.registry = self.client.get_or_create_collection(
-                settings.collection + "_documents", embedding_function=None
+                self.settings.collection + "_documents", embedding_function=None
             )
         except Exception as exc:
             raise StoreError(f"cannot open the passage store ({type(exc).__name__}: {exc})") from None
+
+    def reopen(self) -> None:
+        """Read an embedded store afresh from disk (a server needs nothing of the kind).
+
+        Chroma's embedded client keeps one cached view of a store per process. Once another
+        process has written to it (an `ofsted-rag ingest` beside the running app, or one killed
+        part-way), that view lacks the new vectors: their metadata is visible but reading them
+        fails ("Error finding id", "Nothing found on disk"). Dropping the cached view makes the
+        next read load the index from disk.
+        """
+        if self.settings.chroma_url:
+            return
+        from chromadb.api.shared_system_client import SharedSystemClient
+
+        key = str(self.settings.chroma_path)
+        SharedSystemClient._identifier_to_system.pop(key, None)
+        SharedSystemClient._identifier_to_refcount.pop(key, None)
+        self.client = make_client(self.settings)
+        self._open_collections()
+
+    def _read_vectors(self, read):
+        """Run `read()` (which touches the vector index); on a stale embedded view, reopen and
+        try once more. A lost server is a StoreError, not a traceback."""
+        try:
+            return read()
+        except Exception as exc:
+            if self.settings.chroma_url:
+                if type(exc).__module__.startswith(("httpx", "httpcore")):
+                    raise StoreError(f"lost the Chroma server at {self.settings.chroma_url} ({exc}); is it running?") from None
+                raise
+            if type(exc).__name__ != "InternalError":
+                raise
+        self.reopen()
+        return read()
 
     # ---- reading ----
     def count(self) -> int:
         return self.passages.count()
 
     def generation(self) -> int:
-        got = self.registry.get(ids=[STATE_ID], include=["metadatas"])
-        if not got["ids"]:
-            return 0
-        return int(got["metadatas"][0].get("generation", 0))
+        """The number every ingest bumps. A change made by another process means this process's
+        embedded view is stale, so the store is reopened before anything is read from it."""
+        got = self._read_vectors(lambda: self.registry.get(ids=[STATE_ID], include=["metadatas"]))
+        value = int(got["metadatas"][0].get("generation", 0)) if got["ids"] else 0
+        if self._seen_generation is not None and value != self._seen_generation:
+            self.reopen()
+        self._seen_generation = value
+        return value
 
     def last_ingest(self) -> str | None:
         got = self.registry.get(ids=[STATE_ID], include=["metadatas"])
@@ -192,7 +234,7 @@ class PassageStore:
     def embeddings(self, ids: Sequence[str]) -> dict[str, list[float]]:
         if not ids:
             return {}
-        got = self.passages.get(ids=list(ids), include=["embeddings"])
+        got = self._read_vectors(lambda: self.passages.get(ids=list(ids), include=["embeddings"]))
         return {i: list(e) for i, e in zip(got["ids"], got["embeddings"])}
 
     def embed_hashes(self, ids: Sequence[str]) -> dict[str, str | None]:
@@ -211,10 +253,10 @@ class PassageStore:
         total = self.count()
         if total == 0:
             return []
-        got = self.passages.query(
+        got = self._read_vectors(lambda: self.passages.query(
             query_embeddings=[list(vector)], n_results=min(n, total), where=where,
             include=["metadatas", "documents", "distances"],
-        )
+        ))
         return [
             (passage_from_chroma(i, d, m), float(dist))
             for i, d, m, dist in zip(got["ids"][0], got["documents"][0], got["metadatas"][0], got["distances"][0])
@@ -254,6 +296,7 @@ class PassageStore:
         generation = self.generation() + 1
         self.registry.upsert(ids=[STATE_ID], documents=["state"], embeddings=[[0.0]],
                              metadatas=[{"generation": generation, "last_ingest": when}])
+        self._seen_generation = generation  # our own write: no need to reopen
         return generation
 
 

@@ -37,6 +37,15 @@ _WORD = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 
 
+# Text in a document addressed to an AI assistant ("ignore previous instructions ..."). Documents are
+# data: such a sentence is never evidence and is never quoted as an answer.
+INSTRUCTION = re.compile(
+    r"\b(?:ignore|disregard|forget|override)\b[^.!?]{0,60}\b(?:instructions?|prompts?|rules|guidelines)\b"
+    r"|\byou\s+are\s+now\b|\bsystem\s+prompt\b|\b(?:new|updated)\s+instructions?\b",
+    re.IGNORECASE,
+)
+
+
 @dataclass(frozen=True)
 class SupportVerdict:
     supported: bool
@@ -58,16 +67,23 @@ def _numbers(text: str) -> set[str]:
     return found
 
 
+_stemmer = None
+
+
 def _stem(word: str) -> str:
-    for suffix in ("ings", "ing", "edly", "ed", "ies", "es", "s", "ly"):
-        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
-            return word[: -len(suffix)]
-    return word
+    """Snowball English stem (agency/agencies -> agenc), the same stemmer as the BM25 index."""
+    global _stemmer
+    if _stemmer is None:
+        import Stemmer
+
+        _stemmer = Stemmer.Stemmer("english")
+    return _stemmer.stemWord(word)
 
 
 def content_words(text: str) -> set[str]:
     """Stemmed words that carry meaning (used by the judge and by sentence selection)."""
-    return {_stem(w) for w in _WORD.findall(_fold(text)) if w not in STOP_WORDS and len(w) > 2}
+    words = (re.sub(r"'s$|'$", "", w.replace("’", "'")) for w in _WORD.findall(_fold(text)))
+    return {_stem(w) for w in words if w not in STOP_WORDS and len(w) > 2}
 
 
 def _names(sentence: str) -> set[str]:

@@ -123,6 +123,11 @@ def clean_title(line: str) -> str:
     return FILE_ICON.sub("", line).strip()
 
 
+def _is_download_link(line: str) -> bool:
+    """A line that is a link to a file ("... pdf icon PDF 245 KB"), not a sentence of content."""
+    return len(line) <= 250 and FILE_ICON.search(line) is not None
+
+
 def _is_heading(block: list[_Line], next_block: list[_Line] | None) -> bool:
     """A one-line block that reads as a heading: short, no closing punctuation, followed by text."""
     if len(block) != 1 or next_block is None:
@@ -152,6 +157,11 @@ def parse_structure(text: str) -> list[Unit]:
             _drop_trailing_links(state, text)
             break
         if len(block) == 1 and (FURNITURE.match(first) or FURNITURE.match(clean_title(first) or "x")):
+            i += 1
+            continue
+        if len(block) == 1 and _is_download_link(first):
+            # An attachment under "Supporting documents:" ("Appendix 1, item 27. pdf icon PDF 1 MB");
+            # an item's own title line with such a link is taken with its item number above.
             i += 1
             continue
         if len(block) == 1 and MEETING_PAGE.match(first):

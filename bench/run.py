@@ -1,0 +1,440 @@
+"""Benchmark: what ingesting and asking cost as the corpus grows, against the physical limit (the
+embedding model's own throughput) and the plain llama-index baseline.
+
+    python bench/run.py                      # sizes 1x, 10x, 100x, 140x (about 20,000 passages)
+    python bench/run.py --sizes 1,10 --asks 20 --out /tmp/quick.md
+
+For each size (copies of the shipped corpus, each copy for another council with other dates and
+wording; see bench/scaled_corpus.py):
+
+- ingest: a fresh store, in a child process with the model already loaded; passages per second,
+  split into parse+plan, embedding, Chroma writes and the final bookkeeping; its ratio to the
+  raw embedding throughput of the same model on the same texts (`embed_batch` without Chroma,
+  measured in the same child right after, on a random sample of at most --raw-sample texts);
+- warm `Engine.ask` latency p50/p95 for the default (extractive) answerer, split into embed,
+  search and fuse (Engine.retrieve's timings) and compose (everything else in `ask`);
+- cold start of `ofsted-rag ask` as a subprocess (process start to answer) and its peak memory;
+- peak memory of the ingest child;
+- the llama-index baseline on the same files: SentenceSplitter chunks, VectorStoreIndex on
+  Chroma, the same model wrapped as a llama-index BaseEmbedding, dense top-5, Settings.llm = None;
+  its retrieval latency split into embed and search.
+
+Results are printed as a table and written to bench/results.md with the command and machine facts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "bench"))
+BIN = Path(sys.executable).parent
+
+from scaled_corpus import write_scaled_corpus  # noqa: E402
+
+
+# ---------------------------------------------------------------------------------------------
+# Child: ingest into a fresh store, then raw embedding throughput on the same texts
+
+def child_ingest(home: Path, corpus: Path, raw_sample: int) -> None:
+    from ofsted_rag.config import Settings
+    from ofsted_rag.documents import format_date
+    from ofsted_rag.embedding import default_embedder
+    from ofsted_rag.ingest import ingest
+    from ofsted_rag.store import PassageStore
+
+    settings = Settings(home=home, corpus=corpus)
+    model = default_embedder()
+    t0 = time.perf_counter()
+    model.warm_up()
+    model.embed_batch(["warm the model up"])
+    load = time.perf_counter() - t0
+
+    class Timed:
+        """The same embedder, timing its calls, so ingest time can be split."""
+
+        seconds = 0.0
+
+        def embed_batch(self, texts):
+            t = time.perf_counter()
+            out = model.embed_batch(texts)
+            Timed.seconds += time.perf_counter() - t
+            return out
+
+    marks: dict[str, float] = {}
+    started = time.perf_counter()
+    report = ingest([corpus], PassageStore(settings), Timed(), settings,
+                    on_embed_start=lambda n: marks.setdefault("embed_start", time.perf_counter()),
+                    on_embedded=lambda n: marks.__setitem__("embed_end", time.perf_counter()))
+    total = time.perf_counter() - started
+    embed_start = marks.get("embed_start", started)
+    embed_end = marks.get("embed_end", embed_start)
+
+    # The texts ingest embedded: each passage with its context, as Passage.embedding_text() builds it.
+    store = PassageStore(settings)
+    texts = []
+    for p in store.all_passages():
+        context = " · ".join(x for x in (p.council, p.body, format_date(p.date), p.item_title) if x)
+        texts.append(f"{context}\n{p.text}" if context else p.text)
+    sample = random.Random(1).sample(texts, min(raw_sample, len(texts)))
+    t = time.perf_counter()
+    model.embed_batch(sample)
+    raw_seconds = time.perf_counter() - t
+
+    import torch
+
+    print(json.dumps({
+        "model_load": load,
+        "ingest_seconds": total,
+        "embedded": report.embedded,
+        "stored": report.total_passages,
+        "documents": len(store.documents()),
+        "distinct_texts": len({p.text for p in store.all_passages()}),
+        "parse_plan": embed_start - started,
+        "embed": Timed.seconds,
+        "chroma_writes": (embed_end - embed_start) - Timed.seconds,
+        "finish": total - (embed_end - started),
+        "raw_n": len(sample),
+        "raw_seconds": raw_seconds,
+        "torch_threads": torch.get_num_threads(),
+    }))
+
+
+def run_child(args: list[str], env: dict | None = None) -> tuple[str, float, int, int]:
+    """Run a command; (stdout, wall seconds, peak RSS in MB, exit status)."""
+    started = time.perf_counter()
+    proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    out = proc.stdout.read()
+    err = proc.stderr.read()
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - started
+    rc = os.waitstatus_to_exitcode(status)
+    if rc != 0:
+        print(err[-3000:], file=sys.stderr)
+    return out, wall, usage.ru_maxrss // 1024, rc
+
+
+# ---------------------------------------------------------------------------------------------
+# Parent: warm asks, cold start, baseline
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    if not ordered:
+        return float("nan")
+    k = (len(ordered) - 1) * q
+    lo, hi = int(k), min(int(k) + 1, len(ordered) - 1)
+    return ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo)
+
+
+def questions() -> list[str]:
+    rows = [json.loads(x) for x in (ROOT / "eval" / "questions.jsonl").read_text().splitlines() if x.strip()]
+    return list(dict.fromkeys(r["question"] for r in rows))
+
+
+def warm_asks(home: Path, corpus: Path, n: int) -> dict:
+    from ofsted_rag.config import Settings
+    from ofsted_rag.engine import Engine
+
+    engine = Engine(Settings(home=home, corpus=corpus))
+    t = time.perf_counter()
+    engine.warm_up()
+    warm_up = time.perf_counter() - t
+    captured: list[dict] = []
+    original = engine.retriever.retrieve
+
+    def retrieve(*a, **k):
+        result = original(*a, **k)
+        captured.append(result.timings)
+        return result
+
+    engine.retriever.retrieve = retrieve
+    qs = questions()
+    for q in qs[:3]:
+        engine.ask(q)
+    parts: dict[str, list[float]] = {"total": [], "embed": [], "search": [], "fuse": [], "compose": []}
+    refused = 0
+    for i in range(n):
+        captured.clear()
+        t = time.perf_counter()
+        answer = engine.ask(qs[i % len(qs)])
+        total = time.perf_counter() - t
+        timings = captured[-1] if captured else {"embed": 0.0, "search": 0.0, "fuse": 0.0}
+        parts["total"].append(total)
+        for key in ("embed", "search", "fuse"):
+            parts[key].append(timings.get(key, 0.0))
+        parts["compose"].append(total - sum(timings.get(k, 0.0) for k in ("embed", "search", "fuse")))
+        refused += answer.refused
+    out = {"warm_up": warm_up, "asks": n, "refused": refused}
+    for key, values in parts.items():
+        out[f"{key}_p50"] = percentile(values, 0.5)
+        out[f"{key}_p95"] = percentile(values, 0.95)
+    return out
+
+
+def cold_start(home: Path, corpus: Path, runs: int) -> dict:
+    env = dict(os.environ, OFSTED_RAG_HOME=str(home), OFSTED_RAG_CORPUS=str(corpus))
+    env.pop("OFSTED_RAG_CHROMA_URL", None)
+    walls, rss = [], []
+    for q in questions()[:runs]:
+        out, wall, peak, rc = run_child([str(BIN / "ofsted-rag"), "ask", "--json", q], env)
+        if rc != 0:
+            raise SystemExit(f"ofsted-rag ask failed ({rc})")
+        json.loads(out)
+        walls.append(wall)
+        rss.append(peak)
+    return {"cold_wall": statistics.median(walls), "cold_walls": walls, "cold_rss_mb": max(rss)}
+
+
+def baseline(corpus: Path, workdir: Path, n: int) -> dict:
+    """The plain llama-index pipeline over the same files, with our model as its embedding."""
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+    from llama_index.core import Settings as LlamaSettings
+    from llama_index.core import SimpleDirectoryReader, StorageContext, VectorStoreIndex
+    from llama_index.core.embeddings import BaseEmbedding
+    from llama_index.core.node_parser import SentenceSplitter
+    from llama_index.vector_stores.chroma import ChromaVectorStore
+    from pydantic import PrivateAttr
+
+    from ofsted_rag.embedding import default_embedder
+
+    class MiniLM(BaseEmbedding):
+        """ofsted-rag's embedder as a llama-index BaseEmbedding; times its query embeddings."""
+
+        _inner = PrivateAttr()
+        _last = PrivateAttr(default=0.0)
+
+        def __init__(self, inner, **kw) -> None:
+            super().__init__(model_name="all-MiniLM-L6-v2", embed_batch_size=32, **kw)
+            self._inner = inner
+
+        def _get_query_embedding(self, query: str) -> list[float]:
+            t = time.perf_counter()
+            vector = self._inner.embed_batch([query])[0]
+            self._last = time.perf_counter() - t
+            return vector
+
+        async def _aget_query_embedding(self, query: str) -> list[float]:
+            return self._get_query_embedding(query)
+
+        def _get_text_embedding(self, text: str) -> list[float]:
+            return self._inner.embed_batch([text])[0]
+
+        def _get_text_embeddings(self, texts: list[str]) -> list[list[float]]:
+            return self._inner.embed_batch(texts)
+
+    LlamaSettings.llm = None
+    model = MiniLM(default_embedder())
+    shutil.rmtree(workdir, ignore_errors=True)
+    t = time.perf_counter()
+    docs = SimpleDirectoryReader(input_dir=str(corpus), required_exts=[".txt"]).load_data()
+    nodes = SentenceSplitter().get_nodes_from_documents(docs)
+    client = chromadb.PersistentClient(path=str(workdir), settings=ChromaSettings(anonymized_telemetry=False))
+    collection = client.get_or_create_collection("baseline")
+    storage = StorageContext.from_defaults(vector_store=ChromaVectorStore(chroma_collection=collection))
+    index = VectorStoreIndex(nodes, storage_context=storage, embed_model=model)
+    build = time.perf_counter() - t
+    retriever = index.as_retriever(similarity_top_k=5)
+    qs = questions()
+    for q in qs[:3]:
+        retriever.retrieve(q)
+    totals, embeds = [], []
+    for i in range(n):
+        t = time.perf_counter()
+        retriever.retrieve(qs[i % len(qs)])
+        totals.append(time.perf_counter() - t)
+        embeds.append(model._last)
+    searches = [a - b for a, b in zip(totals, embeds)]
+    return {
+        "bl_chunks": len(nodes), "bl_build": build,
+        "bl_total_p50": percentile(totals, 0.5), "bl_total_p95": percentile(totals, 0.95),
+        "bl_embed_p50": percentile(embeds, 0.5), "bl_search_p50": percentile(searches, 0.5),
+        "bl_search_p95": percentile(searches, 0.95),
+    }
+
+
+# ---------------------------------------------------------------------------------------------
+# Reporting
+
+def machine_facts() -> dict:
+    mem = next((line.split()[1] for line in Path("/proc/meminfo").read_text().splitlines() if line.startswith("MemTotal")), "0")
+    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")), platform.processor())
+    import chromadb
+    import torch
+
+    return {
+        "nproc": os.cpu_count(), "memory_gib": round(int(mem) / 1024 / 1024, 1), "cpu": cpu,
+        "python": platform.python_version(), "torch": torch.__version__, "torch_threads": torch.get_num_threads(),
+        "chromadb": chromadb.__version__, "platform": platform.platform(),
+    }
+
+
+def ms(x: float) -> str:
+    return f"{x * 1000:.0f}"
+
+
+def table(rows: list[dict]) -> str:
+    head = ["size", "passages", "ingest p/s", "raw embed p/s", "ratio", "ask p50 ms", "ask p95 ms",
+            "embed/search/fuse/compose p50 ms", "baseline p50 ms", "baseline p95 ms", "ours/baseline p50",
+            "cold start s", "ask RSS MB", "ingest RSS MB"]
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for r in rows:
+        ingest_rate = r["embedded"] / r["ingest_seconds"] if r["ingest_seconds"] else 0
+        raw_rate = r["raw_n"] / r["raw_seconds"] if r["raw_seconds"] else 0
+        lines.append("| " + " | ".join([
+            f"{r['copies']}x", f"{r['stored']:,}", f"{ingest_rate:.1f}", f"{raw_rate:.1f}",
+            f"{ingest_rate / raw_rate:.2f}" if raw_rate else "-",
+            ms(r["total_p50"]), ms(r["total_p95"]),
+            "/".join(ms(r[f"{k}_p50"]) for k in ("embed", "search", "fuse", "compose")),
+            ms(r["bl_total_p50"]), ms(r["bl_total_p95"]),
+            f"{r['total_p50'] / r['bl_total_p50']:.1f}" if r.get("bl_total_p50") else "-",
+            f"{r['cold_wall']:.1f}", str(r["cold_rss_mb"]), str(r["ingest_rss_mb"]),
+        ]) + " |")
+    return "\n".join(lines)
+
+
+def detail(rows: list[dict]) -> str:
+    lines = ["| size | documents | distinct texts | ingest s | parse+plan s | embed s | Chroma writes s | finish s | "
+             "warm-up (lexical index) s | ask p95 embed/search/fuse/compose ms | refused | baseline chunks | "
+             "baseline build s | baseline embed/search p50 ms | load avg during size |",
+             "|" + "---|" * 15]
+    for r in rows:
+        lines.append("| " + " | ".join([
+            f"{r['copies']}x", str(r["documents"]), f"{r['distinct_texts']:,}", f"{r['ingest_seconds']:.1f}",
+            f"{r['parse_plan']:.1f}", f"{r['embed']:.1f}", f"{r['chroma_writes']:.1f}", f"{r['finish']:.1f}",
+            f"{r['warm_up']:.2f}", "/".join(ms(r[f"{k}_p95"]) for k in ("embed", "search", "fuse", "compose")),
+            f"{r['refused']}/{r['asks']}", str(r["bl_chunks"]), f"{r['bl_build']:.1f}",
+            f"{ms(r['bl_embed_p50'])}/{ms(r['bl_search_p50'])}",
+            f"{r['load_before']:.1f} -> {r['load_after']:.1f}",
+        ]) + " |")
+    return "\n".join(lines)
+
+
+def targets(rows: list[dict]) -> str:
+    """Each target, met or missed, with the figures that say what dominates."""
+    out = []
+    big = rows[-1]
+    for r in rows:
+        rate = r["embedded"] / r["ingest_seconds"]
+        raw = r["raw_n"] / r["raw_seconds"]
+        share = {k: r[k] / r["ingest_seconds"] for k in ("parse_plan", "embed", "chroma_writes", "finish")}
+        verdict = "met" if rate >= 0.8 * raw else "MISSED"
+        out.append(f"- ingest >= 0.8x raw embedding at {r['copies']}x: {verdict} ({rate:.1f} vs {raw:.1f} passages/s, "
+                   f"{rate / raw:.2f}x); time shares: embedding {share['embed']:.0%}, Chroma writes "
+                   f"{share['chroma_writes']:.0%}, parse+plan {share['parse_plan']:.0%}, final bookkeeping {share['finish']:.0%}.")
+    p50_ok = big["total_p50"] < 0.150
+    p95_ok = big["total_p95"] < 0.300
+    comp = {k: big[f"{k}_p50"] for k in ("embed", "search", "fuse", "compose")}
+    top = max(comp, key=comp.get)
+    out.append(f"- warm ask p50 < 150 ms at {big['stored']:,} passages: {'met' if p50_ok else 'MISSED'} "
+               f"({ms(big['total_p50'])} ms); p95 < 300 ms: {'met' if p95_ok else 'MISSED'} ({ms(big['total_p95'])} ms). "
+               f"Largest part at p50: {top} ({ms(comp[top])} ms of {ms(big['total_p50'])}).")
+    first = rows[0]
+    growth = big["stored"] / first["stored"]
+    lat = big["total_p50"] / first["total_p50"]
+    search = big["search_p50"] / max(first["search_p50"], 1e-9)
+    out.append(f"- sub-linear growth: corpus x{growth:.0f} ({first['stored']:,} -> {big['stored']:,} passages), "
+               f"ask p50 x{lat:.2f}, search p50 x{search:.2f}: {'met' if lat < growth else 'MISSED'}.")
+    return "\n".join(out)
+
+
+def write_results(path: Path, command: str, facts: dict, rows: list[dict], started: str, finished: str | None,
+                  raw_sample: int) -> None:
+    text = f"""# Benchmark results
+
+Produced by one run of:
+
+    {command}
+
+Started {started}{', finished ' + finished if finished else ' (still running: partial)'}.
+
+Machine: {facts['nproc']} cores ({facts['cpu']}), {facts['memory_gib']} GiB memory, {facts['platform']};
+Python {facts['python']}, torch {facts['torch']} ({facts['torch_threads']} threads), chromadb {facts['chromadb']}.
+The load average (1 min) at the start and end of each size is in the second table: other work on the
+machine during the run slows every figure, the model most.
+
+## Summary
+
+Passages are the store's records after deduplication. Ingest p/s counts passages embedded per second
+of `ingest()` with the model already loaded; raw embed p/s is `embed_batch` on a random sample of the
+same embedding texts (at most {raw_sample} per size) in the same process
+right after. Ask latency is warm `Engine.ask` (default extractive answerer) over eval questions; the
+split is Engine.retrieve's embed / search (dense + BM25) / fuse timings, and compose = the rest of
+`ask` (scope, answer, citations). The baseline is llama-index retrieval only (no LLM), so its latency
+has no compose part. Cold start is `ofsted-rag ask --json` as a subprocess, process start to answer
+(median); RSS is the peak resident memory of that process, and of the ingest child.
+
+{table(rows)}
+
+## Detail
+
+{detail(rows)}
+
+## Targets
+
+{targets(rows) if rows else ''}
+"""
+    path.write_text(text)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="1,10,100,140", help="copies of the corpus per size (1 = the shipped corpus)")
+    parser.add_argument("--asks", type=int, default=60, help="warm asks per size")
+    parser.add_argument("--raw-sample", type=int, default=2000, help="texts for the raw embedding throughput")
+    parser.add_argument("--cold-runs", type=int, default=2)
+    parser.add_argument("--work", type=Path, default=Path("/tmp/ofsted-rag-bench"))
+    parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results.md")
+    parser.add_argument("--child-ingest", nargs=2, type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child_ingest:
+        child_ingest(args.child_ingest[0], args.child_ingest[1], args.raw_sample)
+        return
+
+    command = "python bench/run.py " + " ".join(sys.argv[1:])
+    started = dt.datetime.now().isoformat(timespec="seconds")
+    facts = machine_facts()
+    print(json.dumps(facts), flush=True)
+    rows: list[dict] = []
+    for copies in [int(x) for x in args.sizes.split(",")]:
+        row: dict = {"copies": copies, "load_before": os.getloadavg()[0]}
+        base = args.work / f"x{copies}"
+        shutil.rmtree(base, ignore_errors=True)
+        corpus, home = base / "corpus", base / "data"
+        write_scaled_corpus(ROOT / "corpus", corpus, copies)
+        out, _, rss, rc = run_child([sys.executable, str(Path(__file__).resolve()), "--raw-sample", str(args.raw_sample),
+                                     "--child-ingest", str(home), str(corpus)])
+        if rc != 0:
+            raise SystemExit(f"ingest child failed at {copies}x")
+        row.update(json.loads(out.strip().splitlines()[-1]))
+        row["ingest_rss_mb"] = rss
+        print(f"{copies}x ingest: {row['embedded']} passages in {row['ingest_seconds']:.1f} s; raw "
+              f"{row['raw_n'] / row['raw_seconds']:.1f}/s", flush=True)
+        row.update(warm_asks(home, corpus, args.asks))
+        print(f"{copies}x ask p50 {ms(row['total_p50'])} ms p95 {ms(row['total_p95'])} ms", flush=True)
+        row.update(cold_start(home, corpus, args.cold_runs))
+        row.update(baseline(corpus, base / "baseline", args.asks))
+        row["load_after"] = os.getloadavg()[0]
+        rows.append(row)
+        print(table(rows), flush=True)
+        write_results(args.out, command, facts, rows, started, None, args.raw_sample)
+        (args.work / "rows.json").write_text(json.dumps(rows, indent=1, default=str))
+    write_results(args.out, command, facts, rows, started, dt.datetime.now().isoformat(timespec="seconds"),
+                  args.raw_sample)
+    print("\n" + detail(rows) + "\n\n" + targets(rows))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,584 @@
+"""The Streamlit app's pages and the helpers they render with.
+
+Everything that comes from a document — passage text, answer sentences quoted from passages,
+titles, council names, uploaded metadata — reaches the page only through `html.escape` inside
+`st.html`, never through `st.markdown`: a minute that contains "<script>" or "**" is shown as
+those characters. Constant strings written here are the only Markdown.
+
+Pages: Ask (chat with citations and click-through to the source), Briefing (one council's
+timeline, exportable as Markdown) and Add documents (upload, then ingest).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import math
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import streamlit as st
+
+from ofsted_rag.answer import REFUSAL
+from ofsted_rag.briefing import Briefing, briefing_for
+from ofsted_rag.documents import KINDS, Answer, DocumentMeta, StoredPassage, format_date, point_display
+from ofsted_rag.errors import DocumentError, OfstedRagError
+from ofsted_rag.ingest import save_upload
+from ofsted_rag.store import DocumentRecord, PassageFilter
+
+EXAMPLE_QUESTIONS = (
+    "How many Priority Actions did Ofsted issue after the Nottingham focused visit?",
+    "Which councils relied on agency social workers?",
+    "What did Ofsted say about the MASH in Windsor and Maidenhead?",
+)
+KIND_LABELS = {"minutes": "Committee minutes", "ofsted_letter": "Ofsted letter", "news": "News report"}
+UPLOAD_TYPES = ("txt", "html", "htm", "pdf", "docx")
+PAGES = ("Ask", "Briefing", "Add documents")
+CONTEXT_POINTS = 2  # neighbouring points shown either side of a cited one
+
+_CSS = """<style>
+.orag-answer p { margin: 0 0 .6em 0; line-height: 1.6; }
+.orag-ref { font-weight: 600; color: #1c63b7; font-size: .8em; vertical-align: super; margin-left: .1em; }
+.orag-cite, .orag-note { line-height: 1.45; }
+.orag-cite .orag-n { font-weight: 700; margin-right: .35em; }
+.orag-quote { color: inherit; opacity: .85; font-size: .92em; margin: .2em 0 .4em 1.6em; }
+.orag-meta { display: grid; grid-template-columns: max-content 1fr; gap: .15em 1em; font-size: .9em; margin: 0 0 .6em 0; }
+.orag-meta dt { font-weight: 600; }
+.orag-meta dd { margin: 0; }
+.orag-doc { white-space: pre-wrap; line-height: 1.55; padding: .6em 1em; border-left: 3px solid #c9c9c9;
+            background: rgba(127, 127, 127, .07); border-radius: 3px; max-height: 32em; overflow-y: auto; }
+.orag-doc mark { background: #ffe066; color: #111; padding: 0 .1em; border-radius: 2px; }
+.orag-gap { opacity: .6; font-style: italic; }
+.orag-refusal { border-left: 5px solid #d9822b; background: rgba(217, 130, 43, .1); padding: .7em 1em;
+                border-radius: 4px; margin-bottom: .6em; }
+.orag-refusal strong { font-size: 1.05em; }
+.orag-line { margin: .15em 0 .5em 0; line-height: 1.5; }
+.orag-label { font-size: .85em; opacity: .75; }
+.orag-councils { margin: .2em 0 0 0; padding-left: 1.1em; font-size: .9em; }
+.orag-line .orag-label { display: block; font-size: .82em; opacity: .75; }
+</style>"""
+
+
+# ---------------------------------------------------------------- escaping and highlighting
+
+def esc(text: object) -> str:
+    """HTML-escaped text (quotes too, so it is safe inside attributes)."""
+    return html.escape("" if text is None else str(text), quote=True)
+
+
+_BLANK_LINES = re.compile(r"\n[ \t\u00a0]*(?:\n[ \t\u00a0]*)+")
+
+
+def _doc_text(text: str) -> str:
+    """A stretch of document text as HTML: escaped, runs of blank lines shown as one."""
+    return esc(_BLANK_LINES.sub("\n\n", text))
+
+
+def highlight_html(text: str, start: int, end: int, *, window: tuple[int, int] | None = None) -> str:
+    """`text[window]` as HTML with `text[start:end]` wrapped in <mark>.
+
+    Every character of the document is escaped before the <mark> tags are added, so the only
+    markup in the result is ours. Offsets are clamped to the text; `window` defaults to all of it.
+    """
+    lo, hi = window if window else (0, len(text))
+    lo, hi = max(0, min(lo, len(text))), max(0, min(hi, len(text)))
+    start, end = max(lo, min(start, hi)), max(lo, min(end, hi))
+    before, marked, after = text[lo:start], text[start:end], text[end:hi]
+    parts = []
+    if lo > 0:
+        parts.append('<span class="orag-gap">… </span>')
+    parts.append(_doc_text(before))
+    parts.append(f"<mark>{_doc_text(marked)}</mark>")
+    parts.append(_doc_text(after))
+    if hi < len(text):
+        parts.append('<span class="orag-gap"> …</span>')
+    return f'<div class="orag-doc">{"".join(parts)}</div>'
+
+
+def safe_url(url: str | None) -> str | None:
+    """The URL if it is a plain web link; anything else (javascript:, data:) is not linked."""
+    if url and re.match(r"^https?://[^\s<>\"']+$", url.strip(), re.I):
+        return url.strip()
+    return None
+
+
+_MARKER = re.compile(r"\[(\d+)\]")
+
+
+def answer_html(answer: Answer) -> str:
+    """The answer's text, escaped, paragraph breaks kept, [n] markers styled as references."""
+    numbers = {c.n for c in answer.citations}
+
+    def marker(m: re.Match) -> str:
+        return f'<span class="orag-ref">[{m.group(1)}]</span>' if int(m.group(1)) in numbers else m.group(0)
+
+    paragraphs = [p.strip() for p in re.split(r"\n\s*\n", answer.text) if p.strip()]
+    body = "".join(f"<p>{_MARKER.sub(marker, esc(p)).replace(chr(10), '<br>')}</p>" for p in paragraphs)
+    return f'<div class="orag-answer">{body}</div>'
+
+
+def citation_html(n: int | str, passage: StoredPassage, *, quote: bool = False) -> str:
+    """One numbered citation in the person-readable form; with `quote`, the passage's opening."""
+    out = f'<div class="orag-cite"><span class="orag-n">[{esc(n)}]</span>{esc(passage.citation_label())}</div>'
+    if quote:
+        text = " ".join(passage.text.split())
+        text = text if len(text) <= 320 else text[:320].rsplit(" ", 1)[0] + " …"
+        out += f'<div class="orag-quote">“{esc(text)}”</div>'
+    return out
+
+
+def filter_summary(flt: PassageFilter) -> str:
+    """"council: A, B · kind: minutes · meetings 1 Jan 2020 – 31 Dec 2020" ('' for no filter)."""
+    bits = []
+    if flt.councils:
+        bits.append("council: " + ", ".join(flt.councils))
+    if flt.kinds:
+        bits.append("kind: " + ", ".join(KIND_LABELS.get(k, k) for k in flt.kinds))
+    if flt.since or flt.until:
+        bits.append(f"meetings {format_date(flt.since) or 'any date'} – {format_date(flt.until) or 'any date'}")
+    return " · ".join(bits)
+
+
+# ---------------------------------------------------------------- the source view
+
+@dataclass(frozen=True)
+class SourceView:
+    """A cited passage in its document: the span to highlight and the window of neighbouring
+    points of the same item to show around it."""
+
+    passage: StoredPassage
+    document: DocumentRecord | None
+    start: int
+    end: int
+    window: tuple[int, int]
+
+    @property
+    def text(self) -> str:
+        return self.document.text if self.document and self.document.text else self.passage.text
+
+    def excerpt_html(self) -> str:
+        return highlight_html(self.text, self.start, self.end, window=self.window)
+
+    def full_html(self) -> str:
+        return highlight_html(self.text, self.start, self.end)
+
+    def metadata(self) -> list[tuple[str, str]]:
+        p, meta = self.passage, (self.document.meta if self.document else DocumentMeta())
+        rows = [
+            ("Council", p.council or meta.council),
+            ("Body", p.body or meta.body),
+            ("Meeting date", format_date(p.date or meta.date) or "not recorded"),
+            ("Document", KIND_LABELS.get(p.kind or meta.kind or "", p.kind or meta.kind)),
+            ("Title", meta.title),
+            ("Item", f"{p.item}: {p.item_title}" if p.item and p.item_title else p.item or p.item_title),
+            ("Point", point_display(p.point) if p.point else None),
+            ("File", p.file_name),
+            ("Also published in", ", ".join(s.file_name for s in p.sources[1:]) or None),
+            ("Added to the library", _when(self.document.ingested_at) if self.document else None),
+        ]
+        return [(k, v) for k, v in rows if v]
+
+    def metadata_html(self) -> str:
+        rows = "".join(f"<dt>{esc(k)}</dt><dd>{esc(v)}</dd>" for k, v in self.metadata())
+        url = safe_url(self.passage.url or (self.document.meta.url if self.document else None))
+        if url:
+            rows += f'<dt>Source</dt><dd><a href="{esc(url)}" target="_blank" rel="noopener noreferrer">{esc(url)}</a></dd>'
+        return f'<dl class="orag-meta">{rows}</dl>'
+
+
+def source_view(engine, passage: StoredPassage, context: int = CONTEXT_POINTS) -> SourceView:
+    """Where `passage` sits in its cited document, with `context` points of the same item either
+    side. Falls back to the passage alone when the document's text is not stored."""
+    document = engine.document(passage.doc_id)
+    if document is None or not document.text or passage.end > len(document.text):
+        return SourceView(passage, document, 0, len(passage.text), (0, len(passage.text)))
+    lo, hi = passage.start, passage.end
+    for p in engine.neighbours(passage, before=context, after=context):
+        for ref in p.sources:
+            if ref.doc_id == passage.doc_id:
+                lo, hi = min(lo, ref.start), max(hi, ref.end)
+    return SourceView(passage, document, passage.start, passage.end, (lo, hi))
+
+
+# ---------------------------------------------------------------- uploads
+
+@dataclass(frozen=True)
+class UploadOutcome:
+    """What became of one uploaded file: added, updated, duplicate or rejected (with why)."""
+
+    file_name: str
+    status: str
+    passages: int = 0
+    reason: str | None = None
+
+
+_STATUS_FROM_INGEST = {"added": "added", "updated": "updated", "unchanged": "duplicate",
+                       "duplicate": "duplicate", "skipped": "rejected", "removed": "rejected"}
+
+
+def add_uploads(
+    engine,
+    files: Sequence[tuple[str, bytes]],
+    meta: DocumentMeta | None = None,
+    progress: Callable[[float, str], None] | None = None,
+) -> list[UploadOutcome]:
+    """Save uploaded files under the data folder and ingest them; what the upload widget calls.
+
+    Args:
+        engine: the app's Engine (its lexical index is refreshed by `engine.ingest`).
+        files: (file name as uploaded, bytes) pairs.
+        meta: details typed in the form, applied to every file (None or empty: inferred from text).
+        progress: called with (fraction done, message) for a progress bar.
+
+    Returns:
+        One outcome per uploaded file, in upload order.
+    """
+    report_progress = progress or (lambda fraction, message: None)
+    outcomes: dict[int, UploadOutcome] = {}
+    saved: dict[str, int] = {}
+    paths: list[Path] = []
+    for i, (name, data) in enumerate(files):
+        report_progress(0.1 * i / max(1, len(files)), f"Saving {name}")
+        if not data:
+            outcomes[i] = UploadOutcome(name, "rejected", reason="the file is empty")
+            continue
+        if len(data) > engine.settings.max_file_bytes:
+            outcomes[i] = UploadOutcome(name, "rejected", reason=(
+                f"it is {len(data) / 1e6:.1f} MB, over the {engine.settings.max_file_mb:g} MB limit"))
+            continue
+        try:
+            path = save_upload(engine.settings, name, data, meta)
+        except DocumentError as exc:
+            outcomes[i] = UploadOutcome(name, "rejected", reason=exc.reason)
+            continue
+        if path.name in saved:
+            outcomes[i] = UploadOutcome(name, "rejected", reason=f"same file name as {files[saved[path.name]][0]}")
+            continue
+        saved[path.name] = i
+        paths.append(path)
+
+    if paths:
+        total = 0
+        done = 0
+
+        def on_start(n: int) -> None:
+            nonlocal total
+            total = n
+            report_progress(0.15, f"Embedding {n} new passages" if n else "No new passages to embed")
+
+        def on_embedded(n: int) -> None:
+            nonlocal done
+            done += n
+            report_progress(0.15 + 0.8 * done / max(1, total), f"Embedded {done} of {total} passages")
+
+        report_progress(0.1, "Reading the documents")
+        try:
+            report = engine.ingest(paths, on_embed_start=on_start, on_embedded=on_embedded)
+        except OfstedRagError as exc:
+            for i in saved.values():
+                outcomes[i] = UploadOutcome(files[i][0], "rejected", reason=str(exc))
+        else:
+            for o in report.outcomes:
+                i = saved.get(o.file_name)
+                if i is None:
+                    continue
+                status = _STATUS_FROM_INGEST.get(o.status, o.status)
+                reason = o.reason
+                if o.status == "unchanged":
+                    reason = "this exact file is already in the library"
+                elif status in ("added", "updated") and o.passages == 0:
+                    status, reason = "rejected", "no text could be read from it"
+                outcomes[i] = UploadOutcome(files[i][0], status, o.passages, reason)
+            for i in saved.values():
+                outcomes.setdefault(i, UploadOutcome(files[i][0], "rejected", reason="the ingest did not report it"))
+    report_progress(1.0, "Done")
+    return [outcomes[i] for i in range(len(files))]
+
+
+# ---------------------------------------------------------------- pages
+
+def render_app(engine) -> None:
+    """The whole app for one rerun: sidebar (pages, filters, corpus status) and the chosen page."""
+    st.html(_CSS)
+    status = engine.status()
+    with st.sidebar:
+        st.title("Ofsted & minutes")
+        page = st.radio("Page", PAGES, key="page", label_visibility="collapsed")
+        flt = render_filters(status) if page == "Ask" else PassageFilter()
+        render_status(status)
+    if page == "Ask":
+        render_ask_page(engine, status, flt)
+    elif page == "Briefing":
+        render_briefing_page(engine, status)
+    else:
+        render_upload_page(engine, status)
+
+
+def render_filters(status) -> PassageFilter:
+    """The sidebar's filters; they apply to the next question asked."""
+    st.subheader("Filters")
+    councils = st.multiselect("Council", status.councils, key="f_councils", placeholder="All councils")
+    kinds = st.multiselect("Document kind", list(KINDS), key="f_kinds", format_func=lambda k: KIND_LABELS.get(k, k),
+                           placeholder="All kinds")
+    since = until = None
+    if st.toggle("Limit meeting dates", key="f_use_dates",
+                 help="Documents without a meeting date are left out while this is on."):
+        first = status.first_date or dt.date.today() - dt.timedelta(days=5 * 365)
+        last = status.last_date or dt.date.today()
+        chosen = st.date_input("Meeting dates", value=(first, last), key="f_dates", format="DD/MM/YYYY")
+        if isinstance(chosen, (tuple, list)):
+            since = chosen[0] if len(chosen) > 0 else None
+            until = chosen[1] if len(chosen) > 1 else None
+        else:
+            since = chosen
+    flt = PassageFilter(councils=tuple(councils), kinds=tuple(kinds), since=since, until=until)
+    if flt.is_empty():
+        st.caption("No filters: questions search every document.")
+    else:
+        st.html(f'<div class="orag-note"><b>Active for the next question:</b> {esc(filter_summary(flt))}</div>')
+    return flt
+
+
+def render_status(status) -> None:
+    st.subheader("Library")
+    if not status.documents:
+        st.caption("No documents yet. Add some on the *Add documents* page, or run `ofsted-rag ingest`.")
+        return
+    rows = "".join(f'<li><b>{n}</b> · {esc(council)}</li>' for council, n in status.by_council.items())
+    last = _when(status.last_ingest)
+    st.html(f'<div class="orag-note">{status.documents} documents, {status.passages} passages'
+            f'{f"; last added {esc(last)}" if last else ""}.</div>'
+            f'<div class="orag-label">Passages per council:</div><ul class="orag-councils">{rows}</ul>')
+
+
+def _when(iso: str | None) -> str | None:
+    if not iso:
+        return None
+    try:
+        moment = dt.datetime.fromisoformat(iso)
+    except ValueError:
+        return iso
+    return f"{format_date(moment.date())}, {moment:%H:%M} UTC"
+
+
+def _conversation(engine):
+    conv = st.session_state.get("conversation")
+    if conv is None or conv.engine is not engine:
+        conv = engine.conversation()
+        st.session_state["conversation"] = conv
+        st.session_state["messages"] = []
+    return conv
+
+
+def render_ask_page(engine, status, flt: PassageFilter) -> None:
+    conversation = _conversation(engine)
+    messages: list[dict] = st.session_state.setdefault("messages", [])
+    question = st.chat_input("Ask about Ofsted visits, findings, actions or committee decisions",
+                             disabled=not status.passages)
+    question = question or st.session_state.pop("pending_question", None)
+
+    if not messages and not question:
+        render_welcome(status)
+    if question:
+        try:
+            with st.spinner("Searching the minutes and letters…"):
+                answer = conversation.ask(question, flt if not flt.is_empty() else None)
+        except OfstedRagError as exc:
+            messages.append({"question": question, "answer": None, "error": str(exc), "filter": flt})
+        else:
+            messages.append({"question": question, "answer": answer, "error": None, "filter": flt})
+    for i, message in enumerate(messages):
+        render_message(engine, i, message)
+    if messages and not flt.is_empty():
+        st.html(f'<div class="orag-label">Filters for the next question: {esc(filter_summary(flt))}</div>')
+
+
+def render_welcome(status) -> None:
+    st.title("Ask about Ofsted letters and committee minutes")
+    if not status.passages:
+        st.info("The library is empty. Add documents on the **Add documents** page (or run "
+                "`ofsted-rag ingest`), then ask a question here.")
+        return
+    if status.first_date and status.first_date != status.last_date:
+        dated = f"meetings dated {format_date(status.first_date)} to {format_date(status.last_date)}"
+    elif status.first_date:
+        dated = f"one meeting date recorded, {format_date(status.first_date)}"
+    else:
+        dated = "no meeting dates recorded"
+    kinds = ", ".join(KIND_LABELS.get(k, k).lower() for k in status.kinds) or "documents"
+    st.html(f'<div class="orag-answer"><p>I answer from {status.documents} documents ({esc(kinds)}) about '
+            f'{len(status.councils)} councils: {esc(", ".join(status.councils))}; {esc(dated)}. '
+            "Every sentence of an answer is quoted from a minute point or paragraph and numbered; "
+            "when the documents do not answer, I say so and show the closest passages instead.</p></div>")
+    st.markdown("**Try one of these:**")
+    for n, example in enumerate(EXAMPLE_QUESTIONS):
+        st.button(example, key=f"example-{n}", on_click=_ask_example, args=(example,))
+    st.caption("How to read a citation: **[1] Nottingham City Council, Children and Young People Scrutiny "
+               "Committee, 30 July 2020, item 5 (…), point (b)** is council, committee, meeting date, agenda "
+               "item and minute point. Press **Show source** to read it highlighted in its document.")
+
+
+def _ask_example(question: str) -> None:
+    st.session_state["pending_question"] = question
+
+
+def render_message(engine, i: int, message: dict) -> None:
+    with st.chat_message("user"):
+        st.html(f'<div class="orag-answer"><p>{esc(message["question"])}</p></div>')
+        if not message["filter"].is_empty():
+            st.html(f'<div class="orag-label">Filters: {esc(filter_summary(message["filter"]))}</div>')
+    with st.chat_message("assistant"):
+        if message["error"]:
+            st.error(message["error"])
+            return
+        render_answer(engine, message["answer"], key=f"m{i}")
+
+
+def render_answer(engine, answer: Answer, key: str) -> None:
+    if answer.refused:
+        render_refusal(engine, answer, key)
+    else:
+        st.html(answer_html(answer))
+        st.markdown("**Sources**")
+        for c in answer.citations:
+            render_citation(engine, c.n, c.passage, key=f"{key}-c{c.n}")
+    if answer.steps:
+        with st.expander("How this answer was found"):
+            st.html("".join(f'<div class="orag-note"><b>{esc(s.title)}</b>: {esc(s.detail)}</div>'
+                            for s in answer.steps))
+
+
+def render_refusal(engine, answer: Answer, key: str) -> None:
+    reason = answer.text[len(REFUSAL) - 1:].lstrip(":. ").strip() if answer.text.startswith(REFUSAL[:-1]) else answer.text
+    reason_html = f"<br>{esc(reason[:1].upper() + reason[1:])}" if reason and reason != REFUSAL else ""
+    st.html(f'<div class="orag-refusal"><strong>{esc(REFUSAL)}</strong>{reason_html}</div>')
+    if answer.closest:
+        st.markdown("#### Closest passages")
+        st.caption("The nearest passages found. They are shown so you can judge for yourself; they do not answer the question.")
+        for n, p in enumerate(answer.closest, start=1):
+            render_citation(engine, n, p, key=f"{key}-x{n}", quote=True)
+
+
+def render_citation(engine, n: int | str, passage: StoredPassage, *, key: str, quote: bool = False) -> None:
+    """A citation row with a button that opens (or closes) its source view underneath."""
+    open_keys: set[str] = st.session_state.setdefault("open_sources", set())
+    is_open = key in open_keys
+    left, right = st.columns([6, 1], vertical_alignment="top")
+    with left:
+        st.html(citation_html(n, passage, quote=quote))
+    with right:
+        st.button("Hide source" if is_open else "Show source", key=f"btn-{key}", on_click=_toggle_source,
+                  args=(key,), type="tertiary", icon=":material/description:")
+    if is_open:
+        render_source(engine, passage, key)
+
+
+def _toggle_source(key: str) -> None:
+    open_keys: set[str] = st.session_state.setdefault("open_sources", set())
+    open_keys.symmetric_difference_update({key})
+
+
+def render_source(engine, passage: StoredPassage, key: str) -> None:
+    view = source_view(engine, passage)
+    with st.container(border=True):
+        st.html(view.metadata_html())
+        if view.document is None:
+            st.caption("The document's full text is not in the store; only the passage is shown.")
+        whole = st.toggle("Show the whole document", key=f"whole-{key}")
+        st.html(view.full_html() if whole else view.excerpt_html())
+
+
+# ---------------------------------------------------------------- briefing
+
+def render_briefing_page(engine, status) -> None:
+    st.title("Briefing for a meeting")
+    st.caption("What the library holds about one council, as a timeline: visits, findings, priority actions, "
+               "what officers committed to and what the committee resolved. Every line is quoted word for "
+               "word from the source cited under it.")
+    if not status.councils:
+        st.info("The library is empty: add documents first.")
+        return
+    council = st.selectbox("Council", status.councils, index=None, key="briefing_council",
+                           placeholder="Choose a council")
+    if not council:
+        return
+    briefing = _cached_briefing(engine, council)
+    st.download_button("Download as Markdown", briefing.to_markdown(), file_name=_slug(council) + "-briefing.md",
+                       mime="text/markdown", icon=":material/download:", key="briefing_download")
+    if not briefing.entries:
+        st.info("The documents about this council contain no lines of these kinds.")
+    for e, entry in enumerate(briefing.entries):
+        st.html(f"<h3>{esc(entry.heading)}</h3>")
+        for category, lines in entry.by_category():
+            st.markdown(f"**{category.title}**")
+            for j, line in enumerate(lines):
+                row_key = f"b-{e}-{category.key}-{j}"
+                left, right = st.columns([6, 1], vertical_alignment="top")
+                with left:
+                    st.html(f'<div class="orag-line">“{esc(line.text)}”'
+                            f'<span class="orag-label">{esc(line.label)}</span></div>')
+                with right:
+                    is_open = row_key in st.session_state.setdefault("open_sources", set())
+                    st.button("Hide source" if is_open else "Show source", key=f"btn-{row_key}",
+                              on_click=_toggle_source, args=(row_key,), type="tertiary",
+                              icon=":material/description:")
+                if is_open:
+                    render_source(engine, line.passage, row_key)
+
+
+def _cached_briefing(engine, council: str) -> Briefing:
+    """The briefing, rebuilt only when the council or the store's content changes."""
+    key = (council, engine.store.generation())
+    cached = st.session_state.get("briefing_cache")
+    if not cached or cached[0] != key:
+        cached = (key, briefing_for(engine.store, council))
+        st.session_state["briefing_cache"] = cached
+    return cached[1]
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "council"
+
+
+# ---------------------------------------------------------------- uploads page
+
+_OUTCOME_COLOUR = {"added": "#2e7d32", "updated": "#2e7d32", "duplicate": "#1c63b7", "rejected": "#c62828"}
+
+
+def render_upload_page(engine, status) -> None:
+    st.title("Add documents")
+    st.caption("Minutes, Ofsted letters or news reports as .txt, .html, .pdf or .docx. They are read into "
+               "minute points and can be asked about as soon as they are added.")
+    files = st.file_uploader("Documents", type=list(UPLOAD_TYPES), accept_multiple_files=True, key="uploads",
+                             max_upload_size=max(1, math.ceil(engine.settings.max_file_mb)))
+    st.markdown("**Details** (optional; they apply to every file in this upload and replace what is read from the text)")
+    left, right = st.columns(2)
+    with left:
+        council = st.selectbox("Council", status.councils, index=None, accept_new_options=True,
+                               key="up_council", placeholder="Choose or type a council")
+        body = st.text_input("Committee or body", key="up_body", placeholder="e.g. Children's Scrutiny Committee")
+    with right:
+        date = st.date_input("Meeting date", value=None, key="up_date", format="DD/MM/YYYY")
+        kind = st.selectbox("Kind", list(KINDS), index=None, key="up_kind",
+                            format_func=lambda k: KIND_LABELS.get(k, k), placeholder="Work it out from the text")
+    meta = DocumentMeta(council=(council or "").strip() or None, body=body.strip() or None,
+                        date=date if isinstance(date, dt.date) else None, kind=kind)
+    if st.button("Add to the library", type="primary", disabled=not files, key="up_go"):
+        bar = st.progress(0.0, text="Starting")
+        outcomes = add_uploads(engine, [(f.name, f.getvalue()) for f in files],
+                               meta if meta != DocumentMeta() else None,
+                               progress=lambda fraction, message: bar.progress(min(1.0, fraction), text=message))
+        st.session_state["upload_outcomes"] = outcomes
+        st.session_state.pop("briefing_cache", None)
+    outcomes = st.session_state.get("upload_outcomes", [])
+    if outcomes:
+        st.html("".join(outcome_html(o) for o in outcomes))
+
+
+def outcome_html(o: UploadOutcome) -> str:
+    detail = f"{o.passages} passages" if o.status in ("added", "updated") else (o.reason or "")
+    colour = _OUTCOME_COLOUR.get(o.status, "#555")
+    return (f'<div class="orag-outcome" style="border-left: 4px solid {colour}; padding: .3em .8em; margin: .3em 0;">'
+            f'<b style="color: {colour}">{esc(o.status)}</b> · {esc(o.file_name)} — {esc(detail)}</div>')

@@ -1,0 +1,349 @@
+"""Parsing: from a corpus file to typed passages, one minute point each, with the right locators.
+
+No model and no store here: these tests read the shipped corpus (and small texts built below) and
+check the structure a reader sees on the page.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import string
+from pathlib import Path
+
+import pytest
+
+from ofsted_rag.documents import DocumentMeta, Passage
+from ofsted_rag.errors import DocumentError
+from ofsted_rag.manifest import read_manifest
+from ofsted_rag.parsing import ParsedDocument, parse_bytes, parse_file
+from ofsted_rag.parsing.structure import MAX_PASSAGE_CHARS
+from ofsted_rag.parsing.text import to_text
+
+CORPUS = Path(__file__).resolve().parent.parent / "corpus"
+ITEM_PAGE_5 = "000_35ec4a2651ba769a.txt"  # item 5 of the 30 July 2020 meeting, on its own page
+BRADFORD = "001_35aac8e21a7ebd18.txt"  # one item: paragraphs, bullets, "Resolved -", "ACTION:"
+NEWS = "002_bdeaae82982530c6.txt"  # a news article with an advertisement and related links
+WINDSOR = "003_acc0905617071dce.txt"  # one item whose long paragraph is split
+MEETING = "004_398205c18d3ff3d7.txt"  # the whole 30 July 2020 meeting: items 1-6
+
+# (a) ... (z), (aa) ... (ee): the 31 points of items 4 and 5.
+LETTERS = list(string.ascii_lowercase) + ["aa", "bb", "cc", "dd", "ee"]
+FURNITURE = re.compile(
+    r"pdf icon|\bPDF \d+ ?[KM]B\b|Additional documents|Supporting documents|View directions|"
+    r"Advertisement|Related Articles|Latest Articles",
+    re.IGNORECASE,
+)
+
+
+def parse(name: str, meta: DocumentMeta | None = None) -> ParsedDocument:
+    """A corpus file parsed without its manifest entry unless one is given."""
+    return parse_file(CORPUS / name, meta)
+
+
+def item(parsed: ParsedDocument, number: str) -> list[Passage]:
+    return [p for p in parsed.passages if p.item == number]
+
+
+def lettered(passages: list[Passage]) -> list[str]:
+    return [p.point for p in passages if p.point and re.fullmatch(r"[a-z]{1,2}", p.point)]
+
+
+def folded(text: str) -> str:
+    return " ".join(text.split())
+
+
+# --------------------------------------------------------------------------- the whole meeting (004)
+
+
+def test_meeting_page_has_items_1_to_6_with_clean_titles():
+    parsed = parse(MEETING)
+    titles = {p.item: p.item_title for p in parsed.passages}
+    assert titles == {
+        "1": "Apologies for absence",
+        "2": "Declarations of Interests",
+        "3": "Minutes",
+        "4": "Impact of Coronavirus on Children's Services",
+        "5": "Children's Integrated Services Ofsted Focussed Visit and Improvement Programme",
+        "6": "Work Programme 2020/21",
+    }
+    assert [p.item for p in parsed.passages] == sorted((p.item for p in parsed.passages), key=int)
+
+
+def test_item_5_has_the_31_points_then_its_closing_request():
+    passages = item(parse(MEETING), "5")
+    assert lettered(passages) == LETTERS
+    last = passages[-1]
+    assert last.point == "resolution"
+    assert last.text.startswith("The Committee requested that outcomes of the Ofsted assurance visit")
+    # Nothing of the next item leaks into item 5's last passage.
+    assert "Work Programme" not in last.text
+    # The opening paragraph is a passage of its own, before the points.
+    assert passages[0].point == "¶ 1"
+    assert passages[0].text.startswith("Councillor Barnard")
+
+
+def test_item_4_has_points_a_to_ee_and_its_resolution():
+    passages = item(parse(MEETING), "4")
+    assert lettered(passages) == LETTERS
+    resolutions = [p for p in passages if p.point == "resolution"]
+    assert len(resolutions) == 1
+    assert resolutions[0].text.startswith("Resolved to recommend to the Portfolio Holder")
+    assert resolutions[0] is passages[-1]
+
+
+def test_points_after_the_discussion_preamble_are_marked_as_discussion():
+    passages = item(parse(MEETING), "5")
+    by_point = {p.point: p for p in passages}
+    preamble = next(p for p in passages if p.text.startswith("During discussion the following points"))
+    assert passages.index(preamble) == passages.index(by_point["u"]) + 1
+    assert by_point["u"].section != "discussion"
+    assert all(by_point[x].section == "discussion" for x in LETTERS[LETTERS.index("v"):])
+
+
+def test_point_written_without_a_space_is_found():
+    for number, start in (("4", "(m)The main impact on adoption services"), ("5", "(m)The role of Principal")):
+        point_m = [p for p in item(parse(MEETING), number) if p.point == "m"]
+        assert len(point_m) == 1
+        assert point_m[0].text.startswith(start)
+        # (l) ends where (m) starts: (m) was not swallowed by the point above it.
+        point_l = next(p for p in item(parse(MEETING), number) if p.point == "l")
+        assert "(m)" not in point_l.text
+
+
+def test_item_page_gives_the_same_passages_as_item_5_of_the_meeting():
+    page = parse(ITEM_PAGE_5).passages
+    meeting_item = item(parse(MEETING), "5")
+    assert [(p.text, p.point, p.part) for p in page] == [(p.text, p.point, p.part) for p in meeting_item]
+    assert {p.item_title for p in page} == {meeting_item[0].item_title}
+    assert all(p.item is None for p in page)
+
+
+def test_item_page_and_meeting_share_content_keys_under_the_manifest():
+    """With the same council and date, the two publications of a point get one store id."""
+    manifest = read_manifest(CORPUS)
+    page = parse(ITEM_PAGE_5, manifest[ITEM_PAGE_5]).passages
+    meeting_item = item(parse(MEETING, manifest[MEETING]), "5")
+    assert [p.content_key for p in page] == [p.content_key for p in meeting_item]
+    assert len({p.content_key for p in page}) == len(page) == 34
+
+
+# --------------------------------------------------------------------------- a single-item page (001)
+
+
+def test_bullets_are_numbered_within_the_item():
+    bullets = [p for p in parse(BRADFORD).passages if p.point and p.point.startswith("bullet")]
+    assert [p.point for p in bullets] == [f"bullet {n}" for n in range(1, 13)]
+    assert bullets[0].text.startswith("• Leaders having achieved some positive steps")
+    assert bullets[6].text.startswith("• The delivery of improvements being slow")
+
+
+def test_resolved_dash_is_merged_with_its_that_paragraph():
+    passages = parse(BRADFORD).passages
+    resolutions = [p for p in passages if p.point == "resolution"]
+    assert len(resolutions) == 1
+    assert resolutions[0].text == (
+        "Resolved - That the progress and challenges that need to be addressed be noted and that the "
+        "Improvement Plan and Vital Signs be presented to the Committee early in the new Municipal Year."
+    )
+    assert not any(p.text.startswith("That the progress") for p in passages)
+    assert not any(p.text in ("Resolved -", "Resolved") for p in passages)
+
+
+def test_action_line_is_labelled_action():
+    actions = [p for p in parse(BRADFORD).passages if p.point == "action"]
+    assert [p.text for p in actions] == ["ACTION: Strategic Director of Children’s Service"]
+
+
+def test_recommended_dash_is_merged_with_its_paragraph():
+    recs = [p for p in parse(BRADFORD).passages if p.point == "recommendation"]
+    assert [p.text for p in recs] == ["Recommended - That this Committee notes the contents of this report and the progress being made."]
+
+
+# --------------------------------------------------------------------------- a news article (002)
+
+
+def test_news_advertisement_and_related_links_are_not_passages():
+    passages = parse(NEWS).passages
+    texts = " ".join(p.text for p in passages)
+    for furniture in ("Advertisement", "Related Articles", "Latest Articles",
+                      "East Midlands Railways", "crime-ridden", "alleyways"):
+        assert furniture not in texts
+    # The article's own last paragraph is kept: dropping the links must not eat content.
+    assert passages[-1].text.startswith("Members of the children and young people’s select committee")
+    assert not any(p.point and p.point.startswith("bullet") for p in passages)
+
+
+# --------------------------------------------------------------------------- every corpus file
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in CORPUS.glob("*.txt")))
+def test_page_furniture_is_never_in_a_passage(name):
+    parsed = parse(name)
+    for p in parsed.passages:
+        assert not FURNITURE.search(p.text), (p.locator, p.text)
+        assert not FURNITURE.search(p.item_title or ""), p.item_title
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in CORPUS.glob("*.txt")))
+def test_spans_point_at_the_passage_in_the_normalised_text(name):
+    parsed = parse(name)
+    text = parsed.document.text
+    previous_end = 0
+    for p in parsed.passages:
+        assert 0 <= p.start < p.end <= len(text)
+        assert folded(text[p.start:p.end]) == p.text
+        assert p.start >= previous_end, "passages overlap or are out of order"
+        previous_end = p.end
+
+
+def test_download_links_under_supporting_documents_are_not_passages():
+    page = (
+        "Agenda item\n\nAnnual Report of the Fostering Service pdf icon PDF 120 KB\n\nMinutes:\n\n"
+        "The Committee received the annual report of the fostering service for the year.\n\n"
+        "Resolved -\n\nThat the report be noted.\n\nSupporting documents:\n\n"
+        "Annual report, item 27. pdf icon PDF 336 KB\n\nAppendix 1 - Ofsted letter, item 27. pdf icon PDF 1 MB\n"
+    )
+    passages = parse_bytes(page.encode(), "fostering.txt").passages
+    assert [(p.item_title, p.point) for p in passages] == [
+        ("Annual Report of the Fostering Service", "¶ 1"),
+        ("Annual Report of the Fostering Service", "resolution"),
+    ]
+
+
+# --------------------------------------------------------------------------- shapes built here
+
+
+def test_long_point_is_split_at_sentences_with_part_numbers():
+    sentences = [f"Sentence {n} records what the committee heard about placements and caseloads." for n in range(40)]
+    point_a = "(a) " + " ".join(sentences)
+    text = f"Children in Care Panel\n\n{point_a}\n\n(b) A short point that stays whole as it is.\n"
+    passages = parse_bytes(text.encode(), "panel.txt").passages
+    parts = [p for p in passages if p.point == "a"]
+    assert len(parts) >= 3
+    assert [p.part for p in parts] == list(range(1, len(parts) + 1))
+    assert " ".join(p.text for p in parts) == point_a
+    for p in parts:
+        assert len(p.text) <= MAX_PASSAGE_CHARS
+        assert p.text.endswith("caseloads."), "a part ends at a sentence boundary"
+    point_b = [p for p in passages if p.point == "b"]
+    assert len(point_b) == 1 and point_b[0].part is None
+
+
+def test_corpus_long_paragraph_is_split_with_one_label():
+    parts = [p for p in parse(WINDSOR).passages if p.part]
+    assert [p.part for p in parts] == [1, 2]
+    assert parts[0].point == parts[1].point
+    assert parts[0].text.endswith(".")
+    assert parts[1].text[0].isupper()
+
+
+def test_numbered_paragraphs_keep_their_numbers():
+    text = (
+        "Corporate Parenting Panel\n\n"
+        "20.1 The Panel received the report of the Director of Children's Services.\n\n"
+        "20.1.1 Members noted that caseloads had fallen since the last meeting in March.\n\n"
+        "20.1.2 Members asked about agency staff and were told numbers were reducing.\n"
+    )
+    passages = parse_bytes(text.encode(), "panel.txt").passages
+    assert [p.point for p in passages] == ["20.1", "20.1.1", "20.1.2"]
+    assert passages[1].text.startswith("20.1.1 Members noted")
+
+
+def test_lettered_points_without_items():
+    text = (
+        "(a) The first point about children in care and their placements being stable.\n\n"
+        "(b) The second point about the workforce and the use of agency staff.\n\n"
+        "(c)The third point, written without a space after the letter.\n"
+    )
+    passages = parse_bytes(text.encode(), "points.txt").passages
+    assert [(p.item, p.point) for p in passages] == [(None, "a"), (None, "b"), (None, "c")]
+
+
+def test_bullets_of_every_kind():
+    text = "Areas for improvement\n\n• Supervision of social workers.\n· Quality of plans.\n- Use of audits.\n"
+    passages = parse_bytes(text.encode(), "letter.txt").passages
+    assert [p.point for p in passages] == ["bullet 1", "bullet 2", "bullet 3"]
+    assert {p.item_title for p in passages} == {"Areas for improvement"}
+
+
+# --------------------------------------------------------------------------- metadata
+
+
+def test_meeting_metadata_is_inferred_from_its_header():
+    meta = parse(MEETING).document.meta
+    assert meta.date == dt.date(2020, 7, 30)
+    assert meta.body == "Children and Young People Scrutiny Committee"
+    assert meta.kind == "minutes"
+    # The page never names its own council at the top; "Essex County Council" further down is a
+    # partner, not the author.
+    assert meta.council is None
+
+
+def test_dates_in_sentences_are_not_meeting_dates():
+    """001 mentions the visit of 15 to 17 December 2020; that is not when the committee met."""
+    meta = parse(BRADFORD).document.meta
+    assert meta.date is None
+    assert meta.council is None
+    assert meta.kind == "minutes"
+
+
+def test_council_named_at_the_top_is_inferred():
+    meta = parse(NEWS).document.meta
+    assert meta.council == "Nottinghamshire County Council"
+    assert meta.kind == "news"
+    assert meta.date is None
+
+
+def test_manifest_values_win_over_inferred_ones():
+    given = DocumentMeta(council="Test Borough Council", date=dt.date(2021, 1, 2), kind="minutes")
+    parsed = parse(MEETING, given)
+    assert parsed.document.meta.council == "Test Borough Council"
+    assert parsed.document.meta.date == dt.date(2021, 1, 2)
+    # What the manifest leaves out is still inferred.
+    assert parsed.document.meta.body == "Children and Young People Scrutiny Committee"
+    assert {(p.council, p.date, p.body) for p in parsed.passages} == {
+        ("Test Borough Council", dt.date(2021, 1, 2), "Children and Young People Scrutiny Committee")
+    }
+
+
+def test_corpus_manifest_gives_every_file_its_council_and_kind():
+    manifest = read_manifest(CORPUS)
+    assert set(manifest) == {p.name for p in CORPUS.glob("*.txt")}
+    for name, meta in manifest.items():
+        parsed = parse(name, meta)
+        assert parsed.document.meta.council == meta.council
+        assert parsed.document.meta.kind == meta.kind
+    assert parse(BRADFORD, manifest[BRADFORD]).document.meta.date is None
+
+
+# --------------------------------------------------------------------------- encodings
+
+
+def test_cp1252_text_decodes():
+    data = b"The Council\x92s plan \x96 \x93improving\x94 services costs \x80100.\n"
+    assert to_text(data, "a.txt") == "The Council’s plan – “improving” services costs €100.\n"
+
+
+def test_cp1252_file_parses_into_passages():
+    data = (b"Agenda item\r\n\r\nThe Council\x92s Improvement Plan\r\n\r\nMinutes:\r\n\r\n"
+            b"(a) The Director said the Council\x92s plan was on track.\r\n")
+    passages = parse_bytes(data, "cp1252.txt").passages
+    assert [p.text for p in passages] == ["(a) The Director said the Council’s plan was on track."]
+    assert passages[0].item_title == "The Council’s Improvement Plan"
+
+
+def test_mixed_utf8_and_cp1252_lines_both_decode():
+    data = "Café minutes – the Council’s view\n".encode() + b"The Council\x92s reply \x96 noted.\n"
+    assert to_text(data, "mixed.txt") == "Café minutes – the Council’s view\nThe Council’s reply – noted.\n"
+
+
+@pytest.mark.parametrize(
+    ("data", "words"),
+    [(b"", "empty"), (b" \r\n\t\n", "empty"), (b"\x00\x01\x02binary\x00" * 50, "binary")],
+)
+def test_unreadable_text_is_refused_with_a_reason(data, words):
+    with pytest.raises(DocumentError) as exc:
+        parse_bytes(data, "bad.txt")
+    assert words in exc.value.reason
+    assert exc.value.file_name == "bad.txt"
