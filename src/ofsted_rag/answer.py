@@ -40,7 +40,7 @@ class Thresholds:
     The strict parts are categorical: every field term of the question ("care leavers", "SEND")
     must be in the sentence (or its item title), the sentence must be of the kind asked for (a sum
     for "how much ... spend", a figure for "how many", a person for "who is", a date for "when"),
-    and a figure must come in a sentence that names what was counted. Then the sentence must be
+    and a figure must come in a sentence that names a third or more of what the question counts Then the sentence must be
     close to the question's subject (`min_similarity`, the question without council names and
     question words), or share a topic word with the question and be close to all of it
     (`shared_word_similarity`). A council the corpus mentions only in other councils' documents
@@ -52,7 +52,8 @@ class Thresholds:
     shared_word_similarity: float = 0.30
     indirect_similarity: float = 0.55
     figure_similarity: float = 0.5
-    relative: float = 0.85
+    figure_coverage: float = 0.34
+    relative: float = 0.60
 
 
 # Reranking weights (set on the eval set with the retrieval figures; see eval/report.md): the
@@ -349,7 +350,7 @@ class ExtractiveAnswerer:
         if not c.fits or not c.terms_ok:
             return False
         # A figure answers "how many X" only in a sentence that speaks of X.
-        if _COUNT_CUE.search(question) and c.sentence_coverage == 0 and c.similarity < t.figure_similarity:
+        if _COUNT_CUE.search(question) and c.sentence_coverage < t.figure_coverage and c.similarity < t.figure_similarity:
             return False
         if indirect:
             return c.similarity >= t.indirect_similarity
