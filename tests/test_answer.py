@@ -1,0 +1,136 @@
+"""The default (extractive) answerer end to end: real model, real Chroma, the shipped corpus."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from ofsted_rag.answer import REFUSAL
+from ofsted_rag.documents import fold
+from ofsted_rag.engine import Engine
+from ofsted_rag.errors import EmptyStoreError
+from ofsted_rag.store import PassageFilter
+
+ROOT = Path(__file__).resolve().parents[1]
+
+QUESTIONS = [
+    "How many Priority Actions did Ofsted issue after the focused visit?",
+    "which councils relied on agency social workers?",
+    "what did ofsted think of the MASH in windsor and maidenhead?",
+    "what did ofsted say about care plans in nottinghamshire?",
+    "were CIN cases in bradford closed too early?",
+    "how did covid affect adoption in nottingham?",
+]
+
+
+@pytest.fixture(scope="module")
+def engine(corpus_settings, embedder) -> Engine:
+    engine = Engine(corpus_settings, embedder=embedder)
+    engine.warm_up()
+    return engine
+
+
+def test_priority_actions_answered_from_item_5_point_b_once(engine):
+    answer = engine.ask("How many Priority Actions did Ofsted issue after the focused visit?")
+    assert not answer.refused
+    assert "two Priority Actions" in answer.text
+    cited = [c.passage for c in answer.citations]
+    point_b = [p for p in cited if p.item == "5" and p.point == "b"]
+    assert len(point_b) == 1, [c.label for c in answer.citations]
+    # Published in two files, cited once, with both sources recorded.
+    assert {s.file_name for s in point_b[0].sources} == {"000_35ec4a2651ba769a.txt", "004_398205c18d3ff3d7.txt"}
+    assert len({p.id for p in cited}) == len(cited)
+    assert "item 5" in answer.citations[0].label and "point (b)" in answer.citations[0].label
+
+
+@pytest.mark.parametrize("question", QUESTIONS)
+def test_every_sentence_is_in_the_passage_it_cites(engine, question):
+    answer = engine.ask(question)
+    assert not answer.refused, answer.text
+    assert answer.sentences and len(answer.sentences) <= 5
+    by_n = {c.n: c.passage for c in answer.citations}
+    for sentence in answer.sentences:
+        assert sentence.citations, sentence.text
+        for n in sentence.citations:
+            assert fold(sentence.text) in fold(by_n[n].text), (sentence.text, by_n[n].text)
+        assert f"[{sentence.citations[0]}]" in answer.text
+
+
+def test_precedent_answer_spans_councils(engine):
+    answer = engine.ask("which councils relied on agency social workers?")
+    councils = {c.passage.council for c in answer.citations}
+    assert len(councils) >= 2, councils
+    for council in councils:
+        assert f"{council}:" in answer.text
+
+
+@pytest.mark.parametrize("question", [
+    "What did Ofsted say about Leeds City Council's fostering service?",
+    "how many priority actions did kent get?",
+    "what did ofsted say about SEND in bradford?",
+    "what did the 2015 ofsted inspection say about nottingham city?",
+])
+def test_unanswerable_questions_are_refused_with_closest_passages(engine, question):
+    answer = engine.ask(question)
+    assert answer.refused
+    assert answer.text.startswith(REFUSAL[:-1])
+    assert not answer.citations and not answer.sentences
+    assert answer.closest
+
+
+def test_follow_up_asks_the_previous_question_about_the_new_council(engine):
+    chat = engine.conversation()
+    first = chat.ask("what did officers say about agency staff in windsor and maidenhead?")
+    assert not first.refused
+    follow = chat.ask("And what about Bradford?")
+    assert not follow.refused
+    assert {c.passage.council for c in follow.citations} == {"City of Bradford Metropolitan District Council"}
+    assert any("agenc" in c.passage.text.lower() for c in follow.citations)
+    assert any(s.title == "follow-up" for s in follow.steps)
+
+
+def test_filters_narrow_the_evidence(engine):
+    flt = PassageFilter(councils=("Royal Borough of Windsor and Maidenhead",))
+    answer = engine.ask("which councils relied on agency social workers?", flt)
+    assert answer.citations
+    assert {c.passage.council for c in answer.citations} == {"Royal Borough of Windsor and Maidenhead"}
+    dated = engine.ask("what did the committee resolve?", PassageFilter(kinds=("minutes",), since=__import__("datetime").date(2020, 7, 1)))
+    for c in dated.citations or dated.closest:
+        p = getattr(c, "passage", c)
+        assert p.kind == "minutes" and p.date is not None and p.date.year == 2020
+
+
+def test_an_empty_store_says_to_ingest(settings, embedder):
+    with pytest.raises(EmptyStoreError, match="ofsted-rag ingest"):
+        Engine(settings, embedder=embedder).ask("anything?")
+
+
+def _cli(args: list[str], home: Path) -> subprocess.CompletedProcess:
+    env = {**os.environ, "OFSTED_RAG_HOME": str(home), "OMP_NUM_THREADS": "1"}
+    return subprocess.run([sys.executable, "-m", "ofsted_rag.cli", *args], capture_output=True, text=True,
+                          env=env, cwd=ROOT, timeout=300)
+
+
+def test_ask_json_has_the_documented_shape(corpus_settings, tmp_path):
+    done = _cli(["ask", "How many Priority Actions did Ofsted issue after the focused visit?", "--json"],
+                corpus_settings.home)
+    assert done.returncode == 0, done.stderr
+    payload = json.loads(done.stdout)  # exactly one JSON object on stdout
+    assert set(payload) == {"question", "answer", "refused", "citations", "closest"}
+    assert isinstance(payload["answer"], str) and payload["refused"] is False
+    keys = {"n", "passage_id", "document", "council", "body", "date", "item", "item_title", "point", "text", "url"}
+    for row in payload["citations"] + payload["closest"]:
+        assert set(row) == keys
+        assert isinstance(row["n"], int) and isinstance(row["text"], str)
+        assert row["date"] is None or len(row["date"]) == 10
+    assert any(r["item"] == "5" and r["point"] == "b" for r in payload["citations"])
+
+    empty = _cli(["ask", "anything?"], tmp_path / "empty")
+    assert empty.returncode == 2
+    assert empty.stderr.strip().count("\n") == 0 and "ofsted-rag ingest" in empty.stderr
+    assert "Traceback" not in empty.stderr
