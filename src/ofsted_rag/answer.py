@@ -233,13 +233,15 @@ class SentenceSimilarity:
         self.cache_size = cache_size
 
     def scores(self, question: str, sentences: Sequence[str]) -> list[float]:
-        todo = [s for s in dict.fromkeys(sentences) if s not in self.cache]
-        vectors = self.embedder.embed_batch([question, *todo])
-        q = np.asarray(vectors[0])
+        """Cosine similarities, embedding only what the cache does not hold (the question too)."""
+        todo = [s for s in dict.fromkeys([question, *sentences]) if s not in self.cache]
         if len(self.cache) + len(todo) > self.cache_size:
             self.cache.clear()
-        for s, v in zip(todo, vectors[1:]):
-            self.cache[s] = np.asarray(v)
+            todo = list(dict.fromkeys([question, *sentences]))
+        if todo:
+            for s, v in zip(todo, self.embedder.embed_batch(todo)):
+                self.cache[s] = np.asarray(v)
+        q = self.cache[question]
         return [float(np.dot(q, self.cache[s])) for s in sentences]
 
 
@@ -306,11 +308,15 @@ class ExtractiveAnswerer:
         if self.similarity is None or not hits:
             return list(hits)[:top_k]
         subject, whole = self.similarity_query(question), self._whole_query(question)
+        per_hit = [split_sentences(hit.passage.text) or [hit.passage.text] for hit in hits]
+        flat = [s for sentences in per_hit for s in sentences]
+        # One batch for every sentence of every hit; the second query then embeds only itself.
+        by_subject = dict(zip(flat, self.similarity.scores(subject, flat)))
+        by_whole = dict(zip(flat, self.similarity.scores(whole, flat)))
         scored = []
-        for rank, hit in enumerate(hits):
-            sentences = split_sentences(hit.passage.text) or [hit.passage.text]
-            best_subject = max(self.similarity.scores(subject, sentences))
-            best_whole = max(self.similarity.scores(whole, sentences))
+        for rank, (hit, sentences) in enumerate(zip(hits, per_hit)):
+            best_subject = max(by_subject[s] for s in sentences)
+            best_whole = max(by_whole[s] for s in sentences)
             score = 1 / (RERANK_RRF_K + rank) + RERANK_SUBJECT * best_subject + RERANK_WHOLE * best_whole
             scored.append((score, rank, hit))
         scored.sort(key=lambda x: (-x[0], x[1]))

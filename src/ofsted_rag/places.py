@@ -1,5 +1,5 @@
 """Which councils a question names, from a gazetteer of English children's-services authorities
-(data/authorities.toml), and which of the corpus's councils they are.
+(resources/authorities.toml), and which of the corpus's councils they are.
 
 This is what lets the assistant say "the documents I have do not cover Leeds" instead of answering
 a question about Leeds with passages about Nottingham.
@@ -29,7 +29,7 @@ class Authority:
 
 @lru_cache(maxsize=1)
 def authorities() -> tuple[Authority, ...]:
-    path = resources.files("ofsted_rag").joinpath("data/authorities.toml")
+    path = resources.files("ofsted_rag").joinpath("resources/authorities.toml")
     data = tomllib.loads(path.read_text("utf-8"))
     return tuple(
         Authority(a["name"], a.get("official", a["name"]), tuple(a.get("aliases", [])), bool(a.get("ambiguous", False)))

@@ -45,7 +45,7 @@ class Retrieval:
 
 
 class Vocabulary:
-    """Equivalent forms from data/vocabulary.toml ("CP" <-> "child protection")."""
+    """Equivalent forms from resources/vocabulary.toml ("CP" <-> "child protection")."""
 
     def __init__(self, groups: list[tuple[list[str], set[str]]], expand_only: set[int] = frozenset()) -> None:
         self._patterns: list[tuple[re.Pattern, list[str], bool]] = []
@@ -57,7 +57,7 @@ class Vocabulary:
 
     @classmethod
     def load(cls) -> "Vocabulary":
-        data = tomllib.loads(resources.files("ofsted_rag").joinpath("data/vocabulary.toml").read_text("utf-8"))
+        data = tomllib.loads(resources.files("ofsted_rag").joinpath("resources/vocabulary.toml").read_text("utf-8"))
         terms = data.get("term", [])
         return cls([(t["forms"], set(t.get("exact", []))) for t in terms],
                    {n for n, t in enumerate(terms) if t.get("expand_only")})
