@@ -86,7 +86,7 @@ def server_settings(chroma_server, tmp_path_factory, embedder):
     return settings
 
 
-def _questions(step: int = 12) -> list[str]:
+def _questions(step: int = 24) -> list[str]:
     rows = [json.loads(line) for line in (ROOT / "eval" / "questions.jsonl").read_text().splitlines() if line.strip()]
     return [row["question"] for row in rows[::step]]
 
@@ -112,7 +112,7 @@ def test_same_questions_give_the_same_citations(server_settings, corpus_settings
     on_server = Engine(server_settings, embedder=embedder)
     embedded = Engine(corpus_settings, embedder=embedder)
     questions = _questions()
-    assert len(questions) >= 8
+    assert len(questions) >= 5
     answered = 0
     for question in questions:
         a, b = on_server.ask(question), embedded.ask(question)
