@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from ofsted_rag.documents import DocumentMeta, Passage, SourceDocument, document_id, fold
+from ofsted_rag.documents import DocumentMeta, Passage, SourceDocument, document_id
 from ofsted_rag.errors import DocumentError
 from ofsted_rag.parsing import text as text_format
 from ofsted_rag.parsing.metadata import infer_meta
@@ -157,4 +157,4 @@ def _passages(doc: SourceDocument) -> list[Passage]:
     return out
 
 
-__all__ = ["ParsedDocument", "parse_bytes", "parse_file", "check_suffix", "size_reason", "SUPPORTED_SUFFIXES", "PARSER_VERSION", "fold"]
+__all__ = ["ParsedDocument", "parse_bytes", "parse_file", "check_suffix", "size_reason", "SUPPORTED_SUFFIXES", "PARSER_VERSION"]

@@ -87,7 +87,6 @@ class _State:
     paragraphs: int = 0
     bullets: int = 0
     resolutions: int = 0
-    pending_title: bool = False
     units: list[Unit] = field(default_factory=list)
 
     def enter_item(self, number: str | None, title: str | None) -> None:
