@@ -267,6 +267,71 @@ def test_bullets_of_every_kind():
     assert {p.item_title for p in passages} == {"Areas for improvement"}
 
 
+def test_consecutive_headings_are_one_title():
+    """A letter's title straight above its first section heading: both are kept, joined, and a
+    later heading after text starts a new title as before."""
+    text = (
+        "Focused visit to Anytown children's services\n\nMain findings\n\n"
+        "Leaders have acted on the findings of the last inspection.\n\n"
+        "Next steps\n\nThe local authority will publish its action plan.\n"
+    )
+    passages = parse_bytes(text.encode(), "letter.txt").passages
+    assert [(p.item_title, p.point) for p in passages] == [
+        ("Focused visit to Anytown children's services – Main findings", "¶ 1"),
+        ("Next steps", "¶ 1"),
+    ]
+    assert passages[0].locator == (
+        "Focused visit to Anytown children's services – Main findings · paragraph 1"
+    )
+
+
+def test_consecutive_section_headings_inside_an_item_are_one_section():
+    text = (
+        "Agenda and minutes\n\nScrutiny Committee\n\n4.\n\nImprovement Plan\n\nMinutes:\n\n"
+        "The Director introduced the report.\n\nWorkforce\n\nAgency staff\n\n"
+        "Members asked how many social workers were agency staff.\n"
+    )
+    passages = parse_bytes(text.encode(), "minutes.txt").passages
+    assert [(p.item_title, p.section) for p in passages] == [
+        ("Improvement Plan", "minutes"),
+        ("Improvement Plan", "Workforce – Agency staff"),
+    ]
+
+
+@pytest.mark.parametrize("marker", ["Resolved", "RESOLVED", "RESOLVED:", "Resolved -", "Agreed", "Decision"])
+def test_bare_resolved_line_takes_the_next_paragraph_as_its_resolution(marker):
+    """"Resolved" alone on its line is the resolution marker, not a heading, as when the text
+    shares its line: the paragraph under it is the resolution, and the item keeps its title."""
+    page = (
+        "Agenda item\n\nAnnual Report of the Fostering Service\n\nMinutes:\n\n"
+        "Members asked about the number of foster carers recruited this year.\n\n"
+        f"{marker}\n\nThat the report be noted.\n"
+    )
+    passages = parse_bytes(page.encode(), "fostering.txt").passages
+    assert [(p.item_title, p.point, p.text) for p in passages] == [
+        ("Annual Report of the Fostering Service", "¶ 1",
+         "Members asked about the number of foster carers recruited this year."),
+        ("Annual Report of the Fostering Service", "resolution", f"{marker} That the report be noted."),
+    ]
+
+
+def test_short_sentence_mentioning_a_pdf_size_is_content_not_a_download_link():
+    """Only a line that ends in the size marker is a link; a sentence that mentions one is kept."""
+    page = (
+        "Agenda item\n\nBudget Monitoring\n\nMinutes:\n\n"
+        "The 12-page PDF 2 MB report was circulated late, members said.\n\n"
+        "Background papers PDF 2 MB were not published with the agenda.\n\n"
+        "Members noted the report.\n\nSupporting documents:\n\nReport.pdf PDF 2 MB\n\n"
+        "Appendix 1, item 27. pdf icon PDF 1 MB\n"
+    )
+    passages = parse_bytes(page.encode(), "budget.txt").passages
+    assert [p.text for p in passages] == [
+        "The 12-page PDF 2 MB report was circulated late, members said.",
+        "Background papers PDF 2 MB were not published with the agenda.",
+        "Members noted the report.",
+    ]
+
+
 # --------------------------------------------------------------------------- metadata
 
 

@@ -26,6 +26,11 @@ FURNITURE = re.compile(
 TAIL_FURNITURE = re.compile(r"^(?:related articles|latest articles|related stories|more stories)$", re.I)
 # A suffix of a title line that is a link to a download, not part of the title.
 FILE_ICON = re.compile(r"\s*\bpdf icon\b.*$|\s*\bPDF \d+(?:\.\d+)? ?[KM]B\b.*$", re.IGNORECASE)
+# The same link as the end of a line ("Appendix 1, item 27. pdf icon PDF 1 MB", "Report.pdf PDF 2 MB"):
+# a sentence that merely mentions "a PDF 2 MB report" goes on past the size, so does not match.
+LINK_SUFFIX = re.compile(
+    r"\s*(?:\bpdf icon\b(?: ?PDF \d+(?:\.\d+)? ?[KM]B)?|\bPDF \d+(?:\.\d+)? ?[KM]B)\s*$", re.IGNORECASE
+)
 PAGE_HEADERS = re.compile(r"^(?:agenda and minutes|agenda and draft minutes|agenda item|minutes|issue)$", re.I)
 MEETING_PAGE = re.compile(r"^agenda and (?:draft )?minutes$", re.I)
 ITEM_PAGE = re.compile(r"^agenda item$", re.I)
@@ -87,12 +92,38 @@ class _State:
     paragraphs: int = 0
     bullets: int = 0
     resolutions: int = 0
+    # Where the last heading went ("item" title or "section") while nothing stands under it yet.
+    open_heading: str | None = None
     units: list[Unit] = field(default_factory=list)
 
     def enter_item(self, number: str | None, title: str | None) -> None:
         self.item, self.item_title = number, title
         self.section = None
         self.paragraphs = self.bullets = self.resolutions = 0
+        self.open_heading = None
+
+    def add_heading(self, heading: str) -> None:
+        """A heading titles what follows it: in a letter or article (no item number) it is the
+        title cited ("Main findings, paragraph 2"); inside an item's minutes, a section.
+
+        A heading straight after another, with nothing between ("Focused visit to Anytown
+        children's services" then "Main findings"), is joined to it with " – ": the first is the
+        wider title and the second narrows it, and a councillor cites both; keeping only the
+        last would lose the first heading's text from every passage.
+        """
+        if not heading:
+            return  # a line that was only a download link's text titles nothing
+        if self.open_heading == "item":
+            self.item_title = f"{self.item_title} – {heading}"
+        elif self.open_heading == "section":
+            self.section = f"{self.section} – {heading}"
+        elif self.item is None and not self.meeting_page:
+            self.enter_item(None, heading)
+            self.open_heading = "item"
+        else:
+            self.section = heading
+            self.paragraphs = self.bullets = 0
+            self.open_heading = "section"
 
 
 def _lines(text: str) -> list[_Line]:
@@ -122,9 +153,21 @@ def clean_title(line: str) -> str:
     return FILE_ICON.sub("", line).strip()
 
 
+def strip_link(line: str) -> str:
+    """A line without a download link at its end; unlike `clean_title`, text after a mention of
+    "PDF 2 MB" is kept, as a line that goes on is a sentence, not a link."""
+    return LINK_SUFFIX.sub("", line).strip()
+
+
+def _is_furniture(line: str) -> bool:
+    """Page furniture, also with a download link after it ("Additional documents: pdf icon PDF 1 MB")."""
+    return bool(FURNITURE.match(line) or FURNITURE.match(strip_link(line) or "x"))
+
+
 def _is_download_link(line: str) -> bool:
-    """A line that is a link to a file ("... pdf icon PDF 245 KB"), not a sentence of content."""
-    return len(line) <= 250 and FILE_ICON.search(line) is not None
+    """A line that is a link to a file ("... pdf icon PDF 245 KB"), not a sentence of content: the
+    size marker ends the line. A sentence that mentions "the PDF 2 MB report" is content."""
+    return len(line) <= 250 and LINK_SUFFIX.search(line) is not None
 
 
 def _is_heading(block: list[_Line], next_block: list[_Line] | None) -> bool:
@@ -135,6 +178,10 @@ def _is_heading(block: list[_Line], next_block: list[_Line] | None) -> bool:
     if len(text) > 90 or len(text.split()) > 14 or text[-1] in ".:;,-–—?!)\"”'’":
         return False
     if LETTERED.match(text) or BULLET.match(text) or NUMBERED.match(text) or not text[0].isupper():
+        return False
+    if BARE_RESOLUTION.match(text):
+        # "Resolved" on its own line is the resolution marker, whose text is the next paragraph,
+        # as when both share a line ("Resolved - That ..."); not a heading over what follows.
         return False
     return True
 
@@ -155,7 +202,7 @@ def parse_structure(text: str) -> list[Unit]:
         if len(block) == 1 and TAIL_FURNITURE.match(first):
             _drop_trailing_links(state, text)
             break
-        if len(block) == 1 and (FURNITURE.match(first) or FURNITURE.match(clean_title(first) or "x")):
+        if len(block) == 1 and _is_furniture(first):
             i += 1
             continue
         if len(block) == 1 and _is_download_link(first):
@@ -185,6 +232,7 @@ def parse_structure(text: str) -> list[Unit]:
             continue
         if len(block) == 1 and MINUTES_MARK.match(first):
             state.section = "minutes"
+            state.open_heading = None
             state.after_minutes_mark = True
             i += 1
             continue
@@ -192,16 +240,12 @@ def parse_structure(text: str) -> list[Unit]:
             i += 1
             continue
         if _heading_allowed(state, blocks, i) and _is_heading(block, next_block):
-            heading = clean_title(first)
-            if state.item is None and not state.meeting_page:
-                state.enter_item(None, heading)
-            else:
-                state.section = heading
-                state.paragraphs = state.bullets = 0
+            state.add_heading(clean_title(first))
             i += 1
             continue
 
         state.after_minutes_mark = False
+        state.open_heading = None
         for unit_lines in _split_block(block):
             unit_text = " ".join(line.text for line in unit_lines)
             seen_content = True
