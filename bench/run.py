@@ -49,7 +49,7 @@ from scaled_corpus import write_scaled_corpus  # noqa: E402
 
 def child_ingest(home: Path, corpus: Path, raw_sample: int) -> None:
     from ofsted_rag.config import Settings
-    from ofsted_rag.documents import format_date
+    from ofsted_rag.documents import format_date, sentences_of
     from ofsted_rag.embedding import default_embedder
     from ofsted_rag.ingest import ingest
     from ofsted_rag.store import PassageStore
@@ -83,14 +83,20 @@ def child_ingest(home: Path, corpus: Path, raw_sample: int) -> None:
 
     # The texts ingest embedded: each passage with its context, as Passage.embedding_text() builds it.
     store = PassageStore(settings)
-    texts = []
-    for p in store.all_passages():
+    passages = store.all_passages()
+    chosen = random.Random(1).sample(passages, min(raw_sample, len(passages)))
+    sample = []
+    for p in chosen:
         context = " · ".join(x for x in (p.council, p.body, format_date(p.date), p.item_title) if x)
-        texts.append(f"{context}\n{p.text}" if context else p.text)
-    sample = random.Random(1).sample(texts, min(raw_sample, len(texts)))
+        sample.append(f"{context}\n{p.text}" if context else p.text)
     t = time.perf_counter()
     model.embed_batch(sample)
     raw_seconds = time.perf_counter() - t
+    # Everything ingest embeds for the same passages: each passage, then its sentences alone.
+    sentences = list(dict.fromkeys(s for p in chosen for s in sentences_of(p.text)))
+    t = time.perf_counter()
+    model.embed_batch(sentences)
+    raw_sentence_seconds = time.perf_counter() - t
 
     import torch
 
@@ -107,6 +113,9 @@ def child_ingest(home: Path, corpus: Path, raw_sample: int) -> None:
         "finish": total - (embed_end - started),
         "raw_n": len(sample),
         "raw_seconds": raw_seconds,
+        "raw_sentences": len(sentences),
+        "raw_all_seconds": raw_seconds + raw_sentence_seconds,
+        "embedded_sentences": report.embedded_sentences,
         "torch_threads": torch.get_num_threads(),
     }))
 
@@ -151,17 +160,19 @@ def warm_asks(home: Path, corpus: Path, n: int) -> dict:
     engine.warm_up()
     warm_up = time.perf_counter() - t
     captured: list[dict] = []
-    original = engine.retriever.retrieve
+    original = engine.retrieve
 
     def retrieve(*a, **k):
         result = original(*a, **k)
         captured.append(result.timings)
         return result
 
-    engine.retriever.retrieve = retrieve
+    engine.retrieve = retrieve
     qs = questions()
-    for q in qs[:3]:
+    # Warm up on questions that are not measured: the engine keeps each question's vectors.
+    for q in qs[-3:]:
         engine.ask(q)
+    qs = qs[:-3]
     parts: dict[str, list[float]] = {"total": [], "embed": [], "search": [], "fuse": [], "compose": []}
     refused = 0
     for i in range(n):
@@ -286,16 +297,19 @@ def ms(x: float) -> str:
 
 
 def table(rows: list[dict]) -> str:
-    head = ["size", "passages", "ingest p/s", "raw embed p/s", "ratio", "ask p50 ms", "ask p95 ms",
+    head = ["size", "passages", "ingest p/s", "raw embed p/s", "ratio", "raw p/s with sentences", "ratio to it",
+            "ask p50 ms", "ask p95 ms",
             "embed/search/fuse/compose p50 ms", "baseline p50 ms", "baseline p95 ms", "ours/baseline p50",
             "cold start s", "ask RSS MB", "ingest RSS MB"]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for r in rows:
         ingest_rate = r["embedded"] / r["ingest_seconds"] if r["ingest_seconds"] else 0
         raw_rate = r["raw_n"] / r["raw_seconds"] if r["raw_seconds"] else 0
+        all_rate = r["raw_n"] / r["raw_all_seconds"] if r["raw_all_seconds"] else 0
         lines.append("| " + " | ".join([
             f"{r['copies']}x", f"{r['stored']:,}", f"{ingest_rate:.1f}", f"{raw_rate:.1f}",
             f"{ingest_rate / raw_rate:.2f}" if raw_rate else "-",
+            f"{all_rate:.1f}", f"{ingest_rate / all_rate:.2f}" if all_rate else "-",
             ms(r["total_p50"]), ms(r["total_p95"]),
             "/".join(ms(r[f"{k}_p50"]) for k in ("embed", "search", "fuse", "compose")),
             ms(r["bl_total_p50"]), ms(r["bl_total_p95"]),
@@ -329,11 +343,14 @@ def targets(rows: list[dict]) -> str:
     for r in rows:
         rate = r["embedded"] / r["ingest_seconds"]
         raw = r["raw_n"] / r["raw_seconds"]
+        raw_all = r["raw_n"] / r["raw_all_seconds"]
         share = {k: r[k] / r["ingest_seconds"] for k in ("parse_plan", "embed", "chroma_writes", "finish")}
         verdict = "met" if rate >= 0.8 * raw else "MISSED"
         out.append(f"- ingest >= 0.8x raw embedding at {r['copies']}x: {verdict} ({rate:.1f} vs {raw:.1f} passages/s, "
-                   f"{rate / raw:.2f}x); time shares: embedding {share['embed']:.0%}, Chroma writes "
-                   f"{share['chroma_writes']:.0%}, parse+plan {share['parse_plan']:.0%}, final bookkeeping {share['finish']:.0%}.")
+                   f"{rate / raw:.2f}x); against the model's rate on what ingest embeds (each passage and "
+                   f"its sentences, {raw_all:.1f} passages/s): {rate / raw_all:.2f}x. Time shares: embedding "
+                   f"{share['embed']:.0%}, Chroma writes {share['chroma_writes']:.0%}, parse+plan "
+                   f"{share['parse_plan']:.0%}, final bookkeeping {share['finish']:.0%}.")
     p50_ok = big["total_p50"] < 0.150
     p95_ok = big["total_p95"] < 0.300
     comp = {k: big[f"{k}_p50"] for k in ("embed", "search", "fuse", "compose")}
@@ -370,7 +387,9 @@ machine during the run slows every figure, the model most.
 Passages are the store's records after deduplication. Ingest p/s counts passages embedded per second
 of `ingest()` with the model already loaded; raw embed p/s is `embed_batch` on a random sample of the
 same embedding texts (at most {raw_sample} per size) in the same process
-right after. Ask latency is warm `Engine.ask` (default extractive answerer) over eval questions; the
+right after. Ingest also embeds each passage's sentences alone (so that answering need not), so
+"raw p/s with sentences" times the model on the sample's passages and then their sentences: the
+model's rate on all the work ingest gives it per passage. Ask latency is warm `Engine.ask` (default extractive answerer) over eval questions; the
 split is Engine.retrieve's embed / search (dense + BM25) / fuse timings, and compose = the rest of
 `ask` (scope, answer, citations). The baseline is llama-index retrieval only (no LLM), so its latency
 has no compose part. Cold start is `ofsted-rag ask --json` as a subprocess, process start to answer

@@ -135,6 +135,7 @@ def test_killed_ingest_leaves_an_answerable_store_the_next_ingest_completes(tmp_
     _, fresh_passages, fresh_docs = _snapshot(fresh)
     registry_keys = {k for record in store.documents().values() for k in record.keys}
     assert set(passages) == registry_keys == set(fresh_passages)  # no orphans, nothing missing
+    assert store.sentence_owners() == set(passages)  # each passage's sentence vectors, no stray ones
     assert len(passages) == total
     for pid, p in passages.items():
         assert p == fresh_passages[pid], pid  # no stale text or metadata

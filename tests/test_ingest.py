@@ -42,9 +42,11 @@ def keys_of(store: PassageStore, file_name: str, item: str | None = None) -> set
 
 
 def assert_store_matches_registry(store: PassageStore) -> None:
-    """Every stored passage is given by a registered document and every one it gives is stored."""
+    """Every stored passage is given by a registered document and every one it gives is stored;
+    sentence vectors are stored for exactly the stored passages."""
     registered = {key for record in store.documents().values() for key in record.keys}
     assert store.all_ids() == registered
+    assert store.sentence_owners() == registered
 
 
 def statuses(report: IngestReport) -> dict[str, str]:

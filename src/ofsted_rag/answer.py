@@ -15,8 +15,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ofsted_rag.documents import Answer, AnswerSentence, Citation, RetrievalStep, StoredPassage
-from ofsted_rag.embedding import Embedder
+from ofsted_rag.documents import Answer, AnswerSentence, Citation, RetrievalStep, StoredPassage, sentences_of, split_sentences
+from ofsted_rag.embedding import Embedder, VectorCache
 from ofsted_rag.retrieve import Hit, Vocabulary
 from ofsted_rag.support import INSTRUCTION, content_words
 
@@ -106,8 +106,6 @@ class Candidate:
     score: float
 
 
-_ABBREVIATIONS = re.compile(r"\b(?:e\.g|i\.e|etc|cllr|mr|mrs|ms|dr|no|vs|approx|st)\.$", re.IGNORECASE)
-_LEADING_LABEL = re.compile(r"^(?:\([a-z]{1,3}\)|\([ivx]+\)|[•·▪◦●‣∙\-–*]|\d+(?:\.\d+)+\.?)\s*")
 _NUMBER_CUE = re.compile(r"\b(?:how many|how much|number of|what percentage|what proportion|what fraction|"
                          r"what share|average|total|how long|how often)\b|%", re.IGNORECASE)
 _COUNT_CUE = re.compile(r"\b(?:how many|number of|what percentage|what proportion|what fraction|what share|"
@@ -131,24 +129,6 @@ _PERSON = re.compile(r"\b(?:Councillor|Cllr|Mr|Mrs|Ms|Miss|Dr|Professor|Sir|Dame
 _GENERIC_NAMES = {"the", "council", "councils", "borough", "trust", "hub", "team", "board", "visit",
                   "ofsted", "committee", "members", "officers", "service", "services", "royal", "city", "county",
                   "district", "metropolitan", "children", "children's", "children’s", "department", "government"}
-
-
-def split_sentences(text: str) -> list[str]:
-    """Sentences of a passage, its point label ("(b)", "•") removed from the first."""
-    text = _LEADING_LABEL.sub("", text.strip())
-    out: list[str] = []
-    start = 0
-    for m in re.finditer(r"[.!?](?:[\"”’')]*)\s+(?=[\"“‘'(]?[A-Z0-9])", text):
-        if _ABBREVIATIONS.search(text[start:m.start() + 1]):
-            continue
-        candidate = text[start:m.end()].strip()
-        if candidate:
-            out.append(candidate)
-        start = m.end()
-    tail = text[start:].strip()
-    if tail:
-        out.append(tail)
-    return out
 
 
 def question_topic(question: str, vocabulary: Vocabulary | None = None) -> Topic:
@@ -225,34 +205,38 @@ def is_precedent_question(question: str) -> bool:
 class SentenceSimilarity:
     """Cosine similarity of a question to single sentences, without the council context that the
     stored passage embeddings carry (which would make any passage of a named council look close).
-    Sentence vectors are cached: the same passages come back for related questions."""
+    Sentence vectors come from the shared cache, which the engine fills from the store (ingest
+    embeds every sentence), so at question time normally only the question is embedded."""
 
-    def __init__(self, embedder: Embedder, cache_size: int = 20000) -> None:
-        self.embedder = embedder
-        self.cache: dict[str, np.ndarray] = {}
-        self.cache_size = cache_size
+    def __init__(self, cache: VectorCache) -> None:
+        self.cache = cache
 
     def scores(self, question: str, sentences: Sequence[str]) -> list[float]:
-        """Cosine similarities, embedding only what the cache does not hold (the question too)."""
-        todo = [s for s in dict.fromkeys([question, *sentences]) if s not in self.cache]
-        if len(self.cache) + len(todo) > self.cache_size:
-            self.cache.clear()
-            todo = list(dict.fromkeys([question, *sentences]))
-        if todo:
-            for s, v in zip(todo, self.embedder.embed_batch(todo)):
-                self.cache[s] = np.asarray(v)
-        q = self.cache[question]
-        return [float(np.dot(q, self.cache[s])) for s in sentences]
+        return self.scores_many([question], sentences)[0]
+
+    def scores_many(self, queries: Sequence[str], sentences: Sequence[str]) -> list[list[float]]:
+        """Per query, the cosine similarity to each sentence; anything not yet known is embedded
+        in one batch."""
+        if not sentences:
+            return [[] for _ in queries]
+        vectors = self.cache.vectors([*queries, *sentences])
+        matrix = np.stack(vectors[len(queries):])
+        return [(matrix @ q).tolist() for q in vectors[:len(queries)]]
 
 
 class ExtractiveAnswerer:
     """Composes a short cited answer from the documents' own sentences."""
 
     def __init__(self, max_sentences: int = 5, thresholds: Thresholds | None = None,
-                 embedder: Embedder | None = None, vocabulary: Vocabulary | None = None) -> None:
+                 embedder: Embedder | None = None, vocabulary: Vocabulary | None = None,
+                 vectors: VectorCache | None = None) -> None:
+        """`vectors` (else a cache of its own over `embedder`) gives sentence and question
+        vectors; with neither, sentences are scored by their passage's dense similarity."""
         self.max_sentences = max_sentences
         self.thresholds = thresholds or Thresholds()
-        self.similarity = SentenceSimilarity(embedder) if embedder is not None else None
+        if vectors is None and embedder is not None:
+            vectors = VectorCache(embedder)
+        self.similarity = SentenceSimilarity(vectors) if vectors is not None else None
         self.vocabulary = vocabulary
 
     def answer(self, question: str, hits: Sequence[Hit], *, topic: Topic | None = None,
@@ -284,9 +268,7 @@ class ExtractiveAnswerer:
         if not rows:
             return []
         if self.similarity is not None:
-            sentences = [r[0] for r in rows]
-            sims = self.similarity.scores(self.similarity_query(question), sentences)
-            whole = self.similarity.scores(self._whole_query(question), sentences)
+            sims, whole = self.similarity.scores_many(self.query_forms(question), [r[0] for r in rows])
         else:
             sims = whole = [r[1].similarity for r in rows]
         asked = {w.lower() for w in re.findall(r"[A-Za-z]+", self._expand(question))}
@@ -307,12 +289,10 @@ class ExtractiveAnswerer:
         merely shares the question's words. Sentence vectors are cached for answering."""
         if self.similarity is None or not hits:
             return list(hits)[:top_k]
-        subject, whole = self.similarity_query(question), self._whole_query(question)
-        per_hit = [split_sentences(hit.passage.text) or [hit.passage.text] for hit in hits]
-        flat = [s for sentences in per_hit for s in sentences]
-        # One batch for every sentence of every hit; the second query then embeds only itself.
-        by_subject = dict(zip(flat, self.similarity.scores(subject, flat)))
-        by_whole = dict(zip(flat, self.similarity.scores(whole, flat)))
+        per_hit = [sentences_of(hit.passage.text) for hit in hits]
+        flat = list(dict.fromkeys(s for sentences in per_hit for s in sentences))
+        subject_scores, whole_scores = self.similarity.scores_many(self.query_forms(question), flat)
+        by_subject, by_whole = dict(zip(flat, subject_scores)), dict(zip(flat, whole_scores))
         scored = []
         for rank, (hit, sentences) in enumerate(zip(hits, per_hit)):
             best_subject = max(by_subject[s] for s in sentences)
@@ -321,6 +301,11 @@ class ExtractiveAnswerer:
             scored.append((score, rank, hit))
         scored.sort(key=lambda x: (-x[0], x[1]))
         return [hit for _, _, hit in scored[:top_k]]
+
+    def query_forms(self, question: str) -> list[str]:
+        """The two texts sentences are compared with: the question's subject, and the whole
+        question without council names (both with acronyms spelt out)."""
+        return [self.similarity_query(question), self._whole_query(question)]
 
     def _whole_query(self, question: str) -> str:
         from ofsted_rag.places import strip_places

@@ -130,7 +130,7 @@ def _ingest(args: argparse.Namespace, settings: Settings) -> int:
     out = _stdout_console()
     out.print(table)
     counts = " / ".join(f"{report.count(s)} {s}" for s in STATUSES)
-    out.print(f"{counts}; embedded {report.embedded} passages, removed {report.removed_passages}; "
+    out.print(f"{counts}; embedded {report.embedded} passages ({report.embedded_sentences} sentences), removed {report.removed_passages}; "
               f"{report.total_passages} passages in the store; {report.seconds:.1f} s", soft_wrap=True)
     return 1 if report.nothing_ingested else 0
 

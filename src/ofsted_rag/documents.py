@@ -27,6 +27,34 @@ def fold(text: str | None) -> str:
     return re.sub(r"\s+", " ", text).strip().casefold()
 
 
+_ABBREVIATIONS = re.compile(r"\b(?:e\.g|i\.e|etc|cllr|mr|mrs|ms|dr|no|vs|approx|st)\.$", re.IGNORECASE)
+_LEADING_LABEL = re.compile(r"^(?:\([a-z]{1,3}\)|\([ivx]+\)|[•·▪◦●‣∙\-–*]|\d+(?:\.\d+)+\.?)\s*")
+
+
+def split_sentences(text: str) -> list[str]:
+    """Sentences of a passage, its point label ("(b)", "•") removed from the first."""
+    text = _LEADING_LABEL.sub("", text.strip())
+    out: list[str] = []
+    start = 0
+    for m in re.finditer(r"[.!?](?:[\"”’')]*)\s+(?=[\"“‘'(]?[A-Z0-9])", text):
+        if _ABBREVIATIONS.search(text[start:m.start() + 1]):
+            continue
+        candidate = text[start:m.end()].strip()
+        if candidate:
+            out.append(candidate)
+        start = m.end()
+    tail = text[start:].strip()
+    if tail:
+        out.append(tail)
+    return out
+
+
+def sentences_of(text: str) -> list[str]:
+    """The units the answerer scores and quotes: a passage's sentences, or the passage itself
+    when it has no sentence to split off. Ingest stores a vector for each."""
+    return split_sentences(text) or [text]
+
+
 def document_id(file_name: str) -> str:
     """A document is identified by its file name: a changed file replaces its earlier version."""
     return "doc_" + stable_hash(file_name, length=16)

@@ -18,7 +18,7 @@ from ofsted_rag import places
 from ofsted_rag.answer import RERANK_DEPTH, ExtractiveAnswerer, is_precedent_question, question_topic, refuse, topic_words
 from ofsted_rag.config import Settings
 from ofsted_rag.documents import Answer, RetrievalStep, StoredPassage, fold
-from ofsted_rag.embedding import Embedder, default_embedder
+from ofsted_rag.embedding import Embedder, VectorCache, default_embedder
 from ofsted_rag.errors import EmptyStoreError
 from ofsted_rag.retrieve import Hit, HybridRetriever, Retrieval
 from ofsted_rag.store import DocumentRecord, PassageFilter, PassageStore
@@ -56,8 +56,10 @@ class Engine:
         self.settings = settings
         self.store = store or PassageStore(settings)
         self.embedder = embedder or default_embedder()
-        self.retriever = HybridRetriever(self.store, self.embedder)
-        self.extractive = ExtractiveAnswerer(max_sentences=settings.answer_sentences, embedder=self.embedder,
+        # One cache of vectors for the question, its reworded forms and the answer sentences.
+        self.vectors = VectorCache(self.embedder)
+        self.retriever = HybridRetriever(self.store, self.embedder, vectors=self.vectors)
+        self.extractive = ExtractiveAnswerer(max_sentences=settings.answer_sentences, vectors=self.vectors,
                                              vocabulary=self.retriever.vocabulary)
         self.answerer = answerer if answerer is not None else _configured_answerer(settings, self.extractive)
 
@@ -78,10 +80,16 @@ class Engine:
             flt = self.scope(question, flt).flt
         spread = is_precedent_question(question) and len(flt.councils) != 1
         top_k = top_k or self.settings.top_k
+        t0 = time.perf_counter()
+        # Every text this question needs embedded, in one model call.
+        self.vectors.vectors([self.retriever.vocabulary.expand(question), *self.extractive.query_forms(question)])
+        embedded = time.perf_counter() - t0
         retrieval = self.retriever.retrieve(question, flt, max(top_k, RERANK_DEPTH), spread_councils=spread)
         t0 = time.perf_counter()
+        self.vectors.remember(self.store.sentence_vectors([h.passage.id for h in retrieval.hits]))
         hits = self.extractive.rerank(question, retrieval.hits, top_k)
-        timings = {**retrieval.timings, "rerank": time.perf_counter() - t0}
+        timings = {**retrieval.timings, "embed": retrieval.timings["embed"] + embedded,
+                   "rerank": time.perf_counter() - t0}
         return replace(retrieval, hits=tuple(hits), timings=timings)
 
     def ask(self, question: str, flt: PassageFilter | None = None, *, top_k: int | None = None) -> Answer:

@@ -6,8 +6,10 @@ passage text in two files (an agenda-item page and the whole-meeting page) is st
 both sources recorded.
 
 Writes are ordered so that a killed ingest leaves an answerable store and the next ingest completes
-it: new passages first, then the merged metadata, then the document registry, then deletions, then
-a sweep that removes any passage no registered document gives (orphans of an interrupted run).
+it: new passages first (each batch's sentence vectors just before it), then the merged metadata,
+then the document registry, then deletions, then a sweep that removes any passage no registered
+document gives (orphans of an interrupted run) and brings the sentence vectors in line with the
+passages. Answering embeds any sentence whose vector is missing, so a half-done store still answers.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ofsted_rag.config import Settings
-from ofsted_rag.documents import DocumentMeta, Passage, SourceRef, document_id, stable_hash
+from ofsted_rag.documents import DocumentMeta, Passage, SourceRef, document_id, sentences_of, stable_hash
 from ofsted_rag.embedding import Embedder
 from ofsted_rag.errors import DocumentError, IngestLockedError
 from ofsted_rag.manifest import MANIFEST_NAME, read_manifest, write_manifest_entry
@@ -53,6 +55,7 @@ class IngestReport:
     removed_passages: int
     seconds: float
     total_passages: int
+    embedded_sentences: int = 0
 
     def count(self, status: str) -> int:
         return sum(1 for o in self.outcomes if o.status == status)
@@ -158,13 +161,15 @@ def ingest(
         removed_docs = [d for d in registry if prune and d not in plan.seen]
         for doc_id in removed_docs:
             plan.outcomes.append(FileOutcome(registry[doc_id].file_name, "removed", len(registry[doc_id].refs)))
-        embedded, removed_passages = _apply(plan, registry, removed_docs, store, embedder, on_embed_start, on_embedded)
+        embedded, removed_passages, sentences = _apply(plan, registry, removed_docs, store, embedder,
+                                                       on_embed_start, on_embedded)
     return IngestReport(
         outcomes=tuple(plan.outcomes),
         embedded=embedded,
         removed_passages=removed_passages,
         seconds=time.perf_counter() - started,
         total_passages=store.count(),
+        embedded_sentences=sentences,
     )
 
 
@@ -305,9 +310,12 @@ def _apply(
 
     if on_embed_start:
         on_embed_start(len(to_embed))
+    sentences, known = 0, {}
     for i in range(0, len(to_embed), _EMBED_BATCH):
         batch = to_embed[i:i + _EMBED_BATCH]
         vectors = embedder.embed_batch([primaries[k].embedding_text() for k in batch])
+        # Sentence vectors depend on the text alone: a passage embedded again for a new context keeps its own.
+        sentences += _store_sentences(store, embedder, {k: primaries[k].text for k in batch if k not in existing}, known)
         store.add_passages(batch, [primaries[k].text for k in batch], vectors, [metadata(k) for k in batch])
         if on_embedded:
             on_embedded(len(batch))
@@ -317,8 +325,10 @@ def _apply(
         store.put_document(final[doc_id])
     store.delete_passages(to_delete)
     store.delete_documents(removed_docs)
-    orphans = store.all_ids() - {k for record in final.values() for k in record.keys}
+    stored = store.all_ids()
+    orphans = stored - {k for record in final.values() for k in record.keys}
     store.delete_passages(sorted(orphans))
+    sentences += _complete_sentences(store, embedder, stored - orphans, known)
     store.bump_generation(now)
 
     for doc_id, parsed in plan.parsed.items():
@@ -331,7 +341,33 @@ def _apply(
         else:
             status, reason = ("updated" if doc_id in registry else "added"), None
         plan.outcomes.append(FileOutcome(name, status, n, new, reason))
-    return len(to_embed), len(to_delete) + len(orphans)
+    return len(to_embed), len(to_delete) + len(orphans), sentences
+
+
+def _store_sentences(store: PassageStore, embedder: Embedder, texts: dict[str, str], known: dict[str, list[float]]) -> int:
+    """Embed each passage's sentences alone and store them; `known` holds this run's sentence
+    vectors, so a sentence two passages share ("The report was noted.") is embedded once.
+    Returns how many sentences were embedded."""
+    units = {pid: sentences_of(text) for pid, text in texts.items()}
+    todo = list(dict.fromkeys(s for sentences in units.values() for s in sentences if s not in known))
+    if todo:
+        known.update(zip(todo, embedder.embed_batch(todo)))
+    if units:
+        store.add_sentences({pid: [(s, known[s]) for s in sentences] for pid, sentences in units.items()})
+    return len(todo)
+
+
+def _complete_sentences(store: PassageStore, embedder: Embedder, passage_ids: set[str], known: dict[str, list[float]]) -> int:
+    """Make the sentence vectors match the stored passages exactly: drop those of passages that
+    are gone and embed those missing (a killed ingest, or a store made before they existed)."""
+    owners = store.sentence_owners()
+    store.delete_sentences(sorted(owners - passage_ids))
+    missing = sorted(passage_ids - owners)
+    done = 0
+    for i in range(0, len(missing), _EMBED_BATCH):
+        passages = store.get_passages(missing[i:i + _EMBED_BATCH])
+        done += _store_sentences(store, embedder, {p.id: p.text for p in passages}, known)
+    return done
 
 
 def _primary_passage(

@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 from importlib import resources
 from string import Template
 
-from ofsted_rag.answer import split_sentences
+from ofsted_rag.documents import split_sentences
 from ofsted_rag.config import Settings
 from ofsted_rag.documents import Answer, AnswerSentence, Citation, RetrievalStep, StoredPassage
 from ofsted_rag.errors import ConfigError

@@ -78,6 +78,7 @@ def corpus_councils_for(authority: Authority, councils: list[str]) -> list[str]:
     return out
 
 
+@lru_cache(maxsize=4096)
 def strip_places(text: str) -> str:
     """The text without the authority names in it (so a council's name is not a topic word)."""
     for pattern, _ in _patterns():

@@ -17,11 +17,13 @@ from importlib import resources
 import numpy as np
 
 from ofsted_rag.documents import StoredPassage
-from ofsted_rag.embedding import Embedder
+from ofsted_rag.embedding import Embedder, VectorCache
 from ofsted_rag.store import PassageFilter, PassageStore
 
 RRF_K = 10
 CANDIDATES = 50
+_WORD = re.compile(r"\w+")
+REFRESH_SECONDS = 0.5
 
 
 @dataclass(frozen=True)
@@ -48,12 +50,22 @@ class Vocabulary:
     """Equivalent forms from resources/vocabulary.toml ("CP" <-> "child protection")."""
 
     def __init__(self, groups: list[tuple[list[str], set[str]]], expand_only: set[int] = frozenset()) -> None:
-        self._patterns: list[tuple[re.Pattern, list[str], bool]] = []
+        # (first word of the form, its pattern, the group's other forms, whether it is a field term)
+        self._patterns: list[tuple[str | None, re.Pattern, list[str], bool]] = []
         for n, (forms, exact) in enumerate(groups):
             for form in forms:
                 flags = 0 if form in exact else re.IGNORECASE
                 pattern = re.compile(r"(?<![\w'])" + re.escape(form).replace(r"\ ", r"[\s-]+") + r"(?![\w])", flags)
-                self._patterns.append((pattern, [f for f in forms if f != form], n not in expand_only))
+                first = _WORD.search(form.lower())
+                self._patterns.append((first.group(0) if first else None, pattern,
+                                       [f for f in forms if f != form], n not in expand_only))
+        self._expansions: dict[str, list[str]] = {}
+
+    def _candidates(self, text: str):
+        """The patterns worth running on a text: those whose first word it contains (a cheap
+        set lookup instead of a regex search for each of the vocabulary's forms)."""
+        words = set(_WORD.findall(text.lower()))
+        return [(p, others, required) for first, p, others, required in self._patterns if first is None or first in words]
 
     @classmethod
     def load(cls) -> "Vocabulary":
@@ -66,18 +78,23 @@ class Vocabulary:
         """(start, end, all forms of its group) for each field term the text uses (not the
         everyday synonyms marked expand_only)."""
         out = []
-        for pattern, others, required in self._patterns:
+        for pattern, others, required in self._candidates(text):
             if required:
                 out.extend((m.start(), m.end(), [m.group(0), *others]) for m in pattern.finditer(text))
         return out
 
     def expansions(self, text: str) -> list[str]:
         """Forms to add to a query: the other forms of every group the text uses."""
+        if text in self._expansions:
+            return list(self._expansions[text])
         out: list[str] = []
-        for pattern, others, _ in self._patterns:
+        for pattern, others, _ in self._candidates(text):
             if pattern.search(text):
                 out.extend(o for o in others if o not in out and o.lower() not in text.lower())
-        return out
+        if len(self._expansions) > 20_000:
+            self._expansions.clear()
+        self._expansions[text] = out
+        return list(out)
 
     def expand(self, text: str) -> str:
         extra = self.expansions(text)
@@ -135,18 +152,26 @@ def _lexical_text(p: StoredPassage) -> str:
 class HybridRetriever:
     """Dense + BM25 + reciprocal rank fusion over one store."""
 
-    def __init__(self, store: PassageStore, embedder: Embedder, vocabulary: Vocabulary | None = None) -> None:
+    def __init__(self, store: PassageStore, embedder: Embedder, vocabulary: Vocabulary | None = None,
+                 vectors: VectorCache | None = None) -> None:
         self.store = store
         self.embedder = embedder
+        self.vectors = vectors or VectorCache(embedder)
         self.vocabulary = vocabulary or Vocabulary.load()
         self._lock = threading.Lock()
         self._generation: int | None = None
         self._lexical: LexicalIndex | None = None
         self._by_id: dict[str, int] = {}
+        self._checked_at = 0.0
 
     def refresh(self, force: bool = False) -> None:
-        """Rebuild the lexical index if an ingest has changed the store since it was built."""
+        """Rebuild the lexical index if an ingest has changed the store since it was built.
+        The store is asked at most every REFRESH_SECONDS: one question checks once, not at every
+        step, and an ingest in another process is seen within that time."""
+        if not force and self._lexical is not None and time.monotonic() - self._checked_at < REFRESH_SECONDS:
+            return
         generation = self.store.generation()
+        self._checked_at = time.monotonic()
         if not force and generation == self._generation and self._lexical is not None:
             return
         with self._lock:
@@ -172,7 +197,7 @@ class HybridRetriever:
         query = self.vocabulary.expand(question)
 
         t0 = time.perf_counter()
-        vector = self.embedder.embed_batch([query])[0]
+        vector = self.vectors.vectors([query])[0]
         timings["embed"] = time.perf_counter() - t0
 
         t0 = time.perf_counter()
@@ -217,7 +242,7 @@ class HybridRetriever:
         # Passages found only lexically still get a dense similarity: answering weighs it.
         missing = [i for i in order if i not in similarity]
         if missing:
-            q = np.asarray(vector)
+            q = vector
             for pid, emb in self.store.embeddings(missing).items():
                 similarity[pid] = float(np.dot(q, np.asarray(emb)))
         return [

@@ -1,4 +1,4 @@
-"""The passage store: two Chroma collections, embedded on disk or on a Chroma server.
+"""The passage store: three Chroma collections, embedded on disk or on a Chroma server.
 
 - `<collection>`: one record per distinct passage (id = Passage.content_key), with our embedding,
   the passage text, the cited source's locator, and every source that carries it (`sources`, JSON).
@@ -6,6 +6,9 @@
   highlighting) and the passages it gave (`refs`, JSON). This registry is what makes ingestion
   incremental and lets an interrupted ingest be completed; a `__state__` record holds a generation
   number that every ingest bumps, so readers know when to reload their lexical index.
+- `<collection>_sentences`: the vector of each sentence of each passage (id `<passage id>#<n>`,
+  metadata `passage`), embedded alone at ingest so that answering never embeds a document
+  sentence at question time. Written before their passage; deleted with it.
 
 Chroma never embeds anything itself: every call passes our vectors (its default embedding
 function would try to download a model).
@@ -137,6 +140,9 @@ class PassageStore:
             self.registry = self.client.get_or_create_collection(
                 self.settings.collection + "_documents", embedding_function=None
             )
+            self.sentences = self.client.get_or_create_collection(
+                self.settings.collection + "_sentences", embedding_function=None, metadata={"hnsw:space": "cosine"}
+            )
         except Exception as exc:
             raise StoreError(f"cannot open the passage store ({type(exc).__name__}: {exc})") from None
 
@@ -254,13 +260,25 @@ class PassageStore:
         if total == 0:
             return []
         got = self._read_vectors(lambda: self.passages.query(
-            query_embeddings=[list(vector)], n_results=min(n, total), where=where,
+            query_embeddings=[[float(x) for x in vector]], n_results=min(n, total), where=where,
             include=["metadatas", "documents", "distances"],
         ))
         return [
             (passage_from_chroma(i, d, m), float(dist))
             for i, d, m, dist in zip(got["ids"][0], got["documents"][0], got["metadatas"][0], got["distances"][0])
         ]
+
+    def sentence_vectors(self, passage_ids: Sequence[str]) -> dict[str, list[float]]:
+        """Sentence text -> its stored vector, for the sentences of these passages."""
+        if not passage_ids:
+            return {}
+        got = self._read_vectors(lambda: self.sentences.get(
+            where={"passage": {"$in": list(passage_ids)}}, include=["documents", "embeddings"]))
+        return dict(zip(got["documents"], got["embeddings"]))
+
+    def sentence_owners(self) -> set[str]:
+        """Ids of the passages that have sentence vectors stored."""
+        return {m["passage"] for _, metas, _ in self._pages(self.sentences, ["metadatas"]) for m in metas}
 
     def _pages(self, collection, include: list[str]) -> Iterator[tuple[list, list, list]]:
         offset = 0
@@ -275,14 +293,30 @@ class PassageStore:
     def add_passages(self, ids: list[str], texts: list[str], vectors: list[list[float]], metadatas: list[dict]) -> None:
         self.passages.upsert(ids=ids, documents=texts, embeddings=vectors, metadatas=metadatas)
 
+    def add_sentences(self, by_passage: dict[str, list[tuple[str, Sequence[float]]]]) -> None:
+        """Passage id -> its (sentence, vector) pairs; written before the passages (see ingest)."""
+        rows = [(f"{pid}#{n}", pid, sentence, vector)
+                for pid, pairs in by_passage.items() for n, (sentence, vector) in enumerate(pairs)]
+        for i in range(0, len(rows), _PAGE):
+            chunk = rows[i:i + _PAGE]
+            self.sentences.upsert(ids=[r[0] for r in chunk], documents=[r[2] for r in chunk],
+                                  embeddings=[list(r[3]) for r in chunk], metadatas=[{"passage": r[1]} for r in chunk])
+
+    def delete_sentences(self, passage_ids: Sequence[str]) -> None:
+        ids = list(passage_ids)
+        for i in range(0, len(ids), _PAGE):
+            self.sentences.delete(where={"passage": {"$in": ids[i:i + _PAGE]}})
+
     def update_passages(self, ids: list[str], metadatas: list[dict]) -> None:
         for i in range(0, len(ids), _PAGE):
             self.passages.update(ids=ids[i:i + _PAGE], metadatas=metadatas[i:i + _PAGE])
 
     def delete_passages(self, ids: Sequence[str]) -> None:
+        """Passages and their sentence vectors."""
         ids = list(ids)
         for i in range(0, len(ids), _PAGE):
             self.passages.delete(ids=ids[i:i + _PAGE])
+        self.delete_sentences(ids)
 
     def put_document(self, record: DocumentRecord) -> None:
         self.registry.upsert(ids=[record.doc_id], documents=[record.text or record.file_name],
