@@ -39,16 +39,13 @@ def test_eval_gate(corpus_settings, embedder):
     assert not failed, "below the gate: " + "; ".join(c.describe() for c in failed) + "\n" + detail
 
 
-@pytest.mark.xfail(strict=True, reason="issue 4 asks citation correctness >= 0.90; measured 0.893 "
-                   "(92/103), so the gate holds 0.89 until it is met. When the gate is raised to 0.90 "
-                   "this passes and, being strict, fails: remove this marker then.")
 def test_citation_correctness_gate_meets_issue_floor():
     assert Thresholds.load(EVAL / "thresholds.toml").minimum["cites_gold"] >= 0.90
 
 
 def test_thresholds_are_never_looser_than_the_floor(tmp_path):
     gate = Thresholds.load(EVAL / "thresholds.toml")
-    assert gate.minimum["recall_at_5"] >= 0.90 and gate.minimum["cites_gold"] >= 0.89
+    assert gate.minimum["recall_at_5"] >= 0.90 and gate.minimum["cites_gold"] >= 0.90
     assert gate.minimum["groundedness"] >= 1.0 and gate.minimum["refusal_recall"] >= 0.90
     assert gate.maximum["false_refusal_rate"] <= 0.05
 

@@ -111,7 +111,8 @@ _NUMBER_CUE = re.compile(r"\b(?:how many|how much|number of|what percentage|what
 _COUNT_CUE = re.compile(r"\b(?:how many|number of|what percentage|what proportion|what fraction|what share|"
                         r"average|total)\b|%", re.IGNORECASE)
 _WHO_CUE = re.compile(r"^\s*who\b|\bwho(?:'s| is| are| was| were| chairs| leads)\b", re.IGNORECASE)
-_WHEN_CUE = re.compile(r"^\s*when\b|\bwhen(?:'s| is| was| will| did)\b|\bwhat (?:date|year|month)\b", re.IGNORECASE)
+_WHEN_CUE = re.compile(r"^\s*when\b|\bwhen(?:'s| is| was| will| did)\b|\bwhat (?:date|year|month)\b|"
+                       r"\band when\b|\bwhen\s*\?*\s*$", re.IGNORECASE)
 _MONEY_CUE = re.compile(r"\bhow much\b.*\b(?:spen[dt]|cost|budget\w*|fund\w*|money|pa(?:y|id)|invest\w*)\b|"
                         r"\b(?:spen[dt]|cost|budget\w*)\b.*\bhow much\b|£|"
                         r"\b(?:what|what's|what is|what was)\b.*\b(?:budget|spend|spending|cost|costs)\b", re.IGNORECASE)
@@ -123,6 +124,14 @@ _HAS_DATE = re.compile(r"\b(?:19|20)\d\d\b|\b(?:january|february|march|april|may
                        r"thursday|friday|saturday|sunday)\b", re.IGNORECASE)
 # Capitalised words that are roles, bodies or places, not the name a "who" question asks for.
 _WHO_IS_CUE = re.compile(r"^\s*who(?:'s| is| are| was| were)\b", re.IGNORECASE)
+# "who is the city's partner authority under ...": what is asked for is the head of the phrase
+# after "who is", up to its first preposition; an organisation is named, not a person.
+_WHO_IS_WHAT = re.compile(r"^\s*who(?:'s| is| are| was| were)\s+(.*?)(?:\s+(?:under|at|in|for|of|on|with|from|to|by|"
+                          r"within|during|behind|that|which|who)\b|[?.!]|$)", re.IGNORECASE)
+_ORGANISATIONS = {"authority", "authorities", "council", "councils", "organisation", "organisations",
+                  "organization", "organizations", "body", "bodies", "partner", "partners", "agency", "agencies",
+                  "provider", "providers", "charity", "charities", "trust", "trusts", "company", "companies",
+                  "firm", "firms", "department", "departments"}
 # A person named: "Councillor Barnard", or "Amanda Collinson is/said/, ..." (first and last name).
 _PERSON = re.compile(r"\b(?:Councillor|Cllr|Mr|Mrs|Ms|Miss|Dr|Professor|Sir|Dame)\.?\s+[A-Z][a-z]+"
                      r"|\b[A-Z][a-z]+\s+[A-Z][a-z'’-]+(?=,|\s+(?:is|was|said|says|told|added|introduced|presented|chairs|chaired|leads|led)\b)")
@@ -181,7 +190,7 @@ def fits_question(question: str, sentence: str, asked_words: set[str] | None = N
         return False
     if _WHEN_CUE.search(question) and not _HAS_DATE.search(sentence):
         return False
-    if _WHO_IS_CUE.search(question) and not any(
+    if _WHO_IS_CUE.search(question) and not _asks_for_organisation(question) and not any(
         not ({w.lower() for w in re.findall(r"[A-Za-z]+", m.group(0))} & _GENERIC_NAMES - {"councillor"})
         for m in _PERSON.finditer(sentence)
     ):
@@ -194,6 +203,14 @@ def fits_question(question: str, sentence: str, asked_words: set[str] | None = N
         if not names:
             return False
     return True
+
+
+def _asks_for_organisation(question: str) -> bool:
+    """"who is the city's mentor authority ...?" asks for a body (a council, an agency), whose
+    name is not a person's."""
+    m = _WHO_IS_WHAT.search(question)
+    words = re.findall(r"[a-z]+", m.group(1).lower()) if m else []
+    return bool(words) and words[-1] in _ORGANISATIONS
 
 
 def is_precedent_question(question: str) -> bool:
@@ -293,10 +310,15 @@ class ExtractiveAnswerer:
         flat = list(dict.fromkeys(s for sentences in per_hit for s in sentences))
         subject_scores, whole_scores = self.similarity.scores_many(self.query_forms(question), flat)
         by_subject, by_whole = dict(zip(flat, subject_scores)), dict(zip(flat, whole_scores))
+        # Only a sentence of the kind asked for (a date for "when", a figure for "how many", a
+        # name for "who") can answer, so only such sentences lift their passage: a passage that
+        # talks about the subject without ever giving the date asked for is not the answer.
+        asked = {w.lower() for w in re.findall(r"[A-Za-z]+", self._expand(question))}
         scored = []
         for rank, (hit, sentences) in enumerate(zip(hits, per_hit)):
-            best_subject = max(by_subject[s] for s in sentences)
-            best_whole = max(by_whole[s] for s in sentences)
+            sentences = [s for s in sentences if fits_question(question, s, asked)]
+            best_subject = max((by_subject[s] for s in sentences), default=0.0)
+            best_whole = max((by_whole[s] for s in sentences), default=0.0)
             score = 1 / (RERANK_RRF_K + rank) + RERANK_SUBJECT * best_subject + RERANK_WHOLE * best_whole
             scored.append((score, rank, hit))
         scored.sort(key=lambda x: (-x[0], x[1]))
