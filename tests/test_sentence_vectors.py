@@ -16,6 +16,7 @@ import pytest
 
 from conftest import ROOT, make_settings
 from ofsted_rag.documents import sentences_of
+from ofsted_rag.embedding import VectorCache
 from ofsted_rag.engine import Engine
 from ofsted_rag.ingest import ingest
 from ofsted_rag.retrieve import Vocabulary
@@ -129,3 +130,15 @@ def test_vocabulary_prefilter_finds_what_every_pattern_finds():
             for _, pattern, others, required in vocabulary._patterns if required
             for m in pattern.finditer(text)
         ], text[:80]
+
+
+def test_a_full_vector_cache_starts_again_without_losing_what_is_asked(embedder):
+    cache = VectorCache(Counting(embedder), size=3)
+    cache.vectors(["care leavers", "child protection"])
+    got = cache.vectors(["care leavers", "foster carers", "social workers"])  # one over: starts again
+    want = embedder.embed_batch(["care leavers", "foster carers", "social workers"])
+    for g, w in zip(got, want):
+        assert float(np.dot(g, w)) > 0.9999
+    assert cache.embedder.calls[-1] == ["care leavers", "foster carers", "social workers"]
+    cache.remember({"looked after children": want[0], "x": want[1]})
+    assert "looked after children" in cache and "care leavers" not in cache

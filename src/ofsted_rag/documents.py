@@ -55,6 +55,22 @@ def sentences_of(text: str) -> list[str]:
     return split_sentences(text) or [text]
 
 
+def locator_parts(item: str | None, item_title: str | None, point: str | None, part: int | None,
+                  *, titled: bool = False) -> list[str]:
+    """"item 5" (with its title in brackets when `titled`; the title alone when the item has no
+    number), "point (b)", "part 2": the parts of a citation inside one document."""
+    bits = []
+    if item:
+        bits.append(f"item {item}" + (f" ({item_title})" if titled and item_title else ""))
+    elif item_title:
+        bits.append(item_title)
+    if point:
+        bits.append(point_display(point))
+    if part:
+        bits.append(f"part {part}")
+    return bits
+
+
 def document_id(file_name: str) -> str:
     """A document is identified by its file name: a changed file replaces its earlier version."""
     return "doc_" + stable_hash(file_name, length=16)
@@ -123,16 +139,7 @@ class Passage:
     @property
     def locator(self) -> str:
         """Where the passage sits in its document, e.g. "item 5 · point (b) · part 2"."""
-        bits = []
-        if self.item:
-            bits.append(f"item {self.item}")
-        elif self.item_title:
-            bits.append(self.item_title)
-        if self.point:
-            bits.append(point_display(self.point))
-        if self.part:
-            bits.append(f"part {self.part}")
-        return " · ".join(bits)
+        return " · ".join(locator_parts(self.item, self.item_title, self.point, self.part))
 
     @property
     def passage_id(self) -> str:
@@ -202,15 +209,7 @@ class StoredPassage:
     def citation_label(self) -> str:
         """How a person cites it: council, body, date, item N (title), point (b)."""
         bits = [x for x in (self.council, self.body, format_date(self.date)) if x]
-        if self.item:
-            title = f" ({self.item_title})" if self.item_title else ""
-            bits.append(f"item {self.item}{title}")
-        elif self.item_title:
-            bits.append(self.item_title)
-        if self.point:
-            bits.append(point_display(self.point))
-        if self.part:
-            bits.append(f"part {self.part}")
+        bits += locator_parts(self.item, self.item_title, self.point, self.part, titled=True)
         if not bits:
             bits.append(self.file_name)
         return ", ".join(bits)

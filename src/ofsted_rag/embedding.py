@@ -71,7 +71,7 @@ class VectorCache:
     """Text -> unit vector, shared by everything one engine embeds (the question, its reworded
     forms, answer sentences). `vectors` embeds whatever is missing in one model call: a few small
     calls cost far more than one batch on a CPU. Vectors read from the store are `remember`ed
-    so that they are never computed at question time."""
+    so that they are never computed at question time. When full it starts again, empty."""
 
     def __init__(self, embedder: Embedder, size: int = 50_000) -> None:
         self.embedder = embedder
@@ -84,19 +84,18 @@ class VectorCache:
     def vectors(self, texts: Sequence[str]) -> list[np.ndarray]:
         todo = [t for t in dict.fromkeys(texts) if t not in self._vectors]
         if todo:
-            self._make_room(len(todo))
+            if len(self._vectors) + len(todo) > self.size:
+                self._vectors.clear()
+                todo = list(dict.fromkeys(texts))
             for text, vector in zip(todo, self.embedder.embed_batch(todo)):
                 self._vectors[text] = np.asarray(vector, dtype=np.float32)
         return [self._vectors[t] for t in texts]
 
     def remember(self, vectors: dict[str, Sequence[float]]) -> None:
         new = {t: v for t, v in vectors.items() if t not in self._vectors}
-        self._make_room(len(new))
-        self._vectors.update((t, np.asarray(v, dtype=np.float32)) for t, v in new.items())
-
-    def _make_room(self, n: int) -> None:
-        if len(self._vectors) + n > self.size:
+        if len(self._vectors) + len(new) > self.size:
             self._vectors.clear()
+        self._vectors.update((t, np.asarray(v, dtype=np.float32)) for t, v in new.items())
 
 
 _shared: MiniLMEmbedder | None = None
