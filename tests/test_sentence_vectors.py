@@ -139,6 +139,6 @@ def test_a_full_vector_cache_starts_again_without_losing_what_is_asked(embedder)
     want = embedder.embed_batch(["care leavers", "foster carers", "social workers"])
     for g, w in zip(got, want):
         assert float(np.dot(g, w)) > 0.9999
-    assert cache.embedder.calls[-1] == ["care leavers", "foster carers", "social workers"]
+    assert cache.embedder.calls[-1] == ["foster carers", "social workers"]
     cache.remember({"looked after children": want[0], "x": want[1]})
     assert "looked after children" in cache and "care leavers" not in cache

@@ -82,20 +82,22 @@ class VectorCache:
         return text in self._vectors
 
     def vectors(self, texts: Sequence[str]) -> list[np.ndarray]:
-        todo = [t for t in dict.fromkeys(texts) if t not in self._vectors]
+        # Answered from a local copy: another session's question may reset the cache meanwhile.
+        found = {t: self._vectors.get(t) for t in texts}
+        todo = [t for t, v in found.items() if v is None]
         if todo:
-            if len(self._vectors) + len(todo) > self.size:
-                self._vectors.clear()
-                todo = list(dict.fromkeys(texts))
-            for text, vector in zip(todo, self.embedder.embed_batch(todo)):
-                self._vectors[text] = np.asarray(vector, dtype=np.float32)
-        return [self._vectors[t] for t in texts]
+            fresh = {t: np.asarray(v, dtype=np.float32) for t, v in zip(todo, self.embedder.embed_batch(todo))}
+            found.update(fresh)
+            self._add(fresh)
+        return [found[t] for t in texts]
 
     def remember(self, vectors: dict[str, Sequence[float]]) -> None:
-        new = {t: v for t, v in vectors.items() if t not in self._vectors}
-        if len(self._vectors) + len(new) > self.size:
+        self._add({t: np.asarray(v, dtype=np.float32) for t, v in vectors.items() if t not in self._vectors})
+
+    def _add(self, vectors: dict[str, np.ndarray]) -> None:
+        if len(self._vectors) + len(vectors) > self.size:
             self._vectors.clear()
-        self._vectors.update((t, np.asarray(v, dtype=np.float32)) for t, v in new.items())
+        self._vectors.update(vectors)
 
 
 _shared: MiniLMEmbedder | None = None
