@@ -315,6 +315,22 @@ def test_bare_resolved_line_takes_the_next_paragraph_as_its_resolution(marker):
     ]
 
 
+def test_heading_inside_an_agenda_item_page_is_a_section_not_the_item_title():
+    """An agenda-item page names its item at the top; a heading in its minutes narrows a part of
+    them. Citations keep the item's title (the same point on the whole-meeting page has it too)."""
+    page = (
+        "Agenda item\n\nBudget Monitoring\n\nMinutes:\n\n"
+        "Members received the quarter two budget report.\n\n"
+        "Placements overspend\n\n"
+        "The overspend on external placements was 1.2 million pounds.\n"
+    )
+    passages = parse_bytes(page.encode(), "budget.txt").passages
+    assert [(p.item_title, p.section) for p in passages] == [
+        ("Budget Monitoring", "minutes"),
+        ("Budget Monitoring", "Placements overspend"),
+    ]
+
+
 def test_short_sentence_mentioning_a_pdf_size_is_content_not_a_download_link():
     """Only a line that ends in the size marker is a link; a sentence that mentions one is kept."""
     page = (

@@ -104,7 +104,8 @@ class _State:
 
     def add_heading(self, heading: str) -> None:
         """A heading titles what follows it: in a letter or article (no item number) it is the
-        title cited ("Main findings, paragraph 2"); inside an item's minutes, a section.
+        title cited ("Main findings, paragraph 2"); inside an item's minutes (an agenda-item
+        page's too: its title is the item's, from the top of the page), a section.
 
         A heading straight after another, with nothing between ("Focused visit to Anytown
         children's services" then "Main findings"), is joined to it with " – ": the first is the
@@ -117,7 +118,7 @@ class _State:
             self.item_title = f"{self.item_title} – {heading}"
         elif self.open_heading == "section":
             self.section = f"{self.section} – {heading}"
-        elif self.item is None and not self.meeting_page:
+        elif self.item is None and not self.meeting_page and not (self.item_page and self.item_title):
             self.enter_item(None, heading)
             self.open_heading = "item"
         else:
