@@ -331,6 +331,22 @@ def test_heading_inside_an_agenda_item_page_is_a_section_not_the_item_title():
     ]
 
 
+def test_a_letters_salutation_and_sign_off_title_nothing():
+    """"Dear Ms Smith" and "Yours sincerely" are not headings: the letter's subject line titles its
+    first paragraph, and the inspector's name after the sign-off is kept as text."""
+    letter = (
+        "Dear Ms Smith\n\nFocused visit to Anytown children's services\n\n"
+        "Inspectors looked at the local authority's arrangements for care leavers.\n\n"
+        "Yours sincerely\n\nJane Doe\nHis Majesty's Inspector\n"
+    )
+    passages = parse_bytes(letter.encode(), "letter.txt").passages
+    assert [(p.item_title, p.text) for p in passages] == [
+        ("Focused visit to Anytown children's services",
+         "Inspectors looked at the local authority's arrangements for care leavers."),
+        ("Focused visit to Anytown children's services", "Jane Doe His Majesty's Inspector"),
+    ]
+
+
 def test_short_sentence_mentioning_a_pdf_size_is_content_not_a_download_link():
     """Only a line that ends in the size marker is a link; a sentence that mentions one is kept."""
     page = (

@@ -19,7 +19,9 @@ FURNITURE = re.compile(
     r"^(?:additional documents:?|supporting documents:?|background papers:?|view directions|items|"
     r"no\.? item|local democracy|[-–—]+ ?advertisement ?[-–—]+|advertisement|"
     r"related articles|latest articles|related stories|more stories|share this( article| page)?|"
-    r"print this page|back to top|skip to (main )?content|webcast for .*)$",
+    r"print this page|back to top|skip to (main )?content|webcast for .*|"
+    # A letter's salutation and sign-off: not headings of what follows them.
+    r"dear [^.!?]{1,60}|yours (?:sincerely|faithfully|truly)|(?:kind|best|warm) regards)[,.]?$",
     re.IGNORECASE,
 )
 # Everything after one of these is a list of other stories, not the document.
