@@ -149,3 +149,12 @@ def test_and_when_asks_for_a_date():
 
     assert not fits_question("which councils had a focused visit and when?", "The visit looked at neglect.")
     assert fits_question("which councils had a focused visit and when?", "The visit took place in November 2018.")
+
+
+def test_names_listed_with_and_answer_who_were():
+    from ofsted_rag.answer import fits_question
+
+    question = "who were the inspectors?"
+    assert fits_question(question, "His Majesty's Inspectors for children's social care were Jane Doe and John Roe.")
+    assert fits_question(question, "The visit was led by Jane Doe.")
+    assert not fits_question(question, "Inspectors reviewed the progress made for children in need.")

@@ -132,9 +132,12 @@ _ORGANISATIONS = {"authority", "authorities", "council", "councils", "organisati
                   "organization", "organizations", "body", "bodies", "partner", "partners", "agency", "agencies",
                   "provider", "providers", "charity", "charities", "trust", "trusts", "company", "companies",
                   "firm", "firms", "department", "departments"}
-# A person named: "Councillor Barnard", or "Amanda Collinson is/said/, ..." (first and last name).
+# A person named: "Councillor Barnard", "Amanda Collinson is/said/, ...", "inspectors were Nick
+# Stacey and Paula Thomson" (first and last name where a name is said to be someone).
 _PERSON = re.compile(r"\b(?:Councillor|Cllr|Mr|Mrs|Ms|Miss|Dr|Professor|Sir|Dame)\.?\s+[A-Z][a-z]+"
-                     r"|\b[A-Z][a-z]+\s+[A-Z][a-z'’-]+(?=,|\s+(?:is|was|said|says|told|added|introduced|presented|chairs|chaired|leads|led)\b)")
+                     r"|\b[A-Z][a-z]+\s+[A-Z][a-z'’-]+(?=,|\s+(?:is|was|said|says|told|added|introduced|presented|chairs|chaired|leads|led)\b)"
+                     r"|\b[A-Z][a-z]+\s+[A-Z][a-z'’-]+\s+and\s+[A-Z][a-z]+\s+[A-Z][a-z'’-]+\b"
+                     r"|(?:(?<=\bis )|(?<=\bwas )|(?<=\bare )|(?<=\bwere )|(?<=\bby ))[A-Z][a-z]+\s+[A-Z][a-z'’-]+\b")
 _GENERIC_NAMES = {"the", "council", "councils", "borough", "trust", "hub", "team", "board", "visit",
                   "ofsted", "committee", "members", "officers", "service", "services", "royal", "city", "county",
                   "district", "metropolitan", "children", "children's", "children’s", "department", "government"}
@@ -278,10 +281,14 @@ class ExtractiveAnswerer:
         rows: list[tuple[str, Hit, float, bool]] = []
         for rank, hit in enumerate(hits):
             coverage = topic.coverage(self._words(" ".join(x for x in (hit.passage.item_title, hit.passage.text) if x)))
+            previous = ""
             for sentence in split_sentences(hit.passage.text):
                 if len(content_words(sentence)) >= 2 and not INSTRUCTION.search(sentence):
-                    terms_ok = topic.terms_covered(self._words(f"{hit.passage.item_title or ''} {sentence}"))
+                    # The sentence before, in the same point, may name what this one goes on about
+                    # ("Child protection conferences are timely. Plans are too generic ...").
+                    terms_ok = topic.terms_covered(self._words(f"{hit.passage.item_title or ''} {previous} {sentence}"))
                     rows.append((sentence, hit, coverage, terms_ok))
+                previous = sentence
         if not rows:
             return []
         if self.similarity is not None:
