@@ -1,6 +1,6 @@
 """An Ofsted letter, the kind of document the shipped corpus lacks.
 
-tests/data/invented_monitoring_letter.txt is written for this test in the shape of a published
+tests/fixtures/invented_monitoring_letter.txt is written for this test in the shape of a published
 monitoring-visit letter (letterhead, date, addressee, salutation, subject line, headed paragraphs,
 sign-off); its findings and people are invented.
 """
@@ -17,7 +17,7 @@ from ofsted_rag.engine import Engine
 from ofsted_rag.ingest import ingest
 from ofsted_rag.store import PassageStore
 
-LETTER = Path(__file__).parent / "data" / "invented_monitoring_letter.txt"
+LETTER = Path(__file__).parent / "fixtures" / "invented_monitoring_letter.txt"
 
 
 @pytest.fixture(scope="module")
