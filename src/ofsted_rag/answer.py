@@ -231,9 +231,6 @@ class SentenceSimilarity:
     def __init__(self, cache: VectorCache) -> None:
         self.cache = cache
 
-    def scores(self, question: str, sentences: Sequence[str]) -> list[float]:
-        return self.scores_many([question], sentences)[0]
-
     def scores_many(self, queries: Sequence[str], sentences: Sequence[str]) -> list[list[float]]:
         """Per query, the cosine similarity to each sentence; anything not yet known is embedded
         in one batch."""

@@ -155,7 +155,6 @@ class HybridRetriever:
     def __init__(self, store: PassageStore, embedder: Embedder, vocabulary: Vocabulary | None = None,
                  vectors: VectorCache | None = None) -> None:
         self.store = store
-        self.embedder = embedder
         self.vectors = vectors or VectorCache(embedder)
         self.vocabulary = vocabulary or Vocabulary.load()
         self._lock = threading.Lock()
