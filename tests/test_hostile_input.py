@@ -30,7 +30,9 @@ furniture*, which is exactly one of:
    of one to three lines after an item number or an "Agenda item" line, or (iii) the line after
    an item number in its block.
    A run of one-line headings is one title (the parser joins them), so "nothing under it" is
-   judged by the first block after the run.
+   judged by the first block after the run;
+9. contact details: a block every line of which matches `CONTACT_LINE` (a phone number, an
+   email or a web address, as in a letterhead).
 
 Every other non-whitespace character must lie inside some passage's [start, end) span.
 """
@@ -116,6 +118,8 @@ def uncovered_content(text: str, spans: list[tuple[int, int]], titles: set[str],
             if only is not None and (S.FURNITURE.match(line) or S.FURNITURE.match(S.strip_link(line) or "x")
                                      or (len(line) <= 250 and S.LINK_SUFFIX.search(line))):
                 continue  # rule 1
+            if all(S.CONTACT_LINE.match(t) for _, t in block):
+                continue  # rule 9
             if only is not None and (S.MEETING_PAGE.match(line) or S.ITEM_PAGE.match(line) or S.MINUTES_MARK.match(line)):
                 continue  # rule 3
             if only is not None and off < first_unit and (S.PAGE_HEADERS.match(line) or S.HEADER_LINE.match(line)):

@@ -347,6 +347,17 @@ def test_a_letters_salutation_and_sign_off_title_nothing():
     ]
 
 
+def test_a_letterheads_contact_block_is_furniture():
+    """Phone numbers and web addresses on their own are dropped; a sentence giving a number is kept."""
+    letter = (
+        "T 0300 123 1231\nTextphone 0161 618 8524\nenquiries@ofsted.gov.uk\nwww.gov.uk/ofsted\n\n"
+        "Focused visit to Anytown children's services\n\n"
+        "Parents can call the duty team on 01234 567890 at any time.\n"
+    )
+    passages = parse_bytes(letter.encode(), "letter.txt").passages
+    assert [p.text for p in passages] == ["Parents can call the duty team on 01234 567890 at any time."]
+
+
 def test_short_sentence_mentioning_a_pdf_size_is_content_not_a_download_link():
     """Only a line that ends in the size marker is a link; a sentence that mentions one is kept."""
     page = (

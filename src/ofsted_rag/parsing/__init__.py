@@ -19,7 +19,7 @@ from ofsted_rag.parsing.metadata import infer_meta
 from ofsted_rag.parsing.structure import parse_structure
 
 # Bumped whenever parsing changes what passages a file gives, so an ingest re-parses every file.
-PARSER_VERSION = "5"
+PARSER_VERSION = "6"
 DEFAULT_MAX_BYTES = 25 * 1024 * 1024
 
 

@@ -33,6 +33,14 @@ FILE_ICON = re.compile(r"\s*\bpdf icon\b.*$|\s*\bPDF \d+(?:\.\d+)? ?[KM]B\b.*$",
 LINK_SUFFIX = re.compile(
     r"\s*(?:\bpdf icon\b(?: ?PDF \d+(?:\.\d+)? ?[KM]B)?|\bPDF \d+(?:\.\d+)? ?[KM]B)\s*$", re.IGNORECASE
 )
+# A line of contact details alone: a phone number, an email or a web address, with an optional
+# label ("T 0300 123 1231", "Textphone 0161 618 8524", "enquiries@ofsted.gov.uk", "www.gov.uk/ofsted").
+CONTACT_LINE = re.compile(
+    r"^(?:(?:t|tel|telephone|textphone|minicom|fax|f|phone|mobile|direct line|switchboard|e|email|e-mail|"
+    r"web|website|w)\b[:.]?\s*)?(?:\+?\d[\d ()-]{6,}\d|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|"
+    r"(?:https?://|www\.)\S+)$",
+    re.IGNORECASE,
+)
 PAGE_HEADERS = re.compile(r"^(?:agenda and minutes|agenda and draft minutes|agenda item|minutes|issue)$", re.I)
 MEETING_PAGE = re.compile(r"^agenda and (?:draft )?minutes$", re.I)
 ITEM_PAGE = re.compile(r"^agenda item$", re.I)
@@ -206,6 +214,10 @@ def parse_structure(text: str) -> list[Unit]:
             _drop_trailing_links(state, text)
             break
         if len(block) == 1 and _is_furniture(first):
+            i += 1
+            continue
+        if all(CONTACT_LINE.match(line.text) for line in block):
+            # A letterhead's phone numbers and addresses: nothing a question is answered from.
             i += 1
             continue
         if len(block) == 1 and _is_download_link(first):
