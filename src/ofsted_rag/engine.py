@@ -20,7 +20,7 @@ from ofsted_rag.config import Settings
 from ofsted_rag.documents import Answer, RetrievalStep, StoredPassage, fold
 from ofsted_rag.embedding import Embedder, VectorCache, default_embedder
 from ofsted_rag.errors import EmptyStoreError
-from ofsted_rag.retrieve import Hit, HybridRetriever, Retrieval
+from ofsted_rag.retrieve import HybridRetriever, Retrieval
 from ofsted_rag.store import DocumentRecord, PassageFilter, PassageStore
 
 _YEAR = re.compile(r"\b(19[5-9]\d|20\d\d)\b")
