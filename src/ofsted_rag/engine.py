@@ -15,7 +15,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ofsted_rag import places
-from ofsted_rag.answer import RERANK_DEPTH, ExtractiveAnswerer, is_precedent_question, question_topic, refuse, topic_words
+from ofsted_rag.answer import RERANK_DEPTH, ExtractiveAnswerer, refuse
+from ofsted_rag.query import Query, QueryAnalyser, judgements_in, topic_words, years_in
 from ofsted_rag.config import Settings
 from ofsted_rag.documents import Answer, RetrievalStep, StoredPassage, fold
 from ofsted_rag.embedding import Embedder, VectorCache, default_embedder
@@ -23,7 +24,6 @@ from ofsted_rag.errors import EmptyStoreError
 from ofsted_rag.retrieve import HybridRetriever, Retrieval
 from ofsted_rag.store import DocumentRecord, PassageFilter, PassageStore
 
-_YEAR = re.compile(r"\b(19[5-9]\d|20\d\d)\b")
 
 
 @dataclass(frozen=True)
@@ -40,14 +40,29 @@ class CorpusStatus:
 
 @dataclass(frozen=True)
 class Scope:
-    """What the question itself restricts: councils it names, years it names, or why it can't
-    be answered from this corpus at all."""
+    """What the question itself restricts: the documents a council it names may be answered from,
+    the years it names, or why it can't be answered from this store at all."""
 
     flt: PassageFilter
     years: tuple[int, ...]
     refusal: str | None
     note: str
-    mentioned_only: tuple[places.Authority, ...] = ()
+    # Documents that name the council only in passing (another council's minutes mentioning a
+    # partner): a passage of theirs must name it too.
+    mention_only: frozenset[str] = frozenset()
+    forms: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Gathered:
+    """What a question found: the passages that may answer it (`hits`, after scope and year
+    checks), everything retrieved (for "closest passages"), and a reason to refuse, if any."""
+
+    query: Query
+    hits: tuple
+    retrieved: tuple[StoredPassage, ...]
+    steps: tuple[RetrievalStep, ...]
+    refusal: str | None
 
 
 class Engine:
@@ -59,9 +74,12 @@ class Engine:
         # One cache of vectors for the question, its reworded forms and the answer sentences.
         self.vectors = VectorCache(self.embedder)
         self.retriever = HybridRetriever(self.store, self.embedder, vectors=self.vectors)
+        self.analyser = QueryAnalyser(self.retriever.vocabulary)
         self.extractive = ExtractiveAnswerer(max_sentences=settings.answer_sentences, vectors=self.vectors,
                                              vocabulary=self.retriever.vocabulary)
         self.answerer = answerer if answerer is not None else _configured_answerer(settings, self.extractive)
+        self._derived: dict[tuple, object] = {}
+        self._derived_generation: int | None = None
 
     def warm_up(self) -> None:
         if hasattr(self.embedder, "warm_up"):
@@ -69,103 +87,162 @@ class Engine:
         self.retriever.refresh()
 
     # ---- questions ----
-    def retrieve(self, question: str, flt: PassageFilter | None = None, *, top_k: int | None = None,
+    def analyse(self, question: str | Query) -> Query:
+        return question if isinstance(question, Query) else self.analyser.analyse(question)
+
+    def retrieve(self, question: str | Query, flt: PassageFilter | None = None, *, top_k: int | None = None,
                  scoped: bool = True) -> Retrieval:
-        """Passages for a question, as `ask` retrieves them: restricted to the councils the
-        question names (unless `scoped` is False); a question across councils gets each
-        council's best passages in turn."""
+        """Passages for a question, as `ask` retrieves them: restricted to the documents that can
+        speak for the councils the question names (unless `scoped` is False); a question across
+        councils gets each council's best passages in turn."""
+        query = self.analyse(question)
         flt = flt or PassageFilter()
         if scoped:
             self.retriever.refresh()
-            flt = self.scope(question, flt).flt
-        spread = is_precedent_question(question) and len(flt.councils) != 1
+            flt = self.scope(query, flt).flt
+        spread = query.across_councils and len(flt.councils) != 1
         top_k = top_k or self.settings.top_k
         t0 = time.perf_counter()
         # Every text this question needs embedded, in one model call.
-        self.vectors.vectors([self.retriever.vocabulary.expand(question), *self.extractive.query_forms(question)])
+        self.vectors.vectors([query.expanded, *query.forms])
         embedded = time.perf_counter() - t0
-        retrieval = self.retriever.retrieve(question, flt, max(top_k, RERANK_DEPTH), spread_councils=spread)
+        retrieval = self.retriever.retrieve(query.text, flt, max(top_k, RERANK_DEPTH), spread_councils=spread)
         t0 = time.perf_counter()
         self.vectors.remember(self.store.sentence_vectors([h.passage.id for h in retrieval.hits]))
-        hits = self.extractive.rerank(question, retrieval.hits, top_k)
+        hits = self.extractive.rerank(query, retrieval.hits, top_k)
         timings = {**retrieval.timings, "embed": retrieval.timings["embed"] + embedded,
                    "rerank": time.perf_counter() - t0}
         return replace(retrieval, hits=tuple(hits), timings=timings)
 
-    def ask(self, question: str, flt: PassageFilter | None = None, *, top_k: int | None = None) -> Answer:
+    def ask(self, question: str | Query, flt: PassageFilter | None = None, *, top_k: int | None = None) -> Answer:
         """Answer with citations, or refuse with the closest passages.
 
         Raises:
             EmptyStoreError: nothing has been ingested.
         """
         started = time.perf_counter()
-        question = " ".join(question.split())
-        self.retriever.refresh()
-        if not self.retriever.passages:
-            raise EmptyStoreError()
-        flt = flt or PassageFilter()
-        scope = self.scope(question, flt)
-        retrieval = self.retrieve(question, scope.flt, top_k=top_k, scoped=False)
-        hits = list(retrieval.hits)
-        steps = [
-            RetrievalStep("scope", scope.note),
-            RetrievalStep("retrieve", f"query {retrieval.expanded_query!r}: {len(hits)} passages (dense + BM25, "
-                                      f"reciprocal rank fusion); " + ", ".join(f"{k} {v * 1000:.0f} ms" for k, v in retrieval.timings.items())),
-        ]
-        if scope.refusal:
-            return refuse(question, hits, reason=scope.refusal, steps=steps)
-        if scope.years:
-            hits = [h for h in hits if _mentions_year(h.passage, scope.years)]
-            if not hits:
-                years = ", ".join(map(str, scope.years))
-                return refuse(question, list(retrieval.hits), reason=f"they say nothing about {years}", steps=steps)
-        topic = question_topic(question, self.retriever.vocabulary)
-        if scope.mentioned_only:
-            topic = topic.with_places([[a.name, *a.aliases] for a in scope.mentioned_only])
-        answer = self.answerer.answer(question, hits, topic=topic, steps=steps)
+        found = self.gather(question, flt, top_k=top_k)
+        if found.refusal:
+            return refuse(found.query.text, found.hits, reason=found.refusal, steps=found.steps)
+        answer = self.answerer.answer(found.query, found.hits, steps=found.steps)
         if answer.refused and not answer.closest:
-            answer = replace(answer, closest=tuple(h.passage for h in retrieval.hits[:3]))
+            answer = replace(answer, closest=found.retrieved[:3])
         total = time.perf_counter() - started
         return replace(answer, steps=(*answer.steps, RetrievalStep("time", f"{total * 1000:.0f} ms")))
 
-    def scope(self, question: str, flt: PassageFilter) -> Scope:
-        """Councils and years the question names, mapped onto the corpus."""
-        councils = sorted({p.council for p in self.retriever.passages if p.council})
-        named = places.mentioned(question)
-        years = tuple(int(y) for y in _YEAR.findall(question))
-        if not named:
+    def gather(self, question: str | Query, flt: PassageFilter | None = None, *, top_k: int | None = None) -> "Gathered":
+        """Everything `ask` decides before answering: the analysed question, its scope, the
+        passages that may answer it, or why nothing can (calibration reads this too).
+
+        Raises:
+            EmptyStoreError: nothing has been ingested.
+        """
+        self.retriever.refresh()
+        if not self.retriever.passages:
+            raise EmptyStoreError()
+        query = self.analyse(question)
+        scope = self.scope(query, flt or PassageFilter())
+        retrieval = self.retrieve(query, scope.flt, top_k=top_k, scoped=False)
+        retrieved = tuple(h.passage for h in retrieval.hits)
+        hits = list(retrieval.hits)
+        steps = (
+            RetrievalStep("question", query.describe()),
+            RetrievalStep("scope", scope.note),
+            RetrievalStep("retrieve", f"query {retrieval.expanded_query!r}: {len(hits)} passages (dense + BM25, "
+                                      f"reciprocal rank fusion); " + ", ".join(f"{k} {v * 1000:.0f} ms" for k, v in retrieval.timings.items())),
+        )
+        if scope.refusal:
+            return Gathered(query, tuple(hits), retrieved, steps, scope.refusal)
+        if scope.mention_only:
+            hits = [h for h in hits if h.passage.doc_id not in scope.mention_only or _names_any(h.passage, scope.forms)]
+        if query.years:
+            hits = [h for h in hits if self._speaks_of_year(h.passage, query.years)]
+            if not hits:
+                years = ", ".join(map(str, query.years))
+                return Gathered(query, tuple(retrieval.hits), retrieved, steps, f"they say nothing about {years}")
+        return Gathered(query, tuple(hits), retrieved, steps, _contradicted_judgement(query, hits))
+
+    def scope(self, question: str | Query, flt: PassageFilter) -> Scope:
+        """The documents that can answer for the councils the question names: those whose
+        recorded council is it, those whose text or file name names it, and those whose council is
+        not recorded (an unknown is not evidence of absence). "They do not cover X" only when
+        nothing in the store names X."""
+        query = self.analyse(question)
+        years = query.years
+        if not query.councils:
             return Scope(flt, years, None, "no council named" + (f"; years {years}" if years else ""))
-        matched: list[str] = []
+        own: set[str] = set()
+        mentioned: set[str] = set()
+        covered: list[str] = []
         uncovered: list[str] = []
-        mentioned_only: list[places.Authority] = []
-        for authority in named:
-            found = places.corpus_councils_for(authority, councils)
-            if found:
-                matched.extend(c for c in found if c not in matched)
-            elif self._mentioned_in_text(authority):
-                mentioned_only.append(authority)
+        for authority in query.councils:
+            recorded, named = self._documents_naming(authority)
+            if recorded or named:
+                covered.append(authority.name)
+                own |= recorded
+                mentioned |= named - recorded
             else:
                 uncovered.append(authority.name)
-        if not matched:
-            if uncovered and not mentioned_only:
-                return Scope(flt, years, f"they do not cover {' or '.join(uncovered)}", f"named: {', '.join(uncovered)} (not in the corpus)")
-            return Scope(flt, years, None, "named councils appear only in other councils' documents",
-                         tuple(mentioned_only))
+        if not covered:
+            return Scope(flt, years, f"they do not cover {' or '.join(uncovered)}",
+                         f"named: {', '.join(uncovered)} (nothing in the store names it)")
+        unknown = {p.doc_id for p in self.retriever.passages if not p.council}
+        # A document that names the council but is recorded as another council's speaks of it only
+        # in passing; one of unknown council that names it is taken as its own.
+        mention_only = frozenset(d for d in mentioned if d not in unknown)
+        allowed = own | mentioned | unknown
         if flt.councils:
-            allowed = tuple(c for c in matched if c in flt.councils)
-            if not allowed:
-                return Scope(flt, years, "the council filter excludes the council the question names",
-                             f"question names {', '.join(matched)}; filter allows {', '.join(flt.councils)}")
-            matched = list(allowed)
-        return Scope(replace(flt, councils=tuple(matched)), years, None, f"restricted to {', '.join(matched)}")
+            allowed = {d for d in allowed if d not in unknown}
+        if not allowed:
+            return Scope(flt, years, "the council filter excludes the council the question names",
+                         f"question names {', '.join(covered)}; filter allows {', '.join(flt.councils)}")
+        note = (f"{', '.join(covered)}: {len(own)} document(s) recorded as theirs, {len(mentioned)} naming them, "
+                f"{len(unknown)} of unrecorded council")
+        if uncovered:
+            note += f"; nothing names {', '.join(uncovered)}"
+        forms = tuple(f for a in query.councils for f in (a.name, *a.aliases) if len(f) > 3)
+        return Scope(replace(flt, documents=tuple(sorted(allowed))), years, None, note, mention_only, forms)
 
-    def _mentioned_in_text(self, authority: places.Authority) -> bool:
-        forms = [fold(f) for f in (authority.name, *authority.aliases) if len(f) > 3]
-        for p in self.retriever.passages:
-            text = fold(p.text)
-            if any(re.search(rf"(?<![\w-]){re.escape(f)}(?![\w-])", text) for f in forms):
-                return True
+    def _documents_naming(self, authority: places.Authority) -> tuple[frozenset[str], frozenset[str]]:
+        """(documents recorded as this council's, documents whose text, file name or address
+        names it), cached until the store changes."""
+        def build():
+            passages = self.retriever.passages
+            recorded = {p.doc_id for p in passages if p.council and places.corpus_councils_for(authority, [p.council])}
+            named = {p.doc_id for p in passages
+                     if _names_any(p, (authority.name, *authority.aliases))
+                     or any(authority in places.mentioned(_spaced(x)) for x in (p.file_name, p.url) if x)}
+            return frozenset(recorded), frozenset(named)
+
+        return self._per_generation(("naming", authority.name), build)
+
+    def _speaks_of_year(self, p: StoredPassage, years: Sequence[int]) -> bool:
+        """The passage names the year, or its document is dated in it, or its document is undated
+        and names the year somewhere."""
+        if _mentions_year(p, years):
+            return True
+        if p.date is None:
+            return bool(self._document_years().get(p.doc_id, set()) & set(years))
         return False
+
+    def _document_years(self) -> dict[str, set[int]]:
+        def build():
+            out: dict[str, set[int]] = {}
+            for p in self.retriever.passages:
+                out.setdefault(p.doc_id, set()).update(years_in([p.text, p.item_title or ""]))
+            return out
+
+        return self._per_generation(("years",), build)
+
+    def _per_generation(self, key: tuple, build: Callable[[], object]):
+        """A value derived from the stored passages, kept until an ingest changes the store."""
+        generation = self.retriever.generation
+        if self._derived_generation != generation:
+            self._derived.clear()
+            self._derived_generation = generation
+        if key not in self._derived:
+            self._derived[key] = build()
+        return self._derived[key]
 
     def conversation(self) -> "Conversation":
         return Conversation(self)
@@ -222,6 +299,32 @@ class Engine:
 def _mentions_year(p: StoredPassage, years: Sequence[int]) -> bool:
     haystack = " ".join(x for x in (p.text, p.item_title or "") if x)
     return any(str(y) in haystack or (p.date and p.date.year == y) for y in years)
+
+
+def _names_any(p: StoredPassage, forms: Sequence[str]) -> bool:
+    text = fold(f"{p.item_title or ''} {p.text}")
+    return any(re.search(rf"(?<![\w-]){re.escape(fold(f))}(?![\w-])", text) for f in forms if len(f) > 3)
+
+
+def _spaced(name: str) -> str:
+    """A file name or address read as words ("barsetshire-cyp_2019.html" -> "barsetshire cyp 2019 html")."""
+    return re.sub(r"(?:%20|[_\-.+/=?&:])+", " ", name)
+
+
+def _contradicted_judgement(query: Query, hits: Sequence) -> str | None:
+    """When a question presumes an Ofsted judgement ("why was it rated inadequate?") and the
+    passages found state a judgement but never that one, the premise is false: say so rather than
+    explain a judgement nobody gave."""
+    if not query.presumed_judgement:
+        return None
+    stated: set[str] = set()
+    for h in hits:
+        stated |= judgements_in(h.passage.text)
+    if not stated or query.presumed_judgement in stated:
+        return None
+    said = ", ".join(sorted(s.replace("_", " ") for s in stated))
+    return (f"they do not say it was judged {query.presumed_judgement.replace('_', ' ')} "
+            f"(the passages below state: {said})")
 
 
 def _configured_answerer(settings: Settings, fallback: ExtractiveAnswerer):

@@ -22,6 +22,7 @@ from ofsted_rag.documents import split_sentences
 from ofsted_rag.config import Settings
 from ofsted_rag.documents import Answer, AnswerSentence, Citation, RetrievalStep, StoredPassage
 from ofsted_rag.errors import ConfigError
+from ofsted_rag.query import Query
 from ofsted_rag.retrieve import Hit
 from ofsted_rag.support import INSTRUCTION, judge_support
 
@@ -126,22 +127,22 @@ class LLMAnswerer:
         except Exception:  # a model's metadata is informational only
             return type(self.llm).__name__
 
-    def answer(self, question: str, hits: Sequence[Hit], *, topic: set[str] | None = None,
+    def answer(self, query: Query, hits: Sequence[Hit], *,
                steps: Sequence[RetrievalStep] = ()) -> Answer:
         """The model's answer, checked sentence by sentence, or the fallback's answer."""
         passages = [h.passage for h in hits]
         if not passages:
-            return self._fall_back(question, hits, topic, steps, "no passages to give the model")
-        prompt = build_prompt(question, passages, self.max_sentences)
+            return self._fall_back(query, hits, steps, "no passages to give the model")
+        prompt = build_prompt(query.text, passages, self.max_sentences)
         try:
             reply = self.llm.complete(prompt).text or ""
         except Exception as exc:  # any failure of the model (network, auth, timeout) must not lose the answer
             reason = f"the model call failed ({type(exc).__name__}: {' '.join(str(exc).split())[:200]})"
-            return self._fall_back(question, hits, topic, steps, reason)
+            return self._fall_back(query, hits, steps, reason)
 
         reply = _ANSWER_LABEL.sub("", _THINKING.sub("", reply).strip())
         if not reply or reply.splitlines()[0].strip().strip(".\"'").upper() == NOT_ANSWERED:
-            return self._fall_back(question, hits, topic, steps, "the model said the passages do not answer")
+            return self._fall_back(query, hits, steps, "the model said the passages do not answer")
 
         kept, removed = self.check(reply, passages)
         check_steps = [RetrievalStep("llm", f"{self.model_name}: {len(kept) + len(removed)} sentence(s) in the reply, "
@@ -154,10 +155,10 @@ class LLMAnswerer:
         if removed:
             check_steps.append(RetrievalStep("removed", "; ".join(removed)))
         if len(kept) < self.min_sentences:
-            return self._fall_back(question, hits, topic, (*steps, *check_steps),
+            return self._fall_back(query, hits, (*steps, *check_steps),
                                    f"{len(kept)} sentence(s) of the model's reply survived the check "
                                    f"(at least {self.min_sentences} needed)")
-        return _compose(question, kept, steps=(*steps, *check_steps))
+        return _compose(query.text, kept, steps=(*steps, *check_steps))
 
     def check(self, reply: str, passages: Sequence[StoredPassage]) -> tuple[list[_Checked], list[str]]:
         """Sentences of `reply` that carry a valid marker and are supported by the passages they
@@ -191,9 +192,9 @@ class LLMAnswerer:
             kept.append(_Checked(text, cited))
         return kept, removed
 
-    def _fall_back(self, question: str, hits: Sequence[Hit], topic: set[str] | None,
+    def _fall_back(self, query: Query, hits: Sequence[Hit],
                    steps: Sequence[RetrievalStep], reason: str) -> Answer:
-        answer = self.fallback.answer(question, hits, topic=topic, steps=steps)
+        answer = self.fallback.answer(query, hits, steps=steps)
         note = RetrievalStep("llm fallback", f"{reason}; the extractive answer is shown instead")
         # The note goes before the fallback's own steps so the UI reads in order.
         own = answer.steps[len(steps):] if answer.steps[:len(steps)] == tuple(steps) else answer.steps

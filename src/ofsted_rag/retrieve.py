@@ -181,6 +181,12 @@ class HybridRetriever:
             self._generation = generation
 
     @property
+    def generation(self) -> int | None:
+        """The store generation the lexical index (and all derived from it) was built at."""
+        self.refresh()
+        return self._generation
+
+    @property
     def passages(self) -> list[StoredPassage]:
         self.refresh()
         return self._lexical.passages if self._lexical else []

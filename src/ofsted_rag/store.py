@@ -58,9 +58,13 @@ class PassageFilter:
     bodies: tuple[str, ...] = ()
     since: dt.date | None = None
     until: dt.date | None = None
+    # Set by the engine's scope, not by a person: the documents a question about a council may be
+    # answered from (those naming it anywhere, and those whose council is not recorded).
+    documents: tuple[str, ...] | None = None
 
     def is_empty(self) -> bool:
-        return not (self.councils or self.kinds or self.bodies or self.since or self.until)
+        return not (self.councils or self.kinds or self.bodies or self.since or self.until
+                    or self.documents is not None)
 
     def where(self) -> dict | None:
         """The Chroma `where` clause (None for no filter)."""
@@ -77,6 +81,8 @@ class PassageFilter:
             clauses.append({"date_num": {"$lte": _date_num(self.until)}})
             if not self.since:
                 clauses.append({"date_num": {"$gt": 0}})
+        if self.documents is not None:
+            clauses.append({"doc_id": {"$in": list(self.documents) or [""]}})
         if not clauses:
             return None
         return clauses[0] if len(clauses) == 1 else {"$and": clauses}
@@ -94,6 +100,8 @@ class PassageFilter:
         if self.since and p.date < self.since:
             return False
         if self.until and p.date > self.until:
+            return False
+        if self.documents is not None and p.doc_id not in self.documents:
             return False
         return True
 

@@ -1,0 +1,243 @@
+"""A question, analysed once: the `Query` record that scope, retrieval, rerank, both answerers,
+the eval and calibration all read.
+
+What a question is read for, and from where:
+- the councils it names (the gazetteer in places.py) and the years it names;
+- its topic: the field's terms (resources/vocabulary.toml: "CP" | "child protection") and its other
+  content words, council names and question words removed;
+- the kind of answer it asks for (resources/questions.toml: a date for "when", a figure for "how
+  many", a sum for "how much ... spend", a person or a body for "who");
+- whether it asks across councils ("which councils ...");
+- a judgement it presumes ("why was X rated inadequate"), which the documents can contradict;
+- the texts it is searched and compared with: the vocabulary-expanded question for retrieval, its
+  subject (no council names or question words) and the whole question without council names for
+  sentence similarity.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+from ofsted_rag import places
+from ofsted_rag.support import STOP_WORDS, content_words
+
+_YEAR = re.compile(r"\b(19[5-9]\d|20\d\d)\b")
+_YEARS_AND_MONTHS = re.compile(r"\b(?:19|20)\d\d\b|\b(?:january|february|march|april|may|june|july|august|"
+                               r"september|october|november|december)\b", re.IGNORECASE)
+ANSWER_KINDS = ("money", "count", "number", "date", "who")
+
+
+@dataclass(frozen=True)
+class Cues:
+    """The patterns of resources/questions.toml, compiled."""
+
+    question_words: frozenset[str]
+    across_councils: re.Pattern
+    presumes_judgement: re.Pattern
+    kinds: dict[str, re.Pattern]
+    organisation_heads: frozenset[str]
+    judgements: dict[str, tuple[str, ...]]
+
+
+@lru_cache(maxsize=1)
+def cues() -> Cues:
+    data = tomllib.loads(resources.files("ofsted_rag").joinpath("resources/questions.toml").read_text("utf-8"))
+    return Cues(
+        question_words=frozenset(content_words(data["question_words"])),
+        across_councils=re.compile(data["across_councils"], re.IGNORECASE),
+        presumes_judgement=re.compile(data["presumes_judgement"], re.IGNORECASE),
+        kinds={k: re.compile(v, re.IGNORECASE) for k, v in data["answer_kind"].items()},
+        organisation_heads=frozenset(data["organisation"]["heads"]),
+        judgements={k: tuple(v) for k, v in data["judgements"].items()},
+    )
+
+
+def form_words(form: str) -> set[str]:
+    """A form's content words plus its acronyms ("CP plans" -> {"cp", "plan"})."""
+    acronyms = {w.lower() for w in re.findall(r"\b[A-Za-z]{2,6}\b", form) if sum(ch.isupper() for ch in w) >= 2}
+    return (content_words(form) | acronyms) or {form.lower()}
+
+
+def passage_words(text: str) -> set[str]:
+    """Content words of a text plus its acronyms in lower case ("CP" -> "cp")."""
+    return content_words(text) | {w.lower() for w in re.findall(r"\b[A-Za-z]{2,6}\b", text) if sum(ch.isupper() for ch in w) >= 2}
+
+
+@dataclass(frozen=True)
+class Topic:
+    """What a question is about: each concept is a set of alternative word sets, one of which a
+    text must contain ("care leavers" | "leaving care"; "CP" | "child protection"). `terms` are the
+    concepts that are field terms (from the vocabulary)."""
+
+    concepts: tuple[tuple[frozenset[str], ...], ...]
+    terms: tuple[tuple[frozenset[str], ...], ...] = ()
+
+    def terms_covered(self, words: set[str]) -> float:
+        """The share of the question's field terms that the words carry (1.0 with none)."""
+        if not self.terms:
+            return 1.0
+        return sum(1 for alts in self.terms if any(alt <= words for alt in alts)) / len(self.terms)
+
+    def coverage(self, words: set[str]) -> float:
+        """The share of the question's concepts that the words carry (0.0 with none)."""
+        if not self.concepts:
+            return 0.0
+        return sum(1 for alts in self.concepts if any(alt <= words for alt in alts)) / len(self.concepts)
+
+    def describe(self) -> str:
+        return "; ".join("|".join(" ".join(sorted(a)) for a in alts) for alts in self.concepts) or "(none)"
+
+
+@dataclass(frozen=True)
+class Query:
+    """One question, analysed. Built by `QueryAnalyser.analyse`; never re-derived downstream."""
+
+    text: str
+    councils: tuple[places.Authority, ...]
+    years: tuple[int, ...]
+    topic: Topic
+    kinds: frozenset[str]
+    across_councils: bool
+    presumed_judgement: str | None
+    expanded: str
+    subject: str
+    whole: str
+    asked_words: frozenset[str]
+
+    @property
+    def forms(self) -> tuple[str, str]:
+        """The two texts a sentence is compared with: the subject and the whole question."""
+        return (self.subject, self.whole)
+
+    @property
+    def asks_organisation(self) -> bool:
+        return "organisation" in self.kinds
+
+    def describe(self) -> str:
+        bits = [f"topic: {self.topic.describe()}"]
+        if self.councils:
+            bits.append("councils: " + ", ".join(a.name for a in self.councils))
+        if self.years:
+            bits.append("years: " + ", ".join(map(str, self.years)))
+        if self.kinds:
+            bits.append("asks for: " + ", ".join(sorted(self.kinds)))
+        if self.across_councils:
+            bits.append("across councils")
+        if self.presumed_judgement:
+            bits.append(f"presumes: {self.presumed_judgement}")
+        return "; ".join(bits)
+
+
+class QueryAnalyser:
+    """Turns a question into a `Query`, with the field's vocabulary (retrieve.Vocabulary)."""
+
+    def __init__(self, vocabulary) -> None:
+        self.vocabulary = vocabulary
+
+    def analyse(self, question: str) -> Query:
+        text = " ".join(question.split())
+        c = cues()
+        councils = tuple(places.mentioned(text))
+        stripped = places.strip_places(text)
+        return Query(
+            text=text,
+            councils=councils,
+            years=tuple(dict.fromkeys(int(y) for y in _YEAR.findall(text))),
+            topic=self.topic(stripped),
+            kinds=answer_kinds(text),
+            across_councils=bool(c.across_councils.search(text)) and len(councils) != 1,
+            presumed_judgement=presumed_judgement(text),
+            expanded=self.vocabulary.expand(text),
+            subject=self._subject(stripped, text),
+            whole=" ".join(self._expand(stripped).split()),
+            asked_words=frozenset(w.lower() for w in re.findall(r"[A-Za-z]+", self._expand(text))),
+        )
+
+    def topic(self, text: str) -> Topic:
+        """Vocabulary phrases as groups of equivalent forms, then the remaining content words."""
+        concepts: list[tuple[frozenset[str], ...]] = []
+        taken: list[tuple[int, int]] = []
+        for start, end, forms in sorted(self.vocabulary.matches(text), key=lambda m: m[0] - m[1]):
+            if any(start < e and s < end for s, e in taken):
+                continue
+            taken.append((start, end))
+            concepts.append(tuple(frozenset(form_words(f)) for f in forms if form_words(f)))
+        terms = tuple(x for x in concepts if x)
+        rest = "".join(" " if any(s <= i < e for s, e in taken) else ch for i, ch in enumerate(text))
+        rest = _YEARS_AND_MONTHS.sub(" ", rest)
+        concepts.extend((frozenset([w]),) for w in sorted(content_words(rest) - cues().question_words))
+        return Topic(tuple(x for x in concepts if x), terms)
+
+    def _subject(self, stripped: str, text: str) -> str:
+        """The question's subject, without council names and question words ("what did ofsted say
+        about ..." would make every sentence about Ofsted look relevant), acronyms spelt out (the
+        model knows "safeguarding hub", not "MASH")."""
+        words = re.findall(r"[\w'’-]+", stripped)
+        kept = [w for w in words if w.lower() not in STOP_WORDS and (
+            (w.isupper() and len(w) >= 2) or not (content_words(w) <= cues().question_words))]
+        return " ".join(self._expand(" ".join(kept) or text).split())
+
+    def _expand(self, text: str) -> str:
+        return f"{text} {' '.join(self.vocabulary.expansions(text))}"
+
+
+def answer_kinds(question: str) -> frozenset[str]:
+    """The kinds of answer a question asks for; "organisation" refines "who"."""
+    c = cues()
+    kinds = {k for k, pattern in c.kinds.items() if pattern.search(question)}
+    if "count" in kinds:
+        kinds.add("number")
+    if "who" in kinds and _asks_for_organisation(question):
+        kinds.add("organisation")
+    return frozenset(kinds)
+
+
+_WHO_IS_WHAT = re.compile(r"^\s*who(?:'s| is| are| was| were)\s+(.*?)(?:\s+(?:under|at|in|for|of|on|with|from|to|by|"
+                          r"within|during|behind|that|which|who)\b|[?.!]|$)", re.IGNORECASE)
+
+
+def _asks_for_organisation(question: str) -> bool:
+    """"who is the partner authority under ...?" asks for a body (a council, an agency), whose name
+    is not a person's: the head of the phrase after "who is" says which."""
+    m = _WHO_IS_WHAT.search(question)
+    words = re.findall(r"[a-z]+", m.group(1).lower()) if m else []
+    return bool(words) and words[-1] in cues().organisation_heads
+
+
+def presumed_judgement(question: str) -> str | None:
+    """The Ofsted judgement a question takes for granted ("why was it rated inadequate?"), as the
+    key of resources/questions.toml [judgements]."""
+    m = cues().presumes_judgement.search(question)
+    if not m:
+        return None
+    said = m.group("judgement").lower()
+    return next((k for k, forms in cues().judgements.items() if said in forms), None)
+
+
+def judgements_in(text: str) -> set[str]:
+    """The judgements a text states ("judged to be good", "requires improvement to be good")."""
+    folded = text.lower()
+    found: set[str] = set()
+    for key, forms in cues().judgements.items():
+        for form in sorted(forms, key=len, reverse=True):
+            if re.search(rf"\b{re.escape(form)}\b", folded):
+                found.add(key)
+                break
+    # "requires improvement to be good" says requires improvement, not good.
+    if "requires_improvement" in found and not re.search(r"\bgood\b", re.sub(r"requires? improvement to be good", "", folded)):
+        found.discard("good")
+    return found
+
+
+def topic_words(question: str) -> set[str]:
+    """Content words of a question that are about its subject (for telling follow-ups apart)."""
+    return content_words(places.strip_places(question)) - cues().question_words
+
+
+def years_in(texts: Sequence[str]) -> set[int]:
+    return {int(y) for t in texts for y in _YEAR.findall(t)}

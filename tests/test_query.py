@@ -1,0 +1,106 @@
+"""Question analysis, as a specification: what a question is read for (query.py), and which
+sentences offer the kind of answer it asks for (answer.fits). The wording here is invented."""
+
+import pytest
+
+from ofsted_rag.answer import fits
+from ofsted_rag.query import QueryAnalyser, judgements_in, passage_words
+from ofsted_rag.retrieve import Vocabulary
+
+
+@pytest.fixture(scope="module")
+def analyse():
+    return QueryAnalyser(Vocabulary.load()).analyse
+
+
+def test_the_councils_a_question_names_are_read_from_the_gazetteer(analyse):
+    assert [a.name for a in analyse("what did barnsley and york agree?").councils] == ["Barnsley", "York"]
+
+
+def test_a_question_naming_no_council_has_none(analyse):
+    assert analyse("what did inspectors say about the front door?").councils == ()
+
+
+def test_years_named_in_a_question_are_kept_in_order(analyse):
+    assert analyse("what changed between 2019 and 2022?").years == (2019, 2022)
+
+
+def test_council_names_and_question_words_are_not_topic_words(analyse):
+    topic = analyse("what did ofsted tell barnsley about fostering?").topic.describe()
+    assert "foster" in topic and "barnsley" not in topic and "ofsted" not in topic
+
+
+def test_an_acronym_and_its_spelt_out_form_are_one_field_term(analyse):
+    query = analyse("are CP plans reviewed on time?")
+    assert query.topic.terms_covered(passage_words("Child protection plans are reviewed.")) == 1.0
+    assert "child protection" in query.subject.lower()
+
+
+def test_when_asks_for_a_date(analyse):
+    assert "date" in analyse("when did the panel last meet?").kinds
+
+
+def test_and_when_at_the_end_asks_for_a_date(analyse):
+    assert "date" in analyse("which councils had a monitoring visit and when?").kinds
+
+
+def test_how_many_asks_for_a_count_and_so_a_number(analyse):
+    assert {"count", "number"} <= analyse("how many children were on plans?").kinds
+
+
+def test_how_much_with_spending_asks_for_money(analyse):
+    assert "money" in analyse("how much did the service overspend?").kinds
+
+
+def test_who_is_the_head_of_an_organisation_noun_asks_for_a_body(analyse):
+    assert analyse("who is the partner agency for the pilot?").asks_organisation
+
+
+def test_who_is_a_role_asks_for_a_person(analyse):
+    query = analyse("who is the lead member for children?")
+    assert "who" in query.kinds and not query.asks_organisation
+
+
+def test_which_councils_asks_across_councils(analyse):
+    assert analyse("which councils struggled to recruit foster carers?").across_councils
+
+
+def test_a_question_about_one_council_does_not_ask_across_councils(analyse):
+    assert not analyse("did both reviews in york find drift?").across_councils
+
+
+def test_rated_inadequate_presumes_that_judgement(analyse):
+    assert analyse("why was the service rated inadequate?").presumed_judgement == "inadequate"
+
+
+def test_a_plain_question_presumes_no_judgement(analyse):
+    assert analyse("what was the service's overall judgement?").presumed_judgement is None
+
+
+def test_requires_improvement_to_be_good_states_requires_improvement_not_good():
+    assert judgements_in("Overall effectiveness: requires improvement to be good.") == {"requires_improvement"}
+
+
+def test_a_sentence_without_a_date_does_not_answer_when(analyse):
+    query = analyse("when was the visit?")
+    assert not fits(query, "The visit looked at neglect.")
+    assert fits(query, "The visit took place in March 2021.")
+
+
+def test_a_sentence_without_a_figure_does_not_answer_how_many(analyse):
+    query = analyse("how many audits were done?")
+    assert not fits(query, "Audits were completed by managers.")
+    assert fits(query, "Managers completed 140 audits.")
+
+
+def test_a_body_named_answers_who_is_the_partner_authority(analyse):
+    sentence = "Support is coming from Kent County Council."
+    assert fits(analyse("who is the partner authority for the pilot?"), sentence)
+    assert not fits(analyse("who is the head of service?"), sentence)
+
+
+def test_names_listed_with_and_answer_who_were(analyse):
+    query = analyse("who were the inspectors?")
+    assert fits(query, "The inspectors were Ann Cole and Ravi Shah.")
+    assert fits(query, "The visit was led by Ann Cole.")
+    assert not fits(query, "Inspectors reviewed plans for children in need.")
