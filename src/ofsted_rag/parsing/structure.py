@@ -44,7 +44,12 @@ CONTACT_LINE = re.compile(
 PAGE_HEADERS = re.compile(r"^(?:agenda and minutes|agenda and draft minutes|agenda item|minutes|issue)$", re.I)
 MEETING_PAGE = re.compile(r"^agenda and (?:draft )?minutes$", re.I)
 ITEM_PAGE = re.compile(r"^agenda item$", re.I)
-HEADER_LINE = re.compile(r"^(?:venue|contact|meeting of|date|time|place)\s*:", re.I)
+HEADER_LINE = re.compile(
+    r"^(?:venue|contact|meeting of|date|time|place)\s*:"
+    # A printed minutes' title line: its date and committee are metadata, read by metadata.py.
+    r"|^(?:draft |confirmed |unconfirmed )?minutes of (?:the |a )?(?:\w+ )?meeting\b.*\bheld\b",
+    re.I,
+)
 # ModernGov's line naming the meeting an agenda-item page belongs to:
 # "Meeting: 23/01/2020 - Children and Families Scrutiny Panel (Item 25)". It is metadata (date,
 # committee, item number), never a passage.
