@@ -269,3 +269,25 @@ def test_ingest_says_which_documents_have_no_council_or_no_date(tmp_path, embedd
     report = ingest([folder], PassageStore(settings), embedder, settings)
     notes = sorted(filter(None, (o.missing_note() for o in report.outcomes)))
     assert notes == ["item-4017.txt: no council and no date found; add it to manifest.toml if you know it"]
+
+
+def test_the_venue_of_a_meeting_names_its_council_when_nothing_else_does():
+    page = "Children's Panel - Tuesday, 16th November, 2021 6.30 pm\n\nVenue: Town Hall, Croydon\n\nThe panel met."
+    assert meta(page).council == "London Borough of Croydon"
+
+
+def test_a_place_in_a_hyphenated_host_label_names_the_council():
+    assert meta_from_url("https://democracy.example-devon.gov.uk/mgAi.aspx?ID=1").council == "Devon County Council"
+
+
+def test_a_page_listing_several_meetings_has_no_single_date():
+    page = ("Issue details\n\nMeeting: 02/03/2022 - Cabinet (Item 4)\n\nThe cabinet deferred it.\n\n"
+            "Meeting: 19/07/2022 - Cabinet (Item 9)\n\nThe cabinet agreed it.")
+    assert meta(page).date is None
+
+
+def test_news_whose_headline_names_no_council_has_none_even_if_its_lead_names_one():
+    story = ("Councils struggle to find foster homes\n\nBy Sam Writer\n\nTorbay Council said costs had risen sharply "
+             "over the year and that more carers were needed across the whole of the peninsula and beyond it.\n\n"
+             "Cornwall Council said the same.\n\n- Advertisement -")
+    assert meta(story).council is None

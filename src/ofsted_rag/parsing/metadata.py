@@ -143,8 +143,17 @@ def meta_from_text(text: str) -> DocumentMeta:
     head = header_lines(lines)
     kind = infer_kind(lines)
     header = _read_header(head)
+    meeting_dates = {m.group("date") for line in lines if (m := MEETING_LINE.match(line))}
+    if len(meeting_dates) > 1:
+        # An issue page listing the item at several meetings has no single date.
+        header = HeaderFacts(None, header.body, header.item)
+    council = council_from_header(head, kind)
+    if council and kind == "news" and not _named_in_a_title(head, council) and len(_formal_authorities(lines)) > 1:
+        # A story naming several councils is about none of them in particular unless its
+        # headline names one; an opening paragraph naming one first is not enough.
+        council = None
     return DocumentMeta(
-        council=council_from_header(head, kind),
+        council=council or _council_from_venue(head),
         body=header.body or _infer_body(lines),
         date=header.date,
         kind=kind,
@@ -310,6 +319,29 @@ def council_from_header(head: list[str], kind: str | None = None) -> str | None:
     return None
 
 
+def _formal_authorities(lines: list[str]) -> set[Authority]:
+    return {a for line in lines for m in _FORMAL_COUNCIL.finditer(line) for a in mentioned(m.group(0))[:1]}
+
+
+def _named_in_a_title(head: list[str], council: str) -> bool:
+    return any(len(line) < 150 and any(a.official == council for a in _authorities_in_line(line)) for line in head)
+
+
+_VENUE = re.compile(r"^(?:venue|place|location)\s*:\s*(?P<place>.+)$|\bheld (?:on .+? )?at (?P<at>.+)$", re.IGNORECASE)
+
+
+def _council_from_venue(head: list[str]) -> str | None:
+    """A council meets in its own buildings: the one authority named in the meeting's venue
+    ("Venue: Town Hall, Croydon", "held on ... at Tameside One, Market Place") is its council.
+    Used only when no header line names the council itself."""
+    named: set[Authority] = set()
+    for line in head:
+        m = _VENUE.search(line)
+        if m:
+            named.update(mentioned(m.group("place") or m.group("at")))
+    return next(iter(named)).official if len(named) == 1 else None
+
+
 def _authorities_in_line(line: str) -> list[Authority]:
     named: list[Authority] = []
     for m in _FORMAL_COUNCIL.finditer(line):
@@ -351,6 +383,10 @@ def _authority_in_host(host: str) -> Authority | None:
             return forms[key]
         if label in by_name:
             return by_name[label]
+    for label in host.lower().split("."):
+        # "democracy.example-devon.gov.uk": a place as one hyphenated part of a label.
+        if "-" in label and (found := _authority_in_tokens(label)):
+            return found
     return None
 
 
