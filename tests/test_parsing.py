@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from ofsted_rag.documents import DocumentMeta, Passage
+from ofsted_rag.documents import DocumentMeta, Passage, sentence_units, split_sentences
 from ofsted_rag.errors import DocumentError
 from ofsted_rag.manifest import read_manifest
 from ofsted_rag.parsing import ParsedDocument, parse_bytes, parse_file
@@ -455,3 +455,113 @@ def test_unreadable_text_is_refused_with_a_reason(data, words):
         parse_bytes(data, "bad.txt")
     assert words in exc.value.reason
     assert exc.value.file_name == "bad.txt"
+
+
+# --------------------------------------------------------------------------- item numbering
+
+
+def _items(text: str, name: str = "minutes.txt") -> list[tuple[str | None, str | None]]:
+    """The numbered items the passages fall under (the attendance above the first item has none)."""
+    passages = parse_bytes(text.encode(), name).passages
+    return list(dict.fromkeys((p.item, p.item_title) for p in passages if p.item))
+
+
+def test_a_minutes_title_line_is_a_header_not_a_passage():
+    text = "Minutes of the meeting held on 2 May 2023\n\nItem 6: Care leavers\n\nThe panel discussed housing."
+    assert [(p.item, p.text) for p in parse_bytes(text.encode(), "m.txt").passages] == [
+        ("6", "The panel discussed housing.")]
+
+
+def test_printed_minutes_items_may_start_at_any_number():
+    text = ("Minutes of the meeting held on 14 March 2023\n\nPresent: Councillors A and B\n\n"
+            "262. Apologies for absence\n\nNone were received.\n\n263. Fostering update\n\n"
+            "1. The committee heard that recruitment had risen.\n\nRESOLVED: That the update be noted.")
+    assert _items(text) == [("262", "Apologies for absence"), ("263", "Fostering update")]
+
+
+def test_items_labelled_item_n_are_items():
+    text = ("Minutes of the meeting held on 2 May 2022\n\nItem 6.\n\nCare leavers\n\nThe panel discussed housing.\n\n"
+            "Item 7: Any other business\n\nThere was none.")
+    assert _items(text) == [("6", "Care leavers"), ("7", "Any other business")]
+
+
+def test_minute_numbers_within_the_year_are_items():
+    text = ("Minutes of the meeting held on 2 May 2023\n\nPresent: Councillor A\n\n45/23 Ofsted focused visit\n\n"
+            "The panel noted the letter.\n\n46/23 Date of next meeting\n\nThe next meeting is in June.")
+    assert _items(text) == [("45/23", "Ofsted focused visit"), ("46/23", "Date of next meeting")]
+
+
+def test_a_number_alone_above_a_title_line_opens_an_item():
+    text = ("Minutes of the meeting held on 2 May 2023\n\nPresent: Councillor A\n\n6\n\nSchool place planning\n\n"
+            "Members asked about new places.")
+    assert _items(text) == [("6", "School place planning")]
+
+
+def test_the_meeting_lines_item_number_numbers_an_agenda_item_page():
+    text = ("Agenda item\n\nAdoption service report\n\nMeeting: 04/02/2021 - Corporate Parenting Panel (Item 14)\n\n"
+            "Minutes:\n\nThe panel received the annual report.")
+    passages = parse_bytes(text.encode(), "item.txt").passages
+    assert [(p.item, p.item_title, p.text) for p in passages] == [
+        ("14", "Adoption service report", "The panel received the annual report.")]
+
+
+# --------------------------------------------------------------------------- page furniture
+
+
+def test_page_numbers_and_bare_date_lines_are_not_passages():
+    text = "Scrutiny report\n\n14 March 2023\n\nThe panel met.\n\nPage 2 of 3\n\nIt noted the plan."
+    texts = [p.text for p in parse_bytes(text.encode(), "r.txt").passages]
+    assert texts == ["The panel met.", "It noted the plan."]
+
+
+def test_a_running_header_glued_to_a_pages_first_sentence_is_removed():
+    header = "Inspection of Anytown children's services"
+    text = (f"{header}\n\nThe first page reports on help.\n\n{header} 2 The second page reports on care.\n\n"
+            f"{header} 3 The third page reports on leavers.")
+    texts = [p.text for p in parse_bytes(text.encode(), "report.txt").passages]
+    assert "The second page reports on care." in texts and "The third page reports on leavers." in texts
+    assert not any(t.startswith(header) and t != header for t in texts)
+
+
+def test_a_heading_repeated_without_page_numbers_is_kept():
+    from ofsted_rag.parsing.text import remove_running_headers
+
+    text = "Children's services update\n\nThe plan is on track.\n\nChildren's services update\n\nStaffing is stable."
+    assert remove_running_headers(text) == text
+
+
+def test_report_front_page_fields_and_judgement_rows_are_passages_of_their_own():
+    text = ("Inspection of Anytown children's services\n\nInspection dates: 9 to 20 October 2017\n"
+            "Report published: 14 December 2017\n\nOverall effectiveness Good\n"
+            "The experiences and progress of children in care Requires improvement to be good")
+    texts = [p.text for p in parse_bytes(text.encode(), "report.txt").passages]
+    assert texts == ["Inspection dates: 9 to 20 October 2017", "Report published: 14 December 2017",
+                     "Overall effectiveness Good",
+                     "The experiences and progress of children in care Requires improvement to be good"]
+
+
+# --------------------------------------------------------------------------- sentence units
+
+
+def test_run_on_front_page_fields_are_separate_sentences():
+    assert split_sentences("Inspection dates: 9 to 20 October 2017 Report published: 14 December 2017") == [
+        "Inspection dates: 9 to 20 October 2017", "Report published: 14 December 2017"]
+
+
+def test_a_page_number_is_never_a_sentence():
+    assert split_sentences("Page 3 of 12") == []
+
+
+def test_a_lead_in_ending_in_a_colon_brings_its_list():
+    units = sentence_units("Inspectors found two strengths:\n• stable staffing;\n• clear plans.\nThe panel thanked them.")
+    assert units == ["Inspectors found two strengths: • stable staffing; • clear plans.", "The panel thanked them."]
+
+
+def test_a_sentence_opening_with_an_unresolved_pronoun_joins_the_one_before():
+    units = sentence_units("Two actions were set. These were about planning. The board met.")
+    assert units == ["Two actions were set. These were about planning.", "The board met."]
+
+
+def test_a_demonstrative_naming_its_noun_stands_alone():
+    assert sentence_units("Two actions were set. This visit was short.") == [
+        "Two actions were set.", "This visit was short."]

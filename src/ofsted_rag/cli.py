@@ -129,6 +129,9 @@ def _ingest(args: argparse.Namespace, settings: Settings) -> int:
         table.add_row(o.file_name, o.status, str(o.passages), str(o.new_passages), o.reason or "")
     out = _stdout_console()
     out.print(table)
+    for o in report.outcomes:
+        if o.missing_note():
+            out.print(o.missing_note(), soft_wrap=True, markup=False, highlight=False)
     counts = " / ".join(f"{report.count(s)} {s}" for s in STATUSES)
     out.print(f"{counts}; embedded {report.embedded} passages ({report.embedded_sentences} sentences), removed {report.removed_passages}; "
               f"{report.total_passages} passages in the store; {report.seconds:.1f} s", soft_wrap=True)

@@ -31,8 +31,26 @@ _ABBREVIATIONS = re.compile(r"\b(?:e\.g|i\.e|etc|cllr|mr|mrs|ms|dr|no|vs|approx|
 _LEADING_LABEL = re.compile(r"^(?:\([a-z]{1,3}\)|\([ivx]+\)|[•·▪◦●‣∙\-–*]|\d+(?:\.\d+)+\.?)\s*")
 
 
+# A page number or a bare date: never a sentence of an answer.
+_NOT_A_SENTENCE = re.compile(
+    r"^(?:page\s+\d{1,4}(?:\s+of\s+\d{1,4})?|\d{1,4}|[-–—]\s*\d{1,4}\s*[-–—]"
+    r"|(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+)?\d{1,2}(?:st|nd|rd|th)?\s+[A-Z][a-z]+,?\s+\d{4}"
+    r"|\d{1,2}[/.]\d{1,2}[/.]\d{2,4})\.?$",
+    re.IGNORECASE,
+)
+# A second front-page field run on after a first ("Inspection dates: 9 to 20 October 2017 Report
+# published: 14 December 2017"): a capitalised label of up to four words and a colon.
+_NEXT_FIELD = re.compile(r"\s+(?=[A-Z][a-z]+(?: [a-z]+){0,3}: \S)")
+_FIELD_START = re.compile(r"^[A-Z][a-z]+(?: [a-z]+){0,3}: \S")
+
+
 def split_sentences(text: str) -> list[str]:
-    """Sentences of a passage, its point label ("(b)", "•") removed from the first."""
+    """Sentences of a passage, its point label ("(b)", "•") removed from the first.
+
+    A page number or a bare date standing alone is not a sentence and is left out; front-page
+    fields run together on one line ("Inspection dates: ... Report published: ...") are one
+    sentence each.
+    """
     text = _LEADING_LABEL.sub("", text.strip())
     out: list[str] = []
     start = 0
@@ -41,12 +59,69 @@ def split_sentences(text: str) -> list[str]:
             continue
         candidate = text[start:m.end()].strip()
         if candidate:
-            out.append(candidate)
+            out.extend(_fields(candidate))
         start = m.end()
     tail = text[start:].strip()
     if tail:
-        out.append(tail)
-    return out
+        out.extend(_fields(tail))
+    return [s for s in out if not _NOT_A_SENTENCE.match(s)]
+
+
+def _fields(sentence: str) -> list[str]:
+    """A run of "Label: value" fields split into one sentence per field; any other sentence whole."""
+    if not _FIELD_START.match(sentence):
+        return [sentence]
+    return [part.strip() for part in _NEXT_FIELD.split(sentence) if part.strip()]
+
+
+# A sentence opening with a pronoun that points back ("These were ...", "It said ...") means
+# nothing without the sentence before it.
+_BACK_REFERENCE = re.compile(r"^(?:these|they|this|it|those)\b", re.IGNORECASE)
+_LIST_ITEM = re.compile(r"^\s*(?:\([a-z]{1,3}\)|\([ivx]+\)|[•·▪◦●‣∙\-–*]|\d{1,3}[.)]|[a-z][.)])\s*", re.IGNORECASE)
+
+
+def sentence_units(text: str) -> list[str]:
+    """The units an answer may quote from a passage (or from consecutive passages joined with
+    newlines): its sentences, except that a lead-in ending in ":" is joined to the list that
+    follows it, and a sentence opening with an unresolved "These", "They", "This" or "It" is
+    joined to the sentence before it, so a quoted unit never loses what it refers to.
+
+    Lines of `text` that are list items (bullets, "(a)", "1.") after a lead-in join it; a blank
+    line or a line that is not a list item ends the list.
+    """
+    units: list[str] = []
+    lead_in_open = False
+    for line in text.split("\n"):
+        line = line.strip()
+        if not line:
+            lead_in_open = False
+            continue
+        if lead_in_open and _LIST_ITEM.match(line):
+            units[-1] = f"{units[-1]} {line}"
+            continue
+        lead_in_open = False
+        for sentence in split_sentences(line):
+            if units and _BACK_REFERENCE.match(sentence) and not _refers_inside(sentence):
+                units[-1] = f"{units[-1]} {sentence}"
+            else:
+                units.append(sentence)
+        if units and units[-1].endswith(":"):
+            lead_in_open = True
+    return units
+
+
+def _refers_inside(sentence: str) -> bool:
+    """"It is ..." / "This report ..." name what they refer to: "This report" resolves itself,
+    "This was" does not. A demonstrative followed by a noun ("this visit") is resolved."""
+    m = re.match(r"^(?:this|these|those)\s+([a-z]+)", sentence, re.IGNORECASE)
+    return bool(m) and m.group(1).lower() not in _VERBS_AFTER_PRONOUN
+
+
+# Words after "This"/"These" that show it stands alone as a pronoun ("This was", "These included").
+_VERBS_AFTER_PRONOUN = frozenset(
+    "is was are were has had have will would could should may might can must meant means included "
+    "includes showed shows led leads made makes gave gives did does remains remained also".split()
+)
 
 
 def sentences_of(text: str) -> list[str]:

@@ -46,6 +46,15 @@ class FileOutcome:
     passages: int = 0
     new_passages: int = 0
     reason: str | None = None
+    # What the file's metadata leaves unknown ("council", "date"): a question about that council
+    # or year cannot be scoped to it, so the user is told rather than left to find out.
+    missing: tuple[str, ...] = ()
+
+    def missing_note(self) -> str | None:
+        """One plain line naming what is unknown, or None."""
+        if not self.missing:
+            return None
+        return f"{self.file_name}: no {' and no '.join(self.missing)} found; add it to manifest.toml if you know it"
 
 
 @dataclass(frozen=True)
@@ -199,7 +208,7 @@ def _plan(candidates: list[_Candidate], registry: dict[str, DocumentRecord], set
         fp = fingerprint(data, cand.meta)
         if old is not None and old.fingerprint == fp:
             plan.seen.add(doc_id)
-            plan.outcomes.append(FileOutcome(name, "unchanged", len(old.refs)))
+            plan.outcomes.append(FileOutcome(name, "unchanged", len(old.refs), missing=missing_fields(old.meta)))
             continue
         try:
             parsed = parse_bytes(data, name, cand.meta, path=str(cand.path), max_bytes=settings.max_file_bytes)
@@ -219,6 +228,11 @@ def _plan(candidates: list[_Candidate], registry: dict[str, DocumentRecord], set
         plan.fingerprints[doc_id] = fp
         plan.paths[doc_id] = str(cand.path)
     return plan
+
+
+def missing_fields(meta: DocumentMeta) -> tuple[str, ...]:
+    """The metadata a document's scope depends on that is unknown: its council, its date."""
+    return tuple(name for name in ("council", "date") if getattr(meta, name) is None)
 
 
 def _refs(parsed: ParsedDocument) -> tuple[tuple[str, SourceRef], ...]:
@@ -340,7 +354,7 @@ def _apply(
             status, reason = "duplicate", f"every passage is already stored from {', '.join(others) or 'another file'}"
         else:
             status, reason = ("updated" if doc_id in registry else "added"), None
-        plan.outcomes.append(FileOutcome(name, status, n, new, reason))
+        plan.outcomes.append(FileOutcome(name, status, n, new, reason, missing_fields(parsed.document.meta)))
     return len(to_embed), len(to_delete) + len(orphans), sentences
 
 

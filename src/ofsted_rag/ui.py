@@ -212,6 +212,14 @@ class UploadOutcome:
     status: str
     passages: int = 0
     reason: str | None = None
+    # "council", "date": what could not be read from the file (see ingest.FileOutcome.missing).
+    missing: tuple[str, ...] = ()
+
+    @property
+    def missing_note(self) -> str | None:
+        if not self.missing or self.status not in ("added", "updated", "duplicate"):
+            return None
+        return f"No {' and no '.join(self.missing)} found in it; type them in the details above and add it again."
 
 
 _STATUS_FROM_INGEST = {"added": "added", "updated": "updated", "unchanged": "duplicate",
@@ -290,7 +298,7 @@ def add_uploads(
                     reason = "this exact file is already in the library"
                 elif status in ("added", "updated") and o.passages == 0:
                     status, reason = "rejected", "no text could be read from it"
-                outcomes[i] = UploadOutcome(files[i][0], status, o.passages, reason)
+                outcomes[i] = UploadOutcome(files[i][0], status, o.passages, reason, o.missing)
             for i in saved.values():
                 outcomes.setdefault(i, UploadOutcome(files[i][0], "rejected", reason="the ingest did not report it"))
     report_progress(1.0, "Done")
@@ -579,6 +587,8 @@ def render_upload_page(engine, status) -> None:
 
 def outcome_html(o: UploadOutcome) -> str:
     detail = f"{o.passages} passages" if o.status in ("added", "updated") else (o.reason or "")
+    if o.missing_note:
+        detail = f"{detail}. {o.missing_note}"
     colour = _OUTCOME_COLOUR.get(o.status, "#555")
     return (f'<div class="orag-outcome" style="border-left: 4px solid {colour}; padding: .3em .8em; margin: .3em 0;">'
             f'<b style="color: {colour}">{esc(o.status)}</b> · {esc(o.file_name)} — {esc(detail)}</div>')

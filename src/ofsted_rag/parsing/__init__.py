@@ -9,17 +9,18 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ofsted_rag.documents import DocumentMeta, Passage, SourceDocument, document_id
 from ofsted_rag.errors import DocumentError
 from ofsted_rag.parsing import text as text_format
-from ofsted_rag.parsing.metadata import infer_meta
+from ofsted_rag.parsing.metadata import canonical_council, infer_meta
 from ofsted_rag.parsing.structure import parse_structure
+from ofsted_rag.parsing.text import remove_running_headers
 
 # Bumped whenever parsing changes what passages a file gives, so an ingest re-parses every file.
-PARSER_VERSION = "6"
+PARSER_VERSION = "7"
 DEFAULT_MAX_BYTES = 25 * 1024 * 1024
 
 
@@ -108,7 +109,15 @@ def parse_bytes(
     text = text_format.normalise(convert(data, file_name))
     if not text.strip():
         raise DocumentError(file_name, "no text found in the file")
-    final_meta = (meta or DocumentMeta()).merged_over(infer_meta(text))
+    url = (meta.url if meta else None) or _source_url(data, file_name)
+    given = meta or DocumentMeta()
+    # A council typed or listed under another spelling is stored under the gazetteer's name, so
+    # that every document of one council groups together.
+    given = replace(given, council=canonical_council(given.council))
+    final_meta = given.merged_over(infer_meta(text, file_name, url))
+    # Page furniture that only its repetition gives away (a running header with the page number)
+    # is removed once the header lines have been read for metadata.
+    text = remove_running_headers(text)
     doc = SourceDocument(
         doc_id=document_id(file_name),
         file_name=file_name,
@@ -123,11 +132,20 @@ def parse_bytes(
     return ParsedDocument(doc, passages)
 
 
+def _source_url(data: bytes, file_name: str) -> str | None:
+    """The address a saved web page records for itself (canonical link or "saved from" mark)."""
+    if Path(file_name).suffix.lower() not in (".html", ".htm"):
+        return None
+    from ofsted_rag.parsing import html
+
+    return html.source_url(data)
+
+
 def _passages(doc: SourceDocument) -> list[Passage]:
     m = doc.meta
     out: list[Passage] = []
     seen: set[str] = set()
-    for unit in parse_structure(doc.text):
+    for unit in parse_structure(doc.text, doc.meta.kind):
         body = " ".join(doc.text[unit.start:unit.end].split())
         if not body:
             continue

@@ -341,3 +341,24 @@ def _assemble(tokens: list[_Token]) -> str:
             prefix = token.prefix
     flush()
     return "\n\n".join("\n".join(block) for block in blocks)
+
+
+# Where a saved page came from: its canonical link, its Open Graph URL, or the "saved from url="
+# mark a browser writes at the top of a page saved to disk.
+_CANONICAL_RE = re.compile(
+    rb"""<link\b[^>]*\brel\s*=\s*["']?canonical["']?[^>]*\bhref\s*=\s*["']([^"'>\s]+)"""
+    rb"""|<link\b[^>]*\bhref\s*=\s*["']([^"'>\s]+)["'][^>]*\brel\s*=\s*["']?canonical"""
+    rb"""|<meta\b[^>]*\bproperty\s*=\s*["']og:url["'][^>]*\bcontent\s*=\s*["']([^"'>\s]+)"""
+    rb"""|<!--\s*saved from url=\(\d+\)(\S+?)\s*-->""",
+    re.IGNORECASE,
+)
+
+
+def source_url(data: bytes) -> str | None:
+    """The web address a saved page records for itself, or None. Only an absolute http(s)
+    address counts: a relative link says nothing about the site."""
+    for m in _CANONICAL_RE.finditer(data[:200_000]):
+        url = next(g for g in m.groups() if g).decode("ascii", errors="ignore")
+        if url.lower().startswith(("http://", "https://")):
+            return url
+    return None

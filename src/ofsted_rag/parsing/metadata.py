@@ -1,7 +1,15 @@
-"""Metadata a document states about itself: its meeting date, council, committee and kind.
+"""Metadata a document gives about itself: its council, date, committee and kind.
 
-Only what the text says plainly is taken; anything uncertain is left None rather than guessed
-(a council merely mentioned in passing, such as a partner authority, is not the document's council).
+Sources, strongest first: the manifest (or upload form), the source URL, the file name, the
+header lines at the top of the text, then the text's opening paragraph. Each source fills only
+what the stronger ones left unknown (`DocumentMeta.merged_over`).
+
+Only what is stated plainly is taken; anything uncertain stays None rather than guessed. A
+council merely mentioned in a document's body (a partner authority, a peer reviewer, a
+neighbour) is not its council, and a date inside a sentence (when a visit took place) is not
+its date. Councils are reported by the gazetteer's official name (`canonical_council`), so a
+council found in a URL, a file name or a header gives the same string and its documents group
+together.
 """
 
 from __future__ import annotations
@@ -9,81 +17,424 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import Counter
+from dataclasses import dataclass
+from functools import lru_cache
+from urllib.parse import unquote, urlsplit
 
 from ofsted_rag.documents import DocumentMeta
-from ofsted_rag.parsing.structure import ITEM_PAGE, MEETING_PAGE, clean_title
+from ofsted_rag.parsing.structure import (
+    CONTACT_LINE,
+    ITEM_PAGE,
+    MEETING_LINE,
+    MEETING_PAGE,
+    PAGE_NUMBER_LINE,
+    clean_title,
+)
+from ofsted_rag.places import Authority, authorities, mentioned
 
 MONTHS = {m: i for i, m in enumerate(
     ["january", "february", "march", "april", "may", "june", "july", "august", "september",
      "october", "november", "december"], start=1)}
-_DATE = re.compile(
-    r"\b(\d{1,2})(?:st|nd|rd|th)?\s+(January|February|March|April|May|June|July|August|September|"
-    r"October|November|December),?\s+(\d{4})\b",
+_MONTH_NAMES = "|".join([*MONTHS, "sept", *(m[:3] for m in MONTHS)])
+_WEEKDAY_NAMES = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
+
+# "14 March 2023", "18th January, 2023", "14-march-2023" (file names use hyphens for spaces).
+_TEXT_DATE = re.compile(
+    rf"(?<!\d)(\d{{1,2}})(?:st|nd|rd|th)?[\s_-]+({_MONTH_NAMES})\.?,?[\s_-]+(\d{{4}})(?!\d)", re.IGNORECASE
+)
+# "2019-01-22", "2019_01_22", "2019.01.22".
+_ISO_DATE = re.compile(r"(?<!\d)(\d{4})[-_.](\d{1,2})[-_.](\d{1,2})(?!\d)")
+# "22/01/2019", "22.01.19", "22-01-2019": day first, as dates are written in England.
+_DMY_DATE = re.compile(r"(?<![\d.])(\d{1,2})[/._-](\d{1,2})[/._-](\d{4}|\d{2})(?![\d.])")
+# "20230314": eight digits with nothing else numeric around them.
+_COMPACT_DATE = re.compile(r"(?<!\d)((?:19|20)\d{2})(\d{2})(\d{2})(?!\d)")
+
+_HEADER_LINES = 15
+# A line that ends the header: the attendance list and the first item belong to the meeting's
+# record, where partner councils and officers' employers are named.
+_HEADER_STOP = re.compile(
+    r"^(?:present|in attendance|also (?:in attendance|present)|apologies|attendees|members present|"
+    r"minutes\s*:?$|1\.?\s*$|1\.\s+\S|item 1\b)",
     re.IGNORECASE,
 )
-_COUNCIL = re.compile(
+
+# ------------------------------------------------------------------ header line forms
+# "Minutes of the meeting held on 14 March 2023", "Minutes of a meeting of the Children's
+# Scrutiny Committee of Wiltshire Council held on Tuesday, 7 March 2023 at 10.00 am".
+_MINUTES_OF = re.compile(
+    r"^minutes of (?:the |a )?(?:(?:\w+ )?meeting|proceedings)(?: of (?:the )?(?P<body>.+?))?"
+    r"(?: held)?(?: (?:on|at) (?P<rest>.+))?$",
+    re.IGNORECASE,
+)
+# "Date: Wednesday, 18 March 2020", "Date of meeting: 18/03/2020", "Meeting date - ...".
+_DATE_FIELD = re.compile(r"^(?:date(?: of (?:the )?meeting)?|meeting date)\s*[:\-–]\s*(?P<value>.+)$", re.I)
+# A report's publication date is its date; the inspection dates are when inspectors visited.
+_PUBLISHED_FIELD = re.compile(
+    r"^(?:report published|date published|published(?: on)?|publication date|date of publication)\s*:?\s*(?P<value>.+)$",
+    re.I,
+)
+# "Children's Scrutiny Committee - Wednesday, 18th January, 2023 10.00 am": a meeting page title.
+_COMMITTEE_DATE_TITLE = re.compile(rf"^(?P<body>.+?)\s+[-–—]\s+(?P<rest>{_WEEKDAY_NAMES}\b.+)$", re.I)
+_WEEKDAY_LINE = re.compile(rf"^{_WEEKDAY_NAMES}\b", re.I)
+# A line that is nothing but a date: a letter's or a notice's date line.
+_DATE_ONLY_LINE = re.compile(rf"^(?:{_WEEKDAY_NAMES},?\s+)?\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{_MONTH_NAMES}),?\s+\d{{4}}\.?$", re.I)
+
+# ------------------------------------------------------------------ council line forms
+# A council's formal name ("Kirklees Council", "London Borough of Enfield", "Devon County
+# Council"): how a council names itself in a letterhead, a heading or an address block.
+_FORMAL_COUNCIL = re.compile(
     r"\b(?:(?:Royal|London) Borough of [A-Z][\w'-]+(?:(?: and| upon| on|-on-|-upon-)? [A-Z][\w'-]+){0,3}"
-    r"|City of [A-Z][\w'-]+(?: [A-Z][\w'-]+){0,2} (?:Metropolitan )?(?:District |Borough )?Council"
-    r"|[A-Z][\w'-]+(?: [A-Z][\w'-]+){0,2} (?:City|County|Borough|District|Metropolitan Borough|"
-    r"Metropolitan District|Town) Council)"
+    r"|City of [A-Z][\w'-]+(?: [A-Z][\w'-]+){0,2}(?: (?:Metropolitan )?(?:District |Borough )?Council)?"
+    r"|[A-Z][\w'-]+(?:(?: and| upon| on)? [A-Z][\w'-]+){0,3} (?:(?:City|County|Borough|District|Metropolitan Borough|"
+    r"Metropolitan District|Metropolitan) )?Council)\b"
 )
-_BODY = re.compile(r"\b(committee|sub-committee|panel|board|cabinet|forum)\b", re.IGNORECASE)
-_LETTER_CUES = re.compile(
-    r"\b(dear\b|yours sincerely|his majesty's inspector|her majesty's inspector|\bHMI\b|"
-    r"areas for priority action|what needs to improve|focused visit to|inspection of)",
+# Ofsted names the authority it inspected in the title and subject line: "Inspection of Devon
+# local authority children's services", "Focused visit to Somerset children's services".
+_INSPECTED = re.compile(
+    r"\b(?:inspection|visit|review)s? (?:of|to|in)\s+(?P<name>.+?)(?:'s?)?\s+(?:local authority\s+)?children['’]?s services\b",
     re.IGNORECASE,
 )
-_NEWS_CUES = re.compile(r"advertisement|related articles|latest articles|local democracy reporter", re.I)
-_HEADER_CHARS = 600
+_FIELD_AUTHORITY = re.compile(r"^(?:local authority|council|authority)\s*:\s*(?P<name>.+)$", re.IGNORECASE)
+
+# ------------------------------------------------------------------ kind cues
+# Structural cues only, each a line's form: a minutes page quoting an Ofsted letter still has
+# its "RESOLVED" and attendance lines, while a letter never does; topic words ("Ofsted",
+# "priority action") are shared by all three kinds and decide nothing.
+_MINUTES_CUES = {
+    "page": re.compile(r"^(?:agenda item|agenda and (?:draft )?minutes|issue details?)$", re.I),
+    "minutes_mark": re.compile(r"^minutes\s*:?$|^(?:draft |confirmed |unconfirmed )?minutes of\b", re.I),
+    "resolution": re.compile(r"^(?:resolved|it was resolved|(?:the )?(?:committee|panel|board) (?:resolved|agreed))\b", re.I),
+    "attendance": re.compile(r"^(?:present|in attendance|also present|apologies(?: for absence)?|members present)\b", re.I),
+    "interests": re.compile(r"^declarations? of (?:pecuniary |personal |disclosable )?interests?\b", re.I),
+    "chair": re.compile(r"^(?:chair|chairman|chairperson|vice[- ]chair)\s*:|\(chair\)|in the chair\b", re.I),
+}
+_LETTER_CUES = {
+    "salutation": re.compile(r"^dear\s+\S", re.I),
+    "sign_off": re.compile(r"^yours (?:sincerely|faithfully)", re.I),
+    "inspector": re.compile(r"(?:his|her) majesty['’]s inspector|^hmi\b|\bhmi$|^(?:lead |senior )?(?:social care )?inspector$", re.I),
+    "report_title": re.compile(r"^(?:inspection of|focused visit to|monitoring visit (?:to|of)|joint targeted area|area send)\b", re.I),
+    "front_page": re.compile(r"^(?:inspection dates?|report published|lead inspector|dates? of (?:the )?visit)\b", re.I),
+    "judgement": re.compile(r"^(?:overall effectiveness|the impact of leaders|the experiences and progress of children)\b", re.I),
+}
+_NEWS_CUES = {
+    "advert": re.compile(r"^[-–—]*\s*advertisement\s*[-–—]*$", re.I),
+    "related": re.compile(r"^(?:related|latest|more) (?:articles|stories|news)$", re.I),
+    "reporter": re.compile(r"\blocal democracy reporter\b|^by [A-Z][a-z]+ [A-Z][a-z]+$", re.I),
+    "press": re.compile(r"^(?:press release|news release|notes to editors?|media enquiries|ends)\b", re.I),
+    "share": re.compile(r"^share (?:this|on)\b", re.I),
+}
 
 
-def infer_meta(text: str) -> DocumentMeta:
-    """What the normalised text itself says about the document."""
-    lines = [line for line in text.split("\n") if line]
-    head = "\n".join(lines[:12])
-    kind = _infer_kind(text, lines)
+# ================================================================== public entry points
+
+
+def infer_meta(text: str, file_name: str | None = None, url: str | None = None) -> DocumentMeta:
+    """Everything known without a manifest: URL over file name over header lines over text."""
+    from_url = meta_from_url(url) if url else DocumentMeta()
+    from_name = meta_from_file_name(file_name) if file_name else DocumentMeta()
+    return from_url.merged_over(from_name).merged_over(meta_from_text(text))
+
+
+def meta_from_text(text: str) -> DocumentMeta:
+    """What the normalised text's header lines (and opening paragraph) say."""
+    # Page numbers and a letterhead's phone numbers and addresses would only push the real
+    # header lines out of the header's reach.
+    lines = [line for line in text.split("\n") if line and not PAGE_NUMBER_LINE.match(line) and not CONTACT_LINE.match(line)]
+    head = header_lines(lines)
+    kind = infer_kind(lines)
+    header = _read_header(head)
+    meeting_dates = {m.group("date") for line in lines if (m := MEETING_LINE.match(line))}
+    if len(meeting_dates) > 1:
+        # An issue page listing the item at several meetings has no single date.
+        header = HeaderFacts(None, header.body, header.item)
+    council = council_from_header(head, kind)
+    if council and kind == "news" and not _named_in_a_title(head, council) and len(_formal_authorities(lines)) > 1:
+        # A story naming several councils is about none of them in particular unless its
+        # headline names one; an opening paragraph naming one first is not enough.
+        council = None
     return DocumentMeta(
-        council=_infer_council(text),
-        body=_infer_body(lines),
-        date=_header_date(head) if kind != "news" else None,
+        council=council or _council_from_venue(head),
+        body=header.body or _infer_body(lines),
+        date=header.date,
         kind=kind,
         title=_infer_title(lines),
     )
 
 
-def _infer_kind(text: str, lines: list[str]) -> str | None:
-    if any(MEETING_PAGE.match(x) or ITEM_PAGE.match(x) for x in lines[:5]) or re.search(r"^Minutes:?$", text, re.M):
-        return "minutes"
-    if "ofsted" in text.lower() and len(_LETTER_CUES.findall(text)) >= 2:
-        return "ofsted_letter"
-    if _NEWS_CUES.search(text):
-        return "news"
-    return None
+def meta_from_url(url: str) -> DocumentMeta:
+    """The council named by a web address's host or path ("democracy.kirklees.gov.uk") and a
+    date written in its path; the address itself is kept as the document's URL."""
+    parts = urlsplit(url.strip())
+    host = parts.hostname or ""
+    path = unquote(parts.path + ("?" + parts.query if parts.query else ""))
+    authority = _authority_in_host(host) or _authority_in_tokens(path)
+    return DocumentMeta(council=authority.official if authority else None, date=date_in_name(path), url=url)
 
 
-_WEEKDAY = re.compile(r"^(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b", re.I)
+def meta_from_file_name(file_name: str) -> DocumentMeta:
+    """The council and date a file name carries ("kirklees-corporate-parenting-2019-01-22.html",
+    "barnet.moderngov.co.uk__mgAi.aspx_ID=4017.txt", "Minutes - Calderdale Council 14 March 2023.pdf")."""
+    stem = re.sub(r"\.(?:txt|html?|pdf|docx)$", "", file_name, flags=re.IGNORECASE)
+    host = re.match(r"^(?:https?_*)?((?:[a-z0-9-]+\.)+(?:uk|com|org|net|gov))(?:_|$)", stem, re.IGNORECASE)
+    authority = (_authority_in_host(host.group(1)) if host else None) or _authority_in_tokens(stem)
+    return DocumentMeta(council=authority.official if authority else None, date=date_in_name(stem))
 
 
-def _header_date(head: str) -> dt.date | None:
-    """The date of a header line ("Thursday, 30th July, 2020 10.00 am"), not a date mentioned in
-    a sentence (the date of a visit is not the date of the meeting)."""
-    lines = [x for x in head.split("\n") if _WEEKDAY.match(x) or (len(x) < 60 and _DATE.match(x))]
-    for day, month, year in _DATE.findall("\n".join(lines)):
-        try:
-            return dt.date(int(year), MONTHS[month.lower()], int(day))
-        except ValueError:
-            continue
-    return None
+def canonical_council(name: str | None) -> str | None:
+    """The gazetteer's official name for a council named any way ("Kirklees Metropolitan
+    Council", "Kirklees" -> "Kirklees Council"); a name naming no single authority unchanged."""
+    if not name:
+        return name
+    found = mentioned(name)
+    return found[0].official if len(found) == 1 else name
 
 
-def _infer_council(text: str) -> str | None:
-    """The council named at the top of the document (title or first paragraph), the most often
-    named if several are."""
-    found = [m.group(0) for m in _COUNCIL.finditer(text[:_HEADER_CHARS])]
-    if not found:
+# ================================================================== dates
+
+
+def parse_date(text: str) -> dt.date | None:
+    """The first whole date written in `text`, in any common English form, or None."""
+    candidates: list[tuple[int, dt.date]] = []
+    for m in _TEXT_DATE.finditer(text):
+        month = _month_number(m.group(2))
+        _add_date(candidates, m.start(), int(m.group(3)), month, int(m.group(1)))
+    for m in _ISO_DATE.finditer(text):
+        _add_date(candidates, m.start(), int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    for m in _DMY_DATE.finditer(text):
+        year = int(m.group(3))
+        _add_date(candidates, m.start(), year if year > 99 else 2000 + year, int(m.group(2)), int(m.group(1)))
+    return min(candidates, key=lambda c: c[0])[1] if candidates else None
+
+
+def date_in_name(name: str) -> dt.date | None:
+    """A date in a file name or URL path, also written as eight digits ("20230314")."""
+    found = parse_date(name)
+    if found:
+        return found
+    candidates: list[tuple[int, dt.date]] = []
+    for m in _COMPACT_DATE.finditer(name):
+        _add_date(candidates, m.start(), int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    return candidates[0][1] if candidates else None
+
+
+def _month_number(word: str) -> int:
+    word = word.lower().rstrip(".")
+    return MONTHS.get(word) or next(n for m, n in MONTHS.items() if m.startswith(word[:3]))
+
+
+def _add_date(out: list[tuple[int, dt.date]], pos: int, year: int, month: int, day: int) -> None:
+    # A council document dated before local government reorganisation or far in the future is a
+    # misread number (a reference "12.10.1234"), not a date.
+    if not 1974 <= year <= 2100:
+        return
+    try:
+        out.append((pos, dt.date(year, month, day)))
+    except ValueError:
+        pass
+
+
+# ================================================================== header lines
+
+
+@dataclass(frozen=True)
+class HeaderFacts:
+    date: dt.date | None = None
+    body: str | None = None
+    item: str | None = None
+
+
+def header_lines(lines: list[str]) -> list[str]:
+    """The document's header: its first lines, up to the attendance list or first item."""
+    head: list[str] = []
+    for i, line in enumerate(lines[:_HEADER_LINES]):
+        if i and _HEADER_STOP.match(line):
+            break
+        head.append(line)
+    return head
+
+
+def _read_header(head: list[str]) -> HeaderFacts:
+    """Date and committee from the header's labelled lines, the most explicit form first:
+    a ModernGov "Meeting:" line, "Minutes of the meeting held on", "Date:", "Report published:",
+    a meeting page's "Committee - Weekday, date" title, a line starting with a weekday, then a
+    line holding only a date (a letter's date line). "Inspection dates:" is never the date."""
+    for line in head:
+        m = MEETING_LINE.match(line)
+        if m:
+            return HeaderFacts(parse_date(m.group("date")), m.group("body").strip() or None, m.group("item"))
+    for line in head:
+        m = _MINUTES_OF.match(line)
+        if m and (m.group("rest") or "held" in line.lower()):
+            body = m.group("body")
+            if body:
+                # "... of the Children's Scrutiny Committee of Wiltshire Council": the body ends
+                # where the council's name begins.
+                body = re.split(r"\s+(?:of|held)\s+(?=[A-Z]|held)", body)[0].strip()
+            date = parse_date(line)
+            if date:
+                return HeaderFacts(date, body if body and _BODY.search(body) else None)
+    for pattern in (_DATE_FIELD, _PUBLISHED_FIELD):
+        for line in head:
+            m = pattern.match(line)
+            if m and parse_date(m.group("value")):
+                return HeaderFacts(parse_date(m.group("value")))
+    for line in head:
+        m = _COMMITTEE_DATE_TITLE.match(line)
+        if m and parse_date(m.group("rest")) and len(m.group("body")) < 120:
+            return HeaderFacts(parse_date(m.group("rest")), m.group("body").strip())
+    for line in head:
+        if (_WEEKDAY_LINE.match(line) or _DATE_ONLY_LINE.match(line)) and len(line) < 80 and parse_date(line):
+            return HeaderFacts(parse_date(line))
+    return HeaderFacts()
+
+
+# ================================================================== councils
+
+
+def council_from_header(head: list[str], kind: str | None = None) -> str | None:
+    """The council the header names as the document's own.
+
+    Taken from lines that name a council the way a document names its author: a formal name
+    ("Kirklees Council", "London Borough of Enfield") in a letterhead, title, address block or
+    "Minutes of a meeting ... of Wiltshire Council" line; the authority an Ofsted title says was
+    inspected; a "Local authority:" field. Each authority is reported by its official name.
+    When the header names several (a news story about three councils), one is chosen only if it
+    is named in the first line and more often than any other; otherwise none is.
+    """
+    counts: Counter[Authority] = Counter()
+    first_line: set[Authority] = set()
+    for i, line in enumerate(head):
+        for authority in _authorities_in_line(line):
+            counts[authority] += 1
+            if i == 0:
+                first_line.add(authority)
+    if not counts:
         return None
-    counts = Counter(m.group(0) for m in _COUNCIL.finditer(text))
-    return max(found, key=lambda name: (counts[name], -found.index(name)))
+    if len(counts) == 1:
+        return next(iter(counts)).official
+    ranked = counts.most_common()
+    top, n = ranked[0]
+    if n > ranked[1][1] and top in first_line:
+        return top.official
+    return None
+
+
+def _formal_authorities(lines: list[str]) -> set[Authority]:
+    return {a for line in lines for m in _FORMAL_COUNCIL.finditer(line) for a in mentioned(m.group(0))[:1]}
+
+
+def _named_in_a_title(head: list[str], council: str) -> bool:
+    return any(len(line) < 150 and any(a.official == council for a in _authorities_in_line(line)) for line in head)
+
+
+_VENUE = re.compile(r"^(?:venue|place|location)\s*:\s*(?P<place>.+)$|\bheld (?:on .+? )?at (?P<at>.+)$", re.IGNORECASE)
+
+
+def _council_from_venue(head: list[str]) -> str | None:
+    """A council meets in its own buildings: the one authority named in the meeting's venue
+    ("Venue: Town Hall, Croydon", "held on ... at Tameside One, Market Place") is its council.
+    Used only when no header line names the council itself."""
+    named: set[Authority] = set()
+    for line in head:
+        m = _VENUE.search(line)
+        if m:
+            named.update(mentioned(m.group("place") or m.group("at")))
+    return next(iter(named)).official if len(named) == 1 else None
+
+
+def _authorities_in_line(line: str) -> list[Authority]:
+    named: list[Authority] = []
+    for m in _FORMAL_COUNCIL.finditer(line):
+        named += mentioned(m.group(0))[:1]
+    for pattern in (_INSPECTED, _FIELD_AUTHORITY):
+        m = pattern.search(line)
+        if m:
+            named += [a for a in mentioned(m.group("name"))[:1] if a not in named]
+    return named
+
+
+@lru_cache(maxsize=1)
+def _squashed_forms() -> dict[str, Authority]:
+    """Each authority's names as they are written in host names and file names: lower case,
+    without spaces or hyphens, also without the joining words ("windsormaidenhead",
+    "eastsussex", "newcastleupontyne", "newcastletyne")."""
+    joining = {"and", "upon", "on", "the", "of", "with"}
+    out: dict[str, Authority] = {}
+    for authority in authorities():
+        for form in authority.forms():
+            words = re.findall(r"[a-z0-9]+", form.lower().replace("&", " and "))
+            for variant in ("".join(words), "".join(w for w in words if w not in joining)):
+                # Short abbreviations ("kcc") and ordinary words ("reading") are too likely to
+                # be something else in a host or file name.
+                if len(variant) >= 4 and not (authority.ambiguous and variant == authority.name.lower()):
+                    out.setdefault(variant, authority)
+    return out
+
+
+def _authority_in_host(host: str) -> Authority | None:
+    """An authority named by one label of a host ("democracy.kirklees.gov.uk",
+    "windsor-maidenhead.gov.uk", "barnet.moderngov.co.uk"); an ambiguous name counts here,
+    as a host label is a name, not a word in a sentence."""
+    forms = _squashed_forms()
+    by_name = {a.name.lower(): a for a in authorities() if a.ambiguous}
+    for label in host.lower().split("."):
+        key = label.replace("-", "")
+        if key in forms:
+            return forms[key]
+        if label in by_name:
+            return by_name[label]
+    for label in host.lower().split("."):
+        # "democracy.example-devon.gov.uk": a place as one hyphenated part of a label.
+        if "-" in label and (found := _authority_in_tokens(label)):
+            return found
+    return None
+
+
+def _authority_in_tokens(text: str) -> Authority | None:
+    """An authority named in a file name or path: words split at any separator, the longest
+    run of words that spells an authority's name winning ("north-yorkshire" is not "York")."""
+    words = [w for w in re.split(r"[^a-z0-9]+", text.lower()) if w]
+    forms = _squashed_forms()
+    best: tuple[int, int, Authority] | None = None
+    for i in range(len(words)):
+        for j in range(min(len(words), i + 6), i, -1):
+            key = "".join(words[i:j])
+            if key in forms:
+                if best is None or j - i > best[0]:
+                    best = (j - i, i, forms[key])
+                break
+    return best[2] if best else None
+
+
+# ================================================================== kind, body, title
+
+
+def infer_kind(lines: list[str]) -> str | None:
+    """minutes, ofsted_letter or news, from the form of the document's own lines.
+
+    Minutes win when two of their structural marks are present (or a ModernGov page header):
+    a letter has no "RESOLVED", attendance or "Minutes:" lines, while minutes often quote or
+    append a letter. A letter needs two of its own marks and Ofsted named; news one of its page
+    furniture lines. Otherwise the kind is unknown.
+    """
+    def score(cues: dict[str, re.Pattern]) -> set[str]:
+        return {name for name, cue in cues.items() for line in lines if len(line) < 200 and cue.search(line)}
+
+    minutes = score(_MINUTES_CUES)
+    if "page" in minutes or any(MEETING_LINE.match(line) for line in lines[:5]) or len(minutes) >= 2:
+        return "minutes"
+    letter = score(_LETTER_CUES)
+    text = "\n".join(lines)
+    if len(letter) >= 2 and re.search(r"\bofsted\b|majesty['’]s inspector|\bHMI\b", text, re.IGNORECASE):
+        return "ofsted_letter"
+    if score(_NEWS_CUES):
+        return "news"
+    if minutes and not letter:
+        return "minutes"
+    return None
+
+
+_BODY = re.compile(r"\b(committee|sub-committee|panel|board|cabinet|forum)\b", re.IGNORECASE)
 
 
 def _infer_body(lines: list[str]) -> str | None:
@@ -91,7 +442,7 @@ def _infer_body(lines: list[str]) -> str | None:
         if MEETING_PAGE.match(line) and i + 1 < len(lines) and _BODY.search(lines[i + 1]):
             return lines[i + 1]
     for line in lines[:4]:
-        if _BODY.search(line) and len(line) < 100 and not line.endswith("."):
+        if _BODY.search(line) and len(line) < 100 and not line.endswith(".") and not MEETING_LINE.match(line):
             return line
     return None
 

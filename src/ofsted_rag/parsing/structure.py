@@ -44,7 +44,48 @@ CONTACT_LINE = re.compile(
 PAGE_HEADERS = re.compile(r"^(?:agenda and minutes|agenda and draft minutes|agenda item|minutes|issue)$", re.I)
 MEETING_PAGE = re.compile(r"^agenda and (?:draft )?minutes$", re.I)
 ITEM_PAGE = re.compile(r"^agenda item$", re.I)
-HEADER_LINE = re.compile(r"^(?:venue|contact|meeting of|date|time|place)\s*:", re.I)
+HEADER_LINE = re.compile(
+    r"^(?:venue|contact|meeting of|date|time|place)\s*:"
+    # A printed minutes' title line: its date and committee are metadata, read by metadata.py.
+    r"|^(?:draft |confirmed |unconfirmed )?minutes of (?:the |a )?(?:\w+ )?meeting\b.*\bheld\b",
+    re.I,
+)
+# ModernGov's line naming the meeting an agenda-item page belongs to:
+# "Meeting: 23/01/2020 - Children and Families Scrutiny Panel (Item 25)". It is metadata (date,
+# committee, item number), never a passage.
+MEETING_LINE = re.compile(
+    r"^meeting\s*:\s*(?P<date>\d{1,2}[/.]\d{1,2}[/.]\d{2,4}|[^-–—]+?)\s+[-–—]\s+(?P<body>.+?)"
+    r"\s*(?:\(\s*item\s+(?P<item>\d{1,3}[a-z]?)\.?\s*\))?\s*$",
+    re.IGNORECASE,
+)
+# A page number on a line of its own: "Page 3 of 12", "Page 3", "- 3 -", "3 | Page".
+PAGE_NUMBER_LINE = re.compile(r"^(?:page\s+\d{1,4}(?:\s+of\s+\d{1,4})?|[-–—]\s*\d{1,4}\s*[-–—]|\d{1,4}\s*\|\s*page)$", re.I)
+# A line holding only a date: a letter's or a notice's date line; metadata, not a passage.
+DATE_LINE = re.compile(
+    r"^(?:(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday),?\s+)?\d{1,2}(?:st|nd|rd|th)?\s+"
+    r"(?:january|february|march|april|may|june|july|august|september|october|november|december),?\s+\d{4}\.?$"
+    r"|^\d{1,2}[/.]\d{1,2}[/.]\d{2,4}$",
+    re.IGNORECASE,
+)
+# Items written with their label: "Item 6.", "Item 6: Ofsted visit", "Agenda item 6", "Minute 45/23".
+ITEM_LABEL = re.compile(
+    r"^(?:agenda\s+)?(?:item|minute)\s+(?:no\.?\s*)?(?P<number>\d{1,3}[a-z]?(?:/\d{2,4})?)\b\.?\s*[:\-–—]?\s*(?P<title>.*)$",
+    re.IGNORECASE,
+)
+# A minute numbered within the council's year, with its title: "45/23 Ofsted focused visit".
+MINUTE_NUMBER = re.compile(r"^(?P<number>\d{1,3}/\d{2,4})\.?\s+(?P<title>\S.{2,200})$")
+# Printed minutes number items with their title on the same line, with or without a point:
+# "262. Declarations of interest", "6 Children's services update".
+ITEM_NUMBER_TITLE = re.compile(r"^(?P<number>\d{1,3})\.?\s+(?P<title>[A-Z\u2018\u201c'\"(].{2,150})$")
+# The grades of Ofsted's four-point scale, which end a judgement table's rows
+# ("Overall effectiveness Good"): each row is a finding of its own.
+JUDGEMENT_ROW = re.compile(
+    r"^(?P<label>[A-Z][^.:;]{5,150}?)\s*[:\-–—]?\s+(?P<grade>outstanding|good|requires improvement(?: to be good)?|inadequate)$",
+    re.IGNORECASE,
+)
+# A front-page field: a short label, a colon and a value ("Inspection dates: 9 to 20 October 2017",
+# "Lead inspector: A Person HMI"). Each is its own passage line and its own sentence.
+FIELD_LINE = re.compile(r"^[A-Z][A-Za-z'’ ]{2,40}:\s+\S.{0,120}$")
 MINUTES_MARK = re.compile(r"^minutes\s*:?$", re.I)
 ITEM_ALONE = re.compile(r"^(\d{1,3})\.?$")
 ITEM_WITH_TITLE = re.compile(r"^(\d{1,3})\.\s+(\S.{2,200})$")
@@ -98,6 +139,9 @@ class _State:
     section: str | None = None
     meeting_page: bool = False
     item_page: bool = False
+    # Printed minutes ("Minutes of the meeting ...", numbered items "262." that continue the
+    # council's yearly numbering): the first item may have any number.
+    minutes_doc: bool = False
     after_minutes_mark: bool = False
     paragraphs: int = 0
     bullets: int = 0
@@ -170,6 +214,11 @@ def strip_link(line: str) -> str:
     return LINK_SUFFIX.sub("", line).strip()
 
 
+def is_page_furniture_line(line: str) -> bool:
+    """A page number or a bare date line: never a passage, never a sentence of an answer."""
+    return bool(PAGE_NUMBER_LINE.match(line) or DATE_LINE.match(line))
+
+
 def _is_furniture(line: str) -> bool:
     """Page furniture, also with a download link after it ("Additional documents: pdf icon PDF 1 MB")."""
     return bool(FURNITURE.match(line) or FURNITURE.match(strip_link(line) or "x"))
@@ -197,11 +246,15 @@ def _is_heading(block: list[_Line], next_block: list[_Line] | None) -> bool:
     return True
 
 
-def parse_structure(text: str) -> list[Unit]:
-    """The passages of a normalised text, in order, as spans with their locators."""
+def parse_structure(text: str, kind: str | None = None) -> list[Unit]:
+    """The passages of a normalised text, in order, as spans with their locators.
+
+    `kind` is the document's kind when known: in minutes, numbered items may start at any number.
+    """
     lines = _lines(text)
     blocks = _blocks(lines)
-    state = _State()
+    state = _State(minutes_doc=kind == "minutes")
+    page_item = _page_item_number(lines)
     pending_resolution: Unit | None = None
     seen_content = False
     i = 0
@@ -213,7 +266,14 @@ def parse_structure(text: str) -> list[Unit]:
         if len(block) == 1 and TAIL_FURNITURE.match(first):
             _drop_trailing_links(state, text)
             break
-        if len(block) == 1 and _is_furniture(first):
+        if len(block) == 1 and (_is_furniture(first) or is_page_furniture_line(first)):
+            i += 1
+            continue
+        if len(block) == 1 and MEETING_LINE.match(first):
+            # The agenda-item page's meeting line: its "(Item 25)" numbers the page's item.
+            state.item_page = True
+            if page_item and state.item is None:
+                state.item = page_item
             i += 1
             continue
         if all(CONTACT_LINE.match(line.text) for line in block):
@@ -232,8 +292,8 @@ def parse_structure(text: str) -> list[Unit]:
             continue
         if len(block) == 1 and ITEM_PAGE.match(first):
             state.item_page = True
-            if next_block is not None and len(next_block) == 1:
-                state.enter_item(None, clean_title(next_block[0].text))
+            if next_block is not None and len(next_block) == 1 and not MEETING_LINE.match(next_block[0].text):
+                state.enter_item(page_item, clean_title(next_block[0].text))
                 i += 2
             else:
                 i += 1
@@ -284,6 +344,15 @@ def parse_structure(text: str) -> list[Unit]:
         i += 1
 
     return [part for unit in state.units for part in _split_long(unit, text)]
+
+
+def _page_item_number(lines: list[_Line]) -> str | None:
+    """The item number an agenda-item page's "Meeting: ... (Item 25)" line gives, if any."""
+    for line in lines[:30]:
+        m = MEETING_LINE.match(line.text)
+        if m:
+            return m.group("item")
+    return None
 
 
 def _heading_allowed(state: _State, blocks: list[list[_Line]], i: int) -> bool:
@@ -343,7 +412,29 @@ def _item_header(block: list[_Line], next_block: list[_Line] | None, state: _Sta
         title = clean_title(title)
         if _next_in_sequence(number, state) and title[-1:] not in ".;,":
             return number, title, 1
+    labelled = ITEM_LABEL.match(first)
+    if labelled and not state.item_page:
+        # "Item 6." names itself an item: no sequence is needed to tell it from a paragraph.
+        number, title = labelled.group("number"), clean_title(labelled.group("title"))
+        if not title and len(block) == 1:
+            if next_block is not None and _is_title_block(next_block) and not ITEM_LABEL.match(next_block[0].text):
+                return number, clean_title(" ".join(line.text for line in next_block)), 2
+            return number, None, 1
+        if _is_title(title) and len(block) == 1:
+            return number, title, 1
+    if len(block) == 1 and (state.meeting_page or state.minutes_doc) and not state.item_page:
+        numbered = MINUTE_NUMBER.match(first) or ITEM_NUMBER_TITLE.match(first)
+        if numbered:
+            number, title = numbered.group("number"), clean_title(numbered.group("title"))
+            if _is_title(title) and _next_in_sequence(number, state):
+                return number, title, 1
     return None
+
+
+def _is_title(title: str) -> bool:
+    """An item title: short, not a sentence (no closing punctuation), not a point or bullet."""
+    return (0 < len(title) <= 150 and title[-1] not in ".;,:" and not LETTERED.match(title)
+            and not BULLET.match(title) and len(title.split()) <= 20)
 
 
 def _is_title_block(block: list[_Line]) -> bool:
@@ -356,16 +447,23 @@ def _is_title_block(block: list[_Line]) -> bool:
 
 def _next_in_sequence(number: str, state: _State) -> bool:
     if state.item is None:
-        return state.meeting_page or number == "1"
-    try:
-        return int(number) == int(state.item) + 1
-    except ValueError:
-        return False
+        return state.meeting_page or (state.minutes_doc and not state.item_page) or _leading_int(number) == 1
+    now, new = _leading_int(state.item), _leading_int(number)
+    return now is not None and new == now + 1
+
+
+def _leading_int(number: str) -> int | None:
+    """6 of "6", "6a" or "6/23" (a minute number within the council's year)."""
+    m = re.match(r"\d+", number)
+    return int(m.group(0)) if m else None
 
 
 def _split_block(block: list[_Line]) -> list[list[_Line]]:
     """A block's units: each lettered point, bullet or numbered paragraph starts a new one;
     other lines continue the unit above them (soft-wrapped lines of one paragraph)."""
+    if len(block) >= 2 and all(JUDGEMENT_ROW.match(x.text) or FIELD_LINE.match(x.text) for x in block):
+        # A report's front page or judgement table: each field or row is its own finding.
+        return [[line] for line in block]
     units: list[list[_Line]] = []
     for line in block:
         starts_unit = bool(LETTERED.match(line.text) or BULLET.match(line.text) or NUMBERED.match(line.text))

@@ -70,3 +70,57 @@ def normalise(text: str) -> str:
     text = _INVISIBLE.sub("", text)
     lines = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
     return "\n".join(lines).strip("\n")
+
+
+# A page number written as a line ("Page 3 of 12", "3", "- 3 -").
+_PAGE_NUMBER = re.compile(r"^(?:page\s+)?\d{1,4}(?:\s+of\s+\d{1,4})?$|^[-–—]\s*\d{1,4}\s*[-–—]$", re.IGNORECASE)
+# A line that begins with a header and a page number glued to the page's first sentence:
+# "Inspection of Anytown children's services 3 The local authority has ...".
+_GLUED = re.compile(r"^(?P<header>\S.{8,118}?)\s+(?P<page>\d{1,4})\s+(?P<rest>[A-Z(“\"‘'•].*)$")
+
+
+def remove_running_headers(text: str) -> str:
+    """The text without the running header a copied PDF repeats on every page.
+
+    A running header is a line of at least three words, not a sentence, that recurs with page
+    numbers: on its own beside a page-number line, or glued to one and to the first sentence of
+    the page. It must recur at least twice with different page numbers; a heading that merely
+    repeats (each item's "Recommendations") never sits with page numbers, so it stays. The
+    page-number lines themselves are left for the structure parser, which drops them.
+    """
+    lines = text.split("\n")
+    pages: dict[str, set[str]] = {}
+    nonblank = [i for i, line in enumerate(lines) if line]
+    for n, i in enumerate(nonblank):
+        line = lines[i]
+        glued = _GLUED.match(line)
+        if glued and _header_like(glued.group("header")):
+            pages.setdefault(glued.group("header"), set()).add(glued.group("page"))
+            continue
+        trailing = re.match(r"^(?P<header>\S.{8,118}?)\s+(?P<page>\d{1,4})$", line)
+        if trailing and _header_like(trailing.group("header")):
+            pages.setdefault(trailing.group("header"), set()).add(trailing.group("page"))
+        if _header_like(line):
+            # A header line next to a page-number line (above or below it).
+            for j in (n - 1, n + 1):
+                if 0 <= j < len(nonblank) and _PAGE_NUMBER.match(lines[nonblank[j]]):
+                    pages.setdefault(line, set()).add(lines[nonblank[j]])
+    headers = {h for h, numbers in pages.items() if len(numbers) >= 2}
+    if not headers:
+        return text
+    out = []
+    for line in lines:
+        glued = _GLUED.match(line)
+        if glued and glued.group("header") in headers:
+            out.append(glued.group("rest"))
+            continue
+        trailing = re.match(r"^(?P<header>\S.{8,118}?)\s+\d{1,4}$", line)
+        if line in headers or (trailing and trailing.group("header") in headers):
+            out.append("")
+            continue
+        out.append(line)
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(out)).strip("\n")
+
+
+def _header_like(line: str) -> bool:
+    return len(line.split()) >= 3 and len(line) <= 120 and line[-1] not in ".;,:?!"

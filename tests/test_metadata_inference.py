@@ -1,0 +1,293 @@
+"""How a document's council, date, committee and kind are read without a manifest.
+
+Each test states one behaviour. The documents are short invented texts in the shapes councils and
+Ofsted publish (ModernGov pages, printed minutes, letters, report front pages, news); no sentence
+is taken from a real page.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from ofsted_rag.documents import DocumentMeta
+from ofsted_rag.parsing import parse_bytes
+from ofsted_rag.parsing.metadata import (
+    canonical_council,
+    date_in_name,
+    infer_meta,
+    meta_from_file_name,
+    meta_from_url,
+)
+
+ITEM_PAGE = """Agenda item
+
+Update on the children's improvement plan
+
+Meeting: 23/01/2020 - Children and Families Scrutiny Panel (Item 25)
+
+Minutes:
+
+The Panel received an update on the improvement plan and asked how caseloads were tracked.
+
+RESOLVED: That the update be noted.
+"""
+
+PRINTED_MINUTES = """Minutes of the meeting held on 14 March 2023
+
+Present: Councillors A Green (Chair), B Brown and C White
+
+262. Apologies for absence
+
+Apologies were received from Councillor D Black.
+
+263. Ofsted focused visit letter
+
+The Director introduced the letter Ofsted sent after its visit. Dear Director, the letter began, and it
+closed Yours sincerely, as letters do.
+
+RESOLVED: That the letter be noted and a progress report brought in six months.
+"""
+
+
+def meta(text: str, file_name: str = "document.txt", url: str | None = None) -> DocumentMeta:
+    return infer_meta(text, file_name, url)
+
+
+# ------------------------------------------------------------------ councils
+
+
+def test_a_moderngov_host_names_the_council():
+    assert meta_from_url("https://democracy.kirklees.gov.uk/mgAi.aspx?ID=1234").council == "Kirklees Council"
+
+
+def test_a_hyphenated_host_without_joining_words_names_the_council():
+    assert meta_from_url("https://www.windsor-maidenhead.gov.uk/meetings/1").council == (
+        "Royal Borough of Windsor and Maidenhead")
+
+
+def test_a_file_name_saved_from_a_moderngov_address_names_the_council():
+    assert meta_from_file_name("barnet.moderngov.co.uk__mgAi.aspx_ID=4017.txt").council == "London Borough of Barnet"
+
+
+def test_a_hyphenated_file_name_names_the_council():
+    assert meta_from_file_name("kirklees-corporate-parenting-2019-01-22.html").council == "Kirklees Council"
+
+
+def test_a_file_name_with_spaces_names_the_council():
+    assert meta_from_file_name("Minutes - Calderdale Council 14 March 2023.pdf").council == "Calderdale Council"
+
+
+def test_the_longest_place_in_a_file_name_wins_over_a_place_inside_it():
+    assert meta_from_file_name("north-yorkshire-scrutiny.txt").council == "North Yorkshire Council"
+
+
+def test_an_ordinary_word_in_a_file_name_is_not_a_council():
+    assert meta_from_file_name("reading-list-for-members.txt").council is None
+
+
+def test_every_spelling_of_a_council_gives_the_same_name():
+    names = {canonical_council(x) for x in ("Kirklees Council", "Kirklees Metropolitan Council", "Kirklees")}
+    assert names == {"Kirklees Council"}
+
+
+def test_a_council_found_in_a_url_a_file_name_or_a_header_is_the_same_string():
+    from_url = meta_from_url("https://democracy.kirklees.gov.uk/ieListDocuments.aspx?MId=1").council
+    from_name = meta_from_file_name("kirklees-panel.txt").council
+    from_header = meta("Kirklees Metropolitan Council\n\nCorporate Parenting Board\n\nThe board met.").council
+    assert from_url == from_name == from_header
+
+
+def test_a_council_name_on_its_own_header_line_is_the_council():
+    assert meta("London Borough of Enfield\n\nChildren's Scrutiny Panel\n\nMembers discussed the plan.").council == (
+        "London Borough of Enfield")
+
+
+def test_a_minutes_of_a_meeting_line_names_the_council_and_the_committee():
+    m = meta("Minutes of a meeting of the Children's Scrutiny Committee of Wiltshire Council held on "
+             "Tuesday, 7 March 2023 at 10.00 am\n\nThe committee met.")
+    assert (m.council, m.body, m.date) == ("Wiltshire Council", "Children's Scrutiny Committee", dt.date(2023, 3, 7))
+
+
+def test_a_letters_address_block_names_the_council():
+    letter = ("Ofsted\n\n22 March 2023\n\nDear Ms Example, Director of Children's Services, Somerset Council\n\n"
+              "Focused visit to Somerset children's services\n\nInspectors looked at help and protection.\n\n"
+              "Yours sincerely\n\nA Person\nHis Majesty's Inspector")
+    assert meta(letter).council == "Somerset Council"
+
+
+def test_an_inspection_title_names_the_inspected_council():
+    assert meta("Inspection of Devon County Council children's services\n\nThe findings follow.").council == (
+        "Devon County Council")
+
+
+def test_a_council_named_only_in_the_body_is_not_the_documents_council():
+    page = ("Agenda item\n\nPartnership update\n\nMinutes:\n\n" + "The Committee heard that Essex County "
+            "Council had acted as the improvement partner. " * 3)
+    assert meta(page).council is None
+
+
+def test_news_naming_several_councils_in_its_header_has_no_single_council():
+    story = ("Three councils told to improve help for children\n\nInspectors visited Leeds City Council, "
+             "Bradford Council and Calderdale Council this spring.\n\n- Advertisement -\n\nMore follows.")
+    assert meta(story).council is None
+
+
+def test_news_whose_headline_and_lead_name_one_council_most_has_that_council():
+    story = ("Kirklees Council praised by inspectors\n\nKirklees Council was praised, while Leeds City Council "
+             "was visited later.\n\n- Advertisement -\n\nMore follows.")
+    assert meta(story).council == "Kirklees Council"
+
+
+def test_the_manifest_council_wins_over_the_file_name():
+    parsed = parse_bytes(b"Agenda item\n\nTitle\n\nMinutes:\n\nThe panel met.", "kirklees-panel.txt",
+                         DocumentMeta(council="Calderdale Council"))
+    assert parsed.document.meta.council == "Calderdale Council"
+
+
+def test_the_url_wins_over_the_file_name():
+    m = meta("The panel met.", "kirklees-panel.txt", "https://democracy.calderdale.gov.uk/mgAi.aspx?ID=9")
+    assert m.council == "Calderdale Council"
+
+
+def test_the_file_name_wins_over_the_header():
+    assert meta("Leeds City Council\n\nThe board met.", "kirklees-board.txt").council == "Kirklees Council"
+
+
+def test_a_saved_page_records_where_it_came_from():
+    page = (b'<html><head><link rel="canonical" href="https://democracy.kirklees.gov.uk/mgAi.aspx?ID=77">'
+            b"</head><body><p>Agenda item</p><p>Update</p><p>Minutes:</p><p>The panel met and noted it.</p></body></html>")
+    parsed = parse_bytes(page, "page.html")
+    assert (parsed.document.meta.url, parsed.document.meta.council) == (
+        "https://democracy.kirklees.gov.uk/mgAi.aspx?ID=77", "Kirklees Council")
+
+
+def test_an_unknown_council_is_left_unknown():
+    assert meta("Agenda item\n\nUpdate\n\nMinutes:\n\nThe panel noted the update.", "item-4017.txt").council is None
+
+
+# ------------------------------------------------------------------ dates
+
+
+def test_an_iso_date_in_a_file_name_is_the_date():
+    assert date_in_name("kirklees-corporate-parenting-2019-01-22") == dt.date(2019, 1, 22)
+
+
+def test_a_day_month_two_digit_year_file_name_date_is_read_day_first():
+    assert date_in_name("scrutiny 22.01.19 minutes") == dt.date(2019, 1, 22)
+
+
+def test_a_written_out_date_in_a_file_name_is_the_date():
+    assert date_in_name("Minutes - Calderdale Council 14 March 2023") == dt.date(2023, 3, 14)
+
+
+def test_an_eight_digit_date_in_a_file_name_is_the_date():
+    assert date_in_name("cyp_scrutiny_20230314_minutes") == dt.date(2023, 3, 14)
+
+
+def test_a_document_id_in_a_file_name_is_not_a_date():
+    assert date_in_name("barnet.moderngov.co.uk__mgAi.aspx_ID=4017") is None
+
+
+def test_a_moderngov_meeting_line_gives_date_committee_and_item():
+    parsed = parse_bytes(ITEM_PAGE.encode(), "item.txt")
+    m = parsed.document.meta
+    assert (m.date, m.body, m.kind) == (dt.date(2020, 1, 23), "Children and Families Scrutiny Panel", "minutes")
+    assert {p.item for p in parsed.passages} == {"25"}
+
+
+def test_a_minutes_held_on_line_gives_the_date():
+    assert meta(PRINTED_MINUTES).date == dt.date(2023, 3, 14)
+
+
+def test_a_date_field_gives_the_date():
+    assert meta("Cabinet\n\nDate: Wednesday, 18 March 2020\n\nThe cabinet met.").date == dt.date(2020, 3, 18)
+
+
+def test_a_meeting_page_title_gives_the_date_and_committee():
+    m = meta("Corporate Parenting Board - Wednesday, 18th January, 2023 10.00 am\n\nThe board met.")
+    assert (m.date, m.body) == (dt.date(2023, 1, 18), "Corporate Parenting Board")
+
+
+def test_a_letters_date_line_is_the_date():
+    assert meta("Ofsted\n\n22 March 2023\n\nDear Ms Example\n\nThe visit found progress.").date == dt.date(2023, 3, 22)
+
+
+def test_a_report_is_dated_by_publication_not_by_inspection():
+    front = "Inspection of Anytown children's services\n\nInspection dates: 9 to 20 October 2017\nReport published: 14 December 2017"
+    assert meta(front).date == dt.date(2017, 12, 14)
+
+
+def test_a_date_inside_a_sentence_is_not_the_documents_date():
+    assert meta("Agenda item\n\nUpdate\n\nMinutes:\n\nThe visit took place on 14 March 2023 and was brief.").date is None
+
+
+def test_the_file_name_date_wins_over_a_header_date():
+    assert meta("Date: 1 May 2020\n\nThe panel met.", "panel-2020-05-02.txt").date == dt.date(2020, 5, 2)
+
+
+# ------------------------------------------------------------------ kinds
+
+
+def test_minutes_that_discuss_an_ofsted_letter_are_minutes():
+    assert meta(PRINTED_MINUTES).kind == "minutes"
+
+
+def test_a_letter_with_salutation_sign_off_and_inspector_is_an_ofsted_letter():
+    letter = ("Ofsted\n\n22 March 2023\n\nDear Ms Example\n\nMonitoring visit to Anytown children's services\n\n"
+              "Inspectors found steady progress.\n\nYours sincerely\n\nA Person\nHis Majesty's Inspector")
+    assert meta(letter).kind == "ofsted_letter"
+
+
+def test_a_report_front_page_with_judgements_is_an_ofsted_letter():
+    report = ("Ofsted\n\nInspection of Anytown local authority children's services\n\nInspection dates: 9 to 20 October 2017\n"
+              "Lead inspector: A Person HMI\n\nOverall effectiveness Good\n\nThe authority has improved.")
+    assert meta(report).kind == "ofsted_letter"
+
+
+def test_a_news_page_is_news_by_its_furniture_not_its_topic():
+    story = "Ofsted praises council\n\nBy Sam Writer\n\nInspectors visited the council.\n\n- Advertisement -\n\nMore."
+    assert meta(story).kind == "news"
+
+
+def test_a_document_with_no_structural_cue_has_no_kind():
+    assert meta("Ofsted inspection\n\nThe council was inspected by Ofsted and the inspection found progress.").kind is None
+
+
+# ------------------------------------------------------------------ telling the user
+
+
+def test_ingest_says_which_documents_have_no_council_or_no_date(tmp_path, embedder):
+    from conftest import make_settings
+    from ofsted_rag.ingest import ingest
+    from ofsted_rag.store import PassageStore
+
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "kirklees-panel-2021-06-01.txt").write_text("Agenda item\n\nUpdate\n\nMinutes:\n\nThe panel noted it.")
+    (folder / "item-4017.txt").write_text("Agenda item\n\nUpdate\n\nMinutes:\n\nThe board agreed the plan.")
+    settings = make_settings(tmp_path / "data", corpus=folder)
+    report = ingest([folder], PassageStore(settings), embedder, settings)
+    notes = sorted(filter(None, (o.missing_note() for o in report.outcomes)))
+    assert notes == ["item-4017.txt: no council and no date found; add it to manifest.toml if you know it"]
+
+
+def test_the_venue_of_a_meeting_names_its_council_when_nothing_else_does():
+    page = "Children's Panel - Tuesday, 16th November, 2021 6.30 pm\n\nVenue: Town Hall, Croydon\n\nThe panel met."
+    assert meta(page).council == "London Borough of Croydon"
+
+
+def test_a_place_in_a_hyphenated_host_label_names_the_council():
+    assert meta_from_url("https://democracy.example-devon.gov.uk/mgAi.aspx?ID=1").council == "Devon County Council"
+
+
+def test_a_page_listing_several_meetings_has_no_single_date():
+    page = ("Issue details\n\nMeeting: 02/03/2022 - Cabinet (Item 4)\n\nThe cabinet deferred it.\n\n"
+            "Meeting: 19/07/2022 - Cabinet (Item 9)\n\nThe cabinet agreed it.")
+    assert meta(page).date is None
+
+
+def test_news_whose_headline_names_no_council_has_none_even_if_its_lead_names_one():
+    story = ("Councils struggle to find foster homes\n\nBy Sam Writer\n\nTorbay Council said costs had risen sharply "
+             "over the year and that more carers were needed across the whole of the peninsula and beyond it.\n\n"
+             "Cornwall Council said the same.\n\n- Advertisement -")
+    assert meta(story).council is None
