@@ -10,10 +10,11 @@ from pathlib import Path
 import pytest
 
 from ofsted_rag.documents import SourceRef, StoredPassage
-from ofsted_rag.evaluation import (
-    EvalQuestion, EvalSetError, GoldRef, Thresholds, describe_failure, failures, load_eval_set, map_gold,
-    overall_rows, run_eval, score_sentences, type_table,
-)
+from ofsted_rag.evaluation.dataset import EvalQuestion, EvalSetError, GoldRef, load_eval_set, map_gold
+from ofsted_rag.evaluation.gate import Thresholds
+from ofsted_rag.evaluation.metrics import score_sentences
+from ofsted_rag.evaluation.report import describe_failure, failures, overall_rows, type_table
+from ofsted_rag.evaluation.runner import run_eval
 
 EVAL = Path(__file__).resolve().parents[1] / "eval"
 

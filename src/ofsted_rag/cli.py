@@ -179,7 +179,7 @@ def _ask(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _eval(args: argparse.Namespace, settings: Settings) -> int:
-    from ofsted_rag.evaluation import run_eval_command
+    from ofsted_rag.evaluation.runner import run_eval_command
 
     return run_eval_command(settings, args.eval_set, as_json=args.json, baseline=args.baseline, report=args.report)
 
