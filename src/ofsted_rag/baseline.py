@@ -129,7 +129,8 @@ def evaluate_baseline(settings: Settings, store: PassageStore, questions: Sequen
             )
             retrieved = tuple(("*" if n.node_id in gold_ids else "") + baseline.label(n) for n in ranked[:TOP_K])
             results.append(QuestionResult(q.id, q.question, q.type, gold_ranks, retrieved, False,
-                                          f"{len(citations)} source chunks", citations, (), None, seconds))
+                                          f"{len(citations)} source chunks", citations, (), None, seconds,
+                                          q.reason, q.source))
         notes = [f"baseline: {len(missing)} gold entries are in no chunk, so count as misses: " + "; ".join(missing)] if missing else []
         return system_run("baseline", baseline.description, results, setup, time.perf_counter() - t0,
                            judged=False, notes=notes)

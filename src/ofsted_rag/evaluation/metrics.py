@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ofsted_rag.evaluation.dataset import TYPES
+from ofsted_rag.evaluation.dataset import REASONS, SPLITS, TYPES, split_of
 from ofsted_rag.support import judge_support
 
 RANKS = 10
@@ -88,10 +88,16 @@ class QuestionResult:
     sentences: tuple[SentenceCheck, ...]
     citation_precision: float | None
     seconds: float
+    reason: str | None = None  # why an unanswerable question is
+    source: str = ""           # the question file
 
     @property
     def answerable(self) -> bool:
         return self.type != "unanswerable"
+
+    @property
+    def split(self) -> str:
+        return split_of(self.id)
 
     def recall_at(self, k: int) -> float:
         return sum(r is not None and r <= k for r in self.gold_ranks) / len(self.gold_ranks)
@@ -104,6 +110,14 @@ class QuestionResult:
     @property
     def cites_gold(self) -> bool:
         return any(c.gold for c in self.citations)
+
+    @property
+    def first_sentence_cites_gold(self) -> bool | None:
+        """Whether the answer's first sentence cites a gold passage: the sentence a reader takes as
+        the answer. None for an answer with no sentences of its own (a refusal, the baseline)."""
+        if not self.sentences:
+            return None
+        return any(self.citations[i].gold for i in self.sentences[0].citations)
 
     @property
     def all_relevant(self) -> bool:
@@ -157,6 +171,7 @@ class Figures:
     recall_at_10: float | None = None
     mrr: float | None = None
     cites_gold: float | None = None
+    first_sentence_cites_gold: float | None = None
     all_relevant: float | None = None
     citation_recall: float | None = None
     citation_precision: float | None = None
@@ -164,6 +179,10 @@ class Figures:
     sentences: int = 0
     refusal_precision: float | None = None
     refusal_recall: float | None = None
+    refusal_recall_council_not_held: float | None = None
+    refusal_recall_other_period: float | None = None
+    refusal_recall_subject_not_covered: float | None = None
+    refusal_recall_false_premise: float | None = None
     false_refusal_rate: float | None = None
     cited_chars: float | None = None
     latency_p50: float | None = None
@@ -184,9 +203,13 @@ def summarise(results: Sequence[QuestionResult], *, judged: bool = True) -> Figu
     refused = [r for r in results if r.refused]
     sentences = [s for r in answered for s in r.sentences]
     seconds = [r.seconds for r in results]
+    first = [r.first_sentence_cites_gold for r in answerable if not r.refused]
 
     def share(rows: Sequence[QuestionResult], test: Callable[[QuestionResult], bool]) -> float | None:
         return sum(map(test, rows)) / len(rows) if rows else None
+
+    by_reason = {f"refusal_recall_{reason}": share([r for r in unanswerable if r.reason == reason], lambda r: r.refused)
+                 for reason in REASONS}
 
     return Figures(
         questions=len(results),
@@ -197,6 +220,7 @@ def summarise(results: Sequence[QuestionResult], *, judged: bool = True) -> Figu
         recall_at_10=_mean(r.recall_at(10) for r in answerable),
         mrr=_mean(r.reciprocal_rank for r in answerable),
         cites_gold=share(answerable, lambda r: r.cites_gold),
+        first_sentence_cites_gold=_mean(float(x) for x in first if x is not None) if judged else None,
         all_relevant=share(answerable, lambda r: r.all_relevant),
         citation_recall=_mean(r.citation_recall for r in answered) if judged else None,
         citation_precision=_mean(r.citation_precision for r in answered) if judged else None,
@@ -204,6 +228,7 @@ def summarise(results: Sequence[QuestionResult], *, judged: bool = True) -> Figu
         sentences=len(sentences),
         refusal_precision=share(refused, lambda r: not r.answerable) if unanswerable else None,
         refusal_recall=share(unanswerable, lambda r: r.refused),
+        **by_reason,
         false_refusal_rate=share(answerable, lambda r: r.refused),
         cited_chars=_mean(r.cited_chars for r in answered),
         latency_p50=float(np.percentile(seconds, 50)) if seconds else None,
@@ -213,7 +238,7 @@ def summarise(results: Sequence[QuestionResult], *, judged: bool = True) -> Figu
 
 @dataclass(frozen=True)
 class SystemRun:
-    """One system over the whole eval set."""
+    """One system over the questions asked of it."""
 
     name: str
     description: str
@@ -223,12 +248,28 @@ class SystemRun:
     setup_seconds: float
     run_seconds: float
     notes: tuple[str, ...] = ()
+    judged: bool = True
+
+    def figures(self, *, split: str = "all", type: str | None = None, source: str | None = None) -> Figures | None:
+        """Figures over the results of one split (or all), question type and question file; None
+        when no result is in that group."""
+        rows = [r for r in self.results if (split == "all" or r.split == split)
+                and (type is None or r.type == type) and (source is None or r.source == source)]
+        return summarise(rows, judged=self.judged) if rows else None
+
+    @property
+    def splits(self) -> list[str]:
+        """The splits this run holds questions of, calibration before test."""
+        return [s for s in SPLITS if any(r.split == s for r in self.results)]
+
+    @property
+    def sources(self) -> list[str]:
+        return list(dict.fromkeys(r.source for r in self.results))
 
 
 def system_run(name: str, description: str, results: list[QuestionResult], setup: float, run: float,
-                judged: bool = True, notes: Sequence[str] = ()) -> SystemRun:
+               judged: bool = True, notes: Sequence[str] = ()) -> SystemRun:
     by_type = {t: summarise([r for r in results if r.type == t], judged=judged)
                for t in TYPES if any(r.type == t for r in results)}
     return SystemRun(name, description, tuple(results), summarise(results, judged=judged), by_type, setup, run,
-                     tuple(notes))
-
+                     tuple(notes), judged)
