@@ -211,10 +211,10 @@ def test_metadata_figures_count_each_field_and_name_the_mismatches():
 
 
 def test_a_regenerated_report_keeps_the_real_pages_section_as_last_measured():
-    old = "# Eval report\n\n## Overall\n\nx\n\n## Real pages\n\nMeasured 2026-11-30: 0.9\n\n## Gate\n\n- ok\n"
+    old = "# Eval report\n\n## Overall\n\nx\n\n## Real pages\n\nMeasured 2026-11-30: 0.9\n\n## Timings\n\n- ok\n"
     assert kept_section(old, "## Real pages") == ["## Real pages", "", "Measured 2026-11-30: 0.9", ""]
     assert kept_section("# Eval report\n", "## Real pages") == []
     new = replace_section(old, "## Real pages", ["## Real pages", "", "Measured 2026-12-01: 0.95"])
-    assert "2026-12-01" in new and "2026-11-30" not in new and new.index("## Real pages") < new.index("## Gate")
-    inserted = replace_section("# Eval report\n\n## Gate\n\n- ok\n", "## Real pages", ["## Real pages", "", "m"])
-    assert inserted.index("## Real pages") < inserted.index("## Gate")
+    assert "2026-12-01" in new and "2026-11-30" not in new and new.index("## Real pages") < new.index("## Timings")
+    inserted = replace_section("# Eval report\n\n## Timings\n\n- ok\n", "## Real pages", ["## Real pages", "", "m"])
+    assert inserted.index("## Real pages") < inserted.index("## Timings")

@@ -179,7 +179,7 @@ def kept_section(previous: str | None, heading: str) -> list[str]:
     return [*lines[start:end]] if lines[end - 1:end] == [""] else [*lines[start:end], ""]
 
 
-def replace_section(report: str, heading: str, section: Sequence[str], before: str = "## Gate") -> str:
+def replace_section(report: str, heading: str, section: Sequence[str], before: str = "## Timings") -> str:
     """`report` with the section under `heading` replaced by `section` (or inserted before the
     first heading starting with `before`, else at the end)."""
     lines = report.splitlines()
