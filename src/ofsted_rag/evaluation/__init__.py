@@ -5,6 +5,11 @@ one answer, summarising figures), `gate` (eval/thresholds.toml and the support j
 `report` (markdown, JSON, terminal tables) and `runner` (`run_eval`, `ofsted-rag eval`).
 `baseline.py` builds on `dataset` and `metrics` only, so the runner can import it without a cycle.
 
-This package imports nothing itself: importing `ofsted_rag.evaluation.dataset` must not load the
+This package imports only `dataset` itself: importing `ofsted_rag.evaluation.dataset` must not load the
 runner (and with it the engine).
 """
+
+# Scripts written against the single-module eval import this from the package.
+from ofsted_rag.evaluation.dataset import fold_text  # noqa: E402
+
+__all__ = ["fold_text"]
