@@ -2,7 +2,8 @@
 
 One module per job: `dataset` (the questions, their gold passages, the split), `metrics` (scoring
 one answer, summarising figures), `gate` (eval/thresholds.toml and the support judge's agreement),
-`report` (markdown, JSON, terminal tables) and `runner` (`run_eval`, `ofsted-rag eval`).
+`report` (markdown, JSON, terminal tables), `metadata` (inferred metadata against its truth),
+`real` (real pages, measured locally) and `runner` (`run_eval`, `ofsted-rag eval`).
 `baseline.py` builds on `dataset` and `metrics` only, so the runner can import it without a cycle.
 
 This package imports only `dataset` itself: importing `ofsted_rag.evaluation.dataset` must not load the
