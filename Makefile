@@ -29,8 +29,8 @@ test: $(STAMP)
 e2e: $(STAMP)
 	$(BIN)/python -m pytest tests/test_e2e_browser.py -q -rs
 
+# The eval ingests corpus/ and eval/corpus/ into its own store (data/eval-store) itself.
 eval: $(STAMP)
-	$(BIN)/ofsted-rag ingest --quiet
 	$(BIN)/ofsted-rag eval --baseline
 
 bench: $(STAMP)

@@ -3,7 +3,7 @@
     .venv/bin/python eval/calibrate.py [--write]
 
 It ingests corpus/ and the development corpus eval/corpus/ (no manifest: metadata is inferred, as
-for any folder a person drops in) into a store under eval/artifacts/, then asks every calibration
+for any folder a person drops in) into the eval's store (data/eval-store), then asks every calibration
 question as `ofsted-rag ask` does (`Engine.gather`, the same code path) and scores every candidate
 sentence's features (`ExtractiveAnswerer.candidates`).
 
@@ -19,9 +19,6 @@ With --write the result goes to src/ofsted_rag/resources/evidence.toml.
 from __future__ import annotations
 
 import argparse
-import hashlib
-import json
-import os
 import sys
 from pathlib import Path
 
@@ -108,15 +105,6 @@ def main(argv: list[str] | None = None) -> int:
                                     answer_bias, threshold, len(questions)), encoding="utf-8")
         print(f"wrote {path.relative_to(ROOT)}")
     return 0
-
-
-def question_files() -> list[Path]:
-    return [p for p in (ROOT / "eval" / "questions.jsonl", ROOT / "eval" / "dev_questions.jsonl") if p.is_file()]
-
-
-def split_of(question_id: str) -> str:
-    """The fixed split rule (see the eval's dataset module): 40% test by a hash of the id."""
-    return "test" if int(hashlib.sha256(question_id.encode()).hexdigest()[:8], 16) % 5 < 2 else "calibration"
 
 
 def sigmoid(z):

@@ -1,5 +1,6 @@
-"""The CI gate: the eval set on the shipped corpus must meet eval/thresholds.toml. Also the
-scoring rules the eval relies on, on crafted inputs."""
+"""The CI gate: the test split of the eval sets, over corpus/ and the development corpus
+eval/corpus/, must meet eval/thresholds.toml. Also the split rule and the scoring rules the eval
+relies on, on crafted inputs."""
 
 from __future__ import annotations
 
@@ -10,20 +11,38 @@ from pathlib import Path
 import pytest
 
 from ofsted_rag.documents import SourceRef, StoredPassage
-from ofsted_rag.evaluation import (
-    EvalQuestion, EvalSetError, GoldRef, Thresholds, describe_failure, failures, load_eval_set, map_gold,
-    overall_rows, run_eval, score_sentences, type_table,
+from ofsted_rag.documents import DocumentMeta
+from ofsted_rag.evaluation.dataset import (
+    EvalQuestion, EvalSetError, GoldRef, eval_sets, load_eval_set, load_eval_sets, map_gold, split_of,
 )
+from ofsted_rag.evaluation.gate import Thresholds
+from ofsted_rag.evaluation.metadata import Truth, check_metadata, same_council
+from ofsted_rag.evaluation.metrics import CitedText, QuestionResult, SentenceCheck, score_sentences, summarise
+from ofsted_rag.evaluation.report import describe_failure, failures, kept_section, overall_rows, replace_section, type_table
+from ofsted_rag.evaluation.runner import prepare_eval_store, run_eval
 
 EVAL = Path(__file__).resolve().parents[1] / "eval"
 
 
-def test_eval_gate(corpus_settings, embedder):
+@pytest.fixture(scope="module")
+def eval_store(tmp_path_factory, embedder):
+    """A store holding corpus/ and the development corpus eval/corpus/ (no manifest), as the eval
+    builds its own."""
+    from conftest import make_settings
+
+    settings = make_settings(tmp_path_factory.mktemp("eval-store") / "data")
+    report = prepare_eval_store(settings, EVAL, embedder)
+    assert report.count("skipped") == 0, [o for o in report.outcomes if o.status == "skipped"]
+    return settings
+
+
+def test_eval_gate(eval_store, embedder):
     started = time.perf_counter()
-    run = run_eval(corpus_settings, EVAL / "questions.jsonl", embedder=embedder)
-    print(f"\neval gate: {len(run.ours.results)} questions in {time.perf_counter() - started:.1f} s")
-    for label, ours in overall_rows(run):
-        print(f"  {label:<36} {ours}")
+    run = run_eval(eval_store, eval_sets(EVAL), split="test", embedder=embedder)
+    print(f"\neval gate: {len(run.ours.results)} test-split questions in {time.perf_counter() - started:.1f} s")
+    _, rows = overall_rows(run)
+    for label, ours in rows:
+        print(f"  {label:<40} {ours}")
     header, rows = type_table(run)
     print("  " + " | ".join(header))
     for row in rows:
@@ -37,6 +56,43 @@ def test_eval_gate(corpus_settings, embedder):
     failed = [c for c in run.gate if not c.passed]
     detail = "\n".join(line for r in failed_questions for line in describe_failure(r))
     assert not failed, "below the gate: " + "; ".join(c.describe() for c in failed) + "\n" + detail
+
+
+def test_the_test_split_holds_35_to_45_percent_of_the_shipped_questions():
+    questions = load_eval_sets(eval_sets(EVAL))
+    share = sum(q.split == "test" for q in questions) / len(questions)
+    assert 0.35 <= share <= 0.45, share
+
+
+def test_the_split_depends_on_the_id_alone():
+    assert split_of("q001") == split_of("q001")
+    ids = [f"x{n}" for n in range(2000)]
+    share = sum(split_of(i) == "test" for i in ids) / len(ids)
+    assert 0.37 <= share <= 0.43
+    assert EvalQuestion("q001", "a?", "single", ()).split == split_of("q001")
+
+
+def test_only_unanswerable_questions_carry_a_reason(tmp_path):
+    path = tmp_path / "q.jsonl"
+    path.write_text('{"id": "u1", "question": "what about leeds?", "type": "unanswerable", "gold": [], '
+                    '"reason": "council_not_held"}\n')
+    assert load_eval_set(path)[0].reason == "council_not_held"
+    path.write_text('{"id": "a1", "question": "how many?", "type": "single", "reason": "other_period", '
+                    '"gold": [{"file": "a.txt", "evidence": "two actions"}]}\n')
+    with pytest.raises(EvalSetError, match="only unanswerable questions have a reason"):
+        load_eval_set(path)
+    path.write_text('{"id": "u1", "question": "what about leeds?", "type": "unanswerable", "gold": [], '
+                    '"reason": "no idea"}\n')
+    with pytest.raises(EvalSetError, match="reason"):
+        load_eval_set(path)
+
+
+def test_an_id_used_in_two_eval_sets_is_an_error(tmp_path):
+    row = '{"id": "u1", "question": "what about leeds?", "type": "unanswerable", "gold": []}\n'
+    (tmp_path / "a.jsonl").write_text(row)
+    (tmp_path / "b.jsonl").write_text(row)
+    with pytest.raises(EvalSetError, match="used in both a.jsonl and b.jsonl"):
+        load_eval_sets([tmp_path / "a.jsonl", tmp_path / "b.jsonl"])
 
 
 def test_citation_correctness_gate_meets_issue_floor():
@@ -107,3 +163,58 @@ def test_alce_recall_and_precision():
     bad = score_sentences([("Ofsted issued three Priority Actions.", [0]), ("No citation here.", [])], [number])
     assert [s.supported for s in bad.sentences] == [False, False]
     assert bad.precision == 0.0
+
+
+def _result(qid: str, sentences: tuple[SentenceCheck, ...], gold: tuple[bool, ...], *, refused: bool = False,
+            type: str = "single", reason: str | None = None) -> QuestionResult:
+    citations = tuple(CitedText(f"p{n}", f"p{n}", "text", g, True) for n, g in enumerate(gold))
+    return QuestionResult(qid, "q?", type, (1,) if type != "unanswerable" else (), (), refused, "answer",
+                          citations, sentences, 1.0, 0.1, reason)
+
+
+def test_first_sentence_cites_gold_reads_only_the_first_sentence():
+    gold_first = _result("a", (SentenceCheck("s1", (1,), True, ""), SentenceCheck("s2", (0,), True, "")), (False, True))
+    gold_later = _result("b", (SentenceCheck("s1", (0,), True, ""), SentenceCheck("s2", (1,), True, "")), (False, True))
+    refused = _result("c", (), (), refused=True)
+    assert gold_first.first_sentence_cites_gold and not gold_later.first_sentence_cites_gold
+    figures = summarise([gold_first, gold_later, refused])
+    assert figures.first_sentence_cites_gold == 0.5  # over the two answered, not the refusal
+    assert figures.cites_gold == 2 / 3
+
+
+def test_refusal_recall_is_reported_per_reason():
+    rows = [_result("u1", (), (), refused=True, type="unanswerable", reason="council_not_held"),
+            _result("u2", (), (), refused=False, type="unanswerable", reason="false_premise"),
+            _result("u3", (), (), refused=True, type="unanswerable", reason="false_premise")]
+    figures = summarise(rows)
+    assert figures.refusal_recall_council_not_held == 1.0 and figures.refusal_recall_false_premise == 0.5
+    assert figures.refusal_recall_other_period is None
+
+
+def test_a_council_is_matched_through_the_gazetteer_and_an_empty_truth_needs_an_empty_store():
+    assert same_council("City of Bradford Metropolitan District Council", "Bradford Council")
+    assert not same_council("Leeds City Council", "Bradford Council")
+    assert same_council(None, "") and not same_council("Leeds City Council", "")
+    assert not same_council(None, "Leeds City Council")
+
+
+def test_metadata_figures_count_each_field_and_name_the_mismatches():
+    truths = [Truth("a.html", "Kirklees Council", "Children's Scrutiny Panel", dt.date(2021, 3, 9), "minutes"),
+              Truth("b.txt", "", "", None, "news"), Truth("gone.pdf", "Leeds City Council")]
+    stored = {"a.html": DocumentMeta(council="Kirklees Council", body="Children\u2019s Scrutiny Panel",
+                                     date=dt.date(2021, 3, 9), kind="ofsted_letter"),
+              "b.txt": DocumentMeta(council="Kirklees Council", kind="news")}
+    m = check_metadata(truths, stored)
+    assert m.documents == 2 and m.missing == ("gone.pdf",)
+    assert m.right == {"council": 1, "date": 2, "kind": 1, "body": 2}
+    assert {(x.file, x.field) for x in m.mismatches} == {("a.html", "kind"), ("b.txt", "council")}
+
+
+def test_a_regenerated_report_keeps_the_real_pages_section_as_last_measured():
+    old = "# Eval report\n\n## Overall\n\nx\n\n## Real pages\n\nMeasured 2026-11-30: 0.9\n\n## Timings\n\n- ok\n"
+    assert kept_section(old, "## Real pages") == ["## Real pages", "", "Measured 2026-11-30: 0.9", ""]
+    assert kept_section("# Eval report\n", "## Real pages") == []
+    new = replace_section(old, "## Real pages", ["## Real pages", "", "Measured 2026-12-01: 0.95"])
+    assert "2026-12-01" in new and "2026-11-30" not in new and new.index("## Real pages") < new.index("## Timings")
+    inserted = replace_section("# Eval report\n\n## Timings\n\n- ok\n", "## Real pages", ["## Real pages", "", "m"])
+    assert inserted.index("## Real pages") < inserted.index("## Timings")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from ofsted_rag.evaluation import Thresholds, judge_agreement
+from ofsted_rag.evaluation.gate import Thresholds, judge_agreement
 from ofsted_rag.support import judge_support
 
 EVAL = Path(__file__).resolve().parents[1] / "eval"

@@ -17,9 +17,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ofsted_rag.config import Settings
-from ofsted_rag.evaluation import (
-    RANKS, CitedText, EvalQuestion, QuestionResult, SystemRun, fold_text, system_run,
-)
+from ofsted_rag.evaluation.dataset import EvalQuestion, fold_text
+from ofsted_rag.evaluation.metrics import RANKS, CitedText, QuestionResult, SystemRun, system_run
 from ofsted_rag.store import PassageStore
 
 TOP_K = 5
@@ -101,7 +100,7 @@ def _gold_phrases(q: EvalQuestion) -> list[str]:
 
 
 def evaluate_baseline(settings: Settings, store: PassageStore, questions: Sequence[EvalQuestion]) -> SystemRun:
-    """Ask every question of the baseline and score it as `evaluation` scores ours (no sentence
+    """Ask every question of the baseline and score it as `evaluation.metrics` scores ours (no sentence
     figures: it has no text of its own)."""
     with tempfile.TemporaryDirectory(prefix="ofsted-rag-baseline-") as workdir:
         t0 = time.perf_counter()
@@ -130,7 +129,8 @@ def evaluate_baseline(settings: Settings, store: PassageStore, questions: Sequen
             )
             retrieved = tuple(("*" if n.node_id in gold_ids else "") + baseline.label(n) for n in ranked[:TOP_K])
             results.append(QuestionResult(q.id, q.question, q.type, gold_ranks, retrieved, False,
-                                          f"{len(citations)} source chunks", citations, (), None, seconds))
+                                          f"{len(citations)} source chunks", citations, (), None, seconds,
+                                          q.reason, q.source))
         notes = [f"baseline: {len(missing)} gold entries are in no chunk, so count as misses: " + "; ".join(missing)] if missing else []
         return system_run("baseline", baseline.description, results, setup, time.perf_counter() - t0,
                            judged=False, notes=notes)

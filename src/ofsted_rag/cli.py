@@ -60,7 +60,12 @@ def _parser() -> argparse.ArgumentParser:
     p.set_defaults(run=_ask)
 
     p = sub.add_parser("eval", help="run the eval set and report retrieval, citation and refusal figures")
-    p.add_argument("--set", dest="eval_set", type=Path, default=Path("eval/questions.jsonl"))
+    p.add_argument("--set", dest="eval_sets", type=Path, action="append", default=[],
+                   help="a questions file (repeatable; default: eval/questions.jsonl and the development set)")
+    p.add_argument("--split", choices=["calibration", "test", "all"], default="all",
+                   help="which questions to ask (the gate reads the test split)")
+    p.add_argument("--real", action="store_true",
+                   help="measure the real pages in eval/real/pages/ (kept out of git) instead")
     p.add_argument("--json", action="store_true", help="print the figures as JSON")
     p.add_argument("--baseline", action="store_true", help="also run the plain llama-index baseline")
     p.add_argument("--report", type=Path, default=Path("eval/report.md"))
@@ -182,9 +187,12 @@ def _ask(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _eval(args: argparse.Namespace, settings: Settings) -> int:
-    from ofsted_rag.evaluation import run_eval_command
+    from ofsted_rag.evaluation.runner import run_eval_command, run_real_command
 
-    return run_eval_command(settings, args.eval_set, as_json=args.json, baseline=args.baseline, report=args.report)
+    if args.real:
+        return run_real_command(settings, report=args.report, as_json=args.json)
+    return run_eval_command(settings, args.eval_sets, split=args.split, as_json=args.json, baseline=args.baseline,
+                            report=args.report)
 
 
 if __name__ == "__main__":
