@@ -27,27 +27,28 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 MAX_FALSE_REFUSALS = 0.04
 L2 = 1.0
-RELATIVE = 0.85
+RELATIVES = (0.05, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.85)
 
 
 def main(argv: list[str] | None = None) -> int:
     args = argparse.ArgumentParser(description=__doc__.split("\n\n")[0]).parse_known_args(argv)[1]
     write = "--write" in args
-    os.environ.setdefault("OFSTED_RAG_HOME", str(ROOT / "eval" / "artifacts" / "calibration-store"))
     from ofsted_rag.answer import FEATURES
     from ofsted_rag.config import Settings
     from ofsted_rag.engine import Engine
-    from ofsted_rag.evaluation import load_eval_set, map_gold
+    from ofsted_rag.evaluation.dataset import eval_sets, load_eval_sets, map_gold, split_of
+    from ofsted_rag.evaluation.runner import eval_store_settings, prepare_eval_store
 
-    engine = Engine(Settings.from_env())
-    folders = [ROOT / "corpus"] + ([ROOT / "eval" / "corpus"] if (ROOT / "eval" / "dev_questions.jsonl").is_file() else [])
-    report = engine.ingest(folders)
-    print(f"store: {engine.status().documents} documents, {engine.status().passages} passages "
-          f"({getattr(report, 'added', '?')} added this run)", file=sys.stderr)
+    # The eval's own store (corpus/ and eval/corpus/ with no manifest), never the app's.
+    settings = eval_store_settings(Settings.from_env())
+    prepare_eval_store(settings, ROOT / "eval")
+    engine = Engine(settings)
+    print(f"store: {engine.status().documents} documents, {engine.status().passages} passages", file=sys.stderr)
 
-    questions = [q for path in question_files() for q in load_eval_set(path) if split_of(q.id) == "calibration"]
+    questions = [q for q in load_eval_sets(eval_sets(ROOT / "eval")) if split_of(q.id) == "calibration"]
     gold = map_gold([q for q in questions if q.answerable], engine.retriever.passages)
     rows: list[tuple[list[float], int, str]] = []  # features, label, question id
+    passages_of: dict[str, list[str]] = {}
     best_by_question: dict[str, tuple[bool, list[list[float]], list[int]]] = {}
     for q in questions:
         found = engine.gather(q.question)
@@ -60,11 +61,14 @@ def main(argv: list[str] | None = None) -> int:
         ys = [int(c.passage.id in golden) for c in candidates]
         rows.extend((x, y, q.id) for x, y in zip(xs, ys))
         best_by_question[q.id] = (q.answerable, xs, ys)
+        passages_of[q.id] = [c.passage.id for c in candidates]
 
     X = np.array([r[0] for r in rows], dtype=float)
     y = np.array([r[1] for r in rows], dtype=float)
     select, select_bias = fit_logistic(X, y)
     print(f"{len(questions)} calibration questions, {len(rows)} candidate sentences, {int(y.sum())} in gold passages")
+
+    relative = choose_relative(select, select_bias, best_by_question, passages_of, engine.extractive.max_sentences)
 
     # The answer model sees each question's best sentence (by the select model): answerable or not.
     best_rows, labels, ids = [], [], []
@@ -102,7 +106,7 @@ def main(argv: list[str] | None = None) -> int:
     if write:
         path = ROOT / "src" / "ofsted_rag" / "resources" / "evidence.toml"
         path.write_text(render_toml(dict(zip(FEATURES, select)), select_bias, dict(zip(FEATURES, answer)),
-                                    answer_bias, threshold, len(questions)), encoding="utf-8")
+                                    answer_bias, threshold, relative, len(questions)), encoding="utf-8")
         print(f"wrote {path.relative_to(ROOT)}")
     return 0
 
@@ -142,14 +146,45 @@ def choose_threshold(answerable_best: list[float]) -> float:
     return float((below + scores[allowed]) / 2) if allowed < len(scores) else float(scores[-1])
 
 
+def choose_relative(select, bias, by_question, passages_of, max_sentences: int) -> float:
+    """How close to the best sentence's score another passage's best sentence must come to join
+    the answer: the largest setting (the shortest answers) that cites a gold passage within one
+    point of the most any setting cites, one sentence a passage as the answerer takes them."""
+    def cites_gold(relative: float) -> float:
+        hit = total = 0
+        for qid, (answerable, xs, ys) in by_question.items():
+            if not answerable:
+                continue
+            total += 1
+            if not xs:
+                continue
+            scored = sorted(zip((sigmoid(bias + np.dot(select, x)) for x in xs), ys, passages_of[qid]),
+                            key=lambda t: -t[0])
+            floor, seen, good = scored[0][0] * relative, set(), False
+            for score, y, pid in scored:
+                if score < floor or len(seen) >= max_sentences:
+                    break
+                if pid not in seen:
+                    seen.add(pid)
+                    good = good or bool(y)
+            hit += good
+        return hit / max(1, total)
+
+    figures = {r: cites_gold(r) for r in RELATIVES}
+    best = max(figures.values())
+    chosen = max(r for r, f in figures.items() if f >= best - 0.01)
+    print("relative: " + ", ".join(f"{r}: cites gold {f:.3f}" for r, f in figures.items()) + f" -> {chosen}")
+    return chosen
+
+
 def render_toml(select: dict[str, float], select_bias: float, answer: dict[str, float], answer_bias: float,
-                threshold: float, n: int) -> str:
+                threshold: float, relative: float, n: int) -> str:
     lines = [
         "# The evidence decision (answer.Evidence): two logistic scores over a candidate sentence's features.",
         "# [select] ranks sentences; [answer] decides on the best one: answered when it reaches `threshold`.",
         f"# Written by eval/calibrate.py --write from the calibration split ({n} questions); do not edit by hand.",
         f"threshold = {threshold:.4f}",
-        f"relative = {RELATIVE}",
+        f"relative = {relative}",
         "",
         "[select]",
         f"bias = {select_bias:.4f}",

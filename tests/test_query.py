@@ -104,3 +104,18 @@ def test_names_listed_with_and_answer_who_were(analyse):
     assert fits(query, "The inspectors were Ann Cole and Ravi Shah.")
     assert fits(query, "The visit was led by Ann Cole.")
     assert not fits(query, "Inspectors reviewed plans for children in need.")
+
+
+def test_a_month_and_year_named_ask_about_that_month(analyse):
+    query = analyse("what did the panel hear in March 2022 and in june 2023?")
+    assert query.months == ((2022, 3), (2023, 6)) and query.years == (2022, 2023)
+
+
+def test_an_ordinal_is_held_to_like_a_field_term(analyse):
+    query = analyse("what did the third monitoring visit find?")
+    assert query.topic.terms_covered(passage_words("The third monitoring visit found drift.")) == 1.0
+    assert query.topic.terms_covered(passage_words("The second monitoring visit found drift.")) == 0.0
+
+
+def test_failed_its_inspection_presumes_inadequate(analyse):
+    assert analyse("what happened after the service failed its inspection?").presumed_judgement == "inadequate"

@@ -15,14 +15,15 @@ from __future__ import annotations
 import math
 import re
 import tomllib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
 import numpy as np
 
-from ofsted_rag.documents import Answer, AnswerSentence, Citation, RetrievalStep, StoredPassage, sentences_of, split_sentences
+from ofsted_rag.documents import (Answer, AnswerSentence, Citation, RetrievalStep, StoredPassage, sentence_units,
+                                  sentences_of, split_sentences)
 from ofsted_rag.embedding import Embedder, VectorCache
 from ofsted_rag.query import Query, cues, passage_words
 from ofsted_rag.retrieve import Hit, Vocabulary
@@ -37,8 +38,13 @@ RERANK_RRF_K = 10
 RERANK_SUBJECT = 0.05
 RERANK_WHOLE = 0.02
 
+# A passage that is an item of a list: a bullet, a lettered or roman-numbered point.
+_LIST_POINT = re.compile(r"^(?:bullet\b|[a-z]{1,2}$|[ivx]+$)")
+_LIST_ITEM = re.compile(r"^\s*(?:\([a-z]{1,3}\)|\([ivx]+\)|[•·▪◦●‣∙\-–*])\s*")
+MAX_LIST_ITEMS = 8
+
 FEATURES = ("subject_similarity", "whole_similarity", "coverage", "context_coverage", "terms",
-            "fits", "rank", "passage_similarity")
+            "fits", "rank", "passage_similarity", "standing")
 
 
 @dataclass(frozen=True)
@@ -81,11 +87,15 @@ def default_evidence() -> Evidence:
 
 @dataclass(frozen=True)
 class Candidate:
+    """A sentence (or a lead-in with its list) that may answer; `extra` are the passages its list
+    items come from, cited beside its own."""
+
     sentence: str
     passage: StoredPassage
     hit: Hit
     features: dict[str, float]
     score: float
+    extra: tuple[StoredPassage, ...] = ()
 
     @property
     def similarity(self) -> float:
@@ -158,9 +168,13 @@ class ExtractiveAnswerer:
 
     def __init__(self, max_sentences: int = 5, evidence: Evidence | None = None,
                  embedder: Embedder | None = None, vocabulary: Vocabulary | None = None,
-                 vectors: VectorCache | None = None) -> None:
+                 vectors: VectorCache | None = None,
+                 following: Callable[[StoredPassage], Sequence[StoredPassage]] | None = None) -> None:
         """`vectors` (else a cache of its own over `embedder`) gives sentence and question
-        vectors; with neither, sentences are scored by their passage's dense similarity."""
+        vectors; with neither, sentences are scored by their passage's dense similarity.
+        `following` gives the passages after one in its document's item (a lead-in's list);
+        without it a lead-in whose list is in other passages is never quoted."""
+        self.following = following
         self.max_sentences = max_sentences
         self.evidence = evidence or default_evidence()
         if vectors is None and embedder is not None:
@@ -177,7 +191,7 @@ class ExtractiveAnswerer:
                    if best else "no sentence to weigh")
             return refuse(query.text, hits, steps=(*steps, RetrievalStep("refused", f"{why} ({query.describe()})")))
         chosen = self.choose(query, candidates)
-        return compose(query, [(c.sentence, c.passage) for c in chosen], steps=(
+        return compose(query, [(c.sentence, (c.passage, *c.extra)) for c in chosen], steps=(
             *steps,
             RetrievalStep("answer", f"{len(chosen)} sentence(s) from {len({c.passage.id for c in chosen})} passage(s); "
                                     f"evidence {confidence:.2f} (threshold {self.evidence.threshold:.2f}); "
@@ -187,20 +201,28 @@ class ExtractiveAnswerer:
     def candidates(self, query: Query, hits: Sequence[Hit]) -> list[Candidate]:
         """Every sentence of the retrieved passages with its evidence features and score, best
         first."""
-        rows: list[tuple[str, Hit, int, float, float, float]] = []
+        rows: list[tuple[str, Hit, int, float, float, float, tuple[StoredPassage, ...]]] = []
         for rank, hit in enumerate(hits):
             title = hit.passage.item_title or ""
             passage_coverage = query.topic.coverage(self._words(f"{title} {hit.passage.text}"))
             previous = ""
-            for sentence in split_sentences(hit.passage.text):
-                if len(content_words(sentence)) >= 2 and not INSTRUCTION.search(sentence):
+            units = sentence_units(hit.passage.text)
+            for n, unit in enumerate(units):
+                extra: tuple[StoredPassage, ...] = ()
+                if unit.endswith(":"):
+                    # A lead-in is quoted with its list or not at all.
+                    extra = self._list_after(hit.passage) if n == len(units) - 1 else ()
+                    if not extra:
+                        continue
+                    unit = f"{unit} " + "; ".join(" ".join(split_sentences(p.text)) for p in extra)
+                if len(content_words(unit)) >= 2 and not INSTRUCTION.search(unit):
                     # The sentence before, in the same point, and the item's title may name what
                     # this one goes on about ("Plans are too generic ..." after "CP conferences ...").
-                    context = self._words(f"{title} {previous} {sentence}")
+                    context = self._words(f"{title} {previous} {unit}")
                     context_coverage = max(query.topic.coverage(context), passage_coverage * 0.5)
-                    rows.append((sentence, hit, rank, context_coverage, query.topic.terms_covered(context),
-                                 query.topic.coverage(self._words(sentence))))
-                previous = sentence
+                    rows.append((unit, hit, rank, context_coverage, query.topic.terms_covered(context),
+                                 query.topic.coverage(self._words(unit)), extra))
+                previous = unit
         if not rows:
             return []
         if self.similarity is not None:
@@ -208,7 +230,7 @@ class ExtractiveAnswerer:
         else:
             subject = whole = [r[1].similarity for r in rows]
         out = []
-        for (sentence, hit, rank, context_coverage, terms, coverage), s_sim, w_sim in zip(rows, subject, whole):
+        for (sentence, hit, rank, context_coverage, terms, coverage, extra), s_sim, w_sim in zip(rows, subject, whole):
             features = {
                 "subject_similarity": s_sim,
                 "whole_similarity": w_sim,
@@ -218,8 +240,9 @@ class ExtractiveAnswerer:
                 "fits": 1.0 if fits(query, sentence) else 0.0,
                 "rank": 1.0 / (1 + rank),
                 "passage_similarity": hit.similarity,
+                "standing": hit.standing,
             }
-            out.append(Candidate(sentence, hit.passage, hit, features, self.evidence.score(features)))
+            out.append(Candidate(sentence, hit.passage, hit, features, self.evidence.score(features), extra))
         out.sort(key=lambda c: -c.score)
         return out
 
@@ -246,30 +269,44 @@ class ExtractiveAnswerer:
         scored.sort(key=lambda x: (-x[0], x[1]))
         return [hit for _, _, hit in scored[:top_k]]
 
+    def _list_after(self, passage: StoredPassage) -> tuple[StoredPassage, ...]:
+        """The list items that follow a lead-in passage in its item, up to the first passage that
+        is not a list item."""
+        if self.following is None:
+            return ()
+        items: list[StoredPassage] = []
+        for p in self.following(passage):
+            if not (_LIST_POINT.match(p.point or "") or _LIST_ITEM.match(p.text)) or len(items) >= MAX_LIST_ITEMS:
+                break
+            items.append(p)
+        return tuple(items)
+
     def _words(self, text: str) -> set[str]:
         expanded = f"{text} {' '.join(self.vocabulary.expansions(text))}" if self.vocabulary else text
         return passage_words(expanded)
 
     def choose(self, query: Query, candidates: list[Candidate]) -> list[Candidate]:
-        """The answer's sentences: the best first, then those scoring within `relative` of it
-        (whose answer score reaches the threshold too); across councils, first the best sentence of
-        each council that has evidence enough on its own."""
-        best = candidates[0].score
-        floor = best * self.evidence.relative
+        """The answer's sentences: the best first, then the best sentence of each further passage
+        whose score is within `relative` of the best (and whose answer score reaches the
+        threshold), one sentence a passage so that the answer gathers what several passages say;
+        across councils, first the best sentence of each council that has evidence enough."""
+        floor = candidates[0].score * self.evidence.relative
         enough = [c for c in candidates if self.evidence.answerable(c.features) >= self.evidence.threshold]
         chosen: list[Candidate] = []
         if query.across_councils:
-            seen: set[str | None] = set()
+            seen_councils: set[str | None] = set()
             for c in enough:
-                if len(chosen) < self.max_sentences and c.passage.council not in seen:
-                    seen.add(c.passage.council)
+                if len(chosen) < self.max_sentences and c.passage.council not in seen_councils:
+                    seen_councils.add(c.passage.council)
                     chosen.append(c)
+        passages = {c.passage.id for c in chosen}
         for c in enough:
             if len(chosen) >= self.max_sentences or c.score < floor:
                 break
-            if c not in chosen:
+            if c.passage.id not in passages:
+                passages.add(c.passage.id)
                 chosen.append(c)
-        return _dedupe(chosen[: self.max_sentences])
+        return _dedupe(chosen)
 
 
 def _dedupe(chosen: list[Candidate]) -> list[Candidate]:
@@ -283,28 +320,30 @@ def _dedupe(chosen: list[Candidate]) -> list[Candidate]:
     return out
 
 
-def compose(query: Query | str, sentences: Sequence[tuple[str, StoredPassage]], *,
+def compose(query: Query | str, sentences: Sequence[tuple[str, Sequence[StoredPassage]]], *,
             steps: Sequence[RetrievalStep] = ()) -> Answer:
-    """An answer from (sentence, passage) pairs: numbered citations, one per passage, and the
-    text grouped by council when more than one council speaks. When the question names a council
-    and a cited document's council is not recorded, the answer says so."""
+    """An answer from (sentence, passages it quotes) pairs: numbered citations, one per passage,
+    and the text grouped by council when more than one council speaks. When the question names a
+    council and a cited document's council is not recorded, the answer says so."""
     question = query.text if isinstance(query, Query) else query
     numbers: dict[str, int] = {}
     citations: list[Citation] = []
     answer_sentences: list[AnswerSentence] = []
-    for sentence, passage in sentences:
-        if passage.id not in numbers:
-            numbers[passage.id] = len(numbers) + 1
-            citations.append(Citation(numbers[passage.id], passage))
-        answer_sentences.append(AnswerSentence(sentence, (numbers[passage.id],)))
+    for sentence, passages in sentences:
+        for passage in passages:
+            if passage.id not in numbers:
+                numbers[passage.id] = len(numbers) + 1
+                citations.append(Citation(numbers[passage.id], passage))
+        answer_sentences.append(AnswerSentence(sentence, tuple(dict.fromkeys(numbers[p.id] for p in passages))))
     councils = []
-    for _, p in sentences:
+    for _, (p, *_rest) in sentences:
         if p.council not in councils:
             councils.append(p.council)
     if len(councils) > 1:
         blocks = []
         for council in councils:
-            lines = [f"{s.text} [{s.citations[0]}]" for s, (_, p) in zip(answer_sentences, sentences) if p.council == council]
+            lines = [f"{s.text} {''.join(f'[{n}]' for n in s.citations)}"
+                     for s, (_, (p, *_rest)) in zip(answer_sentences, sentences) if p.council == council]
             blocks.append(f"{council or 'Council not recorded'}: " + " ".join(lines))
         text = "\n\n".join(blocks)
     else:

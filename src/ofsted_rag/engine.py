@@ -15,8 +15,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ofsted_rag import places
-from ofsted_rag.answer import RERANK_DEPTH, ExtractiveAnswerer, refuse
-from ofsted_rag.query import Query, QueryAnalyser, judgements_in, topic_words, years_in
+from ofsted_rag.answer import MAX_LIST_ITEMS, RERANK_DEPTH, ExtractiveAnswerer, refuse
+from ofsted_rag.query import MONTH_NAMES, Query, QueryAnalyser, judgements_in, months_in, topic_words, years_in
 from ofsted_rag.config import Settings
 from ofsted_rag.documents import Answer, RetrievalStep, StoredPassage, fold
 from ofsted_rag.embedding import Embedder, VectorCache, default_embedder
@@ -51,6 +51,15 @@ class Scope:
     # partner): a passage of theirs must name it too.
     mention_only: frozenset[str] = frozenset()
     forms: tuple[str, ...] = ()
+    # Documents that are the named council's own: recorded as its, or of unrecorded council and
+    # naming it. Other allowed documents are of unrecorded council and do not name it.
+    own: frozenset[str] | None = None
+
+    def standing(self, doc_id: str) -> float:
+        """How surely a document is about the council the question names (1 with none named)."""
+        if self.own is None or doc_id in self.own:
+            return 1.0
+        return 0.0 if doc_id in self.mention_only else 0.5
 
 
 @dataclass(frozen=True)
@@ -76,7 +85,8 @@ class Engine:
         self.retriever = HybridRetriever(self.store, self.embedder, vectors=self.vectors)
         self.analyser = QueryAnalyser(self.retriever.vocabulary)
         self.extractive = ExtractiveAnswerer(max_sentences=settings.answer_sentences, vectors=self.vectors,
-                                             vocabulary=self.retriever.vocabulary)
+                                             vocabulary=self.retriever.vocabulary,
+                                             following=lambda p: self.neighbours(p, before=0, after=MAX_LIST_ITEMS)[1:])
         self.answerer = answerer if answerer is not None else _configured_answerer(settings, self.extractive)
         self._derived: dict[tuple, object] = {}
         self._derived_generation: int | None = None
@@ -155,11 +165,12 @@ class Engine:
             return Gathered(query, tuple(hits), retrieved, steps, scope.refusal)
         if scope.mention_only:
             hits = [h for h in hits if h.passage.doc_id not in scope.mention_only or _names_any(h.passage, scope.forms)]
+        hits = [replace(h, standing=scope.standing(h.passage.doc_id)) for h in hits]
         if query.years:
-            hits = [h for h in hits if self._speaks_of_year(h.passage, query.years)]
+            hits = [h for h in hits if self._speaks_of_period(h.passage, query)]
             if not hits:
-                years = ", ".join(map(str, query.years))
-                return Gathered(query, tuple(retrieval.hits), retrieved, steps, f"they say nothing about {years}")
+                period = ", ".join(f"{MONTH_NAMES[m - 1].title()} {y}" for y, m in query.months) or ", ".join(map(str, query.years))
+                return Gathered(query, tuple(retrieval.hits), retrieved, steps, f"they say nothing about {period}")
         return Gathered(query, tuple(hits), retrieved, steps, _contradicted_judgement(query, hits))
 
     def scope(self, question: str | Query, flt: PassageFilter) -> Scope:
@@ -190,6 +201,7 @@ class Engine:
         # A document that names the council but is recorded as another council's speaks of it only
         # in passing; one of unknown council that names it is taken as its own.
         mention_only = frozenset(d for d in mentioned if d not in unknown)
+        theirs = frozenset(own | (mentioned & unknown))
         allowed = own | mentioned | unknown
         if flt.councils:
             allowed = {d for d in allowed if d not in unknown}
@@ -201,7 +213,7 @@ class Engine:
         if uncovered:
             note += f"; nothing names {', '.join(uncovered)}"
         forms = tuple(f for a in query.councils for f in (a.name, *a.aliases) if len(f) > 3)
-        return Scope(replace(flt, documents=tuple(sorted(allowed))), years, None, note, mention_only, forms)
+        return Scope(replace(flt, documents=tuple(sorted(allowed))), years, None, note, mention_only, forms, theirs)
 
     def _documents_naming(self, authority: places.Authority) -> tuple[frozenset[str], frozenset[str]]:
         """(documents recorded as this council's, documents whose text, file name or address
@@ -216,23 +228,30 @@ class Engine:
 
         return self._per_generation(("naming", authority.name), build)
 
-    def _speaks_of_year(self, p: StoredPassage, years: Sequence[int]) -> bool:
-        """The passage names the year, or its document is dated in it, or its document is undated
-        and names the year somewhere."""
-        if _mentions_year(p, years):
+    def _speaks_of_period(self, p: StoredPassage, query: Query) -> bool:
+        """The passage names the year (the month and year, when the question names a month), or
+        its document is dated then, or its document is undated and names the period somewhere."""
+        if query.months:
+            if p.date is not None:
+                return (p.date.year, p.date.month) in query.months or bool(set(months_in(p.text)) & set(query.months))
+            return bool(self._document_periods()[1].get(p.doc_id, set()) & set(query.months))
+        if _mentions_year(p, query.years):
             return True
         if p.date is None:
-            return bool(self._document_years().get(p.doc_id, set()) & set(years))
+            return bool(self._document_periods()[0].get(p.doc_id, set()) & set(query.years))
         return False
 
-    def _document_years(self) -> dict[str, set[int]]:
+    def _document_periods(self) -> tuple[dict[str, set[int]], dict[str, set[tuple[int, int]]]]:
+        """Per document, the years and the (year, month)s its text names."""
         def build():
-            out: dict[str, set[int]] = {}
+            years: dict[str, set[int]] = {}
+            months: dict[str, set[tuple[int, int]]] = {}
             for p in self.retriever.passages:
-                out.setdefault(p.doc_id, set()).update(years_in([p.text, p.item_title or ""]))
-            return out
+                years.setdefault(p.doc_id, set()).update(years_in([p.text, p.item_title or ""]))
+                months.setdefault(p.doc_id, set()).update(months_in(f"{p.item_title or ''} {p.text}"))
+            return years, months
 
-        return self._per_generation(("years",), build)
+        return self._per_generation(("periods",), build)
 
     def _per_generation(self, key: tuple, build: Callable[[], object]):
         """A value derived from the stored passages, kept until an ingest changes the store."""
@@ -319,6 +338,11 @@ def _contradicted_judgement(query: Query, hits: Sequence) -> str | None:
         return None
     stated: set[str] = set()
     for h in hits:
+        # With a year asked about, a passage that dates itself only to other years speaks of
+        # another inspection ("judged inadequate in 2019" does not answer for 2023).
+        years = years_in([h.passage.text]) or ({h.passage.date.year} if h.passage.date else set())
+        if query.years and years and not years & set(query.years):
+            continue
         stated |= judgements_in(h.passage.text)
     if not stated or query.presumed_judgement in stated:
         return None

@@ -39,6 +39,7 @@ class Cues:
     question_words: frozenset[str]
     across_councils: re.Pattern
     presumes_judgement: re.Pattern
+    presumes_failure: re.Pattern
     kinds: dict[str, re.Pattern]
     organisation_heads: frozenset[str]
     judgements: dict[str, tuple[str, ...]]
@@ -51,6 +52,7 @@ def cues() -> Cues:
         question_words=frozenset(content_words(data["question_words"])),
         across_councils=re.compile(data["across_councils"], re.IGNORECASE),
         presumes_judgement=re.compile(data["presumes_judgement"], re.IGNORECASE),
+        presumes_failure=re.compile(data["presumes_failure"], re.IGNORECASE),
         kinds={k: re.compile(v, re.IGNORECASE) for k, v in data["answer_kind"].items()},
         organisation_heads=frozenset(data["organisation"]["heads"]),
         judgements={k: tuple(v) for k, v in data["judgements"].items()},
@@ -100,6 +102,8 @@ class Query:
     text: str
     councils: tuple[places.Authority, ...]
     years: tuple[int, ...]
+    # (year, month) for each "March 2022" the question names: it asks about that month.
+    months: tuple[tuple[int, int], ...]
     topic: Topic
     kinds: frozenset[str]
     across_councils: bool
@@ -122,7 +126,9 @@ class Query:
         bits = [f"topic: {self.topic.describe()}"]
         if self.councils:
             bits.append("councils: " + ", ".join(a.name for a in self.councils))
-        if self.years:
+        if self.months:
+            bits.append("months: " + ", ".join(f"{MONTH_NAMES[m - 1]} {y}" for y, m in self.months))
+        elif self.years:
             bits.append("years: " + ", ".join(map(str, self.years)))
         if self.kinds:
             bits.append("asks for: " + ", ".join(sorted(self.kinds)))
@@ -148,6 +154,7 @@ class QueryAnalyser:
             text=text,
             councils=councils,
             years=tuple(dict.fromkeys(int(y) for y in _YEAR.findall(text))),
+            months=months_in(text),
             topic=self.topic(stripped),
             kinds=answer_kinds(text),
             across_councils=bool(c.across_councils.search(text)) and len(councils) != 1,
@@ -167,6 +174,12 @@ class QueryAnalyser:
                 continue
             taken.append((start, end))
             concepts.append(tuple(frozenset(form_words(f)) for f in forms if form_words(f)))
+        # An ordinal names one of a series ("the third monitoring visit"): evidence about another
+        # of the series does not answer, so it is held to like a field term.
+        for m in _ORDINAL.finditer(text):
+            if not any(s <= m.start() < e for s, e in taken):
+                taken.append((m.start(), m.end()))
+                concepts.append(tuple(frozenset([w]) for w in _ORDINAL_FORMS[m.group(0).lower()]))
         terms = tuple(x for x in concepts if x)
         rest = "".join(" " if any(s <= i < e for s, e in taken) else ch for i, ch in enumerate(text))
         rest = _YEARS_AND_MONTHS.sub(" ", rest)
@@ -214,7 +227,7 @@ def presumed_judgement(question: str) -> str | None:
     key of resources/questions.toml [judgements]."""
     m = cues().presumes_judgement.search(question)
     if not m:
-        return None
+        return "inadequate" if cues().presumes_failure.search(question) else None
     said = m.group("judgement").lower()
     return next((k for k, forms in cues().judgements.items() if said in forms), None)
 
@@ -237,6 +250,21 @@ def judgements_in(text: str) -> set[str]:
 def topic_words(question: str) -> set[str]:
     """Content words of a question that are about its subject (for telling follow-ups apart)."""
     return content_words(places.strip_places(question)) - cues().question_words
+
+
+MONTH_NAMES = ("january", "february", "march", "april", "may", "june", "july", "august", "september",
+               "october", "november", "december")
+_MONTH_YEAR = re.compile(r"\b(" + "|".join(MONTH_NAMES) + r")\s+(?:of\s+)?((?:19|20)\d\d)\b", re.IGNORECASE)
+_ORDINAL_FORMS = {w: (w, n) for w, n in (("second", "2nd"), ("third", "3rd"), ("fourth", "4th"), ("fifth", "5th"),
+                                          ("sixth", "6th"), ("seventh", "7th"), ("eighth", "8th"), ("ninth", "9th"),
+                                          ("tenth", "10th"))}
+_ORDINAL_FORMS.update({n: forms for forms in list(_ORDINAL_FORMS.values()) for n in forms[1:]})
+_ORDINAL = re.compile(r"\b(?:" + "|".join(_ORDINAL_FORMS) + r")\b", re.IGNORECASE)
+
+
+def months_in(text: str) -> tuple[tuple[int, int], ...]:
+    """(year, month) of each "March 2022" in a text."""
+    return tuple(dict.fromkeys((int(y), MONTH_NAMES.index(m.lower()) + 1) for m, y in _MONTH_YEAR.findall(text)))
 
 
 def years_in(texts: Sequence[str]) -> set[int]:

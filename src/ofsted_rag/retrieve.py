@@ -29,13 +29,16 @@ REFRESH_SECONDS = 0.5
 @dataclass(frozen=True)
 class Hit:
     """A retrieved passage. `similarity` is the dense cosine similarity to the (expanded) query,
-    0 when the passage came from the lexical side only; ranks are 1-based, None when absent."""
+    0 when the passage came from the lexical side only; ranks are 1-based, None when absent.
+    `standing`: how surely the passage's document is about the council the question names (set by
+    the engine's scope: 1 its own, 0.5 of unrecorded council, 0 another council's naming it)."""
 
     passage: StoredPassage
     score: float
     similarity: float
     dense_rank: int | None
     lexical_rank: int | None
+    standing: float = 1.0
 
 
 @dataclass(frozen=True)
