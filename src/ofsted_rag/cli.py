@@ -41,7 +41,10 @@ def _parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("ingest", help="parse, embed and store documents (default: the corpus folder)")
     p.add_argument("paths", nargs="*", type=Path, help="files or folders (default: OFSTED_RAG_CORPUS, ./corpus)")
-    p.add_argument("--prune", action="store_true", help="remove stored documents whose files are not under PATHS")
+    p.add_argument("--prune", action="store_true",
+                   help="remove stored documents that came from PATHS and whose files are gone")
+    p.add_argument("--yes", action="store_true",
+                   help="allow --prune to remove more than half the store or more than 20 documents")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(run=_ingest)
 
@@ -111,7 +114,7 @@ def _ingest(args: argparse.Namespace, settings: Settings) -> int:
         progress.update(task, advance=n)
 
     try:
-        report = ingest(paths, store, default_embedder(), settings, prune=args.prune,
+        report = ingest(paths, store, default_embedder(), settings, prune=args.prune, confirm=args.yes,
                         on_embed_start=start, on_embedded=advance)
     finally:
         progress.stop()
@@ -138,13 +141,15 @@ def _ingest(args: argparse.Namespace, settings: Settings) -> int:
 def _sources(args: argparse.Namespace, settings: Settings) -> int:
     from rich.table import Table
 
+    from ofsted_rag.ingest import record_origin
     from ofsted_rag.store import PassageStore
 
     docs = sorted(PassageStore(settings).documents().values(), key=lambda d: d.file_name)
     rows = [
         {"file": d.file_name, "council": d.meta.council, "body": d.meta.body,
          "date": d.meta.date.isoformat() if d.meta.date else None, "kind": d.meta.kind,
-         "title": d.meta.title, "url": d.meta.url, "passages": len(d.refs), "ingested_at": d.ingested_at}
+         "title": d.meta.title, "url": d.meta.url, "passages": len(d.refs), "ingested_at": d.ingested_at,
+         "origin": record_origin(d, settings), "path": d.path, "added_by": d.added_by or None}
         for d in docs
     ]
     if args.json:
@@ -155,10 +160,11 @@ def _sources(args: argparse.Namespace, settings: Settings) -> int:
         return 0
     table = Table(show_header=True)
     table.add_column("file", overflow="fold")
-    for col in ("council", "body", "date", "kind", "passages"):
+    columns = ("file", "council", "body", "date", "kind", "passages", "origin", "added_by")
+    for col in columns[1:]:
         table.add_column(col, no_wrap=col == "date")
     for r in rows:
-        table.add_row(*(str(r[c]) if r[c] is not None else "-" for c in ("file", "council", "body", "date", "kind", "passages")))
+        table.add_row(*(str(r[c]) if r[c] is not None else "-" for c in columns))
     _stdout_console().print(table)
     return 0
 

@@ -33,3 +33,8 @@ class EmptyStoreError(StoreError):
 
 class IngestLockedError(StoreError):
     """Another ingest holds the store's write lock."""
+
+
+class PruneRefused(OfstedRagError):
+    """`ingest --prune` was stopped before removing anything: a named folder does not exist, or
+    it would remove so much that a mistyped path is likelier than intent (needs --yes)."""

@@ -32,7 +32,12 @@ _PAGE = 2000
 
 @dataclass(frozen=True)
 class DocumentRecord:
-    """What the registry holds about one ingested file."""
+    """What the registry holds about one ingested file.
+
+    Provenance: `origin` is "folder" (read from a folder; `path` is the file's absolute path),
+    "upload" (added through the app; `path` is its copy under the data folder) or "url"; `added_by`
+    is who added it ("cli:<OS user>" or an editor's name).
+    """
 
     doc_id: str
     file_name: str
@@ -43,6 +48,8 @@ class DocumentRecord:
     refs: tuple[tuple[str, SourceRef], ...]
     ingested_at: str
     text: str = ""
+    origin: str = "folder"
+    added_by: str = ""
 
     @property
     def keys(self) -> set[str]:
@@ -322,6 +329,11 @@ class PassageStore:
         self.registry.upsert(ids=[record.doc_id], documents=[record.text or record.file_name],
                              embeddings=[[0.0]], metadatas=[_record_to_meta(record)])
 
+    def relocate_document(self, doc_id: str, path: str) -> None:
+        """Record a new path for an unchanged document (its folder was moved or copied), so that
+        a later prune of that folder knows the document came from it."""
+        self.registry.update(ids=[doc_id], metadatas=[{"path": path}])
+
     def delete_documents(self, doc_ids: Sequence[str]) -> None:
         if doc_ids:
             self.registry.delete(ids=list(doc_ids))
@@ -411,7 +423,7 @@ def _record_to_meta(r: DocumentRecord) -> dict:
         "file": r.file_name, "path": r.path, "content_hash": r.content_hash, "fingerprint": r.fingerprint,
         "council": m.council, "body": m.body, "date": m.date.isoformat() if m.date else None,
         "kind": m.kind, "title": m.title, "url": m.url, "ingested_at": r.ingested_at,
-        "n_passages": len(r.refs),
+        "n_passages": len(r.refs), "origin": r.origin, "added_by": r.added_by,
         "refs": json.dumps([[key, _ref_to_json(ref)] for key, ref in r.refs]),
     }
     # None, not left out: the upsert merges, and a value removed from the manifest must go.
@@ -432,4 +444,6 @@ def _record_from_meta(doc_id: str, m: dict, text: str) -> DocumentRecord:
         refs=tuple((key, _ref_from_json(ref)) for key, ref in json.loads(m.get("refs", "[]"))),
         ingested_at=m.get("ingested_at", ""),
         text=text,
+        origin=m.get("origin") or "folder",
+        added_by=m.get("added_by") or "",
     )

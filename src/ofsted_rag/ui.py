@@ -23,9 +23,9 @@ import streamlit as st
 
 from ofsted_rag.answer import REFUSAL
 from ofsted_rag.briefing import Briefing, briefing_for
-from ofsted_rag.documents import KINDS, Answer, DocumentMeta, StoredPassage, format_date, point_display
+from ofsted_rag.documents import KINDS, Answer, DocumentMeta, StoredPassage, document_id, format_date, point_display
 from ofsted_rag.errors import DocumentError, OfstedRagError
-from ofsted_rag.ingest import save_upload
+from ofsted_rag.ingest import collision_reason, safe_file_name, save_upload
 from ofsted_rag.store import DocumentRecord, PassageFilter
 
 EXAMPLE_QUESTIONS = (
@@ -223,6 +223,7 @@ def add_uploads(
     files: Sequence[tuple[str, bytes]],
     meta: DocumentMeta | None = None,
     progress: Callable[[float, str], None] | None = None,
+    added_by: str = "app",
 ) -> list[UploadOutcome]:
     """Save uploaded files under the data folder and ingest them; what the upload widget calls.
 
@@ -231,6 +232,7 @@ def add_uploads(
         files: (file name as uploaded, bytes) pairs.
         meta: details typed in the form, applied to every file (None or empty: inferred from text).
         progress: called with (fraction done, message) for a progress bar.
+        added_by: who is uploading (recorded with each document).
 
     Returns:
         One outcome per uploaded file, in upload order.
@@ -249,6 +251,11 @@ def add_uploads(
                 f"it is {len(data) / 1e6:.1f} MB, over the {engine.settings.max_file_mb:g} MB limit"))
             continue
         try:
+            # Checked before saving, so a refused upload leaves no file behind (ingest checks again).
+            refused = collision_reason(engine.store.document(document_id(safe_file_name(name))), "upload",
+                                       engine.settings)
+            if refused:
+                raise DocumentError(name, refused)
             path = save_upload(engine.settings, name, data, meta)
         except DocumentError as exc:
             outcomes[i] = UploadOutcome(name, "rejected", reason=exc.reason)
@@ -275,7 +282,7 @@ def add_uploads(
 
         report_progress(0.1, "Reading the documents")
         try:
-            report = engine.ingest(paths, on_embed_start=on_start, on_embedded=on_embedded)
+            report = engine.ingest(paths, on_embed_start=on_start, on_embedded=on_embedded, added_by=added_by)
         except OfstedRagError as exc:
             for i in saved.values():
                 outcomes[i] = UploadOutcome(files[i][0], "rejected", reason=str(exc))
