@@ -85,6 +85,7 @@ class _Plan:
     paths: dict[str, str] = field(default_factory=dict)
     origins: dict[str, str] = field(default_factory=dict)
     relocated: dict[str, str] = field(default_factory=dict)
+    notes: dict[str, str] = field(default_factory=dict)
     outcomes: list[FileOutcome] = field(default_factory=list)
     seen: set[str] = field(default_factory=set)
 
@@ -157,22 +158,52 @@ def collect_files(paths: Iterable[Path]) -> tuple[list[_Candidate], list[FileOut
     for root in paths:
         root = Path(root)
         if root.is_dir():
-            files = sorted(p for p in root.rglob("*") if p.is_file() and not _hidden(p.relative_to(root)))
+            # rglob does not descend into linked folders; linked files are checked below.
+            files = sorted(p for p in root.rglob("*")
+                           if (p.is_file() or p.is_symlink()) and not _hidden(p.relative_to(root)))
         elif root.is_file():
             files = [root]
         else:
-            skipped.append(FileOutcome(str(root), "skipped", reason="no such file or folder"))
+            skipped.append(FileOutcome(display_name(str(root)), "skipped", reason="no such file or folder"))
             continue
         for path in files:
             if path.name == MANIFEST_NAME or path.name.endswith(".tmp"):
                 continue
+            if path != root and path.is_symlink():
+                reason = _link_reason(path, root)
+                if reason:
+                    skipped.append(FileOutcome(display_name(path.name), "skipped", reason=reason))
+                    continue
+                if path.is_dir():
+                    continue  # a link to a folder inside this one: its files are read where they are
             try:
                 check_suffix(path.name)
             except DocumentError as exc:
-                skipped.append(FileOutcome(path.name, "skipped", reason=exc.reason))
+                skipped.append(FileOutcome(display_name(path.name), "skipped", reason=exc.reason))
                 continue
             candidates.append(_Candidate(path, manifest_for(path.parent).get(path.name)))
     return candidates, skipped
+
+
+def _link_reason(path: Path, root: Path) -> str | None:
+    """Why a symbolic link in a folder is not read (None: it stays inside the folder).
+
+    A link that leads out of the folder would put whatever it points at (/etc/passwd, another
+    department's files) in the store and before every user of the app.
+    """
+    target = Path(os.path.realpath(path))
+    if not target.exists():
+        return "a link to a file that does not exist"
+    if not _under(target, Path(os.path.realpath(root))):
+        return f"a link to {display_name(str(target))}, outside {display_name(str(root))}; links out of the folder are not read"
+    return None
+
+
+def display_name(name: str) -> str:
+    """A file name safe to show and store. A name that is not valid UTF-8 reaches Python with
+    surrogate escapes, which cannot be printed or written to the store; its undecodable bytes are
+    shown as \\xNN instead."""
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
 def _hidden(relative: Path) -> bool:
@@ -255,9 +286,9 @@ def _plan(candidates: list[_Candidate], registry: dict[str, DocumentRecord], set
     plan = _Plan()
     names: dict[str, Path] = {}
     for cand in candidates:
-        name = cand.path.name
+        name = display_name(cand.path.name)
         if name in names:
-            plan.outcomes.append(FileOutcome(name, "skipped", reason=f"same file name as {names[name]}; rename one of them"))
+            plan.outcomes.append(FileOutcome(name, "skipped", reason=f"same file name as {display_name(str(names[name]))}; rename one of them"))
             continue
         names[name] = cand.path
         doc_id = document_id(name)
@@ -283,12 +314,12 @@ def _plan(candidates: list[_Candidate], registry: dict[str, DocumentRecord], set
         fp = fingerprint(data, cand.meta)
         if old is not None and old.fingerprint == fp:
             plan.seen.add(doc_id)
-            if old.path != str(cand.path.absolute()):
-                plan.relocated[doc_id] = str(cand.path.absolute())
+            if old.path != display_name(str(cand.path.absolute())):
+                plan.relocated[doc_id] = display_name(str(cand.path.absolute()))
             plan.outcomes.append(FileOutcome(name, "unchanged", len(old.refs)))
             continue
         try:
-            parsed = parse_bytes(data, name, cand.meta, path=str(cand.path), max_bytes=settings.max_file_bytes)
+            parsed = parse_bytes(data, name, cand.meta, path=display_name(str(cand.path)), max_bytes=settings.max_file_bytes)
         except DocumentError as exc:
             # A file that can no longer be parsed keeps what it had stored (nothing is lost).
             if old is not None:
@@ -303,7 +334,10 @@ def _plan(candidates: list[_Candidate], registry: dict[str, DocumentRecord], set
         plan.seen.add(doc_id)
         plan.parsed[doc_id] = parsed
         plan.fingerprints[doc_id] = fp
-        plan.paths[doc_id] = str(cand.path.absolute())
+        plan.paths[doc_id] = display_name(str(cand.path.absolute()))
+        nuls = data.count(b"\x00") if name.lower().endswith(".txt") else 0
+        if nuls:
+            plan.notes[doc_id] = f"{nuls} NUL byte(s) dropped"
         plan.origins[doc_id] = origin
     return plan
 
@@ -432,6 +466,8 @@ def _apply(
             status, reason = "duplicate", f"every passage is already stored from {', '.join(others) or 'another file'}"
         else:
             status, reason = ("updated" if doc_id in registry else "added"), None
+        note = plan.notes.get(doc_id)
+        reason = f"{reason}; {note}" if reason and note else reason or note
         plan.outcomes.append(FileOutcome(name, status, n, new, reason))
     return len(to_embed), len(to_delete) + len(orphans), sentences
 
