@@ -76,6 +76,8 @@ class _Candidate:
     meta: DocumentMeta | None
     data: bytes = b""
     fingerprint: str = ""
+    # Set when the folder's manifest cannot be read: the file waits until it is fixed.
+    manifest_error: str | None = None
 
 
 @dataclass
@@ -144,15 +146,17 @@ def collect_files(paths: Iterable[Path]) -> tuple[list[_Candidate], list[FileOut
     """
     candidates: list[_Candidate] = []
     skipped: list[FileOutcome] = []
-    manifests: dict[Path, dict[str, DocumentMeta]] = {}
+    manifests: dict[Path, dict[str, DocumentMeta] | str] = {}
 
-    def manifest_for(folder: Path) -> dict[str, DocumentMeta]:
+    def manifest_for(folder: Path) -> dict[str, DocumentMeta] | str:
+        """The folder's manifest, or the one-line error that makes it unusable."""
         if folder not in manifests:
             try:
                 manifests[folder] = read_manifest(folder)
             except DocumentError as exc:
-                skipped.append(FileOutcome(exc.file_name, "skipped", reason=exc.reason))
-                manifests[folder] = {}
+                skipped.append(FileOutcome(display_name(exc.file_name), "skipped", reason=(
+                    f"{exc.reason}; fix it and ingest again (until then this folder's documents stay as stored)")))
+                manifests[folder] = f"{MANIFEST_NAME} in this folder has an error"
         return manifests[folder]
 
     for root in paths:
@@ -181,7 +185,11 @@ def collect_files(paths: Iterable[Path]) -> tuple[list[_Candidate], list[FileOut
             except DocumentError as exc:
                 skipped.append(FileOutcome(display_name(path.name), "skipped", reason=exc.reason))
                 continue
-            candidates.append(_Candidate(path, manifest_for(path.parent).get(path.name)))
+            manifest = manifest_for(path.parent)
+            if isinstance(manifest, str):
+                candidates.append(_Candidate(path, None, manifest_error=manifest))
+            else:
+                candidates.append(_Candidate(path, manifest.get(path.name)))
     return candidates, skipped
 
 
@@ -295,6 +303,10 @@ def _plan(candidates: list[_Candidate], registry: dict[str, DocumentRecord], set
         old = registry.get(doc_id)
         origin = origin_of(cand.path, settings)
         refused = collision_reason(old, origin, settings)
+        if cand.manifest_error:
+            # Ingesting without the manifest would replace the council, body and date it gave
+            # with whatever the text suggests; the stored document is kept whole instead.
+            refused = cand.manifest_error + ("; kept as stored" if old else "; not added until it is fixed")
         if refused:
             plan.seen.add(doc_id)  # the stored document stays, prune or not
             plan.outcomes.append(FileOutcome(name, "skipped", reason=refused))
