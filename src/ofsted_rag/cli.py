@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 from ofsted_rag.config import Settings
-from ofsted_rag.errors import OfstedRagError
+from ofsted_rag.errors import OfstedRagError, UsageError
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -58,7 +58,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--kind", action="append", default=[], choices=["minutes", "ofsted_letter", "news"])
     p.add_argument("--since", type=_date, help="meetings on or after YYYY-MM-DD")
     p.add_argument("--until", type=_date, help="meetings on or before YYYY-MM-DD")
-    p.add_argument("--top-k", type=int, help="passages to retrieve")
+    p.add_argument("--top-k", type=_top_k, help=f"passages to retrieve ({TOP_K_RANGE[0]}-{TOP_K_RANGE[1]})")
     p.add_argument("--json", action="store_true", help="one JSON object on stdout")
     p.set_defaults(run=_ask)
 
@@ -77,6 +77,19 @@ def _stdout_console():
     from rich.console import Console
 
     return Console() if sys.stdout.isatty() else Console(width=200)
+
+
+TOP_K_RANGE = (1, 100)
+
+
+def _top_k(value: str) -> int:
+    try:
+        n = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a whole number") from None
+    if not TOP_K_RANGE[0] <= n <= TOP_K_RANGE[1]:
+        raise argparse.ArgumentTypeError(f"{n} is outside {TOP_K_RANGE[0]}..{TOP_K_RANGE[1]}")
+    return n
 
 
 def _date(value: str) -> dt.date:
@@ -174,6 +187,11 @@ def _ask(args: argparse.Namespace, settings: Settings) -> int:
     from ofsted_rag.output import answer_to_json, answer_to_text
     from ofsted_rag.store import PassageFilter
 
+    if not args.question.strip():
+        raise UsageError("the question is empty; ask one, e.g. ofsted-rag ask \"What did Ofsted ask the council to improve?\"")
+    if args.since and args.until and args.since > args.until:
+        raise UsageError(f"--since {args.since.isoformat()} is after --until {args.until.isoformat()}; "
+                         "no meeting can match: swap them")
     engine = Engine(settings)
     flt = PassageFilter(councils=tuple(args.council), kinds=tuple(args.kind), since=args.since, until=args.until)
     answer = engine.ask(args.question, flt, top_k=args.top_k)

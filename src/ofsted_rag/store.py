@@ -127,7 +127,17 @@ def make_client(settings: Settings):
         except Exception as exc:  # chromadb raises several types for an unreachable server
             raise StoreError(f"cannot reach the Chroma server at {settings.chroma_url} ({exc}); is it running?") from None
     settings.chroma_path.mkdir(parents=True, exist_ok=True)
-    return chromadb.PersistentClient(path=str(settings.chroma_path), settings=chroma_settings)
+    try:
+        return chromadb.PersistentClient(path=str(settings.chroma_path), settings=chroma_settings)
+    except Exception as exc:  # chromadb raises InternalError, sqlite3 errors and others for a bad file
+        raise damaged_store(settings, exc) from None
+
+
+def damaged_store(settings: Settings, exc: Exception) -> StoreError:
+    """The one line for an embedded store that cannot be read: where it is and what to do."""
+    detail = " ".join(str(exc).split())[:160]
+    return StoreError(f"the passage store in {settings.chroma_path} is damaged ({type(exc).__name__}: {detail}); "
+                      f"move that folder aside and run `ofsted-rag ingest` to rebuild it")
 
 
 class PassageStore:
@@ -151,7 +161,9 @@ class PassageStore:
                 self.settings.collection + "_sentences", embedding_function=None, metadata={"hnsw:space": "cosine"}
             )
         except Exception as exc:
-            raise StoreError(f"cannot open the passage store ({type(exc).__name__}: {exc})") from None
+            if self.settings.chroma_url:
+                raise StoreError(f"cannot open the passage store ({type(exc).__name__}: {exc})") from None
+            raise damaged_store(self.settings, exc) from None
 
     def reopen(self) -> None:
         """Read an embedded store afresh from disk (a server needs nothing of the kind).
@@ -185,7 +197,12 @@ class PassageStore:
             if type(exc).__name__ != "InternalError":
                 raise
         self.reopen()
-        return read()
+        try:
+            return read()
+        except Exception as exc:  # still unreadable from disk: the files themselves are bad
+            if type(exc).__name__ != "InternalError":
+                raise
+            raise damaged_store(self.settings, exc) from None
 
     # ---- reading ----
     def count(self) -> int:
@@ -221,10 +238,23 @@ class PassageStore:
             return None
         return _record_from_meta(doc_id, got["metadatas"][0], got["documents"][0])
 
+    def registered_ids(self) -> set[str]:
+        """Ids of the documents in the registry (what `ofsted-rag sources` lists)."""
+        return {i for ids, _, _ in self._pages(self.registry, []) for i in ids if i != STATE_ID}
+
     def all_passages(self) -> list[StoredPassage]:
+        """Every passage whose cited document is registered.
+
+        The registry is the commit point of an ingest: passages are written before their document
+        is registered, so between a killed ingest and the next one the store holds passages of
+        documents `sources` does not list (or new passages of a changed file beside its old ones).
+        Those are not answered from until the next ingest completes them.
+        """
+        registered = self.registered_ids()
         out = []
         for ids, metas, docs in self._pages(self.passages, ["metadatas", "documents"]):
-            out.extend(passage_from_chroma(i, d, m) for i, d, m in zip(ids, docs, metas))
+            out.extend(passage_from_chroma(i, d, m) for i, d, m in zip(ids, docs, metas)
+                       if (m or {}).get("doc_id") in registered)
         return out
 
     def all_ids(self) -> set[str]:
@@ -262,10 +292,14 @@ class PassageStore:
         return found
 
     def query(self, vector: Sequence[float], n: int, where: dict | None = None) -> list[tuple[StoredPassage, float]]:
-        """The n nearest passages with their cosine distance (0 = same direction)."""
+        """The n nearest passages of registered documents (see `all_passages`) with their cosine
+        distance (0 = same direction)."""
         total = self.count()
-        if total == 0:
+        registered = self.registered_ids()
+        if total == 0 or not registered:
             return []
+        only_registered = {"doc_id": {"$in": sorted(registered)}}
+        where = {"$and": [where, only_registered]} if where else only_registered
         got = self._read_vectors(lambda: self.passages.query(
             query_embeddings=[[float(x) for x in vector]], n_results=min(n, total), where=where,
             include=["metadatas", "documents", "distances"],
