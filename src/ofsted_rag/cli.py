@@ -195,6 +195,9 @@ def _ask(args: argparse.Namespace, settings: Settings) -> int:
     engine = Engine(settings)
     flt = PassageFilter(councils=tuple(args.council), kinds=tuple(args.kind), since=args.since, until=args.until)
     answer = engine.ask(args.question, flt, top_k=args.top_k)
+    fell_back = next((s for s in answer.steps if s.title == "llm fallback"), None)
+    if fell_back:
+        print(f"ofsted-rag: the LLM's answer was not used: {fell_back.detail}", file=sys.stderr)
     if args.json:
         print(json.dumps(answer_to_json(answer), ensure_ascii=False))
     else:

@@ -31,6 +31,9 @@ class Settings:
         llm: "" (none: extractive answers), "openai" (an OpenAI-compatible server) or "ollama".
         llm_model, llm_base_url: which model and where.
         llm_api_key_var: the name of the environment variable that holds the API key.
+        llm_connect_timeout: seconds to wait for the model server to accept a connection.
+        llm_timeout: seconds the whole reply may take (a retry included); past that, the
+            extractive answer is shown.
     """
 
     home: Path = Path("data")
@@ -44,6 +47,8 @@ class Settings:
     llm_model: str | None = None
     llm_base_url: str | None = None
     llm_api_key_var: str = "OPENAI_API_KEY"
+    llm_connect_timeout: float = 5.0
+    llm_timeout: float = 30.0
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> "Settings":
@@ -72,6 +77,8 @@ class Settings:
             llm_model=get("LLM_MODEL"),
             llm_base_url=get("LLM_BASE_URL"),
             llm_api_key_var=get("LLM_API_KEY_VAR") or base.llm_api_key_var,
+            llm_connect_timeout=_float(get("LLM_CONNECT_TIMEOUT"), "LLM_CONNECT_TIMEOUT", base.llm_connect_timeout),
+            llm_timeout=_float(get("LLM_TIMEOUT"), "LLM_TIMEOUT", base.llm_timeout),
         )
         if settings.llm not in ("", "none", "openai", "ollama"):
             raise ConfigError(f"{PREFIX}LLM={settings.llm!r}: use 'openai' (any OpenAI-compatible server), 'ollama', or leave it unset")
