@@ -218,6 +218,10 @@ class LLMAnswerer:
                 why = "no citation marker" if not numbers else f"cites no passage given ({', '.join(map(str, numbers))})"
                 removed.append(f"{_quote(text)}: {why}")
                 continue
+            if _INSTRUCTION.search(text):
+                # Repeating an instruction planted in a passage is obeying it, whatever it cites.
+                removed.append(f"{_quote(text)}: reads as an instruction, not a finding")
+                continue
             cited = tuple(passages[n - 1] for n in valid)
             verdict = judge_support(text, "\n".join(evidence_text(p) for p in cited))
             if not verdict.supported:

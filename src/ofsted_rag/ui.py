@@ -23,10 +23,12 @@ import streamlit as st
 
 from ofsted_rag.answer import REFUSAL
 from ofsted_rag.briefing import Briefing, briefing_for
-from ofsted_rag.documents import KINDS, Answer, DocumentMeta, StoredPassage, document_id, format_date, point_display
+from ofsted_rag.documents import (KINDS, Answer, DocumentMeta, StoredPassage, document_id, format_date, point_display,
+                                  split_sentences)
 from ofsted_rag.errors import DocumentError, OfstedRagError
 from ofsted_rag.ingest import collision_reason, safe_file_name, save_upload
 from ofsted_rag.store import DocumentRecord, PassageFilter
+from ofsted_rag.support import INSTRUCTION
 
 EXAMPLE_QUESTIONS = (
     "How many Priority Actions did Ofsted issue after the Nottingham focused visit?",
@@ -51,6 +53,10 @@ _CSS = """<style>
             background: rgba(127, 127, 127, .07); border-radius: 3px; max-height: 32em; overflow-y: auto; }
 .orag-doc mark { background: #ffe066; color: #111; padding: 0 .1em; border-radius: 2px; }
 .orag-gap { opacity: .6; font-style: italic; }
+.orag-planted { text-decoration: line-through; text-decoration-color: #c62828; opacity: .75; }
+.orag-planted-tag { font-size: .75em; font-weight: 600; color: #c62828; border: 1px solid #c62828;
+                    border-radius: 3px; padding: 0 .3em; margin-right: .3em; text-decoration: none;
+                    display: inline-block; }
 .orag-refusal { border-left: 5px solid #d9822b; background: rgba(217, 130, 43, .1); padding: .7em 1em;
                 border-radius: 4px; margin-bottom: .6em; }
 .orag-refusal strong { font-size: 1.05em; }
@@ -72,8 +78,43 @@ _BLANK_LINES = re.compile(r"\n[ \t\u00a0]*(?:\n[ \t\u00a0]*)+")
 
 
 def _doc_text(text: str) -> str:
-    """A stretch of document text as HTML: escaped, runs of blank lines shown as one."""
-    return esc(_BLANK_LINES.sub("\n\n", text))
+    """A stretch of document text as HTML: escaped, runs of blank lines shown as one, and each
+    sentence addressed to an assistant as an instruction marked as such (it is never evidence)."""
+    text = _BLANK_LINES.sub("\n\n", text)
+    parts, pos = [], 0
+    for start, end in _instruction_spans(text):
+        parts.append(esc(text[pos:start]))
+        parts.append(f'<span class="orag-planted" title="{esc(PLANTED_NOTE)}">'
+                     f'<span class="orag-planted-tag">{esc(PLANTED_TAG)}</span>{esc(text[start:end])}</span>')
+        pos = end
+    parts.append(esc(text[pos:]))
+    return "".join(parts)
+
+
+PLANTED_TAG = "instruction to an assistant, ignored"
+PLANTED_NOTE = ("This sentence is addressed to an AI assistant as an instruction. It is never used as "
+                "evidence or quoted as an answer.")
+
+
+def _instruction_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each sentence of `text` that `support.INSTRUCTION` matches. Sentences are
+    split as the answerers split them, so what is marked here is exactly what they skip."""
+    spans: list[tuple[int, int]] = []
+    cursor = 0
+    for sentence in split_sentences(text):
+        at, end = text.find(sentence, cursor), -1
+        if at >= 0:
+            end = at + len(sentence)
+        elif INSTRUCTION.search(sentence):
+            # Split across lines, the sentence was folded onto one; find it with any whitespace.
+            found = re.compile(r"\s+".join(map(re.escape, sentence.split()))).search(text, cursor)
+            at, end = (found.start(), found.end()) if found else (-1, -1)
+        if at < 0:
+            continue
+        cursor = end
+        if INSTRUCTION.search(sentence):
+            spans.append((at, end))
+    return spans
 
 
 def highlight_html(text: str, start: int, end: int, *, window: tuple[int, int] | None = None) -> str:
@@ -108,14 +149,31 @@ _MARKER = re.compile(r"\[(\d+)\]")
 
 
 def answer_html(answer: Answer) -> str:
-    """The answer's text, escaped, paragraph breaks kept, [n] markers styled as references."""
+    """The answer's text, escaped, paragraph breaks kept, its [n] markers styled as references.
+
+    Only markers the answerer added are styled: a "[1]" inside a sentence quoted from a document
+    (a footnote, or text planted to look like a citation) stays plain text, so a document cannot
+    make its own claim look cited.
+    """
     numbers = {c.n for c in answer.citations}
-
-    def marker(m: re.Match) -> str:
-        return f'<span class="orag-ref">[{m.group(1)}]</span>' if int(m.group(1)) in numbers else m.group(0)
-
-    paragraphs = [p.strip() for p in re.split(r"\n\s*\n", answer.text) if p.strip()]
-    body = "".join(f"<p>{_MARKER.sub(marker, esc(p)).replace(chr(10), '<br>')}</p>" for p in paragraphs)
+    text = answer.text
+    quoted = bytearray(len(text))  # 1 where a quoted sentence's own text lies
+    for sentence in answer.sentences:
+        if not sentence.text:
+            continue
+        at = text.find(sentence.text)
+        while at != -1:
+            quoted[at:at + len(sentence.text)] = b"\x01" * len(sentence.text)
+            at = text.find(sentence.text, at + 1)
+    pieces, pos = [], 0
+    for m in _MARKER.finditer(text):
+        pieces.append(esc(text[pos:m.start()]))
+        ours = not quoted[m.start()] and int(m.group(1)) in numbers
+        pieces.append(f'<span class="orag-ref">[{m.group(1)}]</span>' if ours else esc(m.group(0)))
+        pos = m.end()
+    pieces.append(esc(text[pos:]))
+    paragraphs = [p.strip() for p in re.split(r"\n\s*\n", "".join(pieces)) if p.strip()]
+    body = "".join(f"<p>{p.replace(chr(10), '<br>')}</p>" for p in paragraphs)
     return f'<div class="orag-answer">{body}</div>'
 
 
