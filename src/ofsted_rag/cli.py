@@ -1,4 +1,4 @@
-"""The `ofsted-rag` command: ingest, sources, ask, eval.
+"""The `ofsted-rag` command: ingest, sources, log, ask, eval.
 
 User mistakes end in one line on stderr and exit status 2 (1 when an ingest stored nothing);
 never a traceback.
@@ -51,6 +51,10 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("sources", help="list the documents in the store")
     p.add_argument("--json", action="store_true")
     p.set_defaults(run=_sources)
+
+    p = sub.add_parser("log", help="the audit log: every ingest, upload and prune, who and when")
+    p.add_argument("--json", action="store_true", help="one JSON array of the entries")
+    p.set_defaults(run=_log)
 
     p = sub.add_parser("ask", help="answer a question with citations to minute points")
     p.add_argument("question")
@@ -178,6 +182,32 @@ def _sources(args: argparse.Namespace, settings: Settings) -> int:
         table.add_column(col, no_wrap=col == "date")
     for r in rows:
         table.add_row(*(str(r[c]) if r[c] is not None else "-" for c in columns))
+    _stdout_console().print(table)
+    return 0
+
+
+def _log(args: argparse.Namespace, settings: Settings) -> int:
+    from rich.table import Table
+
+    from ofsted_rag import audit
+
+    entries = list(audit.read(settings))
+    if args.json:
+        print(json.dumps(entries, indent=2, ensure_ascii=False))
+        return 0
+    if not entries:
+        print(f"The audit log is empty ({audit.log_path(settings)}): nothing has been ingested or uploaded yet.")
+        return 0
+    table = Table(show_header=True)
+    for col in ("time", "who", "action", "what", "files", "+passages", "-passages"):
+        table.add_column(col, overflow="fold", justify="right" if col.endswith("passages") else "left")
+    for e in entries:
+        if "unreadable" in e:
+            table.add_row("?", "?", f"(line {e['unreadable']} unreadable)", "", "", "", "")
+            continue
+        files = [(f.get("file", "?"), f.get("status", "?")) for f in e.get("files", [])]
+        table.add_row(e.get("time", ""), e.get("who", ""), e.get("action", ""), ", ".join(e.get("what", [])),
+                      audit.summary(files), str(e.get("passages_added", 0)), str(e.get("passages_removed", 0)))
     _stdout_console().print(table)
     return 0
 

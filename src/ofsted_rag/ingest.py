@@ -26,6 +26,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ofsted_rag import audit
 from ofsted_rag.config import Settings
 from ofsted_rag.documents import DocumentMeta, Passage, SourceRef, document_id, sentences_of, stable_hash
 from ofsted_rag.embedding import Embedder
@@ -235,6 +236,7 @@ def ingest(
     prune: bool = False,
     confirm: bool = False,
     added_by: str | None = None,
+    action: str = "ingest",
     on_embed_start: Callable[[int], None] | None = None,
     on_embedded: Callable[[int], None] | None = None,
 ) -> IngestReport:
@@ -244,7 +246,10 @@ def ingest(
         prune: also remove stored documents that came from the folders in `paths` (or are those
             files) and whose files are gone. Documents from other folders and uploads are kept.
         confirm: allow a prune that removes more than half the store or more than 20 documents.
-        added_by: who is adding (recorded with each new or changed document); default "cli:<user>".
+        added_by: who is adding (recorded with each new or changed document and in the audit
+            log); default "cli:<user>".
+        action: what the audit log calls this run ("ingest", "upload"); "prune" when it removed
+            documents.
         on_embed_start, on_embedded: `on_embed_start(total)` and `on_embedded(n)` drive a progress bar.
 
     Raises:
@@ -273,6 +278,14 @@ def ingest(
             plan.outcomes.append(FileOutcome(registry[doc_id].file_name, "removed", len(registry[doc_id].refs)))
         embedded, removed_passages, sentences = _apply(plan, registry, removed_docs, store, embedder,
                                                        on_embed_start, on_embedded, actor)
+        # Every run is recorded, even one that changed nothing: who looked at which folder matters.
+        audit.append(settings, audit.AuditEntry(
+            time=audit.now(), who=actor, action="prune" if removed_docs else action,
+            what=tuple(display_name(str(p)) for p in paths),
+            files=tuple((o.file_name, o.status) for o in plan.outcomes if o.status != "unchanged"),
+            passages_added=sum(o.new_passages for o in plan.outcomes if o.status in ("added", "updated")),
+            passages_removed=removed_passages,
+        ))
     return IngestReport(
         outcomes=tuple(plan.outcomes),
         embedded=embedded,

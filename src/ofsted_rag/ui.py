@@ -340,7 +340,8 @@ def add_uploads(
 
         report_progress(0.1, "Reading the documents")
         try:
-            report = engine.ingest(paths, on_embed_start=on_start, on_embedded=on_embedded, added_by=added_by)
+            report = engine.ingest(paths, on_embed_start=on_start, on_embedded=on_embedded, added_by=added_by,
+                                   action="upload")
         except OfstedRagError as exc:
             for i in saved.values():
                 outcomes[i] = UploadOutcome(files[i][0], "rejected", reason=str(exc))
