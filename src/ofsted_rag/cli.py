@@ -1,4 +1,4 @@
-"""The `ofsted-rag` command: ingest, sources, log, ask, eval.
+"""The `ofsted-rag` command: ingest, sources, log, ask, eval, hash-password.
 
 User mistakes end in one line on stderr and exit status 2 (1 when an ingest stored nothing);
 never a traceback.
@@ -55,6 +55,9 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("log", help="the audit log: every ingest, upload and prune, who and when")
     p.add_argument("--json", action="store_true", help="one JSON array of the entries")
     p.set_defaults(run=_log)
+
+    p = sub.add_parser("hash-password", help="make OFSTED_RAG_EDITOR_PASSWORD_HASH from an editor password")
+    p.set_defaults(run=_hash_password)
 
     p = sub.add_parser("ask", help="answer a question with citations to minute points")
     p.add_argument("question")
@@ -183,6 +186,26 @@ def _sources(args: argparse.Namespace, settings: Settings) -> int:
     for r in rows:
         table.add_row(*(str(r[c]) if r[c] is not None else "-" for c in columns))
     _stdout_console().print(table)
+    return 0
+
+
+def _hash_password(args: argparse.Namespace, settings: Settings) -> int:
+    """Asks twice at a terminal; reads one line from a pipe (for provisioning scripts)."""
+    import getpass
+
+    from ofsted_rag.auth import hash_password
+
+    if sys.stdin.isatty():
+        password = getpass.getpass("Editor password: ")
+        if getpass.getpass("Again: ") != password:
+            raise UsageError("the two passwords differ; run `ofsted-rag hash-password` again")
+    else:
+        password = sys.stdin.readline().rstrip("\r\n")
+    if len(password) < 10:
+        raise UsageError("the password is shorter than 10 characters; choose a longer one")
+    print(hash_password(password))
+    print("Set OFSTED_RAG_EDITOR_PASSWORD_HASH to the line above (in .env or the service's environment).",
+          file=sys.stderr)
     return 0
 
 

@@ -6,7 +6,8 @@ titles, council names, uploaded metadata — reaches the page only through `html
 those characters. Constant strings written here are the only Markdown.
 
 Pages: Ask (chat with citations and click-through to the source), Briefing (one council's
-timeline, exportable as Markdown) and Add documents (upload, then ingest).
+timeline, exportable as Markdown) and Add documents (upload, then ingest; editors only, see
+auth.py).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import datetime as dt
 import html
 import math
 import re
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +24,7 @@ from pathlib import Path
 import streamlit as st
 
 from ofsted_rag.answer import REFUSAL
+from ofsted_rag.auth import Access, access_mode, verify_password
 from ofsted_rag.briefing import Briefing, briefing_for
 from ofsted_rag.documents import (KINDS, Answer, DocumentMeta, StoredPassage, document_id, format_date, point_display,
                                   split_sentences)
@@ -368,6 +371,11 @@ def add_uploads(
 def render_app(engine) -> None:
     """The whole app for one rerun: sidebar (pages, filters, corpus status) and the chosen page."""
     st.html(_CSS)
+    try:
+        access = current_access(engine.settings)
+    except OfstedRagError as exc:
+        st.error(str(exc))
+        st.stop()
     status = engine.status()
     with st.sidebar:
         st.title("Ofsted & minutes")
@@ -379,7 +387,7 @@ def render_app(engine) -> None:
     elif page == "Briefing":
         render_briefing_page(engine, status)
     else:
-        render_upload_page(engine, status)
+        render_upload_page(engine, status, access)
 
 
 def render_filters(status) -> PassageFilter:
@@ -613,10 +621,89 @@ def _slug(text: str) -> str:
 _OUTCOME_COLOUR = {"added": "#2e7d32", "updated": "#2e7d32", "duplicate": "#1c63b7", "rejected": "#c62828"}
 
 
-def render_upload_page(engine, status) -> None:
+def _oidc_configured() -> bool:
+    """Whether `.streamlit/secrets.toml` configures an OIDC provider for `st.login`."""
+    try:
+        auth = st.secrets.get("auth")
+    except Exception:  # no secrets file at all: Streamlit raises rather than returning nothing
+        return False
+    return bool(auth) and bool(auth.get("client_id") or any(isinstance(v, dict) and v.get("client_id")
+                                                            for v in auth.values()))
+
+
+def current_access(settings) -> Access:
+    return access_mode(oidc_configured=_oidc_configured(), password_hash=settings.editor_password_hash,
+                       server_address=st.get_option("server.address"))
+
+
+def current_editor(access: Access) -> str | None:
+    """Who may edit in this session, as the audit log records them (None: a viewer)."""
+    if access.mode == "oidc":
+        user = st.user
+        if getattr(user, "is_logged_in", False):
+            return "editor:" + str(user.get("email") or user.get("name") or "signed in")
+        return None
+    if access.mode == "password":
+        return st.session_state.get("editor")
+    if access.mode == "open-local":
+        return f"local:{_os_user()}"
+    return None
+
+
+def _os_user() -> str:
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"
+
+
+def render_sign_in(engine, access: Access) -> None:
+    """What a viewer sees instead of the uploader."""
+    if access.read_only:
+        st.info(access.note)
+        return
+    st.caption(access.note)
+    if access.mode == "oidc":
+        st.button("Sign in", key="sign_in", type="primary", on_click=st.login)
+        return
+    with st.form("editor_sign_in", clear_on_submit=True):
+        name = st.text_input("Your name (recorded in the audit log)", key="editor_name")
+        password = st.text_input("Editor password", type="password", key="editor_password")
+        submitted = st.form_submit_button("Sign in", type="primary")
+    if submitted:
+        if not name.strip():
+            st.error("Give your name: every change is recorded with who made it.")
+        elif verify_password(password, engine.settings.editor_password_hash):
+            st.session_state["editor"] = "editor:" + " ".join(name.split())
+            st.rerun()
+        else:
+            time.sleep(1.0)  # slows a guesser; scrypt alone costs a tenth of that
+            st.error("That is not the editor password.")
+
+
+def _sign_out() -> None:
+    st.session_state.pop("editor", None)
+
+
+def render_upload_page(engine, status, access: Access | None = None) -> None:
     st.title("Add documents")
+    access = access or current_access(engine.settings)
+    editor = current_editor(access)
+    if editor is None:
+        st.caption("Adding and replacing documents needs an editor; anyone can ask and read.")
+        render_sign_in(engine, access)
+        return
+    if access.open_to_all:
+        st.warning(access.note, icon=":material/lock_open:")
+    else:
+        left, right = st.columns([4, 1])
+        left.caption(f"Signed in as {editor.removeprefix('editor:')}. Changes are recorded in the audit log.")
+        right.button("Sign out", key="sign_out", on_click=st.logout if access.mode == "oidc" else _sign_out)
     st.caption("Minutes, Ofsted letters or news reports as .txt, .html, .pdf or .docx. They are read into "
-               "minute points and can be asked about as soon as they are added.")
+               "minute points and can be asked about as soon as they are added. An upload can add a new "
+               "document or replace one uploaded earlier under the same name, never one read from a folder.")
     files = st.file_uploader("Documents", type=list(UPLOAD_TYPES), accept_multiple_files=True, key="uploads",
                              max_upload_size=max(1, math.ceil(engine.settings.max_file_mb)))
     st.markdown("**Details** (optional; they apply to every file in this upload and replace what is read from the text)")
@@ -635,7 +722,8 @@ def render_upload_page(engine, status) -> None:
         bar = st.progress(0.0, text="Starting")
         outcomes = add_uploads(engine, [(f.name, f.getvalue()) for f in files],
                                meta if meta != DocumentMeta() else None,
-                               progress=lambda fraction, message: bar.progress(min(1.0, fraction), text=message))
+                               progress=lambda fraction, message: bar.progress(min(1.0, fraction), text=message),
+                               added_by=editor)
         st.session_state["upload_outcomes"] = outcomes
         st.session_state.pop("briefing_cache", None)
     outcomes = st.session_state.get("upload_outcomes", [])
