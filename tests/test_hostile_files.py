@@ -82,8 +82,11 @@ def test_cli_reports_links_and_odd_names_in_one_line_each(tmp_path, linked_folde
     lines = result.stderr.splitlines()
     assert any(line.startswith("skipped passwd.txt: a link to ") for line in lines), lines
     assert "skipped r\\xe9sum\\xe9.xyz: unsupported file type '.xyz'" in result.stderr
-    files = {r["file"] for r in json.loads(cli(tmp_path / "data", "sources", "--json").stdout)}
-    assert "passwd.txt" not in files and "fostering.txt" in files
+    rows = {r["file"]: r for r in json.loads(cli(tmp_path / "data", "sources", "--json").stdout)}
+    assert "passwd.txt" not in rows and "fostering.txt" in rows
+    fostering = rows["fostering.txt"]
+    assert fostering["origin"] == "folder" and fostering["path"] == str(linked_folder / "fostering.txt")
+    assert fostering["added_by"].startswith("cli:")
 
 
 def test_a_few_nul_bytes_are_dropped_with_a_note(settings, tmp_path, embedder):

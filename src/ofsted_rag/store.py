@@ -298,10 +298,17 @@ class PassageStore:
         registered = self.registered_ids()
         if total == 0 or not registered:
             return []
-        only_registered = {"doc_id": {"$in": sorted(registered)}}
-        where = {"$and": [where, only_registered]} if where else only_registered
+        found = self._query(vector, min(n, total), where)
+        if any(p.doc_id not in registered for p, _ in found):
+            # Only after an interrupted ingest: ask again among registered documents alone. (Not
+            # always: a filtered vector search may order near-ties differently from a plain one.)
+            only_registered = {"doc_id": {"$in": sorted(registered)}}
+            found = self._query(vector, min(n, total), {"$and": [where, only_registered]} if where else only_registered)
+        return found
+
+    def _query(self, vector: Sequence[float], n: int, where: dict | None) -> list[tuple[StoredPassage, float]]:
         got = self._read_vectors(lambda: self.passages.query(
-            query_embeddings=[[float(x) for x in vector]], n_results=min(n, total), where=where,
+            query_embeddings=[[float(x) for x in vector]], n_results=n, where=where,
             include=["metadatas", "documents", "distances"],
         ))
         return [
