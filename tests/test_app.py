@@ -23,16 +23,41 @@ WINDSOR = "Royal Borough of Windsor and Maidenhead"
 
 
 @pytest.fixture
-def open_app(monkeypatch):
-    """Start the app against a store: `open_app(settings)` -> AppTest after its first run."""
+def server_address():
+    """Set Streamlit's bind address for the app under test (AppTest runs it in this process);
+    restored afterwards. `make run` binds 127.0.0.1."""
+    from streamlit import config
 
-    def start(settings) -> AppTest:
+    before = config.get_option("server.address")
+
+    def set_to(address: str | None) -> None:
+        config.set_option("server.address", address)
+
+    yield set_to
+    config.set_option("server.address", before)
+
+
+@pytest.fixture
+def open_app(monkeypatch, server_address):
+    """Start the app against a store: `open_app(settings)` -> AppTest after its first run.
+
+    By default as `make run` starts it: on 127.0.0.1 with no editor sign-in configured, where
+    uploads are open. `address`, `env` (extra OFSTED_RAG_* variables) and `secrets` change that."""
+
+    def start(settings, *, address: str | None = "127.0.0.1", env: dict | None = None,
+              secrets: dict | None = None) -> AppTest:
         for name in list(os.environ):
             if name.startswith("OFSTED_RAG_"):
                 monkeypatch.delenv(name)
         monkeypatch.setenv("OFSTED_RAG_HOME", str(settings.home))
         monkeypatch.setenv("OFSTED_RAG_CORPUS", str(settings.corpus))
-        at = AppTest.from_file(APP, default_timeout=120).run()
+        for name, value in (env or {}).items():
+            monkeypatch.setenv(name, value)
+        server_address(address)
+        at = AppTest.from_file(APP, default_timeout=120)
+        for key, value in (secrets or {}).items():
+            at.secrets[key] = value
+        at.run()
         assert not at.exception, at.exception
         return at
 

@@ -1,5 +1,5 @@
-"""Crash safety: an ingest killed part-way leaves an answerable store that the next ingest
-completes; two ingests at once never both write; questions asked during an ingest are answered.
+"""Crash safety: an ingest killed part-way leaves a consistent store (answering only from the
+documents it had registered) that the next ingest completes; two ingests at once never both write; questions asked during an ingest are answered.
 
 The ingests under test are the real `ofsted-rag ingest` command in a subprocess, on a corpus made
 from the shipped one by `bench/scaled_corpus.py` (the original plus a reworded copy for another
@@ -23,6 +23,7 @@ import pytest
 
 from conftest import CORPUS, ROOT, make_settings
 from ofsted_rag.engine import Engine
+from ofsted_rag.errors import EmptyStoreError
 from ofsted_rag.ingest import ingest
 from ofsted_rag.store import PassageStore
 
@@ -114,14 +115,16 @@ def test_killed_ingest_leaves_an_answerable_store_the_next_ingest_completes(tmp_
     run.kill()
     assert run.proc.returncode == -signal.SIGKILL
 
-    # Answerable as it is: some passages, no registry yet, and the question path works.
+    # Some passages, no registry yet. The registry is the commit point: answers never cite a
+    # document `sources` does not list, so the store says nothing has been ingested (one line).
     partial = PassageStore(settings).count()
     assert 0 < partial < total
+    assert PassageStore(settings).documents() == {}
     engine = Engine(settings, embedder=embedder)
-    assert engine.status().passages == partial
-    assert engine.retrieve(QUESTION).hits
-    answer = engine.ask(QUESTION)
-    assert answer.citations or answer.closest
+    assert engine.status().passages == 0
+    assert not engine.retrieve(QUESTION).hits
+    with pytest.raises(EmptyStoreError):
+        engine.ask(QUESTION)
 
     # The next ingest completes it, embedding only what is missing.
     report = ingest([crash_corpus], PassageStore(settings), embedder, settings)
@@ -187,6 +190,8 @@ def test_second_ingest_fails_fast_and_questions_are_answered_during_an_ingest(tm
         answer = engine.ask(QUESTION)
         answers.append(answer)
         assert not answer.refused and answer.citations, answer.text
+        # Registered documents are only added during an ingest, so a check after the answer holds.
+        assert {c.passage.doc_id for c in answer.citations} <= PassageStore(settings).registered_ids()
         time.sleep(0.5)  # leave the cores to the ingest between questions, as a person would
     assert first.wait() == 0, first.stderr[-5:]
     assert answers, "no question was asked while the ingest ran"

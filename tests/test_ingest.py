@@ -107,6 +107,9 @@ def test_prune_removes_a_deleted_files_passages_and_keeps_shared_ones(store_copy
     store = PassageStore(store_copy)
     windsor_keys = keys_of(store, WINDSOR)
     shared = keys_of(store, ITEM_PAGE_5)
+    # The store was built from corpus/; prune removes only documents recorded as coming from the
+    # folder named, so the copy is ingested once first (nothing changed: it only records the path).
+    assert run([corpus_copy], store_copy, embedder).embedded == 0
     (corpus_copy / WINDSOR).unlink()
     (corpus_copy / ITEM_PAGE_5).unlink()
 

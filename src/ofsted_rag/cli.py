@@ -1,4 +1,4 @@
-"""The `ofsted-rag` command: ingest, sources, ask, eval.
+"""The `ofsted-rag` command: ingest, sources, log, ask, eval, hash-password.
 
 User mistakes end in one line on stderr and exit status 2 (1 when an ingest stored nothing);
 never a traceback.
@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 from ofsted_rag.config import Settings
-from ofsted_rag.errors import OfstedRagError
+from ofsted_rag.errors import OfstedRagError, UsageError
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -41,7 +41,10 @@ def _parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("ingest", help="parse, embed and store documents (default: the corpus folder)")
     p.add_argument("paths", nargs="*", type=Path, help="files or folders (default: OFSTED_RAG_CORPUS, ./corpus)")
-    p.add_argument("--prune", action="store_true", help="remove stored documents whose files are not under PATHS")
+    p.add_argument("--prune", action="store_true",
+                   help="remove stored documents that came from PATHS and whose files are gone")
+    p.add_argument("--yes", action="store_true",
+                   help="allow --prune to remove more than half the store or more than 20 documents")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(run=_ingest)
 
@@ -49,13 +52,20 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p.set_defaults(run=_sources)
 
+    p = sub.add_parser("log", help="the audit log: every ingest, upload and prune, who and when")
+    p.add_argument("--json", action="store_true", help="one JSON array of the entries")
+    p.set_defaults(run=_log)
+
+    p = sub.add_parser("hash-password", help="make OFSTED_RAG_EDITOR_PASSWORD_HASH from an editor password")
+    p.set_defaults(run=_hash_password)
+
     p = sub.add_parser("ask", help="answer a question with citations to minute points")
     p.add_argument("question")
     p.add_argument("--council", action="append", default=[], help="only this council (repeatable)")
     p.add_argument("--kind", action="append", default=[], choices=["minutes", "ofsted_letter", "news"])
     p.add_argument("--since", type=_date, help="meetings on or after YYYY-MM-DD")
     p.add_argument("--until", type=_date, help="meetings on or before YYYY-MM-DD")
-    p.add_argument("--top-k", type=int, help="passages to retrieve")
+    p.add_argument("--top-k", type=_top_k, help=f"passages to retrieve ({TOP_K_RANGE[0]}-{TOP_K_RANGE[1]})")
     p.add_argument("--json", action="store_true", help="one JSON object on stdout")
     p.set_defaults(run=_ask)
 
@@ -79,6 +89,19 @@ def _stdout_console():
     from rich.console import Console
 
     return Console() if sys.stdout.isatty() else Console(width=200)
+
+
+TOP_K_RANGE = (1, 100)
+
+
+def _top_k(value: str) -> int:
+    try:
+        n = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a whole number") from None
+    if not TOP_K_RANGE[0] <= n <= TOP_K_RANGE[1]:
+        raise argparse.ArgumentTypeError(f"{n} is outside {TOP_K_RANGE[0]}..{TOP_K_RANGE[1]}")
+    return n
 
 
 def _date(value: str) -> dt.date:
@@ -116,7 +139,7 @@ def _ingest(args: argparse.Namespace, settings: Settings) -> int:
         progress.update(task, advance=n)
 
     try:
-        report = ingest(paths, store, default_embedder(), settings, prune=args.prune,
+        report = ingest(paths, store, default_embedder(), settings, prune=args.prune, confirm=args.yes,
                         on_embed_start=start, on_embedded=advance)
     finally:
         progress.stop()
@@ -146,13 +169,15 @@ def _ingest(args: argparse.Namespace, settings: Settings) -> int:
 def _sources(args: argparse.Namespace, settings: Settings) -> int:
     from rich.table import Table
 
+    from ofsted_rag.ingest import record_origin
     from ofsted_rag.store import PassageStore
 
     docs = sorted(PassageStore(settings).documents().values(), key=lambda d: d.file_name)
     rows = [
         {"file": d.file_name, "council": d.meta.council, "body": d.meta.body,
          "date": d.meta.date.isoformat() if d.meta.date else None, "kind": d.meta.kind,
-         "title": d.meta.title, "url": d.meta.url, "passages": len(d.refs), "ingested_at": d.ingested_at}
+         "title": d.meta.title, "url": d.meta.url, "passages": len(d.refs), "ingested_at": d.ingested_at,
+         "origin": record_origin(d, settings), "path": d.path, "added_by": d.added_by or None}
         for d in docs
     ]
     if args.json:
@@ -163,10 +188,57 @@ def _sources(args: argparse.Namespace, settings: Settings) -> int:
         return 0
     table = Table(show_header=True)
     table.add_column("file", overflow="fold")
-    for col in ("council", "body", "date", "kind", "passages"):
+    columns = ("file", "council", "body", "date", "kind", "passages", "origin", "added_by")
+    for col in columns[1:]:
         table.add_column(col, no_wrap=col == "date")
     for r in rows:
-        table.add_row(*(str(r[c]) if r[c] is not None else "-" for c in ("file", "council", "body", "date", "kind", "passages")))
+        table.add_row(*(str(r[c]) if r[c] is not None else "-" for c in columns))
+    _stdout_console().print(table)
+    return 0
+
+
+def _hash_password(args: argparse.Namespace, settings: Settings) -> int:
+    """Asks twice at a terminal; reads one line from a pipe (for provisioning scripts)."""
+    import getpass
+
+    from ofsted_rag.auth import hash_password
+
+    if sys.stdin.isatty():
+        password = getpass.getpass("Editor password: ")
+        if getpass.getpass("Again: ") != password:
+            raise UsageError("the two passwords differ; run `ofsted-rag hash-password` again")
+    else:
+        password = sys.stdin.readline().rstrip("\r\n")
+    if len(password) < 10:
+        raise UsageError("the password is shorter than 10 characters; choose a longer one")
+    print(hash_password(password))
+    print("Set OFSTED_RAG_EDITOR_PASSWORD_HASH to the line above (in .env or the service's environment).",
+          file=sys.stderr)
+    return 0
+
+
+def _log(args: argparse.Namespace, settings: Settings) -> int:
+    from rich.table import Table
+
+    from ofsted_rag import audit
+
+    entries = list(audit.read(settings))
+    if args.json:
+        print(json.dumps(entries, indent=2, ensure_ascii=False))
+        return 0
+    if not entries:
+        print(f"The audit log is empty ({audit.log_path(settings)}): nothing has been ingested or uploaded yet.")
+        return 0
+    table = Table(show_header=True)
+    for col in ("time", "who", "action", "what", "files", "+passages", "-passages"):
+        table.add_column(col, overflow="fold", justify="right" if col.endswith("passages") else "left")
+    for e in entries:
+        if "unreadable" in e:
+            table.add_row("?", "?", f"(line {e['unreadable']} unreadable)", "", "", "", "")
+            continue
+        files = [(f.get("file", "?"), f.get("status", "?")) for f in e.get("files", [])]
+        table.add_row(e.get("time", ""), e.get("who", ""), e.get("action", ""), ", ".join(e.get("what", [])),
+                      audit.summary(files), str(e.get("passages_added", 0)), str(e.get("passages_removed", 0)))
     _stdout_console().print(table)
     return 0
 
@@ -176,9 +248,17 @@ def _ask(args: argparse.Namespace, settings: Settings) -> int:
     from ofsted_rag.output import answer_to_json, answer_to_text
     from ofsted_rag.store import PassageFilter
 
+    if not args.question.strip():
+        raise UsageError("the question is empty; ask one, e.g. ofsted-rag ask \"What did Ofsted ask the council to improve?\"")
+    if args.since and args.until and args.since > args.until:
+        raise UsageError(f"--since {args.since.isoformat()} is after --until {args.until.isoformat()}; "
+                         "no meeting can match: swap them")
     engine = Engine(settings)
     flt = PassageFilter(councils=tuple(args.council), kinds=tuple(args.kind), since=args.since, until=args.until)
     answer = engine.ask(args.question, flt, top_k=args.top_k)
+    fell_back = next((s for s in answer.steps if s.title == "llm fallback"), None)
+    if fell_back:
+        print(f"ofsted-rag: the LLM's answer was not used: {fell_back.detail}", file=sys.stderr)
     if args.json:
         print(json.dumps(answer_to_json(answer), ensure_ascii=False))
     else:

@@ -31,6 +31,11 @@ class Settings:
         llm: "" (none: extractive answers), "openai" (an OpenAI-compatible server) or "ollama".
         llm_model, llm_base_url: which model and where.
         llm_api_key_var: the name of the environment variable that holds the API key.
+        llm_connect_timeout: seconds to wait for the model server to accept a connection.
+        llm_timeout: seconds the whole reply may take (a retry included); past that, the
+            extractive answer is shown.
+        editor_password_hash: the scrypt hash of the editors' password (`ofsted-rag
+            hash-password`); unset = no password sign-in (see auth.py for what then applies).
     """
 
     home: Path = Path("data")
@@ -44,6 +49,9 @@ class Settings:
     llm_model: str | None = None
     llm_base_url: str | None = None
     llm_api_key_var: str = "OPENAI_API_KEY"
+    llm_connect_timeout: float = 5.0
+    llm_timeout: float = 30.0
+    editor_password_hash: str | None = None
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> "Settings":
@@ -72,7 +80,14 @@ class Settings:
             llm_model=get("LLM_MODEL"),
             llm_base_url=get("LLM_BASE_URL"),
             llm_api_key_var=get("LLM_API_KEY_VAR") or base.llm_api_key_var,
+            llm_connect_timeout=_float(get("LLM_CONNECT_TIMEOUT"), "LLM_CONNECT_TIMEOUT", base.llm_connect_timeout),
+            llm_timeout=_float(get("LLM_TIMEOUT"), "LLM_TIMEOUT", base.llm_timeout),
+            editor_password_hash=get("EDITOR_PASSWORD_HASH"),
         )
+        if settings.editor_password_hash:
+            from ofsted_rag.auth import check_hash_format
+
+            check_hash_format(settings.editor_password_hash)
         if settings.llm not in ("", "none", "openai", "ollama"):
             raise ConfigError(f"{PREFIX}LLM={settings.llm!r}: use 'openai' (any OpenAI-compatible server), 'ollama', or leave it unset")
         if settings.llm == "none":

@@ -306,10 +306,11 @@ class Engine:
         )
 
     def ingest(self, paths: Sequence[Path], on_embed_start: Callable[[int], None] | None = None,
-               on_embedded: Callable[[int], None] | None = None):
+               on_embedded: Callable[[int], None] | None = None, added_by: str | None = None,
+               action: str = "ingest"):
         from ofsted_rag.ingest import ingest
 
-        report = ingest(list(paths), self.store, self.embedder, self.settings,
+        report = ingest(list(paths), self.store, self.embedder, self.settings, added_by=added_by, action=action,
                         on_embed_start=on_embed_start, on_embedded=on_embedded)
         self.retriever.refresh(force=True)
         return report

@@ -11,6 +11,10 @@ class ConfigError(OfstedRagError):
     """A setting has a value we cannot use; the message names the variable and the value."""
 
 
+class UsageError(OfstedRagError):
+    """A command line that cannot be run as given; the message says what to change."""
+
+
 class DocumentError(OfstedRagError):
     """A source file cannot be ingested. The message names the file and the reason."""
 
@@ -33,3 +37,8 @@ class EmptyStoreError(StoreError):
 
 class IngestLockedError(StoreError):
     """Another ingest holds the store's write lock."""
+
+
+class PruneRefused(OfstedRagError):
+    """`ingest --prune` was stopped before removing anything: a named folder does not exist, or
+    it would remove so much that a mistyped path is likelier than intent (needs --yes)."""

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import fcntl
+import getpass
 import hashlib
 import os
 import re
@@ -25,16 +26,20 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ofsted_rag import audit
 from ofsted_rag.config import Settings
 from ofsted_rag.documents import DocumentMeta, Passage, SourceRef, document_id, sentences_of, stable_hash
 from ofsted_rag.embedding import Embedder
-from ofsted_rag.errors import DocumentError, IngestLockedError
+from ofsted_rag.errors import DocumentError, IngestLockedError, PruneRefused
 from ofsted_rag.manifest import MANIFEST_NAME, read_manifest, write_manifest_entry
 from ofsted_rag.parsing import PARSER_VERSION, ParsedDocument, check_suffix, parse_bytes, size_reason
 from ofsted_rag.store import DocumentRecord, PassageStore, passage_metadata
 
 STATUSES = ("added", "updated", "unchanged", "duplicate", "removed", "skipped")
 _EMBED_BATCH = 64
+# A prune removing more than this many documents, or more than half the store, needs --yes: a
+# mistyped or wrong folder is then likelier than intent.
+PRUNE_CONFIRM_ABOVE = 20
 
 
 @dataclass(frozen=True)
@@ -81,6 +86,8 @@ class _Candidate:
     meta: DocumentMeta | None
     data: bytes = b""
     fingerprint: str = ""
+    # Set when the folder's manifest cannot be read: the file waits until it is fixed.
+    manifest_error: str | None = None
 
 
 @dataclass
@@ -88,8 +95,57 @@ class _Plan:
     parsed: dict[str, ParsedDocument] = field(default_factory=dict)
     fingerprints: dict[str, str] = field(default_factory=dict)
     paths: dict[str, str] = field(default_factory=dict)
+    origins: dict[str, str] = field(default_factory=dict)
+    relocated: dict[str, str] = field(default_factory=dict)
+    notes: dict[str, str] = field(default_factory=dict)
     outcomes: list[FileOutcome] = field(default_factory=list)
     seen: set[str] = field(default_factory=set)
+
+
+def default_actor() -> str:
+    """Who runs an ingest from the command line: "cli:<OS user>"."""
+    try:
+        return f"cli:{getpass.getuser()}"
+    except (KeyError, OSError):  # no passwd entry (a bare container)
+        return f"cli:uid {os.getuid()}"
+
+
+def origin_of(path: Path, settings: Settings) -> str:
+    """"upload" for a file in the data folder's uploads/, else "folder"."""
+    return "upload" if _under(path, settings.uploads) else "folder"
+
+
+def record_origin(record: DocumentRecord, settings: Settings) -> str:
+    """A stored document's origin; records made before provenance was kept are judged by path."""
+    if record.origin != "folder" or not record.path:
+        return record.origin
+    return origin_of(Path(record.path), settings)
+
+
+def _under(path: Path, folder: Path) -> bool:
+    try:
+        Path(os.path.abspath(path)).relative_to(os.path.abspath(folder))
+        return True
+    except ValueError:
+        return False
+
+
+def collision_reason(record: DocumentRecord | None, origin: str, settings: Settings) -> str | None:
+    """Why a file of this origin may not replace the stored document of the same name (None: it may).
+
+    An upload may add a new document or replace one uploaded earlier; it never replaces a
+    document read from a folder (anyone able to open the app could otherwise rewrite a council's
+    minutes and have the forgery cited as theirs). A folder file does not silently replace an
+    uploaded document either. Folder files replace folder documents of the same name: that is how
+    an edited or moved corpus is brought up to date by whoever runs the ingest.
+    """
+    if record is None:
+        return None
+    stored = record_origin(record, settings)
+    if stored == origin or (origin == "folder" and stored == "url"):
+        return None
+    where = "uploaded through the app" if stored == "upload" else f"read from {Path(record.path).parent if record.path else 'a folder'}"
+    return f"a document with this name was {where}; rename the file to add it as a new document"
 
 
 def collect_files(paths: Iterable[Path]) -> tuple[list[_Candidate], list[FileOutcome]]:
@@ -100,36 +156,72 @@ def collect_files(paths: Iterable[Path]) -> tuple[list[_Candidate], list[FileOut
     """
     candidates: list[_Candidate] = []
     skipped: list[FileOutcome] = []
-    manifests: dict[Path, dict[str, DocumentMeta]] = {}
+    manifests: dict[Path, dict[str, DocumentMeta] | str] = {}
 
-    def manifest_for(folder: Path) -> dict[str, DocumentMeta]:
+    def manifest_for(folder: Path) -> dict[str, DocumentMeta] | str:
+        """The folder's manifest, or the one-line error that makes it unusable."""
         if folder not in manifests:
             try:
                 manifests[folder] = read_manifest(folder)
             except DocumentError as exc:
-                skipped.append(FileOutcome(exc.file_name, "skipped", reason=exc.reason))
-                manifests[folder] = {}
+                skipped.append(FileOutcome(display_name(exc.file_name), "skipped", reason=(
+                    f"{exc.reason}; fix it and ingest again (until then this folder's documents stay as stored)")))
+                manifests[folder] = f"{MANIFEST_NAME} in this folder has an error"
         return manifests[folder]
 
     for root in paths:
         root = Path(root)
         if root.is_dir():
-            files = sorted(p for p in root.rglob("*") if p.is_file() and not _hidden(p.relative_to(root)))
+            # rglob does not descend into linked folders; linked files are checked below.
+            files = sorted(p for p in root.rglob("*")
+                           if (p.is_file() or p.is_symlink()) and not _hidden(p.relative_to(root)))
         elif root.is_file():
             files = [root]
         else:
-            skipped.append(FileOutcome(str(root), "skipped", reason="no such file or folder"))
+            skipped.append(FileOutcome(display_name(str(root)), "skipped", reason="no such file or folder"))
             continue
         for path in files:
             if path.name == MANIFEST_NAME or path.name.endswith(".tmp"):
                 continue
+            if path != root and path.is_symlink():
+                reason = _link_reason(path, root)
+                if reason:
+                    skipped.append(FileOutcome(display_name(path.name), "skipped", reason=reason))
+                    continue
+                if path.is_dir():
+                    continue  # a link to a folder inside this one: its files are read where they are
             try:
                 check_suffix(path.name)
             except DocumentError as exc:
-                skipped.append(FileOutcome(path.name, "skipped", reason=exc.reason))
+                skipped.append(FileOutcome(display_name(path.name), "skipped", reason=exc.reason))
                 continue
-            candidates.append(_Candidate(path, manifest_for(path.parent).get(path.name)))
+            manifest = manifest_for(path.parent)
+            if isinstance(manifest, str):
+                candidates.append(_Candidate(path, None, manifest_error=manifest))
+            else:
+                candidates.append(_Candidate(path, manifest.get(path.name)))
     return candidates, skipped
+
+
+def _link_reason(path: Path, root: Path) -> str | None:
+    """Why a symbolic link in a folder is not read (None: it stays inside the folder).
+
+    A link that leads out of the folder would put whatever it points at (/etc/passwd, another
+    department's files) in the store and before every user of the app.
+    """
+    target = Path(os.path.realpath(path))
+    if not target.exists():
+        return "a link to a file that does not exist"
+    if not _under(target, Path(os.path.realpath(root))):
+        return f"a link to {display_name(str(target))}, outside {display_name(str(root))}; links out of the folder are not read"
+    return None
+
+
+def display_name(name: str) -> str:
+    """A file name safe to show and store. A name that is not valid UTF-8 reaches Python with
+    surrogate escapes, which cannot be printed or written to the store; its undecodable bytes are
+    shown as \\xNN instead."""
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
 def _hidden(relative: Path) -> bool:
@@ -151,27 +243,58 @@ def ingest(
     settings: Settings,
     *,
     prune: bool = False,
+    confirm: bool = False,
+    added_by: str | None = None,
+    action: str = "ingest",
     on_embed_start: Callable[[int], None] | None = None,
     on_embedded: Callable[[int], None] | None = None,
 ) -> IngestReport:
     """Bring the store in line with the files under `paths`.
 
-    `on_embed_start(total)` and `on_embedded(n)` drive a progress bar.
+    Args:
+        prune: also remove stored documents that came from the folders in `paths` (or are those
+            files) and whose files are gone. Documents from other folders and uploads are kept.
+        confirm: allow a prune that removes more than half the store or more than 20 documents.
+        added_by: who is adding (recorded with each new or changed document and in the audit
+            log); default "cli:<user>".
+        action: what the audit log calls this run ("ingest", "upload"); "prune" when it removed
+            documents.
+        on_embed_start, on_embedded: `on_embed_start(total)` and `on_embedded(n)` drive a progress bar.
 
     Raises:
         IngestLockedError: another ingest is writing to this store.
+        PruneRefused: with `prune`, a path does not exist, or the prune is large and not confirmed.
+            Nothing is changed.
     """
     started = time.perf_counter()
+    if prune:
+        missing = [str(p) for p in paths if not Path(p).exists()]
+        if missing:
+            raise PruneRefused(f"cannot prune: {', '.join(missing)} does not exist (mistyped?); nothing was changed")
+    actor = added_by or default_actor()
     with ingest_lock(settings):
         candidates, skipped = collect_files(paths)
         registry = store.documents()
         plan = _plan(candidates, registry, settings)
         plan.outcomes[:0] = skipped
-        removed_docs = [d for d in registry if prune and d not in plan.seen]
+        removed_docs = _prune_targets(registry, plan.seen, paths) if prune else []
+        if removed_docs and not confirm and (len(removed_docs) > PRUNE_CONFIRM_ABOVE or 2 * len(removed_docs) > len(registry)):
+            names = sorted(registry[d].file_name for d in removed_docs)
+            shown = ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
+            raise PruneRefused(f"--prune would remove {len(removed_docs)} of {len(registry)} documents ({shown}); "
+                               "check the folder and run again with --yes to remove them; nothing was changed")
         for doc_id in removed_docs:
             plan.outcomes.append(FileOutcome(registry[doc_id].file_name, "removed", len(registry[doc_id].refs)))
         embedded, removed_passages, sentences = _apply(plan, registry, removed_docs, store, embedder,
-                                                       on_embed_start, on_embedded)
+                                                       on_embed_start, on_embedded, actor)
+        # Every run is recorded, even one that changed nothing: who looked at which folder matters.
+        audit.append(settings, audit.AuditEntry(
+            time=audit.now(), who=actor, action="prune" if removed_docs else action,
+            what=tuple(display_name(str(p)) for p in paths),
+            files=tuple((o.file_name, o.status) for o in plan.outcomes if o.status != "unchanged"),
+            passages_added=sum(o.new_passages for o in plan.outcomes if o.status in ("added", "updated")),
+            passages_removed=removed_passages,
+        ))
     return IngestReport(
         outcomes=tuple(plan.outcomes),
         embedded=embedded,
@@ -182,17 +305,34 @@ def ingest(
     )
 
 
+def _prune_targets(registry: dict[str, DocumentRecord], seen: set[str], paths: Sequence[Path]) -> list[str]:
+    """Stored documents not seen in this run whose recorded file is one of `paths` or under one."""
+    roots = [Path(p) for p in paths]
+    return [d for d, record in registry.items()
+            if d not in seen and record.path and any(_under(Path(record.path), root) for root in roots)]
+
+
 def _plan(candidates: list[_Candidate], registry: dict[str, DocumentRecord], settings: Settings) -> _Plan:
     plan = _Plan()
     names: dict[str, Path] = {}
     for cand in candidates:
-        name = cand.path.name
+        name = display_name(cand.path.name)
         if name in names:
-            plan.outcomes.append(FileOutcome(name, "skipped", reason=f"same file name as {names[name]}; rename one of them"))
+            plan.outcomes.append(FileOutcome(name, "skipped", reason=f"same file name as {display_name(str(names[name]))}; rename one of them"))
             continue
         names[name] = cand.path
         doc_id = document_id(name)
         old = registry.get(doc_id)
+        origin = origin_of(cand.path, settings)
+        refused = collision_reason(old, origin, settings)
+        if cand.manifest_error:
+            # Ingesting without the manifest would replace the council, body and date it gave
+            # with whatever the text suggests; the stored document is kept whole instead.
+            refused = cand.manifest_error + ("; kept as stored" if old else "; not added until it is fixed")
+        if refused:
+            plan.seen.add(doc_id)  # the stored document stays, prune or not
+            plan.outcomes.append(FileOutcome(name, "skipped", reason=refused))
+            continue
         try:
             size = cand.path.stat().st_size
             if size > settings.max_file_bytes:
@@ -208,10 +348,12 @@ def _plan(candidates: list[_Candidate], registry: dict[str, DocumentRecord], set
         fp = fingerprint(data, cand.meta)
         if old is not None and old.fingerprint == fp:
             plan.seen.add(doc_id)
+            if old.path != display_name(str(cand.path.absolute())):
+                plan.relocated[doc_id] = display_name(str(cand.path.absolute()))
             plan.outcomes.append(FileOutcome(name, "unchanged", len(old.refs), missing=missing_fields(old.meta)))
             continue
         try:
-            parsed = parse_bytes(data, name, cand.meta, path=str(cand.path), max_bytes=settings.max_file_bytes)
+            parsed = parse_bytes(data, name, cand.meta, path=display_name(str(cand.path)), max_bytes=settings.max_file_bytes)
         except DocumentError as exc:
             # A file that can no longer be parsed keeps what it had stored (nothing is lost).
             if old is not None:
@@ -226,7 +368,11 @@ def _plan(candidates: list[_Candidate], registry: dict[str, DocumentRecord], set
         plan.seen.add(doc_id)
         plan.parsed[doc_id] = parsed
         plan.fingerprints[doc_id] = fp
-        plan.paths[doc_id] = str(cand.path)
+        plan.paths[doc_id] = display_name(str(cand.path.absolute()))
+        nuls = data.count(b"\x00") if name.lower().endswith(".txt") else 0
+        if nuls:
+            plan.notes[doc_id] = f"{nuls} NUL byte(s) dropped"
+        plan.origins[doc_id] = origin
     return plan
 
 
@@ -256,7 +402,8 @@ def _apply(
     embedder: Embedder,
     on_embed_start: Callable[[int], None] | None,
     on_embedded: Callable[[int], None] | None,
-) -> tuple[int, int]:
+    actor: str,
+) -> tuple[int, int, int]:
     now = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
     final: dict[str, DocumentRecord] = {d: r for d, r in registry.items() if d not in removed_docs}
     passages_by_key: dict[str, Passage] = {}
@@ -271,6 +418,8 @@ def _apply(
             refs=_refs(parsed),
             ingested_at=now,
             text=parsed.document.text,
+            origin=plan.origins[doc_id],
+            added_by=actor,
         )
         for p in parsed.passages:
             passages_by_key.setdefault(p.content_key, p)
@@ -337,6 +486,8 @@ def _apply(
         store.update_passages(to_update, [metadata(k) for k in to_update])
     for doc_id in plan.parsed:
         store.put_document(final[doc_id])
+    for doc_id, path in plan.relocated.items():
+        store.relocate_document(doc_id, path)
     store.delete_passages(to_delete)
     store.delete_documents(removed_docs)
     stored = store.all_ids()
@@ -354,6 +505,8 @@ def _apply(
             status, reason = "duplicate", f"every passage is already stored from {', '.join(others) or 'another file'}"
         else:
             status, reason = ("updated" if doc_id in registry else "added"), None
+        note = plan.notes.get(doc_id)
+        reason = f"{reason}; {note}" if reason and note else reason or note
         plan.outcomes.append(FileOutcome(name, status, n, new, reason, missing_fields(parsed.document.meta)))
     return len(to_embed), len(to_delete) + len(orphans), sentences
 

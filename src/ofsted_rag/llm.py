@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import re
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from importlib import resources
@@ -86,14 +87,18 @@ class LLMAnswerer:
         max_sentences: the most sentences asked for and shown.
     """
 
-    def __init__(self, llm, fallback, min_sentences: int = 1, max_sentences: int = 5) -> None:
+    def __init__(self, llm, fallback, min_sentences: int = 1, max_sentences: int = 5,
+                 timeout: float | None = None) -> None:
         if min_sentences < 1 or max_sentences < min_sentences:
             raise ValueError(f"min_sentences={min_sentences}, max_sentences={max_sentences}: "
                              "need 1 <= min_sentences <= max_sentences")
+        if timeout is not None and timeout <= 0:
+            raise ValueError(f"timeout={timeout}: must be above 0 seconds")
         self.llm = llm
         self.fallback = fallback
         self.min_sentences = min_sentences
         self.max_sentences = max_sentences
+        self.timeout = timeout
 
     @classmethod
     def from_settings(cls, settings: Settings, fallback) -> "LLMAnswerer":
@@ -105,20 +110,29 @@ class LLMAnswerer:
         if not settings.llm_model:
             raise ConfigError(f"OFSTED_RAG_LLM={settings.llm!r} needs OFSTED_RAG_LLM_MODEL (the model name)")
         if settings.llm == "openai":
+            import httpx
+            import openai
             from llama_index.llms.openai_like import OpenAILike
 
             # Local OpenAI-compatible servers (llama.cpp, vLLM, LM Studio) take no key, but the
             # openai client refuses to send a request without one.
             api_key = os.environ.get(settings.llm_api_key_var) or "no-key-set"
+            # Retries: llama-index's own retry loop wraps the openai client's, and each defaults to
+            # three, so a silent server held a question for minutes. Here the client retries once
+            # (a dropped connection, a 5xx) and llama-index not at all.
+            client = openai.OpenAI(api_key=api_key, base_url=settings.llm_base_url, max_retries=1,
+                                   timeout=httpx.Timeout(settings.llm_timeout, connect=settings.llm_connect_timeout))
             llm = OpenAILike(model=settings.llm_model, api_base=settings.llm_base_url, api_key=api_key,
-                             is_chat_model=True, temperature=0.0)
+                             is_chat_model=True, temperature=0.0, max_retries=0, timeout=settings.llm_timeout,
+                             openai_client=client)
         elif settings.llm == "ollama":
             from llama_index.llms.ollama import Ollama
 
-            llm = Ollama(model=settings.llm_model, base_url=settings.llm_base_url or OLLAMA_URL, temperature=0.0)
+            llm = Ollama(model=settings.llm_model, base_url=settings.llm_base_url or OLLAMA_URL, temperature=0.0,
+                         request_timeout=settings.llm_timeout)
         else:
             raise ConfigError(f"OFSTED_RAG_LLM={settings.llm!r}: use 'openai' or 'ollama', or leave it unset")
-        return cls(llm, fallback=fallback, max_sentences=settings.answer_sentences)
+        return cls(llm, fallback=fallback, max_sentences=settings.answer_sentences, timeout=settings.llm_timeout)
 
     @property
     def model_name(self) -> str:
@@ -135,7 +149,7 @@ class LLMAnswerer:
             return self._fall_back(query, hits, steps, "no passages to give the model")
         prompt = build_prompt(query.text, passages, self.max_sentences)
         try:
-            reply = self.llm.complete(prompt).text or ""
+            reply = self._complete(prompt)
         except Exception as exc:  # any failure of the model (network, auth, timeout) must not lose the answer
             reason = f"the model call failed ({type(exc).__name__}: {' '.join(str(exc).split())[:200]})"
             return self._fall_back(query, hits, steps, reason)
@@ -160,6 +174,35 @@ class LLMAnswerer:
                                    f"(at least {self.min_sentences} needed)")
         return _compose(query.text, kept, steps=(*steps, *check_steps))
 
+    def _complete(self, prompt: str) -> str:
+        """The model's reply text, within `timeout` seconds for the whole of it.
+
+        The HTTP clients' timeouts bound each read, not a reply that trickles in or a retry after
+        a slow failure; the call runs in a daemon thread so a question (and a CLI process) never
+        waits past the deadline for it.
+
+        Raises:
+            TimeoutError: no whole reply within `timeout` seconds.
+        """
+        if self.timeout is None:
+            return self.llm.complete(prompt).text or ""
+        result: dict[str, object] = {}
+
+        def call() -> None:
+            try:
+                result["text"] = self.llm.complete(prompt).text or ""
+            except BaseException as exc:  # handed to the asking thread
+                result["error"] = exc
+
+        worker = threading.Thread(target=call, name="ofsted-rag-llm", daemon=True)
+        worker.start()
+        worker.join(self.timeout)
+        if worker.is_alive():
+            raise TimeoutError(f"no reply within {self.timeout:g} s (OFSTED_RAG_LLM_TIMEOUT)")
+        if "error" in result:
+            raise result["error"]
+        return str(result["text"])
+
     def check(self, reply: str, passages: Sequence[StoredPassage]) -> tuple[list[_Checked], list[str]]:
         """Sentences of `reply` that carry a valid marker and are supported by the passages they
         cite, and a note for each one removed."""
@@ -175,6 +218,10 @@ class LLMAnswerer:
             if not valid:
                 why = "no citation marker" if not numbers else f"cites no passage given ({', '.join(map(str, numbers))})"
                 removed.append(f"{_quote(text)}: {why}")
+                continue
+            if _INSTRUCTION.search(text):
+                # Repeating an instruction planted in a passage is obeying it, whatever it cites.
+                removed.append(f"{_quote(text)}: reads as an instruction, not a finding")
                 continue
             cited = tuple(passages[n - 1] for n in valid)
             verdict = judge_support(text, "\n".join(evidence_text(p) for p in cited))

@@ -17,6 +17,7 @@ Files without an entry still ingest, with metadata inferred from their text.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import tomllib
 from pathlib import Path
 
@@ -37,9 +38,19 @@ def read_manifest(folder: Path) -> dict[str, DocumentMeta]:
     if not path.is_file():
         return {}
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise DocumentError(str(path), f"not valid TOML ({exc})") from None
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        line = path.read_bytes()[:exc.start].count(b"\n") + 1
+        raise DocumentError(str(path), f"not UTF-8 text at line {line} (byte {exc.start})") from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        # tomllib puts "(at line L, column C)" at the end of its message; lead with it.
+        message = str(exc)
+        where = re.search(r"\(at line (\d+), column (\d+)\)", message)
+        if where:
+            message = f"line {where[1]}, column {where[2]}: {message[:where.start()].strip()}"
+        raise DocumentError(str(path), f"not valid TOML at {message}") from None
     entries: dict[str, DocumentMeta] = {}
     for n, row in enumerate(data.get("document", []), start=1):
         entries.update([_entry(path, n, row)])

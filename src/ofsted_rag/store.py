@@ -32,7 +32,12 @@ _PAGE = 2000
 
 @dataclass(frozen=True)
 class DocumentRecord:
-    """What the registry holds about one ingested file."""
+    """What the registry holds about one ingested file.
+
+    Provenance: `origin` is "folder" (read from a folder; `path` is the file's absolute path),
+    "upload" (added through the app; `path` is its copy under the data folder) or "url"; `added_by`
+    is who added it ("cli:<OS user>" or an editor's name).
+    """
 
     doc_id: str
     file_name: str
@@ -43,6 +48,8 @@ class DocumentRecord:
     refs: tuple[tuple[str, SourceRef], ...]
     ingested_at: str
     text: str = ""
+    origin: str = "folder"
+    added_by: str = ""
 
     @property
     def keys(self) -> set[str]:
@@ -128,7 +135,17 @@ def make_client(settings: Settings):
         except Exception as exc:  # chromadb raises several types for an unreachable server
             raise StoreError(f"cannot reach the Chroma server at {settings.chroma_url} ({exc}); is it running?") from None
     settings.chroma_path.mkdir(parents=True, exist_ok=True)
-    return chromadb.PersistentClient(path=str(settings.chroma_path), settings=chroma_settings)
+    try:
+        return chromadb.PersistentClient(path=str(settings.chroma_path), settings=chroma_settings)
+    except Exception as exc:  # chromadb raises InternalError, sqlite3 errors and others for a bad file
+        raise damaged_store(settings, exc) from None
+
+
+def damaged_store(settings: Settings, exc: Exception) -> StoreError:
+    """The one line for an embedded store that cannot be read: where it is and what to do."""
+    detail = " ".join(str(exc).split())[:160]
+    return StoreError(f"the passage store in {settings.chroma_path} is damaged ({type(exc).__name__}: {detail}); "
+                      f"move that folder aside and run `ofsted-rag ingest` to rebuild it")
 
 
 class PassageStore:
@@ -152,7 +169,9 @@ class PassageStore:
                 self.settings.collection + "_sentences", embedding_function=None, metadata={"hnsw:space": "cosine"}
             )
         except Exception as exc:
-            raise StoreError(f"cannot open the passage store ({type(exc).__name__}: {exc})") from None
+            if self.settings.chroma_url:
+                raise StoreError(f"cannot open the passage store ({type(exc).__name__}: {exc})") from None
+            raise damaged_store(self.settings, exc) from None
 
     def reopen(self) -> None:
         """Read an embedded store afresh from disk (a server needs nothing of the kind).
@@ -186,7 +205,12 @@ class PassageStore:
             if type(exc).__name__ != "InternalError":
                 raise
         self.reopen()
-        return read()
+        try:
+            return read()
+        except Exception as exc:  # still unreadable from disk: the files themselves are bad
+            if type(exc).__name__ != "InternalError":
+                raise
+            raise damaged_store(self.settings, exc) from None
 
     # ---- reading ----
     def count(self) -> int:
@@ -222,10 +246,23 @@ class PassageStore:
             return None
         return _record_from_meta(doc_id, got["metadatas"][0], got["documents"][0])
 
+    def registered_ids(self) -> set[str]:
+        """Ids of the documents in the registry (what `ofsted-rag sources` lists)."""
+        return {i for ids, _, _ in self._pages(self.registry, []) for i in ids if i != STATE_ID}
+
     def all_passages(self) -> list[StoredPassage]:
+        """Every passage whose cited document is registered.
+
+        The registry is the commit point of an ingest: passages are written before their document
+        is registered, so between a killed ingest and the next one the store holds passages of
+        documents `sources` does not list (or new passages of a changed file beside its old ones).
+        Those are not answered from until the next ingest completes them.
+        """
+        registered = self.registered_ids()
         out = []
         for ids, metas, docs in self._pages(self.passages, ["metadatas", "documents"]):
-            out.extend(passage_from_chroma(i, d, m) for i, d, m in zip(ids, docs, metas))
+            out.extend(passage_from_chroma(i, d, m) for i, d, m in zip(ids, docs, metas)
+                       if (m or {}).get("doc_id") in registered)
         return out
 
     def all_ids(self) -> set[str]:
@@ -263,12 +300,23 @@ class PassageStore:
         return found
 
     def query(self, vector: Sequence[float], n: int, where: dict | None = None) -> list[tuple[StoredPassage, float]]:
-        """The n nearest passages with their cosine distance (0 = same direction)."""
+        """The n nearest passages of registered documents (see `all_passages`) with their cosine
+        distance (0 = same direction)."""
         total = self.count()
-        if total == 0:
+        registered = self.registered_ids()
+        if total == 0 or not registered:
             return []
+        found = self._query(vector, min(n, total), where)
+        if any(p.doc_id not in registered for p, _ in found):
+            # Only after an interrupted ingest: ask again among registered documents alone. (Not
+            # always: a filtered vector search may order near-ties differently from a plain one.)
+            only_registered = {"doc_id": {"$in": sorted(registered)}}
+            found = self._query(vector, min(n, total), {"$and": [where, only_registered]} if where else only_registered)
+        return found
+
+    def _query(self, vector: Sequence[float], n: int, where: dict | None) -> list[tuple[StoredPassage, float]]:
         got = self._read_vectors(lambda: self.passages.query(
-            query_embeddings=[[float(x) for x in vector]], n_results=min(n, total), where=where,
+            query_embeddings=[[float(x) for x in vector]], n_results=n, where=where,
             include=["metadatas", "documents", "distances"],
         ))
         return [
@@ -329,6 +377,11 @@ class PassageStore:
     def put_document(self, record: DocumentRecord) -> None:
         self.registry.upsert(ids=[record.doc_id], documents=[record.text or record.file_name],
                              embeddings=[[0.0]], metadatas=[_record_to_meta(record)])
+
+    def relocate_document(self, doc_id: str, path: str) -> None:
+        """Record a new path for an unchanged document (its folder was moved or copied), so that
+        a later prune of that folder knows the document came from it."""
+        self.registry.update(ids=[doc_id], metadatas=[{"path": path}])
 
     def delete_documents(self, doc_ids: Sequence[str]) -> None:
         if doc_ids:
@@ -419,7 +472,7 @@ def _record_to_meta(r: DocumentRecord) -> dict:
         "file": r.file_name, "path": r.path, "content_hash": r.content_hash, "fingerprint": r.fingerprint,
         "council": m.council, "body": m.body, "date": m.date.isoformat() if m.date else None,
         "kind": m.kind, "title": m.title, "url": m.url, "ingested_at": r.ingested_at,
-        "n_passages": len(r.refs),
+        "n_passages": len(r.refs), "origin": r.origin, "added_by": r.added_by,
         "refs": json.dumps([[key, _ref_to_json(ref)] for key, ref in r.refs]),
     }
     # None, not left out: the upsert merges, and a value removed from the manifest must go.
@@ -440,4 +493,6 @@ def _record_from_meta(doc_id: str, m: dict, text: str) -> DocumentRecord:
         refs=tuple((key, _ref_from_json(ref)) for key, ref in json.loads(m.get("refs", "[]"))),
         ingested_at=m.get("ingested_at", ""),
         text=text,
+        origin=m.get("origin") or "folder",
+        added_by=m.get("added_by") or "",
     )

@@ -37,12 +37,37 @@ _WORD = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 
 
-# Text in a document addressed to an AI assistant ("ignore previous instructions ..."). Documents are
-# data: such a sentence is never evidence and is never quoted as an answer.
+# Text in a document addressed to its reader or an AI assistant as an instruction ("ignore previous
+# instructions", "reply only with ...", "you must answer ...", "say that ..."). Documents are data:
+# such a sentence is never evidence and is never quoted as an answer.
+#
+# Each form is one that minutes and letters, written in the third person and the past tense, do
+# not use: they report that someone *said* or *answered*, and never tell the reader what to reply.
+# Imperatives are matched only where a sentence begins (after an optional "please" or "now"), so
+# "officers would respond with a plan" or "members asked the Director to say whether" pass.
+_OPENING = r"(?:^|(?<=[.!?:;\"“(\n])\s*|\band\s+)(?:please\s+|now\s+|just\s+|simply\s+)?"
 INSTRUCTION = re.compile(
+    # "ignore / disregard all previous instructions", "forget the rules above"
     r"\b(?:ignore|disregard|forget|override)\b[^.!?]{0,60}\b(?:instructions?|prompts?|rules|guidelines)\b"
-    r"|\byou\s+are\s+now\b|\bsystem\s+prompt\b|\b(?:new|updated)\s+instructions?\b",
-    re.IGNORECASE,
+    r"|\b(?:ignore|disregard|forget)\s+(?:all\s+|any\s+|everything\s+)?(?:the\s+)?(?:previous|prior|above|earlier|preceding|other)\b"
+    r"|\byou\s+are\s+now\b|\bsystem\s+prompt\b|\b(?:new|updated)\s+instructions?\b"
+    # "reply only with", "only answer with", "respond with nothing but"
+    r"|\b(?:reply|respond|answer)\s+(?:only|just|solely|exclusively)\s+(?:with|by|using)\b"
+    r"|\bonly\s+(?:reply|respond|answer)\s+(?:with|by|using)\b"
+    r"|\b(?:reply|respond|answer)\s+with\s+(?:nothing|no\s+other)\b|\band\s+nothing\s+else\b"
+    # "you must answer", "you should say", "you are required to state"
+    r"|\byou\s+(?:must|should|shall|will|need\s+to|have\s+to|are\s+(?:required|instructed|told|to))\s+(?:to\s+)?"
+    r"(?:always\s+|only\s+|now\s+)?(?:answer|reply|respond|say|state|claim|write|output|tell|report|conclude|confirm)\b"
+    # a sentence that opens with an order to say or answer something
+    + r"|" + _OPENING + r"(?:say|state|claim|assert|confirm|answer|reply|respond|write|output)\s+(?:only\s+)?"
+    r"(?:that|with|yes|no|[\"“'])"
+    + r"|" + _OPENING + r"tell\s+(?:the\s+)?(?:user|reader|questioner|person\s+asking)\b"
+    # "when asked about X, say / answer ..."
+    r"|\bwhen(?:ever)?\s+(?:you\s+are\s+)?asked\b[^.!?]{0,80},\s*(?:always\s+|only\s+)?(?:say|answer|reply|respond|state)\b"
+    # addressed to a model: "as an AI", "if you are a language model", "note to the assistant"
+    r"|\b(?:as|if\s+you\s+are|you\s+are)\s+an?\s+(?:AI|artificial\s+intelligence|(?:large\s+)?language\s+model|LLM|chat\s?bot|assistant)\b"
+    r"|\b(?:note|message|instructions?)\s+(?:to|for)\s+(?:the\s+|any\s+)?(?:AI|LLM|(?:language\s+)?model|assistant|chat\s?bot)s?\b",
+    re.IGNORECASE | re.MULTILINE,
 )
 
 

@@ -6,7 +6,8 @@ titles, council names, uploaded metadata — reaches the page only through `html
 those characters. Constant strings written here are the only Markdown.
 
 Pages: Ask (chat with citations and click-through to the source), Briefing (one council's
-timeline, exportable as Markdown) and Add documents (upload, then ingest).
+timeline, exportable as Markdown) and Add documents (upload, then ingest; editors only, see
+auth.py).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import datetime as dt
 import html
 import math
 import re
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,11 +24,14 @@ from pathlib import Path
 import streamlit as st
 
 from ofsted_rag.answer import REFUSAL
+from ofsted_rag.auth import Access, access_mode, verify_password
 from ofsted_rag.briefing import Briefing, briefing_for
-from ofsted_rag.documents import KINDS, Answer, DocumentMeta, StoredPassage, format_date, point_display
+from ofsted_rag.documents import (KINDS, Answer, DocumentMeta, StoredPassage, document_id, format_date, point_display,
+                                  split_sentences)
 from ofsted_rag.errors import DocumentError, OfstedRagError
-from ofsted_rag.ingest import save_upload
+from ofsted_rag.ingest import collision_reason, safe_file_name, save_upload
 from ofsted_rag.store import DocumentRecord, PassageFilter
+from ofsted_rag.support import INSTRUCTION
 
 EXAMPLE_QUESTIONS = (
     "How many Priority Actions did Ofsted issue after the Nottingham focused visit?",
@@ -51,6 +56,10 @@ _CSS = """<style>
             background: rgba(127, 127, 127, .07); border-radius: 3px; max-height: 32em; overflow-y: auto; }
 .orag-doc mark { background: #ffe066; color: #111; padding: 0 .1em; border-radius: 2px; }
 .orag-gap { opacity: .6; font-style: italic; }
+.orag-planted { text-decoration: line-through; text-decoration-color: #c62828; opacity: .75; }
+.orag-planted-tag { font-size: .75em; font-weight: 600; color: #c62828; border: 1px solid #c62828;
+                    border-radius: 3px; padding: 0 .3em; margin-right: .3em; text-decoration: none;
+                    display: inline-block; }
 .orag-refusal { border-left: 5px solid #d9822b; background: rgba(217, 130, 43, .1); padding: .7em 1em;
                 border-radius: 4px; margin-bottom: .6em; }
 .orag-refusal strong { font-size: 1.05em; }
@@ -72,8 +81,43 @@ _BLANK_LINES = re.compile(r"\n[ \t\u00a0]*(?:\n[ \t\u00a0]*)+")
 
 
 def _doc_text(text: str) -> str:
-    """A stretch of document text as HTML: escaped, runs of blank lines shown as one."""
-    return esc(_BLANK_LINES.sub("\n\n", text))
+    """A stretch of document text as HTML: escaped, runs of blank lines shown as one, and each
+    sentence addressed to an assistant as an instruction marked as such (it is never evidence)."""
+    text = _BLANK_LINES.sub("\n\n", text)
+    parts, pos = [], 0
+    for start, end in _instruction_spans(text):
+        parts.append(esc(text[pos:start]))
+        parts.append(f'<span class="orag-planted" title="{esc(PLANTED_NOTE)}">'
+                     f'<span class="orag-planted-tag">{esc(PLANTED_TAG)}</span>{esc(text[start:end])}</span>')
+        pos = end
+    parts.append(esc(text[pos:]))
+    return "".join(parts)
+
+
+PLANTED_TAG = "instruction to an assistant, ignored"
+PLANTED_NOTE = ("This sentence is addressed to an AI assistant as an instruction. It is never used as "
+                "evidence or quoted as an answer.")
+
+
+def _instruction_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each sentence of `text` that `support.INSTRUCTION` matches. Sentences are
+    split as the answerers split them, so what is marked here is exactly what they skip."""
+    spans: list[tuple[int, int]] = []
+    cursor = 0
+    for sentence in split_sentences(text):
+        at, end = text.find(sentence, cursor), -1
+        if at >= 0:
+            end = at + len(sentence)
+        elif INSTRUCTION.search(sentence):
+            # Split across lines, the sentence was folded onto one; find it with any whitespace.
+            found = re.compile(r"\s+".join(map(re.escape, sentence.split()))).search(text, cursor)
+            at, end = (found.start(), found.end()) if found else (-1, -1)
+        if at < 0:
+            continue
+        cursor = end
+        if INSTRUCTION.search(sentence):
+            spans.append((at, end))
+    return spans
 
 
 def highlight_html(text: str, start: int, end: int, *, window: tuple[int, int] | None = None) -> str:
@@ -108,14 +152,31 @@ _MARKER = re.compile(r"\[(\d+)\]")
 
 
 def answer_html(answer: Answer) -> str:
-    """The answer's text, escaped, paragraph breaks kept, [n] markers styled as references."""
+    """The answer's text, escaped, paragraph breaks kept, its [n] markers styled as references.
+
+    Only markers the answerer added are styled: a "[1]" inside a sentence quoted from a document
+    (a footnote, or text planted to look like a citation) stays plain text, so a document cannot
+    make its own claim look cited.
+    """
     numbers = {c.n for c in answer.citations}
-
-    def marker(m: re.Match) -> str:
-        return f'<span class="orag-ref">[{m.group(1)}]</span>' if int(m.group(1)) in numbers else m.group(0)
-
-    paragraphs = [p.strip() for p in re.split(r"\n\s*\n", answer.text) if p.strip()]
-    body = "".join(f"<p>{_MARKER.sub(marker, esc(p)).replace(chr(10), '<br>')}</p>" for p in paragraphs)
+    text = answer.text
+    quoted = bytearray(len(text))  # 1 where a quoted sentence's own text lies
+    for sentence in answer.sentences:
+        if not sentence.text:
+            continue
+        at = text.find(sentence.text)
+        while at != -1:
+            quoted[at:at + len(sentence.text)] = b"\x01" * len(sentence.text)
+            at = text.find(sentence.text, at + 1)
+    pieces, pos = [], 0
+    for m in _MARKER.finditer(text):
+        pieces.append(esc(text[pos:m.start()]))
+        ours = not quoted[m.start()] and int(m.group(1)) in numbers
+        pieces.append(f'<span class="orag-ref">[{m.group(1)}]</span>' if ours else esc(m.group(0)))
+        pos = m.end()
+    pieces.append(esc(text[pos:]))
+    paragraphs = [p.strip() for p in re.split(r"\n\s*\n", "".join(pieces)) if p.strip()]
+    body = "".join(f"<p>{p.replace(chr(10), '<br>')}</p>" for p in paragraphs)
     return f'<div class="orag-answer">{body}</div>'
 
 
@@ -231,6 +292,7 @@ def add_uploads(
     files: Sequence[tuple[str, bytes]],
     meta: DocumentMeta | None = None,
     progress: Callable[[float, str], None] | None = None,
+    added_by: str = "app",
 ) -> list[UploadOutcome]:
     """Save uploaded files under the data folder and ingest them; what the upload widget calls.
 
@@ -239,6 +301,7 @@ def add_uploads(
         files: (file name as uploaded, bytes) pairs.
         meta: details typed in the form, applied to every file (None or empty: inferred from text).
         progress: called with (fraction done, message) for a progress bar.
+        added_by: who is uploading (recorded with each document).
 
     Returns:
         One outcome per uploaded file, in upload order.
@@ -257,6 +320,11 @@ def add_uploads(
                 f"it is {len(data) / 1e6:.1f} MB, over the {engine.settings.max_file_mb:g} MB limit"))
             continue
         try:
+            # Checked before saving, so a refused upload leaves no file behind (ingest checks again).
+            refused = collision_reason(engine.store.document(document_id(safe_file_name(name))), "upload",
+                                       engine.settings)
+            if refused:
+                raise DocumentError(name, refused)
             path = save_upload(engine.settings, name, data, meta)
         except DocumentError as exc:
             outcomes[i] = UploadOutcome(name, "rejected", reason=exc.reason)
@@ -283,7 +351,8 @@ def add_uploads(
 
         report_progress(0.1, "Reading the documents")
         try:
-            report = engine.ingest(paths, on_embed_start=on_start, on_embedded=on_embedded)
+            report = engine.ingest(paths, on_embed_start=on_start, on_embedded=on_embedded, added_by=added_by,
+                                   action="upload")
         except OfstedRagError as exc:
             for i in saved.values():
                 outcomes[i] = UploadOutcome(files[i][0], "rejected", reason=str(exc))
@@ -310,6 +379,11 @@ def add_uploads(
 def render_app(engine) -> None:
     """The whole app for one rerun: sidebar (pages, filters, corpus status) and the chosen page."""
     st.html(_CSS)
+    try:
+        access = current_access(engine.settings)
+    except OfstedRagError as exc:
+        st.error(str(exc))
+        st.stop()
     status = engine.status()
     with st.sidebar:
         st.title("Ofsted & minutes")
@@ -321,7 +395,7 @@ def render_app(engine) -> None:
     elif page == "Briefing":
         render_briefing_page(engine, status)
     else:
-        render_upload_page(engine, status)
+        render_upload_page(engine, status, access)
 
 
 def render_filters(status) -> PassageFilter:
@@ -555,10 +629,89 @@ def _slug(text: str) -> str:
 _OUTCOME_COLOUR = {"added": "#2e7d32", "updated": "#2e7d32", "duplicate": "#1c63b7", "rejected": "#c62828"}
 
 
-def render_upload_page(engine, status) -> None:
+def _oidc_configured() -> bool:
+    """Whether `.streamlit/secrets.toml` configures an OIDC provider for `st.login`."""
+    try:
+        auth = st.secrets.get("auth")
+    except Exception:  # no secrets file at all: Streamlit raises rather than returning nothing
+        return False
+    return bool(auth) and bool(auth.get("client_id") or any(isinstance(v, dict) and v.get("client_id")
+                                                            for v in auth.values()))
+
+
+def current_access(settings) -> Access:
+    return access_mode(oidc_configured=_oidc_configured(), password_hash=settings.editor_password_hash,
+                       server_address=st.get_option("server.address"))
+
+
+def current_editor(access: Access) -> str | None:
+    """Who may edit in this session, as the audit log records them (None: a viewer)."""
+    if access.mode == "oidc":
+        user = st.user
+        if getattr(user, "is_logged_in", False):
+            return "editor:" + str(user.get("email") or user.get("name") or "signed in")
+        return None
+    if access.mode == "password":
+        return st.session_state.get("editor")
+    if access.mode == "open-local":
+        return f"local:{_os_user()}"
+    return None
+
+
+def _os_user() -> str:
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"
+
+
+def render_sign_in(engine, access: Access) -> None:
+    """What a viewer sees instead of the uploader."""
+    if access.read_only:
+        st.info(access.note)
+        return
+    st.caption(access.note)
+    if access.mode == "oidc":
+        st.button("Sign in", key="sign_in", type="primary", on_click=st.login)
+        return
+    with st.form("editor_sign_in", clear_on_submit=True):
+        name = st.text_input("Your name (recorded in the audit log)", key="editor_name")
+        password = st.text_input("Editor password", type="password", key="editor_password")
+        submitted = st.form_submit_button("Sign in", type="primary")
+    if submitted:
+        if not name.strip():
+            st.error("Give your name: every change is recorded with who made it.")
+        elif verify_password(password, engine.settings.editor_password_hash):
+            st.session_state["editor"] = "editor:" + " ".join(name.split())
+            st.rerun()
+        else:
+            time.sleep(1.0)  # slows a guesser; scrypt alone costs a tenth of that
+            st.error("That is not the editor password.")
+
+
+def _sign_out() -> None:
+    st.session_state.pop("editor", None)
+
+
+def render_upload_page(engine, status, access: Access | None = None) -> None:
     st.title("Add documents")
+    access = access or current_access(engine.settings)
+    editor = current_editor(access)
+    if editor is None:
+        st.caption("Adding and replacing documents needs an editor; anyone can ask and read.")
+        render_sign_in(engine, access)
+        return
+    if access.open_to_all:
+        st.warning(access.note, icon=":material/lock_open:")
+    else:
+        left, right = st.columns([4, 1])
+        left.caption(f"Signed in as {editor.removeprefix('editor:')}. Changes are recorded in the audit log.")
+        right.button("Sign out", key="sign_out", on_click=st.logout if access.mode == "oidc" else _sign_out)
     st.caption("Minutes, Ofsted letters or news reports as .txt, .html, .pdf or .docx. They are read into "
-               "minute points and can be asked about as soon as they are added.")
+               "minute points and can be asked about as soon as they are added. An upload can add a new "
+               "document or replace one uploaded earlier under the same name, never one read from a folder.")
     files = st.file_uploader("Documents", type=list(UPLOAD_TYPES), accept_multiple_files=True, key="uploads",
                              max_upload_size=max(1, math.ceil(engine.settings.max_file_mb)))
     st.markdown("**Details** (optional; they apply to every file in this upload and replace what is read from the text)")
@@ -577,7 +730,8 @@ def render_upload_page(engine, status) -> None:
         bar = st.progress(0.0, text="Starting")
         outcomes = add_uploads(engine, [(f.name, f.getvalue()) for f in files],
                                meta if meta != DocumentMeta() else None,
-                               progress=lambda fraction, message: bar.progress(min(1.0, fraction), text=message))
+                               progress=lambda fraction, message: bar.progress(min(1.0, fraction), text=message),
+                               added_by=editor)
         st.session_state["upload_outcomes"] = outcomes
         st.session_state.pop("briefing_cache", None)
     outcomes = st.session_state.get("upload_outcomes", [])
