@@ -33,7 +33,7 @@ RELATIVES = (0.05, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.85)
 def main(argv: list[str] | None = None) -> int:
     args = argparse.ArgumentParser(description=__doc__.split("\n\n")[0]).parse_known_args(argv)[1]
     write = "--write" in args
-    from ofsted_rag.answer import FEATURES
+    from ofsted_rag.answer import CONFIDENCE_DEPTH, FEATURES
     from ofsted_rag.config import Settings
     from ofsted_rag.engine import Engine
     from ofsted_rag.evaluation.dataset import eval_sets, load_eval_sets, map_gold, split_of
@@ -87,7 +87,13 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{name:>20} {a:+8.3f} {b:+8.3f}")
     print(f"{'bias':>20} {select_bias:+8.3f} {answer_bias:+8.3f}")
 
-    scores = dict(zip(ids, sigmoid(B @ answer + answer_bias)))
+    # The decision is on the best answer score among the CONFIDENCE_DEPTH sentences ranked first
+    # (answer.Evidence.confidence): the threshold is set on that same figure.
+    scores = {}
+    for qid, (_, xs, _) in best_by_question.items():
+        if xs:
+            ranked = sorted(xs, key=lambda x: -np.dot(select, x))[:CONFIDENCE_DEPTH]
+            scores[qid] = max(float(sigmoid(np.dot(answer, x) + answer_bias)) for x in ranked)
     answerable = [scores.get(qid, 0.0) for qid, (a, _, _) in best_by_question.items() if a]
     unanswerable = [scores.get(qid, 0.0) for qid, (a, _, _) in best_by_question.items() if not a]
     threshold = choose_threshold(answerable)

@@ -18,13 +18,14 @@ from ofsted_rag.store import PassageFilter
 
 ROOT = Path(__file__).resolve().parents[1]
 
+# Written for these tests, not taken from the eval set: the engine's behaviour on the shipped corpus.
 QUESTIONS = [
     "How many Priority Actions did Ofsted issue after the focused visit?",
-    "which councils relied on agency social workers?",
-    "what did ofsted think of the MASH in windsor and maidenhead?",
-    "what did ofsted say about care plans in nottinghamshire?",
-    "were CIN cases in bradford closed too early?",
-    "how did covid affect adoption in nottingham?",
+    "which councils used agency staff in children's social work?",
+    "how did inspectors judge the daily MASH meeting in windsor and maidenhead?",
+    "what must nottinghamshire improve about plans for children?",
+    "did the bradford visit find children in need cases shut too soon?",
+    "what happened to adoptions in nottingham during the pandemic?",
 ]
 
 
@@ -62,7 +63,7 @@ def test_every_sentence_is_in_the_passage_it_cites(engine, question):
 
 
 def test_precedent_answer_spans_councils(engine):
-    answer = engine.ask("which councils relied on agency social workers?")
+    answer = engine.ask("which councils used agency staff in children's social work?")
     councils = {c.passage.council for c in answer.citations}
     assert len(councils) >= 2, councils
     for council in councils:
@@ -96,7 +97,7 @@ def test_follow_up_asks_the_previous_question_about_the_new_council(engine):
 
 def test_filters_narrow_the_evidence(engine):
     flt = PassageFilter(councils=("Royal Borough of Windsor and Maidenhead",))
-    answer = engine.ask("which councils relied on agency social workers?", flt)
+    answer = engine.ask("which councils used agency staff in children's social work?", flt)
     assert answer.citations
     assert {c.passage.council for c in answer.citations} == {"Royal Borough of Windsor and Maidenhead"}
     dated = engine.ask("what did the committee resolve?", PassageFilter(kinds=("minutes",), since=__import__("datetime").date(2020, 7, 1)))

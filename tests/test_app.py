@@ -86,9 +86,9 @@ def test_first_screen_says_what_it_knows(corpus_settings, open_app):
     assert "4 councils" in page and "Nottingham City Council" in page
     assert "30 July 2020" in page  # the one meeting date the manifest records
     assert [b.label for b in at.main.button][:3] == [
-        "How many Priority Actions did Ofsted issue after the Nottingham focused visit?",
-        "Which councils relied on agency social workers?",
-        "What did Ofsted say about the MASH in Windsor and Maidenhead?",
+        "What did Ofsted ask Nottingham City to put right after its focused visit?",
+        "Which councils used agency staff in children's social work?",
+        "How did inspectors judge the front door in Windsor and Maidenhead?",
     ]
     assert any("How to read a citation" in c.value for c in at.caption)
     assert f"{PassageStore(corpus_settings).count()} passages" in html_of(at.sidebar)
@@ -130,13 +130,13 @@ def test_refused_question_shows_refusal_panel(corpus_settings, open_app):
 
 
 def test_council_filter_narrows_citations(corpus_settings, open_app):
-    at = ask(open_app(corpus_settings), "Which councils relied on agency social workers?")
+    at = ask(open_app(corpus_settings), "Which councils used agency staff in children's social work?")
     unfiltered = {label.split(",")[0] for label in citation_labels(at.chat_message[1])}
     assert len(unfiltered) >= 2 and WINDSOR in unfiltered
 
     at.sidebar.multiselect(key="f_councils").set_value([WINDSOR]).run()
     assert f"council: {WINDSOR}" in html_of(at.sidebar)  # shown as active
-    ask(at, "Which councils relied on agency social workers?")
+    ask(at, "Which councils used agency staff in children's social work?")
     filtered = citation_labels(at.chat_message[3])
     assert filtered and all(label.startswith(WINDSOR) for label in filtered)
     assert f"Filters: council: {WINDSOR}" in html_of(at.chat_message[2])

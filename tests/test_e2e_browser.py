@@ -115,7 +115,7 @@ def _ask_and_open_source(app_url: str, browser) -> None:
     wait = WebDriverWait(browser, 120)  # the first page load also loads the model
     browser.get(app_url)
     # The first screen is complete once its example questions are shown (they come after the input).
-    wait.until(ec.presence_of_element_located((By.XPATH, "//button[contains(., 'Which councils relied on agency')]")))
+    wait.until(ec.presence_of_element_located((By.XPATH, '//button[contains(., "Which councils used agency")]')))
     assert "Ask about Ofsted letters and committee minutes" in browser.page_source
     box = wait.until(ec.element_to_be_clickable((By.CSS_SELECTOR, "[data-testid='stChatInputTextArea']")))
     box.send_keys(QUESTION)

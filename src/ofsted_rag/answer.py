@@ -22,8 +22,8 @@ from importlib import resources
 
 import numpy as np
 
-from ofsted_rag.documents import (Answer, AnswerSentence, Citation, RetrievalStep, StoredPassage, sentence_units,
-                                  sentences_of, split_sentences)
+from ofsted_rag.documents import (Answer, AnswerSentence, Citation, RetrievalStep, StoredPassage, sentences_of,
+                                  split_sentences)
 from ofsted_rag.embedding import Embedder, VectorCache
 from ofsted_rag.query import Query, cues, passage_words
 from ofsted_rag.retrieve import Hit, Vocabulary
@@ -42,6 +42,7 @@ RERANK_WHOLE = 0.02
 _LIST_POINT = re.compile(r"^(?:bullet\b|[a-z]{1,2}$|[ivx]+$)")
 _LIST_ITEM = re.compile(r"^\s*(?:\([a-z]{1,3}\)|\([ivx]+\)|[•·▪◦●‣∙\-–*])\s*")
 MAX_LIST_ITEMS = 8
+CONFIDENCE_DEPTH = 5
 
 FEATURES = ("subject_similarity", "whole_similarity", "coverage", "context_coverage", "terms",
             "fits", "rank", "passage_similarity", "standing")
@@ -74,6 +75,12 @@ class Evidence:
 
     def answerable(self, features: dict[str, float]) -> float:
         return _logistic(self.answer_bias + sum(self.answer[k] * features[k] for k in FEATURES))
+
+    def confidence(self, candidates: Sequence["Candidate"]) -> float:
+        """That the question has an answer here: the best answer score among the sentences the
+        select score ranks first (the best-ranked sentence may lack a field term that the next
+        one, from the same point, carries)."""
+        return max((self.answerable(c.features) for c in candidates[:CONFIDENCE_DEPTH]), default=0.0)
 
 
 def _logistic(z: float) -> float:
@@ -185,7 +192,7 @@ class ExtractiveAnswerer:
     def answer(self, query: Query, hits: Sequence[Hit], *, steps: Sequence[RetrievalStep] = ()) -> Answer:
         candidates = self.candidates(query, hits)
         best = candidates[0] if candidates else None
-        confidence = self.evidence.answerable(best.features) if best else 0.0
+        confidence = self.evidence.confidence(candidates)
         if best is None or confidence < self.evidence.threshold:
             why = (f"the best sentence's evidence is {confidence:.2f}, below {self.evidence.threshold:.2f}"
                    if best else "no sentence to weigh")
@@ -201,19 +208,23 @@ class ExtractiveAnswerer:
     def candidates(self, query: Query, hits: Sequence[Hit]) -> list[Candidate]:
         """Every sentence of the retrieved passages with its evidence features and score, best
         first."""
-        rows: list[tuple[str, Hit, int, float, float, float, tuple[StoredPassage, ...]]] = []
+        rows: list[tuple[str, Hit, int, float, float, float, tuple[StoredPassage, ...], list[str]]] = []
         for rank, hit in enumerate(hits):
             title = hit.passage.item_title or ""
             passage_coverage = query.topic.coverage(self._words(f"{title} {hit.passage.text}"))
             previous = ""
-            units = sentence_units(hit.passage.text)
+            units = sentences_of(hit.passage.text)
             for n, unit in enumerate(units):
                 extra: tuple[StoredPassage, ...] = ()
+                pieces = [unit]
                 if unit.endswith(":"):
-                    # A lead-in is quoted with its list or not at all.
+                    # A lead-in is quoted with its list or not at all; it is as close to the
+                    # question as the closest of its parts.
                     extra = self._list_after(hit.passage) if n == len(units) - 1 else ()
                     if not extra:
                         continue
+                    item_units = [u for p in extra for u in sentences_of(p.text)]
+                    pieces += item_units
                     unit = f"{unit} " + "; ".join(" ".join(split_sentences(p.text)) for p in extra)
                 if len(content_words(unit)) >= 2 and not INSTRUCTION.search(unit):
                     # The sentence before, in the same point, and the item's title may name what
@@ -221,16 +232,19 @@ class ExtractiveAnswerer:
                     context = self._words(f"{title} {previous} {unit}")
                     context_coverage = max(query.topic.coverage(context), passage_coverage * 0.5)
                     rows.append((unit, hit, rank, context_coverage, query.topic.terms_covered(context),
-                                 query.topic.coverage(self._words(unit)), extra))
+                                 query.topic.coverage(self._words(unit)), extra, pieces))
                 previous = unit
         if not rows:
             return []
         if self.similarity is not None:
-            subject, whole = self.similarity.scores_many(query.forms, [r[0] for r in rows])
+            texts = list(dict.fromkeys(p for r in rows for p in r[7]))
+            subject_of, whole_of = (dict(zip(texts, scores)) for scores in self.similarity.scores_many(query.forms, texts))
+            subject = [max(subject_of[p] for p in r[7]) for r in rows]
+            whole = [max(whole_of[p] for p in r[7]) for r in rows]
         else:
             subject = whole = [r[1].similarity for r in rows]
         out = []
-        for (sentence, hit, rank, context_coverage, terms, coverage, extra), s_sim, w_sim in zip(rows, subject, whole):
+        for (sentence, hit, rank, context_coverage, terms, coverage, extra, _), s_sim, w_sim in zip(rows, subject, whole):
             features = {
                 "subject_similarity": s_sim,
                 "whole_similarity": w_sim,

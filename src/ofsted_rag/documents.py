@@ -125,9 +125,10 @@ _VERBS_AFTER_PRONOUN = frozenset(
 
 
 def sentences_of(text: str) -> list[str]:
-    """The units the answerer scores and quotes: a passage's sentences, or the passage itself
-    when it has no sentence to split off. Ingest stores a vector for each."""
-    return split_sentences(text) or [text]
+    """The units the answerer scores and quotes (`sentence_units`: a lead-in with its list, a
+    sentence with the one its "This" refers to), or the passage itself when it has none. Ingest
+    stores a vector for each, so answering embeds only the question."""
+    return sentence_units(text) or [text]
 
 
 def locator_parts(item: str | None, item_title: str | None, point: str | None, part: int | None,

@@ -86,7 +86,7 @@ class Engine:
         self.analyser = QueryAnalyser(self.retriever.vocabulary)
         self.extractive = ExtractiveAnswerer(max_sentences=settings.answer_sentences, vectors=self.vectors,
                                              vocabulary=self.retriever.vocabulary,
-                                             following=lambda p: self.neighbours(p, before=0, after=MAX_LIST_ITEMS)[1:])
+                                             following=self._following)
         self.answerer = answerer if answerer is not None else _configured_answerer(settings, self.extractive)
         self._derived: dict[tuple, object] = {}
         self._derived_generation: int | None = None
@@ -273,6 +273,13 @@ class Engine:
 
     def document(self, doc_id: str) -> DocumentRecord | None:
         return self.store.document(doc_id)
+
+    def _following(self, passage: StoredPassage) -> list[StoredPassage]:
+        """The passages after one in its item (where a lead-in's list is), their sentence vectors
+        read from the store so that answering still embeds only the question."""
+        after = self.neighbours(passage, before=0, after=MAX_LIST_ITEMS)[1:]
+        self.vectors.remember(self.store.sentence_vectors([p.id for p in after]))
+        return after
 
     def neighbours(self, passage: StoredPassage, before: int = 2, after: int = 2) -> list[StoredPassage]:
         """Passages around this one in the same document and item, in reading order."""

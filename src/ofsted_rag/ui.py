@@ -34,9 +34,9 @@ from ofsted_rag.store import DocumentRecord, PassageFilter
 from ofsted_rag.support import INSTRUCTION
 
 EXAMPLE_QUESTIONS = (
-    "How many Priority Actions did Ofsted issue after the Nottingham focused visit?",
-    "Which councils relied on agency social workers?",
-    "What did Ofsted say about the MASH in Windsor and Maidenhead?",
+    "What did Ofsted ask Nottingham City to put right after its focused visit?",
+    "Which councils used agency staff in children's social work?",
+    "How did inspectors judge the front door in Windsor and Maidenhead?",
 )
 KIND_LABELS = {"minutes": "Committee minutes", "ofsted_letter": "Ofsted letter", "news": "News report"}
 UPLOAD_TYPES = ("txt", "html", "htm", "pdf", "docx")
