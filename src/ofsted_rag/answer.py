@@ -300,22 +300,22 @@ class ExtractiveAnswerer:
         return passage_words(expanded)
 
     def choose(self, query: Query, candidates: list[Candidate]) -> list[Candidate]:
-        """The answer's sentences: the best first, then the best sentence of each further passage
-        whose score is within `relative` of the best (and whose answer score reaches the
-        threshold), one sentence a passage so that the answer gathers what several passages say;
-        across councils, first the best sentence of each council that has evidence enough."""
+        """The answer's sentences, once the question is judged answerable: the best first, then
+        the best sentence of each further passage whose select score is within `relative` of the
+        best, one sentence a passage so that the answer gathers what several passages say; across
+        councils, first the best such sentence of each council."""
         floor = candidates[0].score * self.evidence.relative
-        enough = [c for c in candidates if self.evidence.answerable(c.features) >= self.evidence.threshold]
-        chosen: list[Candidate] = []
+        near = [c for c in candidates if c.score >= floor]
+        chosen: list[Candidate] = [near[0]]
         if query.across_councils:
-            seen_councils: set[str | None] = set()
-            for c in enough:
-                if len(chosen) < self.max_sentences and c.passage.council not in seen_councils:
-                    seen_councils.add(c.passage.council)
+            councils = {near[0].passage.council}
+            for c in near:
+                if len(chosen) < self.max_sentences and c.passage.council not in councils:
+                    councils.add(c.passage.council)
                     chosen.append(c)
         passages = {c.passage.id for c in chosen}
-        for c in enough:
-            if len(chosen) >= self.max_sentences or c.score < floor:
+        for c in near:
+            if len(chosen) >= self.max_sentences:
                 break
             if c.passage.id not in passages:
                 passages.add(c.passage.id)
