@@ -119,3 +119,9 @@ def test_an_ordinal_is_held_to_like_a_field_term(analyse):
 
 def test_failed_its_inspection_presumes_inadequate(analyse):
     assert analyse("what happened after the service failed its inspection?").presumed_judgement == "inadequate"
+
+
+def test_a_judgement_is_read_only_where_it_is_given_as_one():
+    assert judgements_in("Leaders were judged to be good at every level.") == {"good"}
+    assert judgements_in("Inspectors rated the council's services outstanding.") == {"outstanding"}
+    assert judgements_in("Staff made good progress; some housing was inadequate.") == set()

@@ -232,17 +232,22 @@ def presumed_judgement(question: str) -> str | None:
     return next((k for k, forms in cues().judgements.items() if said in forms), None)
 
 
+_JUDGEMENT_CUE = r"(?:judged|judgement|judgment|rated|rating|graded|grade|assessed|found to be|effectiveness|overall)"
+
+
 def judgements_in(text: str) -> set[str]:
-    """The judgements a text states ("judged to be good", "requires improvement to be good")."""
-    folded = text.lower()
+    """The judgements a text states as judgements ("judged to be good", "Overall effectiveness:
+    requires improvement to be good", "rated X outstanding"): a judgement word within three words
+    after a word that gives a judgement, not "good progress" or "inadequate housing"."""
+    folded = text.lower().replace("’", "'")
     found: set[str] = set()
     for key, forms in cues().judgements.items():
-        for form in sorted(forms, key=len, reverse=True):
-            if re.search(rf"\b{re.escape(form)}\b", folded):
-                found.add(key)
-                break
+        alternatives = "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True))
+        if re.search(rf"\b{_JUDGEMENT_CUE}\W+(?:[\w']+\W+){{0,3}}?(?:{alternatives})\b", folded):
+            found.add(key)
     # "requires improvement to be good" says requires improvement, not good.
-    if "requires_improvement" in found and not re.search(r"\bgood\b", re.sub(r"requires? improvement to be good", "", folded)):
+    if "requires_improvement" in found and not re.search(
+            rf"\b{_JUDGEMENT_CUE}\W+(?:[\w']+\W+){{0,3}}?good\b", re.sub(r"requires? improvement to be good", "", folded)):
         found.discard("good")
     return found
 
