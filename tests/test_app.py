@@ -103,9 +103,9 @@ def test_question_is_answered_with_citations_and_source_view(corpus_settings, op
     labels = citation_labels(reply)
     assert labels and labels[0].startswith("Nottingham City Council, Children and Young People Scrutiny Committee, "
                                             "30 July 2020, item 5")
-    assert "point (b)" in labels[0]
+    b = next(n for n, label in enumerate(labels, start=1) if "item 5" in label and "point (b)" in label)
 
-    at.button(key="btn-m0-c1").click().run()
+    at.button(key=f"btn-m0-c{b}").click().run()
     source = html_of(at.chat_message[1])
     marked = source.split("<mark>", 1)[1].split("</mark>", 1)[0]
     assert "Ofsted issued two Priority Actions" in marked

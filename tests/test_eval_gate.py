@@ -36,7 +36,9 @@ def eval_store(tmp_path_factory, embedder):
     return settings
 
 
-def test_eval_gate(eval_store, embedder):
+@pytest.fixture(scope="module")
+def gate_run(eval_store, embedder):
+    """One eval of the test split, shared by the gate and the targets."""
     started = time.perf_counter()
     run = run_eval(eval_store, eval_sets(EVAL), split="test", embedder=embedder)
     print(f"\neval gate: {len(run.ours.results)} test-split questions in {time.perf_counter() - started:.1f} s")
@@ -49,13 +51,27 @@ def test_eval_gate(eval_store, embedder):
         print("  " + " | ".join(row))
     for check in run.gate:
         print(f"  gate: {check.describe()}")
-    failed_questions = failures(run.ours)
-    print(f"  failing questions: {', '.join(r.id for r in failed_questions) or 'none'}")
+    for check in run.targets:
+        print(f"  target: {check.describe()}")
+    print(f"  failing questions: {', '.join(r.id for r in failures(run.ours)) or 'none'}")
+    return run
 
-    assert run.gate, "eval/thresholds.toml holds no thresholds"
-    failed = [c for c in run.gate if not c.passed]
-    detail = "\n".join(line for r in failed_questions for line in describe_failure(r))
+
+def test_eval_gate(gate_run):
+    assert gate_run.gate, "eval/thresholds.toml holds no thresholds"
+    failed = [c for c in gate_run.gate if not c.passed]
+    detail = "\n".join(line for r in failures(gate_run.ours) for line in describe_failure(r))
     assert not failed, "below the gate: " + "; ".join(c.describe() for c in failed) + "\n" + detail
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "issue 10's targets on the test split (cites gold >= 0.90, refusal recall >= 0.90, recall@5 >= 0.90, "
+    "false refusals <= 0.05) are not yet met; eval/report.md has the figures. Strict: when they are met "
+    "this fails, and [target] becomes the gate."))
+def test_issue_targets_are_met(gate_run):
+    assert gate_run.targets
+    missed = [c.describe() for c in gate_run.targets if not c.passed]
+    assert not missed, "; ".join(missed)
 
 
 def test_the_test_split_holds_35_to_45_percent_of_the_shipped_questions():

@@ -42,6 +42,8 @@ RERANK_WHOLE = 0.02
 _LIST_POINT = re.compile(r"^(?:bullet\b|[a-z]{1,2}$|[ivx]+$)")
 _LIST_ITEM = re.compile(r"^\s*(?:\([a-z]{1,3}\)|\([ivx]+\)|[•·▪◦●‣∙\-–*])\s*")
 MAX_LIST_ITEMS = 8
+MAX_LIST_ITEM_WORDS = 25
+MAX_LIST_WORDS = 80
 CONFIDENCE_DEPTH = 5
 
 FEATURES = ("subject_similarity", "whole_similarity", "coverage", "context_coverage", "terms",
@@ -293,6 +295,12 @@ class ExtractiveAnswerer:
             if not (_LIST_POINT.match(p.point or "") or _LIST_ITEM.match(p.text)) or len(items) >= MAX_LIST_ITEMS:
                 break
             items.append(p)
+        # A list of short items completes its lead-in ("... relating to: early help; the MASH").
+        # Items that are statements of their own (minute points after "the following points were
+        # made:") stand alone: they are candidates themselves, and the lead-in gives way.
+        words = [len(p.text.split()) for p in items]
+        if not items or max(words) > MAX_LIST_ITEM_WORDS or sum(words) > MAX_LIST_WORDS:
+            return ()
         return tuple(items)
 
     def _words(self, text: str) -> set[str]:

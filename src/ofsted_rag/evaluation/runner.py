@@ -97,6 +97,7 @@ class EvalRun:
     baseline: SystemRun | None
     judge: JudgeAgreement | None
     gate: tuple[GateCheck, ...] = ()
+    targets: tuple[GateCheck, ...] = ()
     command: str = ""
     seconds: float = 0.0
     notes: tuple[str, ...] = field(default=())
@@ -181,13 +182,15 @@ def run_eval(settings: Settings, eval_sets: Sequence[Path] | Path, *, split: str
     thresholds = thresholds or eval_dir / THRESHOLDS_NAME
     notes = list(other.notes) if other else []
     gate: list[GateCheck] = []
+    targets: list[GateCheck] = []
     test = ours.figures(split="test")
     if not thresholds.is_file():
         notes.append(f"no gate: {thresholds} not found")
     elif test is None:
         notes.append("no gate: the gate is checked on the test split, and no test question was asked")
     else:
-        gate = Thresholds.load(thresholds).check(test, judge)
+        loaded = Thresholds.load(thresholds)
+        gate, targets = loaded.check(test, judge), loaded.check_targets(test, judge)
     truth = truth_files(eval_dir) if truth is None else list(truth)
     documents = engine.store.documents()
     metadata = None
@@ -198,7 +201,7 @@ def run_eval(settings: Settings, eval_sets: Sequence[Path] | Path, *, split: str
         when=dt.datetime.now().astimezone().isoformat(timespec="seconds"),
         store=settings.chroma_url or str(settings.chroma_path), documents=len(documents),
         passages=len(passages), corpus_chars=sum(len(p.text) for p in passages), ours=ours, baseline=other,
-        judge=judge, gate=tuple(gate), seconds=time.perf_counter() - started, notes=tuple(notes), metadata=metadata,
+        judge=judge, gate=tuple(gate), targets=tuple(targets), seconds=time.perf_counter() - started, notes=tuple(notes), metadata=metadata,
     )
 
 
