@@ -8,12 +8,19 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ofsted_rag.errors import ConfigError
 
 PREFIX = "OFSTED_RAG_"
+
+
+def default_model_cache() -> Path:
+    """The user's cache folder (XDG_CACHE_HOME, else ~/.cache), shared by every data folder:
+    the exported graph depends on the model, not on the documents."""
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "ofsted-rag"
 
 
 @dataclass(frozen=True)
@@ -31,6 +38,8 @@ class Settings:
         llm: "" (none: extractive answers), "openai" (an OpenAI-compatible server) or "ollama".
         llm_model, llm_base_url: which model and where.
         llm_api_key_var: the name of the environment variable that holds the API key.
+        model_cache: where the embedding model's ONNX graph is exported to, once.
+        embed_int8: embed with int8-quantised weights (off: it moves vectors, see README).
     """
 
     home: Path = Path("data")
@@ -44,6 +53,8 @@ class Settings:
     llm_model: str | None = None
     llm_base_url: str | None = None
     llm_api_key_var: str = "OPENAI_API_KEY"
+    model_cache: Path = field(default_factory=default_model_cache)
+    embed_int8: bool = False
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> "Settings":
@@ -72,6 +83,8 @@ class Settings:
             llm_model=get("LLM_MODEL"),
             llm_base_url=get("LLM_BASE_URL"),
             llm_api_key_var=get("LLM_API_KEY_VAR") or base.llm_api_key_var,
+            model_cache=Path(get("MODEL_CACHE") or base.model_cache),
+            embed_int8=_flag(get("EMBED_INT8"), "EMBED_INT8"),
         )
         if settings.llm not in ("", "none", "openai", "ollama"):
             raise ConfigError(f"{PREFIX}LLM={settings.llm!r}: use 'openai' (any OpenAI-compatible server), 'ollama', or leave it unset")
@@ -118,3 +131,12 @@ def _float(raw: str | None, name: str, default: float) -> float:
     if value <= 0:
         raise ConfigError(f"{PREFIX}{name}={value} must be above 0")
     return value
+
+
+def _flag(raw: str | None, name: str) -> bool:
+    if raw is None:
+        return False
+    value = raw.lower()
+    if value not in ("1", "0", "true", "false", "yes", "no"):
+        raise ConfigError(f"{PREFIX}{name}={raw!r}: use 1 or 0")
+    return value in ("1", "true", "yes")
