@@ -118,3 +118,14 @@ def test_importing_the_cli_loads_nothing_heavy(tmp_path, embedder):
             "heavy = [m for m in ('chromadb', 'onnxruntime', 'bm25s', 'streamlit', 'numpy', 'rich') if m in sys.modules]\n"
             "import json\nprint(json.dumps({'rc': rc, 'heavy': heavy}))")
     assert run_python(code, tmp_path, embedder.cache) == {"rc": 0, "heavy": []}
+
+
+def test_the_app_answers_without_loading_torch_or_llama_index(corpus_settings, embedder):
+    """The app's first page builds the engine and warms it up; then one question."""
+    code = ("from streamlit.testing.v1 import AppTest\n"
+            f"at = AppTest.from_file({str(ROOT / 'app.py')!r}, default_timeout=300).run()\n"
+            "assert not at.exception, at.exception\n"
+            "at.chat_input[0].set_value('What did Ofsted find about children in care?').run()\n"
+            "assert not at.exception and len(at.chat_message) >= 2\n"
+            "rc = 0\n" + REPORT)
+    assert run_python(code, corpus_settings.home, embedder.cache) == {"rc": 0, "heavy": []}
