@@ -19,7 +19,8 @@ wording; see bench/scaled_corpus.py):
   (the script the server runs for a browser's first page) and asks one question;
 - embedding throughput of the ONNX path (the product's) beside the sentence-transformers path
   (torch), in the same child process, on passage texts and on single short texts (a question at a
-  time), idle and again with one competing CPU-bound process started by the benchmark;
+  time), idle and again with one competing CPU-bound process started by the benchmark (with
+  BENCH_INT8=1 in the environment, also the int8-quantised graph);
 - peak memory of the ingest child;
 - the llama-index baseline on the same files: SentenceSplitter chunks, VectorStoreIndex on
   Chroma, the same model wrapped as a llama-index BaseEmbedding, dense top-5, Settings.llm = None;
@@ -40,6 +41,8 @@ import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -215,18 +218,40 @@ def throughput(home: Path, n: int, competing: bool) -> dict:
     return json.loads(out.strip().splitlines()[-1])
 
 
+GNU_TIME = Path("/usr/bin/time")
+
+
 def run_child(args: list[str], env: dict | None = None) -> tuple[str, float, int, int]:
-    """Run a command; (stdout, wall seconds, peak RSS in MB, exit status)."""
+    """Run a command; (stdout, wall seconds, peak RSS in MB, exit status).
+
+    The peak is the command's own. Not os.wait4's ru_maxrss on a child of this process: Linux
+    counts in it the resident size of this (large, by the later sizes) process at the fork that
+    started the child, so every child would seem at least as big as the benchmark itself. GNU
+    time forks from a process of a few MB; without it, the child's VmHWM is sampled instead.
+    """
     started = time.perf_counter()
-    proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
-    out = proc.stdout.read()
-    err = proc.stderr.read()
-    _, status, usage = os.wait4(proc.pid, 0)
-    wall = time.perf_counter() - started
-    rc = os.waitstatus_to_exitcode(status)
+    with tempfile.TemporaryDirectory() as tmp:
+        report = Path(tmp) / "rss"
+        wrapped = [str(GNU_TIME), "-f", "%M", "-o", str(report), *args] if GNU_TIME.exists() else args
+        proc = subprocess.Popen(wrapped, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+        sampled = [0]
+        if not GNU_TIME.exists():
+            def sample() -> None:
+                while proc.poll() is None:
+                    try:
+                        status = Path(f"/proc/{proc.pid}/status").read_text()
+                        sampled[0] = max(sampled[0], int(status.split("VmHWM:")[1].split()[0]))
+                    except (OSError, IndexError, ValueError):
+                        pass
+                    time.sleep(0.02)
+            threading.Thread(target=sample, daemon=True).start()
+        out, err = proc.communicate()
+        wall = time.perf_counter() - started
+        rc = proc.returncode
+        peak_kb = int(report.read_text().split()[-1]) if GNU_TIME.exists() and report.exists() else sampled[0]
     if rc != 0:
         print(err[-3000:], file=sys.stderr)
-    return out, wall, usage.ru_maxrss // 1024, rc
+    return out, wall, peak_kb // 1024, rc
 
 
 # ---------------------------------------------------------------------------------------------
@@ -299,7 +324,7 @@ def cold_start(home: Path, corpus: Path, runs: int) -> dict:
         json.loads(out)
         walls.append(wall)
         rss.append(peak)
-    return {"cold_wall": statistics.median(walls), "cold_walls": walls, "cold_rss_mb": max(rss)}
+    return {"cold_wall": statistics.median(walls), "cold_walls": walls, "cold_rss_mb": max(rss), "cold_rsses": rss}
 
 
 def baseline(corpus: Path, workdir: Path, n: int) -> dict:
@@ -420,8 +445,8 @@ def table(rows: list[dict]) -> str:
 def detail(rows: list[dict]) -> str:
     lines = ["| size | documents | distinct texts | ingest s | parse+plan s | embed s | Chroma writes s | finish s | "
              "warm-up (lexical index) s | ask p95 embed/search/fuse/compose ms | refused | baseline chunks | "
-             "baseline build s | baseline embed/search p50 ms | load avg during size |",
-             "|" + "---|" * 15]
+             "baseline build s | baseline embed/search p50 ms | load avg during size | cold ask runs s (MB) |",
+             "|" + "---|" * 16]
     for r in rows:
         lines.append("| " + " | ".join([
             f"{r['copies']}x", str(r["documents"]), f"{r['distinct_texts']:,}", f"{r['ingest_seconds']:.1f}",
@@ -431,6 +456,7 @@ def detail(rows: list[dict]) -> str:
             f"{r['bl_build']:.1f}" if "bl_build" in r else "-",
             f"{ms(r['bl_embed_p50'])}/{ms(r['bl_search_p50'])}" if "bl_embed_p50" in r else "-",
             f"{r['load_before']:.1f} -> {r['load_after']:.1f}",
+            ", ".join(f"{w:.2f} ({m})" for w, m in zip(r["cold_walls"], r.get("cold_rsses", []))),
         ]) + " |")
     return "\n".join(lines)
 
@@ -588,7 +614,7 @@ def main() -> None:
         child_throughput(Path(args.child_throughput[0]), int(args.child_throughput[1]))
         return
 
-    command = "python bench/run.py " + " ".join(sys.argv[1:])
+    command = ("BENCH_INT8=1 " if os.environ.get("BENCH_INT8") == "1" else "") + "python bench/run.py " + " ".join(sys.argv[1:])
     started = dt.datetime.now().isoformat(timespec="seconds")
     facts = machine_facts()
     print(json.dumps(facts), flush=True)
