@@ -129,3 +129,12 @@ def test_the_app_answers_without_loading_torch_or_llama_index(corpus_settings, e
             "assert not at.exception and len(at.chat_message) >= 2\n"
             "rc = 0\n" + REPORT)
     assert run_python(code, corpus_settings.home, embedder.cache) == {"rc": 0, "heavy": []}
+
+
+def test_a_model_cache_that_cannot_be_written_says_which_setting_to_change(tmp_path):
+    from ofsted_rag.errors import ModelError
+
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    with pytest.raises(ModelError, match="OFSTED_RAG_MODEL_CACHE"):
+        MiniLMEmbedder(blocker / "cache").embed_batch(["The committee noted the report."])
