@@ -139,7 +139,7 @@ def _ingest(args: argparse.Namespace, settings: Settings) -> int:
         progress.update(task, advance=n)
 
     try:
-        report = ingest(paths, store, default_embedder(), settings, prune=args.prune, confirm=args.yes,
+        report = ingest(paths, store, default_embedder(settings), settings, prune=args.prune, confirm=args.yes,
                         on_embed_start=start, on_embedded=advance)
     finally:
         progress.stop()

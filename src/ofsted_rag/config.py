@@ -8,12 +8,19 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ofsted_rag.errors import ConfigError
 
 PREFIX = "OFSTED_RAG_"
+
+
+def default_model_cache() -> Path:
+    """The user's cache folder (XDG_CACHE_HOME, else ~/.cache), shared by every data folder:
+    the exported graph depends on the model, not on the documents."""
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "ofsted-rag"
 
 
 @dataclass(frozen=True)
@@ -36,6 +43,8 @@ class Settings:
             extractive answer is shown.
         editor_password_hash: the scrypt hash of the editors' password (`ofsted-rag
             hash-password`); unset = no password sign-in (see auth.py for what then applies).
+        model_cache: where the embedding model's ONNX graph is exported to, once.
+        embed_int8: embed with int8-quantised weights (off: it moves vectors, see README).
     """
 
     home: Path = Path("data")
@@ -52,6 +61,8 @@ class Settings:
     llm_connect_timeout: float = 5.0
     llm_timeout: float = 30.0
     editor_password_hash: str | None = None
+    model_cache: Path = field(default_factory=default_model_cache)
+    embed_int8: bool = False
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> "Settings":
@@ -83,6 +94,8 @@ class Settings:
             llm_connect_timeout=_float(get("LLM_CONNECT_TIMEOUT"), "LLM_CONNECT_TIMEOUT", base.llm_connect_timeout),
             llm_timeout=_float(get("LLM_TIMEOUT"), "LLM_TIMEOUT", base.llm_timeout),
             editor_password_hash=get("EDITOR_PASSWORD_HASH"),
+            model_cache=Path(get("MODEL_CACHE") or base.model_cache),
+            embed_int8=_flag(get("EMBED_INT8"), "EMBED_INT8"),
         )
         if settings.editor_password_hash:
             from ofsted_rag.auth import check_hash_format
@@ -133,3 +146,12 @@ def _float(raw: str | None, name: str, default: float) -> float:
     if value <= 0:
         raise ConfigError(f"{PREFIX}{name}={value} must be above 0")
     return value
+
+
+def _flag(raw: str | None, name: str) -> bool:
+    if raw is None:
+        return False
+    value = raw.lower()
+    if value not in ("1", "0", "true", "false", "yes", "no"):
+        raise ConfigError(f"{PREFIX}{name}={raw!r}: use 1 or 0")
+    return value in ("1", "true", "yes")

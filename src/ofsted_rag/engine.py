@@ -79,7 +79,7 @@ class Engine:
                  store: PassageStore | None = None) -> None:
         self.settings = settings
         self.store = store or PassageStore(settings)
-        self.embedder = embedder or default_embedder()
+        self.embedder = embedder or default_embedder(settings)
         # One cache of vectors for the question, its reworded forms and the answer sentences.
         self.vectors = VectorCache(self.embedder)
         self.retriever = HybridRetriever(self.store, self.embedder, vectors=self.vectors)

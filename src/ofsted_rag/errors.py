@@ -24,6 +24,10 @@ class DocumentError(OfstedRagError):
         super().__init__(f"{file_name}: {reason}")
 
 
+class ModelError(OfstedRagError):
+    """The embedding model cannot be prepared (exported to ONNX or loaded)."""
+
+
 class StoreError(OfstedRagError):
     """The passage store cannot be reached or is not in a usable state."""
 

@@ -2,21 +2,30 @@
 rank fusion, with the field's vocabulary expanding the query both ways.
 
 The lexical index is built from the store's own passages and rebuilt whenever the store's
-generation changes (every ingest bumps it), so it is never stale against Chroma.
+generation changes (every ingest bumps it), so it is never stale against Chroma. For an embedded
+store it is saved beside the store under that generation, so a new process loads it instead of
+reading every passage and indexing them again.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
+import json
+import os
 import re
+import shutil
+import tempfile
 import threading
 import time
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from importlib import resources
+from pathlib import Path
 
 import numpy as np
 
-from ofsted_rag.documents import StoredPassage
+from ofsted_rag.documents import SourceRef, StoredPassage
 from ofsted_rag.embedding import Embedder, VectorCache
 from ofsted_rag.store import PassageFilter, PassageStore
 
@@ -107,14 +116,18 @@ class Vocabulary:
 class LexicalIndex:
     """BM25 (bm25s, English stemming and stop words) over passages with their context."""
 
-    def __init__(self, passages: list[StoredPassage]) -> None:
+    # Bump when the indexed text or the tokenisation changes: saved indexes of another format
+    # are rebuilt, not loaded.
+    FORMAT = 1
+
+    def __init__(self, passages: list[StoredPassage], bm25=None) -> None:
         import bm25s
         import Stemmer
 
         self.passages = passages
         self._stemmer = Stemmer.Stemmer("english")
-        self._bm25 = None
-        if passages:
+        self._bm25 = bm25
+        if passages and bm25 is None:
             tokens = bm25s.tokenize([_lexical_text(p) for p in passages], stopwords="en",
                                     stemmer=self._stemmer, show_progress=False, return_ids=False)
             self._bm25 = bm25s.BM25()
@@ -130,6 +143,56 @@ class LexicalIndex:
         if not tokens:
             return np.zeros(len(self.passages))
         return np.asarray(self._bm25.get_scores(tokens))
+
+    def save(self, folder: Path) -> None:
+        """Write the index and its passages to `folder`: built in a temporary folder beside it
+        and renamed into place, so a reader sees all of it or none. If another process saved the
+        same folder first, its copy stands."""
+        if self._bm25 is None or folder.exists():
+            return
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=folder.parent))
+        try:
+            self._bm25.save(str(tmp / "bm25"), show_progress=False)
+            rows = [_passage_to_json(p) for p in self.passages]
+            (tmp / "passages.json").write_text(json.dumps({"format": self.FORMAT, "passages": rows}), encoding="utf-8")
+            os.rename(tmp, folder)
+        except OSError:
+            if not folder.exists():
+                raise
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+    @classmethod
+    def load(cls, folder: Path) -> "LexicalIndex | None":
+        """The index saved in `folder`, or None when there is none of this format."""
+        import bm25s
+
+        try:
+            data = json.loads((folder / "passages.json").read_text(encoding="utf-8"))
+            if data.get("format") != cls.FORMAT:
+                return None
+            passages = [_passage_from_json(row) for row in data["passages"]]
+            # Memory-mapped: a large index's score matrix is paged in as queries touch it.
+            bm25 = bm25s.BM25.load(str(folder / "bm25"), mmap=True)
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+        if bm25.scores.get("num_docs") != len(passages):
+            return None
+        return cls(passages, bm25)
+
+
+def _passage_to_json(p: StoredPassage) -> dict:
+    row = asdict(p)
+    row["date"] = p.date.isoformat() if p.date else None
+    return row
+
+
+def _passage_from_json(row: dict) -> StoredPassage:
+    row = dict(row)
+    row["date"] = dt.date.fromisoformat(row["date"]) if row["date"] else None
+    row["sources"] = tuple(SourceRef(**s) for s in row["sources"])
+    return StoredPassage(**row)
 
 
 def _round_robin_by_council(hits: list[Hit]) -> list[Hit]:
@@ -177,11 +240,45 @@ class HybridRetriever:
         if not force and generation == self._generation and self._lexical is not None:
             return
         with self._lock:
-            passages = self.store.all_passages()
-            passages.sort(key=lambda p: (p.file_name, p.start))
-            self._lexical = LexicalIndex(passages)
-            self._by_id = {p.id: i for i, p in enumerate(passages)}
+            self._lexical = self._load_or_build(generation)
+            self._by_id = {p.id: i for i, p in enumerate(self._lexical.passages)}
             self._generation = generation
+
+    def _saved_index_folder(self, generation: int) -> Path | None:
+        """Where the lexical index of this generation of the store is saved; None for a Chroma
+        server (its index is rebuilt in memory: the server may be shared by several data
+        folders, and is written by processes that would not update ours).
+
+        The generation alone is not enough: a store deleted and ingested afresh counts from 1
+        again. So the folder is named by the generation, the time of the last ingest and the
+        number of passages; whatever changes the store changes at least one of them.
+        """
+        settings = self.store.settings
+        if settings.chroma_url:
+            return None
+        stamp = f"{generation}|{self.store.last_ingest()}|{self.store.count()}"
+        digest = hashlib.sha256(stamp.encode()).hexdigest()[:16]
+        return settings.home / "lexical" / settings.collection / f"g{generation}-{digest}"
+
+    def _load_or_build(self, generation: int) -> LexicalIndex:
+        folder = self._saved_index_folder(generation)
+        if folder is not None and folder.exists():
+            index = LexicalIndex.load(folder)
+            if index is not None:
+                return index
+        passages = self.store.all_passages()
+        passages.sort(key=lambda p: (p.file_name, p.start))
+        index = LexicalIndex(passages)
+        if folder is not None:
+            try:
+                index.save(folder)
+                # Older generations are never read again (the store has moved on).
+                for other in folder.parent.iterdir():
+                    if other.name != folder.name and not other.name.startswith("."):
+                        shutil.rmtree(other, ignore_errors=True)
+            except OSError:
+                pass  # a read-only data folder: the index still works, from memory
+        return index
 
     @property
     def generation(self) -> int | None:
