@@ -115,19 +115,26 @@ def test_citation_correctness_gate_meets_issue_floor():
     assert Thresholds.load(EVAL / "thresholds.toml").minimum["cites_gold"] >= 0.90
 
 
-def test_thresholds_are_never_looser_than_the_floor(tmp_path):
-    gate = Thresholds.load(EVAL / "thresholds.toml")
-    assert gate.minimum["recall_at_5"] >= 0.90 and gate.minimum["cites_gold"] >= 0.90
-    assert gate.minimum["groundedness"] >= 1.0 and gate.minimum["refusal_recall"] >= 0.90
-    assert gate.maximum["false_refusal_rate"] <= 0.05
+def test_the_targets_are_what_issue_10_asks_for_and_the_gate_keeps_groundedness(tmp_path):
+    thresholds = Thresholds.load(EVAL / "thresholds.toml")
+    assert thresholds.target_minimum["cites_gold"] >= 0.90 and thresholds.target_minimum["refusal_recall"] >= 0.90
+    assert thresholds.target_minimum["groundedness"] >= 1.0 and thresholds.target_maximum["false_refusal_rate"] <= 0.05
+    assert thresholds.minimum["groundedness"] >= 1.0
 
     loose = tmp_path / "thresholds.toml"
-    loose.write_text("[gate.min]\nrecall_at_5 = 0.8\n[floor.min]\nrecall_at_5 = 0.9\n")
-    with pytest.raises(EvalSetError, match="below its floor"):
-        Thresholds.load(loose)
     loose.write_text("[gate.min]\nrecal_at_5 = 0.95\n")
     with pytest.raises(EvalSetError, match="unknown metric 'recal_at_5'"):
         Thresholds.load(loose)
+    loose.write_text("[target.max]\nfalse_refusals = 0.05\n")
+    with pytest.raises(EvalSetError, match="unknown metric 'false_refusals'"):
+        Thresholds.load(loose)
+
+
+def test_the_eval_sets_are_as_large_as_issue_10_asks():
+    questions = load_eval_sets(eval_sets(EVAL))
+    assert len(questions) >= 250
+    assert sum(not q.answerable for q in questions) >= 60
+    assert sum(q.split == "test" for q in questions) >= 0.4 * len(questions) - 5
 
 
 def test_eval_set_has_the_types_the_issue_asks_for():

@@ -46,7 +46,7 @@ def test_a_sentence_about_the_subject_of_the_one_before_it_answers(letter_engine
     paragraph: it answers a question about child protection plans."""
     answer = letter_engine.ask("what did ofsted say about CP plans in sefton?")
     assert not answer.refused
-    assert answer.sentences[0].text.startswith("Plans are too generic")
+    assert any(s.text.startswith("Plans are too generic") for s in answer.sentences)
 
 
 def test_who_were_the_inspectors_is_answered_with_their_names(letter_engine):

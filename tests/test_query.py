@@ -125,3 +125,7 @@ def test_a_judgement_is_read_only_where_it_is_given_as_one():
     assert judgements_in("Leaders were judged to be good at every level.") == {"good"}
     assert judgements_in("Inspectors rated the council's services outstanding.") == {"outstanding"}
     assert judgements_in("Staff made good progress; some housing was inadequate.") == set()
+
+
+def test_a_judgement_may_follow_its_cue_through_to_be():
+    assert judgements_in("Ofsted judged the overall effectiveness of services in the borough to be good.") == {"good"}

@@ -25,7 +25,7 @@ import numpy as np
 from ofsted_rag.documents import (Answer, AnswerSentence, Citation, RetrievalStep, StoredPassage, sentences_of,
                                   split_sentences)
 from ofsted_rag.embedding import Embedder, VectorCache
-from ofsted_rag.query import Query, cues, passage_words
+from ofsted_rag.query import Query, cues, judgements_in, passage_words
 from ofsted_rag.retrieve import Hit, Vocabulary
 from ofsted_rag.support import INSTRUCTION, content_words
 
@@ -139,6 +139,8 @@ def fits(query: Query, sentence: str) -> bool:
     if "number" in kinds and not _HAS_NUMBER.search(sentence):
         return False
     if "date" in kinds and not _HAS_DATE.search(sentence):
+        return False
+    if "judgement" in kinds and not judgements_in(sentence):
         return False
     if "who" in kinds:
         if not query.asks_organisation and re.match(r"^\s*who(?:'s| is| are| was| were)\b", query.text, re.I) and not any(
@@ -314,7 +316,14 @@ class ExtractiveAnswerer:
         councils, first the best such sentence of each council."""
         floor = candidates[0].score * self.evidence.relative
         near = [c for c in candidates if c.score >= floor]
-        chosen: list[Candidate] = [near[0]]
+        # The first sentence answers what was asked: of the kind asked for (a date for "when", a
+        # name for "who", a judgement for "how was it rated") when one is evidence enough itself.
+        lead = near[0]
+        if query.kinds and not lead.features["fits"]:
+            lead = next((c for c in candidates if c.features["fits"]
+                         and self.evidence.answerable(c.features) >= self.evidence.threshold), lead)
+        near = [lead, *(c for c in near if c is not lead)]
+        chosen: list[Candidate] = [lead]
         if query.across_councils:
             councils = {near[0].passage.council}
             for c in near:

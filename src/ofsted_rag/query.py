@@ -29,7 +29,7 @@ from ofsted_rag.support import STOP_WORDS, content_words
 _YEAR = re.compile(r"\b(19[5-9]\d|20\d\d)\b")
 _YEARS_AND_MONTHS = re.compile(r"\b(?:19|20)\d\d\b|\b(?:january|february|march|april|may|june|july|august|"
                                r"september|october|november|december)\b", re.IGNORECASE)
-ANSWER_KINDS = ("money", "count", "number", "date", "who")
+ANSWER_KINDS = ("money", "count", "number", "date", "judgement", "who")
 
 
 @dataclass(frozen=True)
@@ -233,17 +233,21 @@ def presumed_judgement(question: str) -> str | None:
 
 
 _JUDGEMENT_CUE = r"(?:judged|judgement|judgment|rated|rating|graded|grade|assessed|found to be|effectiveness|overall)"
+# "judged the overall effectiveness of services in X to be good": a link word before the judgement.
+_LINK = r"(?:to be|as|was|were|is|are|remains|remained|remain)"
 
 
 def judgements_in(text: str) -> set[str]:
     """The judgements a text states as judgements ("judged to be good", "Overall effectiveness:
-    requires improvement to be good", "rated X outstanding"): a judgement word within three words
-    after a word that gives a judgement, not "good progress" or "inadequate housing"."""
+    requires improvement to be good", "rated X outstanding", "judged the overall effectiveness of
+    services to be good"): a judgement word within three words after a word that gives a judgement,
+    or after a link ("to be", "was") within eight; not "good progress" or "inadequate housing"."""
     folded = text.lower().replace("’", "'")
     found: set[str] = set()
     for key, forms in cues().judgements.items():
         alternatives = "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True))
-        if re.search(rf"\b{_JUDGEMENT_CUE}\W+(?:[\w']+\W+){{0,3}}?(?:{alternatives})\b", folded):
+        if re.search(rf"\b{_JUDGEMENT_CUE}\W+(?:(?:[\w']+\W+){{0,3}}?|(?:[\w']+\W+){{0,8}}?{_LINK}\W+)(?:{alternatives})\b",
+                     folded):
             found.add(key)
     # "requires improvement to be good" says requires improvement, not good.
     if "requires_improvement" in found and not re.search(
