@@ -345,7 +345,8 @@ def _contradicted_judgement(query: Query, hits: Sequence) -> str | None:
     if not query.presumed_judgement:
         return None
     stated: set[str] = set()
-    for h in hits:
+    # About a named council, only its own documents say what it was judged.
+    for h in (h for h in hits if h.standing == 1.0):
         # With a year asked about, a passage that dates itself only to other years speaks of
         # another inspection ("judged inadequate in 2019" does not answer for 2023).
         years = years_in([h.passage.text]) or ({h.passage.date.year} if h.passage.date else set())
