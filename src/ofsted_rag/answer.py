@@ -25,7 +25,7 @@ import numpy as np
 from ofsted_rag.documents import (Answer, AnswerSentence, Citation, RetrievalStep, StoredPassage, sentences_of,
                                   split_sentences)
 from ofsted_rag.embedding import Embedder, VectorCache
-from ofsted_rag.query import Query, cues, judgements_in, passage_words
+from ofsted_rag.query import Query, judgements_in, passage_words
 from ofsted_rag.retrieve import Hit, Vocabulary
 from ofsted_rag.support import INSTRUCTION, content_words
 

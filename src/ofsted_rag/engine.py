@@ -197,7 +197,7 @@ class Engine:
         if not covered:
             return Scope(flt, years, f"they do not cover {' or '.join(uncovered)}",
                          f"named: {', '.join(uncovered)} (nothing in the store names it)")
-        unknown = {p.doc_id for p in self.retriever.passages if not p.council}
+        unknown = self._per_generation(("unrecorded",), lambda: {p.doc_id for p in self.retriever.passages if not p.council})
         # A document that names the council but is recorded as another council's speaks of it only
         # in passing; one of unknown council that names it is taken as its own.
         mention_only = frozenset(d for d in mentioned if d not in unknown)
@@ -221,12 +221,22 @@ class Engine:
         def build():
             passages = self.retriever.passages
             recorded = {p.doc_id for p in passages if p.council and places.corpus_councils_for(authority, [p.council])}
-            named = {p.doc_id for p in passages
-                     if _names_any(p, (authority.name, *authority.aliases))
-                     or any(authority in places.mentioned(_spaced(x)) for x in (p.file_name, p.url) if x)}
+            addressed = {d for d, names in self._councils_in_addresses().items() if authority.name in names}
+            named = addressed | {p.doc_id for p in passages if _names_any(p, (authority.name, *authority.aliases))}
             return frozenset(recorded), frozenset(named)
 
         return self._per_generation(("naming", authority.name), build)
+
+    def _councils_in_addresses(self) -> dict[str, set[str]]:
+        """Per document, the authorities its file name or address names (read once per store
+        generation, one gazetteer pass per document)."""
+        def build():
+            addresses: dict[str, set[str]] = {}
+            for p in self.retriever.passages:
+                addresses.setdefault(p.doc_id, set()).update(x for x in (p.file_name, p.url) if x)
+            return {d: {a.name for x in xs for a in places.mentioned(_spaced(x))} for d, xs in addresses.items()}
+
+        return self._per_generation(("addresses",), build)
 
     def _speaks_of_period(self, p: StoredPassage, query: Query) -> bool:
         """The passage names the year (the month and year, when the question names a month), or

@@ -29,7 +29,6 @@ from ofsted_rag.support import STOP_WORDS, content_words
 _YEAR = re.compile(r"\b(19[5-9]\d|20\d\d)\b")
 _YEARS_AND_MONTHS = re.compile(r"\b(?:19|20)\d\d\b|\b(?:january|february|march|april|may|june|july|august|"
                                r"september|october|november|december)\b", re.IGNORECASE)
-ANSWER_KINDS = ("money", "count", "number", "date", "judgement", "who")
 
 
 @dataclass(frozen=True)
