@@ -565,3 +565,13 @@ def test_a_sentence_opening_with_an_unresolved_pronoun_joins_the_one_before():
 def test_a_demonstrative_naming_its_noun_stands_alone():
     assert sentence_units("Two actions were set. This visit was short.") == [
         "Two actions were set.", "This visit was short."]
+
+
+def test_a_table_row_is_not_a_heading_over_what_follows():
+    from ofsted_rag.parsing.structure import parse_structure
+
+    text = ("Focused visit to Barsetshire children's services\n\nVisit dates | 3 and 4 May 2022\n\n"
+            "Inspectors looked at the front door and found decisions were timely.\n")
+    units = parse_structure(text, "ofsted_letter")
+    after = [u for u in units if "front door" in text[u.start:u.end]]
+    assert after and all("Visit dates" not in (u.item_title or "") for u in after)

@@ -243,6 +243,10 @@ def _is_heading(block: list[_Line], next_block: list[_Line] | None) -> bool:
         # "Resolved" on its own line is the resolution marker, whose text is the next paragraph,
         # as when both share a line ("Resolved - That ..."); not a heading over what follows.
         return False
+    if " | " in text:
+        # A table row ("Visit dates | 26 and 27 November 2019") is a record of its own, not the
+        # title of what follows the table.
+        return False
     return True
 
 
