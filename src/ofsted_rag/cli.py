@@ -56,6 +56,10 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(run=_fetch)
 
+    p = sub.add_parser("sync", help="bring in new meetings and letters listed in sources.toml")
+    p.add_argument("--sources", type=Path, default=Path("sources.toml"), help="the sources file (default: ./sources.toml)")
+    p.set_defaults(run=_sync)
+
     p = sub.add_parser("sources", help="list the documents in the store")
     p.add_argument("--json", action="store_true")
     p.set_defaults(run=_sources)
@@ -211,6 +215,30 @@ def _fetch(args: argparse.Namespace, settings: Settings) -> int:
     embedded = report.ingest.embedded if report.ingest else 0
     out.print(f"{counts}; embedded {embedded} passages", soft_wrap=True)
     return 1 if report.nothing_landed else 0
+
+
+def _sync(args: argparse.Namespace, settings: Settings) -> int:
+    from rich.console import Console
+    from rich.table import Table
+
+    from ofsted_rag.embedding import default_embedder
+    from ofsted_rag.store import PassageStore
+    from ofsted_rag.sync import read_sources, sync
+
+    sources = read_sources(args.sources)
+    console = Console(stderr=True)
+    lines = sync(sources, PassageStore(settings), default_embedder(settings), settings,
+                 on_progress=lambda what: console.print(f"fetching {what}", markup=False, highlight=False))
+    for line in lines:
+        if line.status in ("failed", "skipped"):
+            print(f"{line.status} {line.source} {line.what}: {line.detail}", file=sys.stderr)
+    table = Table(title="sync summary", show_header=True)
+    for col in ("source", "what", "status", "note"):
+        table.add_column(col, overflow="fold")
+    for line in lines:
+        table.add_row(line.source, line.what, line.status, line.detail)
+    _stdout_console().print(table)
+    return 1 if lines and all(line.status == "failed" for line in lines) else 0
 
 
 def _sources(args: argparse.Namespace, settings: Settings) -> int:
