@@ -25,7 +25,7 @@ import urllib.error
 import urllib.request
 import urllib.robotparser
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from email.message import Message
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -34,7 +34,7 @@ from ofsted_rag import __version__, audit
 from ofsted_rag.config import Settings
 from ofsted_rag.documents import DocumentMeta
 from ofsted_rag.embedding import Embedder
-from ofsted_rag.ingest import IngestReport, NamedSource, default_actor, ingest
+from ofsted_rag.ingest import FileOutcome, IngestReport, NamedSource, default_actor, ingest
 from ofsted_rag.parsing import SUPPORTED_SUFFIXES, size_reason
 from ofsted_rag.store import PassageStore
 
@@ -187,7 +187,7 @@ class FetchOutcome:
 class FetchReport:
     outcomes: tuple[FetchOutcome, ...]
     ingest: IngestReport | None = None
-    not_modified: tuple[str, ...] = field(default=())
+    not_modified: tuple[str, ...] = ()
 
     def count(self, status: str) -> int:
         return sum(1 for o in self.outcomes if o.status == status)
@@ -340,7 +340,7 @@ def fetch(
             on_fetched(url, "not modified" if unchanged else "fetched")
 
     report = None
-    by_name: dict[str, object] = {}
+    by_name: dict[str, FileOutcome] = {}
     if sources:
         report = ingest([], store, embedder, settings, sources=list(sources.values()), what=order, action="fetch",
                         added_by=actor, failed=list(failed.items()),
