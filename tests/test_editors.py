@@ -128,3 +128,48 @@ def test_an_oidc_provider_means_st_login(tmp_path, open_app, password_hash):
     assert at.button(key="sign_in").label == "Sign in"
     assert not at.get("text_input"), "OIDC replaces the password form"
     assert "organisation's account" in markdown_of(at)
+
+
+def test_an_editor_adds_from_a_web_address_and_a_viewer_cannot(tmp_path, open_app):
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    from ofsted_rag.store import PassageStore
+
+    page = ("<html><body><h1>Agenda item</h1><h2>Care Leavers</h2>"
+            "<p>Meeting: 20/06/2024 - Corporate Parenting Panel (Item 5)</p><h3>Minutes:</h3>"
+            "<p>(a) Officers reported that every care leaver now had a personal adviser.</p>"
+            "<p>(b) Members asked how many care leavers were in education or training.</p></body></html>").encode()
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802
+            found = self.path == "/item.html"
+            self.send_response(200 if found else 404)
+            self.send_header("Content-Type", "text/html")
+            self.end_headers()
+            self.wfile.write(page if found else b"")
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    try:
+        viewer = to_uploads(open_app(make_settings(tmp_path / "ro"), address="0.0.0.0"))
+        assert not viewer.get("text_area"), "a viewer must not see the web address box"
+
+        settings = make_settings(tmp_path / "data")
+        at = to_uploads(open_app(settings, address="127.0.0.1"))
+        at.text_area(key="url_input").set_value(f"{base}/item.html\n{base}/gone.html").run()
+        at.button(key="url_go").click().run()
+        assert not at.exception, at.exception
+        added, gone = at.session_state["upload_outcomes"]
+        assert (added.file_name, added.status, added.passages) == (f"{base}/item.html", "added", 2)
+        assert gone.status == "rejected" and "HTTP 404" in gone.reason
+        [record] = PassageStore(settings).documents().values()
+        assert (record.meta.url, record.origin, record.meta.body) == (f"{base}/item.html", "url", "Corporate Parenting Panel")
+        [entry] = list(audit.read(settings))
+        assert entry["action"] == "fetch"
+    finally:
+        server.shutdown()

@@ -1,4 +1,4 @@
-"""The `ofsted-rag` command: ingest, sources, log, ask, eval, hash-password.
+"""The `ofsted-rag` command: ingest, fetch, sources, log, ask, eval, hash-password.
 
 User mistakes end in one line on stderr and exit status 2 (1 when an ingest stored nothing);
 never a traceback.
@@ -47,6 +47,18 @@ def _parser() -> argparse.ArgumentParser:
                    help="allow --prune to remove more than half the store or more than 20 documents")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(run=_ingest)
+
+    p = sub.add_parser("fetch", help="fetch pages, PDFs and .docx files by web address and ingest them")
+    p.add_argument("urls", nargs="+", metavar="URL", help="http:// or https:// addresses")
+    p.add_argument("--council", help="the council these documents belong to (over what they say)")
+    p.add_argument("--kind", choices=["minutes", "ofsted_letter", "news"],
+                   help="the kind of document (default: read from each page)")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(run=_fetch)
+
+    p = sub.add_parser("sync", help="bring in new meetings and letters listed in sources.toml")
+    p.add_argument("--sources", type=Path, default=Path("sources.toml"), help="the sources file (default: ./sources.toml)")
+    p.set_defaults(run=_sync)
 
     p = sub.add_parser("sources", help="list the documents in the store")
     p.add_argument("--json", action="store_true")
@@ -164,6 +176,69 @@ def _ingest(args: argparse.Namespace, settings: Settings) -> int:
     out.print(f"{counts}; embedded {report.embedded} passages ({report.embedded_sentences} sentences), removed {report.removed_passages}; "
               f"{report.total_passages} passages in the store; {report.seconds:.1f} s", soft_wrap=True)
     return 1 if report.nothing_ingested else 0
+
+
+def _fetch(args: argparse.Namespace, settings: Settings) -> int:
+    from rich.console import Console
+    from rich.table import Table
+
+    from ofsted_rag.embedding import default_embedder
+    from ofsted_rag.fetch import fetch
+    from ofsted_rag.store import PassageStore
+
+    console = Console(stderr=True)
+    if args.council is not None and not args.council.strip():
+        raise UsageError("--council is empty; give the council's name, e.g. --council \"Rutland County Council\"")
+
+    def fetched(url: str, what: str) -> None:
+        if not args.quiet and what != "failed":
+            console.print(f"{what} {url}", markup=False, highlight=False, soft_wrap=True)
+
+    report = fetch(args.urls, PassageStore(settings), default_embedder(settings), settings,
+                   council=args.council, kind=args.kind, on_fetched=fetched)
+    for o in report.outcomes:
+        if o.status in ("failed", "skipped"):
+            print(f"{o.status} {o.url}: {o.reason}", file=sys.stderr)
+    table = Table(title="fetch summary", show_header=True)
+    for col in ("address", "status", "passages", "new", "stored as"):
+        table.add_column(col, overflow="fold", justify="right" if col in ("passages", "new") else "left")
+    for o in report.outcomes:
+        table.add_row(o.url, o.status, str(o.passages), str(o.new_passages), o.file_name or "")
+    out = _stdout_console()
+    out.print(table)
+    for o in report.outcomes:
+        if o.missing:
+            out.print(f"{o.url}: no {' and no '.join(o.missing)} found; give --council if you know it",
+                      soft_wrap=True, markup=False, highlight=False)
+    statuses = ("added", "updated", "unchanged", "duplicate", "skipped", "failed")
+    counts = " / ".join(f"{report.count(s)} {s}" for s in statuses)
+    embedded = report.ingest.embedded if report.ingest else 0
+    out.print(f"{counts}; embedded {embedded} passages", soft_wrap=True)
+    return 1 if report.nothing_landed else 0
+
+
+def _sync(args: argparse.Namespace, settings: Settings) -> int:
+    from rich.console import Console
+    from rich.table import Table
+
+    from ofsted_rag.embedding import default_embedder
+    from ofsted_rag.store import PassageStore
+    from ofsted_rag.sync import read_sources, sync
+
+    sources = read_sources(args.sources)
+    console = Console(stderr=True)
+    lines = sync(sources, PassageStore(settings), default_embedder(settings), settings,
+                 on_progress=lambda what: console.print(f"fetching {what}", markup=False, highlight=False))
+    for line in lines:
+        if line.status in ("failed", "skipped"):
+            print(f"{line.status} {line.source} {line.what}: {line.detail}", file=sys.stderr)
+    table = Table(title="sync summary", show_header=True)
+    for col in ("source", "what", "status", "note"):
+        table.add_column(col, overflow="fold")
+    for line in lines:
+        table.add_row(line.source, line.what, line.status, line.detail)
+    _stdout_console().print(table)
+    return 1 if lines and all(line.status == "failed" for line in lines) else 0
 
 
 def _sources(args: argparse.Namespace, settings: Settings) -> int:

@@ -45,6 +45,9 @@ class Settings:
             hash-password`); unset = no password sign-in (see auth.py for what then applies).
         model_cache: where the embedding model's ONNX graph is exported to, once.
         embed_int8: embed with int8-quantised weights (off: it moves vectors, see README).
+        fetch_rate: the most requests `fetch` and `sync` send per second to any one host.
+        fetch_timeout: seconds one request may take before it is tried again.
+        fetch_retries: how many times a request that timed out or got a 5xx answer is tried again.
     """
 
     home: Path = Path("data")
@@ -63,6 +66,9 @@ class Settings:
     editor_password_hash: str | None = None
     model_cache: Path = field(default_factory=default_model_cache)
     embed_int8: bool = False
+    fetch_rate: float = 1.0
+    fetch_timeout: float = 20.0
+    fetch_retries: int = 2
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> "Settings":
@@ -96,6 +102,9 @@ class Settings:
             editor_password_hash=get("EDITOR_PASSWORD_HASH"),
             model_cache=Path(get("MODEL_CACHE") or base.model_cache),
             embed_int8=_flag(get("EMBED_INT8"), "EMBED_INT8"),
+            fetch_rate=_float(get("FETCH_RATE"), "FETCH_RATE", base.fetch_rate),
+            fetch_timeout=_float(get("FETCH_TIMEOUT"), "FETCH_TIMEOUT", base.fetch_timeout),
+            fetch_retries=_int(get("FETCH_RETRIES"), "FETCH_RETRIES", base.fetch_retries, 0, 10),
         )
         if settings.editor_password_hash:
             from ofsted_rag.auth import check_hash_format
@@ -122,6 +131,11 @@ class Settings:
     @property
     def uploads(self) -> Path:
         return self.home / "uploads"
+
+    @property
+    def fetched(self) -> Path:
+        """Raw bytes of fetched pages, named by content hash, and what each address last gave."""
+        return self.home / "fetched"
 
 
 def _int(raw: str | None, name: str, default: int, low: int, high: int) -> int:

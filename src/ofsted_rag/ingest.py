@@ -88,6 +88,21 @@ class _Candidate:
     fingerprint: str = ""
     # Set when the folder's manifest cannot be read: the file waits until it is fixed.
     manifest_error: str | None = None
+    # A fetched page is kept under its content hash but stored under a name made from its
+    # address, and its origin is "url": both are given rather than read from the path.
+    name: str | None = None
+    origin: str | None = None
+
+
+@dataclass(frozen=True)
+class NamedSource:
+    """A file to ingest under a name and origin of its own (a fetched page: `path` is its raw
+    copy named by content hash, `name` comes from its address, `origin` is "url")."""
+
+    name: str
+    path: Path
+    meta: DocumentMeta | None
+    origin: str
 
 
 @dataclass
@@ -246,6 +261,9 @@ def ingest(
     confirm: bool = False,
     added_by: str | None = None,
     action: str = "ingest",
+    sources: Sequence[NamedSource] = (),
+    what: Sequence[str] | None = None,
+    failed: Sequence[tuple[str, str]] = (),
     on_embed_start: Callable[[int], None] | None = None,
     on_embedded: Callable[[int], None] | None = None,
 ) -> IngestReport:
@@ -257,8 +275,12 @@ def ingest(
         confirm: allow a prune that removes more than half the store or more than 20 documents.
         added_by: who is adding (recorded with each new or changed document and in the audit
             log); default "cli:<user>".
-        action: what the audit log calls this run ("ingest", "upload"); "prune" when it removed
-            documents.
+        action: what the audit log calls this run ("ingest", "upload", "fetch"); "prune" when it
+            removed documents.
+        sources: files ingested under their own name and origin (fetched pages), besides `paths`.
+        what: what the audit log says was named (default: `paths`); a fetch names its addresses.
+        failed: (address, reason) for what a fetch could not bring in: the run's one audit entry
+            records them too.
         on_embed_start, on_embedded: `on_embed_start(total)` and `on_embedded(n)` drive a progress bar.
 
     Raises:
@@ -274,6 +296,7 @@ def ingest(
     actor = added_by or default_actor()
     with ingest_lock(settings):
         candidates, skipped = collect_files(paths)
+        candidates += [_Candidate(s.path, s.meta, name=s.name, origin=s.origin) for s in sources]
         registry = store.documents()
         plan = _plan(candidates, registry, settings)
         plan.outcomes[:0] = skipped
@@ -290,10 +313,12 @@ def ingest(
         # Every run is recorded, even one that changed nothing: who looked at which folder matters.
         audit.append(settings, audit.AuditEntry(
             time=audit.now(), who=actor, action="prune" if removed_docs else action,
-            what=tuple(display_name(str(p)) for p in paths),
-            files=tuple((o.file_name, o.status) for o in plan.outcomes if o.status != "unchanged"),
+            what=tuple(what) if what is not None else tuple(display_name(str(p)) for p in paths),
+            files=tuple((o.file_name, o.status) for o in plan.outcomes if o.status != "unchanged")
+            + tuple((name, "failed") for name, _ in failed),
             passages_added=sum(o.new_passages for o in plan.outcomes if o.status in ("added", "updated")),
             passages_removed=removed_passages,
+            extra={"failed": dict(failed)} if failed else {},
         ))
     return IngestReport(
         outcomes=tuple(plan.outcomes),
@@ -316,14 +341,14 @@ def _plan(candidates: list[_Candidate], registry: dict[str, DocumentRecord], set
     plan = _Plan()
     names: dict[str, Path] = {}
     for cand in candidates:
-        name = display_name(cand.path.name)
+        name = cand.name or display_name(cand.path.name)
         if name in names:
             plan.outcomes.append(FileOutcome(name, "skipped", reason=f"same file name as {display_name(str(names[name]))}; rename one of them"))
             continue
         names[name] = cand.path
         doc_id = document_id(name)
         old = registry.get(doc_id)
-        origin = origin_of(cand.path, settings)
+        origin = cand.origin or origin_of(cand.path, settings)
         refused = collision_reason(old, origin, settings)
         if cand.manifest_error:
             # Ingesting without the manifest would replace the council, body and date it gave

@@ -374,6 +374,37 @@ def add_uploads(
     return [outcomes[i] for i in range(len(files))]
 
 
+def add_from_addresses(
+    engine,
+    text: str,
+    council: str | None = None,
+    kind: str | None = None,
+    added_by: str = "app",
+) -> list[UploadOutcome]:
+    """Fetch the addresses typed (one a line) and add them; what "Add from a web address" calls.
+
+    Each address gets one outcome, shown like an upload's: an address that could not be fetched
+    is "rejected" with the reason, one unchanged since it was last fetched a "duplicate".
+    """
+    from ofsted_rag.fetch import fetch
+
+    urls = [line.strip() for line in text.splitlines() if line.strip()]
+    if not urls:
+        return []
+    report = fetch(urls, engine.store, engine.embedder, engine.settings, council=council, kind=kind,
+                   added_by=added_by)
+    engine.retriever.refresh(force=True)
+    out = []
+    for o in report.outcomes:
+        if o.status == "failed":
+            out.append(UploadOutcome(o.url, "rejected", reason=o.reason))
+        elif o.status == "unchanged":
+            out.append(UploadOutcome(o.url, "duplicate", o.passages, "unchanged since it was last fetched", o.missing))
+        else:
+            out.append(UploadOutcome(o.url, _STATUS_FROM_INGEST.get(o.status, o.status), o.passages, o.reason, o.missing))
+    return out
+
+
 # ---------------------------------------------------------------- pages
 
 def render_app(engine) -> None:
@@ -733,6 +764,15 @@ def render_upload_page(engine, status, access: Access | None = None) -> None:
                                progress=lambda fraction, message: bar.progress(min(1.0, fraction), text=message),
                                added_by=editor)
         st.session_state["upload_outcomes"] = outcomes
+        st.session_state.pop("briefing_cache", None)
+    st.markdown("**Add from a web address** (a council's minutes page, an Ofsted letter's PDF; the council "
+                "and kind above apply)")
+    addresses = st.text_area("Web addresses, one a line", key="url_input",
+                             placeholder="https://democracy.example.gov.uk/mgAi.aspx?ID=1234")
+    if st.button("Fetch and add", key="url_go", disabled=not addresses.strip()):
+        with st.spinner("Fetching"):
+            st.session_state["upload_outcomes"] = add_from_addresses(engine, addresses, meta.council, meta.kind,
+                                                                     added_by=editor)
         st.session_state.pop("briefing_cache", None)
     outcomes = st.session_state.get("upload_outcomes", [])
     if outcomes:
