@@ -237,3 +237,37 @@ def test_only_web_links_are_linked():
     assert safe_url("https://committees.example.gov.uk/ieListDocuments.aspx?CId=1") is not None
     assert safe_url("javascript:alert(1)") is None
     assert safe_url("https://x\" onmouseover=\"alert(1)") is None
+
+
+# ---------------------------------------------------------------- follow-ups
+
+def test_a_question_that_names_its_own_subject_is_not_read_as_a_follow_up(corpus_settings, open_app):
+    at = ask(open_app(corpus_settings), "Where did inspectors find weaknesses in the front door?")
+    ask(at, "What did the Bradford committee agree to do?")
+    last = at.session_state["messages"][-1]
+    assert last["read_as"] is None
+    assert not any(s.title == "follow-up" for s in last["answer"].steps)
+    assert "Read as:" not in html_of(at.chat_message[3])
+    cited = [c.passage.council for c in last["answer"].citations] or [p.council for p in last["answer"].closest]
+    assert cited and set(cited) == {"City of Bradford Metropolitan District Council"}
+
+
+def test_and_what_about_after_a_refusal_is_read_cleanly_and_can_be_asked_as_written(corpus_settings, open_app):
+    at = ask(open_app(corpus_settings), "How have agency workers been used in Leeds?")
+    assert at.session_state["messages"][0]["answer"].refused  # Leeds is not in the library
+
+    ask(at, "And what about Windsor and Maidenhead?")
+    last = at.session_state["messages"][-1]
+    assert last["read_as"] == "How have agency workers been used in Windsor and Maidenhead?"
+    reply = html_of(at.chat_message[3])
+    assert "Read as:" in reply and html.escape(last["read_as"]) in reply
+    assert not last["answer"].refused
+    assert {c.passage.council for c in last["answer"].citations} == {WINDSOR}
+
+    # One click asks the words as typed, alone.
+    at.button(key="as-written-m1").click().run()
+    assert not at.exception, at.exception
+    again = at.session_state["messages"][-1]
+    assert len(at.session_state["messages"]) == 3
+    assert again["question"] == "And what about Windsor and Maidenhead?" and again["read_as"] is None
+    assert not any(s.title == "follow-up" for s in again["answer"].steps)

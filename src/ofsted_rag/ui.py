@@ -26,6 +26,7 @@ import streamlit as st
 from ofsted_rag.answer import REFUSAL
 from ofsted_rag.auth import Access, access_mode, verify_password
 from ofsted_rag.briefing import Briefing, briefing_for
+from ofsted_rag.conversation import Conversation
 from ofsted_rag.documents import (KINDS, Answer, DocumentMeta, StoredPassage, document_id, format_date, point_display,
                                   split_sentences)
 from ofsted_rag.errors import DocumentError, OfstedRagError
@@ -66,6 +67,8 @@ _CSS = """<style>
 .orag-line { margin: .15em 0 .5em 0; line-height: 1.5; }
 .orag-label { font-size: .85em; opacity: .75; }
 .orag-councils { margin: .2em 0 0 0; padding-left: 1.1em; font-size: .9em; }
+.orag-read-as { font-size: .92em; padding: .3em .7em; border-left: 3px solid #1c63b7;
+                background: rgba(28, 99, 183, .07); border-radius: 3px; }
 .orag-line .orag-label { display: block; font-size: .82em; opacity: .75; }
 </style>"""
 
@@ -448,7 +451,7 @@ def _when(iso: str | None) -> str | None:
 def _conversation(engine):
     conv = st.session_state.get("conversation")
     if conv is None or conv.engine is not engine:
-        conv = engine.conversation()
+        conv = Conversation(engine)
         st.session_state["conversation"] = conv
         st.session_state["messages"] = []
     return conv
@@ -460,17 +463,26 @@ def render_ask_page(engine, status, flt: PassageFilter) -> None:
     question = st.chat_input("Ask about Ofsted visits, findings, actions or committee decisions",
                              disabled=not status.passages)
     question = question or st.session_state.pop("pending_question", None)
+    # "Ask as written" on a follow-up: the same words, asked alone.
+    as_written = st.session_state.pop("pending_as_written", None)
+    if not question and as_written:
+        question = as_written
 
     if not messages and not question:
         render_welcome(status)
     if question:
+        read_as = None
         try:
             with st.spinner("Searching the minutes and letters…"):
-                answer = conversation.ask(question, flt if not flt.is_empty() else None)
+                answer = conversation.ask(question, flt if not flt.is_empty() else None,
+                                          as_written=question == as_written)
+            if conversation.last.reading.rewritten:
+                read_as = conversation.last.reading.read_as
         except OfstedRagError as exc:
             messages.append({"question": question, "answer": None, "error": str(exc), "filter": flt})
         else:
-            messages.append({"question": question, "answer": answer, "error": None, "filter": flt})
+            messages.append({"question": question, "answer": answer, "error": None, "filter": flt,
+                             "read_as": read_as})
     for i, message in enumerate(messages):
         render_message(engine, i, message)
     if messages and not flt.is_empty():
@@ -515,7 +527,25 @@ def render_message(engine, i: int, message: dict) -> None:
         if message["error"]:
             st.error(message["error"])
             return
+        if message.get("read_as"):
+            render_read_as(message["question"], message["read_as"], key=f"m{i}")
         render_answer(engine, message["answer"], key=f"m{i}")
+
+
+def render_read_as(question: str, read_as: str, key: str) -> None:
+    """Above a follow-up's answer: the whole question it was read as, and one click to ask the
+    words as typed instead (when the reading got the chat wrong)."""
+    left, right = st.columns([5, 2], vertical_alignment="center")
+    with left:
+        st.html(f'<div class="orag-read-as"><span class="orag-label">Read as:</span> {esc(read_as)}</div>')
+    with right:
+        st.button("Ask as written instead", key=f"as-written-{key}", on_click=_ask_as_written, args=(question,),
+                  type="tertiary", icon=":material/undo:",
+                  help=f"Ask “{question}” on its own, without the earlier question.")
+
+
+def _ask_as_written(question: str) -> None:
+    st.session_state["pending_as_written"] = question
 
 
 def render_answer(engine, answer: Answer, key: str) -> None:
