@@ -271,3 +271,40 @@ def test_and_what_about_after_a_refusal_is_read_cleanly_and_can_be_asked_as_writ
     assert len(at.session_state["messages"]) == 3
     assert again["question"] == "And what about Windsor and Maidenhead?" and again["read_as"] is None
     assert not any(s.title == "follow-up" for s in again["answer"].steps)
+
+
+# ---------------------------------------------------------------- filters
+
+def test_date_filter_starts_off_and_keeps_undated_documents_when_on(corpus_settings, open_app):
+    at = open_app(corpus_settings)
+    assert at.sidebar.toggle(key="f_use_dates").value is False
+    at.sidebar.toggle(key="f_use_dates").set_value(True).run()
+    # Most of the corpus has no meeting date; limiting dates must not silently drop it.
+    ask(at, "How was agency staffing described in Windsor and Maidenhead?")
+    answer = at.session_state["messages"][-1]["answer"]
+    assert not answer.refused
+    assert {c.passage.council for c in answer.citations} == {WINDSOR}
+    assert all(c.passage.date is None for c in answer.citations)
+
+
+def test_filters_that_exclude_everything_are_explained_not_refused(corpus_settings, open_app):
+    import datetime as dt
+
+    from ofsted_rag.documents import format_date
+
+    at = open_app(corpus_settings)
+    at.sidebar.toggle(key="f_use_dates").set_value(True).run()
+    at.sidebar.date_input(key="f_dates").set_value((dt.date(2023, 1, 1), dt.date(2023, 12, 31))).run()
+    at.sidebar.checkbox(key="f_drop_undated").check().run()
+    ask(at, "What did the committee agree about caseloads?")
+    last = at.session_state["messages"][-1]
+    assert last["answer"] is None and last["notice"]
+    passages = PassageStore(corpus_settings).all_passages()
+    docs = {p.doc_id for p in passages}
+    undated = {p.doc_id for p in passages} - {p.doc_id for p in passages if p.date}
+    reply = html.unescape(html_of(at.chat_message[1]))
+    assert "The meeting date filter lets none through." in reply
+    assert (f"Meeting date ({format_date(dt.date(2023, 1, 1))} to {format_date(dt.date(2023, 12, 31))}, "
+            f"undated left out): 0 of {len(docs)} documents match; {len(undated)} of {len(docs)} have no "
+            f"meeting date recorded.") in reply
+    assert REFUSAL not in reply and "orag-refusal" not in reply

@@ -36,6 +36,7 @@ class CorpusStatus:
     first_date: dt.date | None
     last_date: dt.date | None
     last_ingest: str | None
+    undated_documents: int = 0
 
 
 @dataclass(frozen=True)
@@ -317,6 +318,7 @@ class Engine:
             first_date=dates[0] if dates else None,
             last_date=dates[-1] if dates else None,
             last_ingest=self.store.last_ingest(),
+            undated_documents=sum(1 for d in docs.values() if not d.meta.date),
         )
 
     def ingest(self, paths: Sequence[Path], on_embed_start: Callable[[int], None] | None = None,

@@ -30,6 +30,7 @@ from ofsted_rag.conversation import Conversation
 from ofsted_rag.documents import (KINDS, Answer, DocumentMeta, StoredPassage, document_id, format_date, point_display,
                                   split_sentences)
 from ofsted_rag.errors import DocumentError, OfstedRagError
+from ofsted_rag.filters import KIND_LABELS, explain_empty
 from ofsted_rag.ingest import collision_reason, safe_file_name, save_upload
 from ofsted_rag.store import DocumentRecord, PassageFilter
 from ofsted_rag.support import INSTRUCTION
@@ -39,7 +40,6 @@ EXAMPLE_QUESTIONS = (
     "Which councils used agency staff in children's social work?",
     "How did inspectors judge the front door in Windsor and Maidenhead?",
 )
-KIND_LABELS = {"minutes": "Committee minutes", "ofsted_letter": "Ofsted letter", "news": "News report"}
 UPLOAD_TYPES = ("txt", "html", "htm", "pdf", "docx")
 PAGES = ("Ask", "Briefing", "Add documents")
 CONTEXT_POINTS = 2  # neighbouring points shown either side of a cited one
@@ -69,6 +69,8 @@ _CSS = """<style>
 .orag-councils { margin: .2em 0 0 0; padding-left: 1.1em; font-size: .9em; }
 .orag-read-as { font-size: .92em; padding: .3em .7em; border-left: 3px solid #1c63b7;
                 background: rgba(28, 99, 183, .07); border-radius: 3px; }
+.orag-filter-note { border-left: 5px solid #1c63b7; background: rgba(28, 99, 183, .08); padding: .7em 1em;
+                     border-radius: 4px; line-height: 1.5; }
 .orag-line .orag-label { display: block; font-size: .82em; opacity: .75; }
 </style>"""
 
@@ -201,7 +203,8 @@ def filter_summary(flt: PassageFilter) -> str:
     if flt.kinds:
         bits.append("kind: " + ", ".join(KIND_LABELS.get(k, k) for k in flt.kinds))
     if flt.since or flt.until:
-        bits.append(f"meetings {format_date(flt.since) or 'any date'} – {format_date(flt.until) or 'any date'}")
+        bits.append(f"meetings {format_date(flt.since) or 'any date'} – {format_date(flt.until) or 'any date'}"
+                    + ("" if flt.keep_undated else ", undated left out"))
     return " · ".join(bits)
 
 
@@ -408,8 +411,11 @@ def render_filters(status) -> PassageFilter:
     kinds = st.multiselect("Document kind", list(KINDS), key="f_kinds", format_func=lambda k: KIND_LABELS.get(k, k),
                            placeholder="All kinds")
     since = until = None
-    if st.toggle("Limit meeting dates", key="f_use_dates",
-                 help="Documents without a meeting date are left out while this is on."):
+    keep_undated = True
+    # Off by default: most documents may carry no meeting date, and a range would hide them.
+    if st.toggle("Limit meeting dates", key="f_use_dates", value=False,
+                 help="Starts at every date in the library. Documents without a meeting date stay in "
+                      "unless you leave them out below."):
         first = status.first_date or dt.date.today() - dt.timedelta(days=5 * 365)
         last = status.last_date or dt.date.today()
         chosen = st.date_input("Meeting dates", value=(first, last), key="f_dates", format="DD/MM/YYYY")
@@ -418,7 +424,10 @@ def render_filters(status) -> PassageFilter:
             until = chosen[1] if len(chosen) > 1 else None
         else:
             since = chosen
-    flt = PassageFilter(councils=tuple(councils), kinds=tuple(kinds), since=since, until=until)
+        keep_undated = not st.checkbox(f"Leave out documents with no meeting date ({status.undated_documents})",
+                                       key="f_drop_undated")
+    flt = PassageFilter(councils=tuple(councils), kinds=tuple(kinds), since=since, until=until,
+                        keep_undated=keep_undated)
     if flt.is_empty():
         st.caption("No filters: questions search every document.")
     else:
@@ -470,7 +479,12 @@ def render_ask_page(engine, status, flt: PassageFilter) -> None:
 
     if not messages and not question:
         render_welcome(status)
-    if question:
+    # Filters nothing passes: say which, rather than search nothing and refuse.
+    empty_because = explain_empty(flt, engine.retriever.passages) if question else None
+    if question and empty_because:
+        messages.append({"question": question, "answer": None, "error": None, "filter": flt,
+                         "notice": empty_because})
+    elif question:
         read_as = None
         try:
             with st.spinner("Searching the minutes and letters…"):
@@ -526,6 +540,9 @@ def render_message(engine, i: int, message: dict) -> None:
     with st.chat_message("assistant"):
         if message["error"]:
             st.error(message["error"])
+            return
+        if message.get("notice"):
+            st.html(f'<div class="orag-filter-note">{esc(message["notice"])}</div>')
             return
         if message.get("read_as"):
             render_read_as(message["question"], message["read_as"], key=f"m{i}")
