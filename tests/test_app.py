@@ -308,3 +308,13 @@ def test_filters_that_exclude_everything_are_explained_not_refused(corpus_settin
             f"undated left out): 0 of {len(docs)} documents match; {len(undated)} of {len(docs)} have no "
             f"meeting date recorded.") in reply
     assert REFUSAL not in reply and "orag-refusal" not in reply
+
+
+# ---------------------------------------------------------------- export
+
+def test_each_answer_offers_markdown_and_word_downloads(corpus_settings, open_app):
+    at = ask(open_app(corpus_settings), "How was agency staffing described in Windsor and Maidenhead?")
+    ask(at, "How have agency workers been used in Bradford?")
+    for i in (0, 1):
+        labels = {b.proto.label for b in at.get("download_button") if b.key.endswith(f"-m{i}")}
+        assert labels == {"Markdown", "Word"}

@@ -30,6 +30,7 @@ from ofsted_rag.conversation import Conversation
 from ofsted_rag.documents import (KINDS, Answer, DocumentMeta, StoredPassage, document_id, format_date, point_display,
                                   split_sentences)
 from ofsted_rag.errors import DocumentError, OfstedRagError
+from ofsted_rag.export import DOCX_MIME, MARKDOWN_MIME, answer_to_docx, answer_to_markdown
 from ofsted_rag.filters import KIND_LABELS, explain_empty
 from ofsted_rag.ingest import collision_reason, safe_file_name, save_upload
 from ofsted_rag.store import DocumentRecord, PassageFilter
@@ -546,7 +547,7 @@ def render_message(engine, i: int, message: dict) -> None:
             return
         if message.get("read_as"):
             render_read_as(message["question"], message["read_as"], key=f"m{i}")
-        render_answer(engine, message["answer"], key=f"m{i}")
+        render_answer(engine, message["answer"], key=f"m{i}", read_as=message.get("read_as"))
 
 
 def render_read_as(question: str, read_as: str, key: str) -> None:
@@ -565,7 +566,7 @@ def _ask_as_written(question: str) -> None:
     st.session_state["pending_as_written"] = question
 
 
-def render_answer(engine, answer: Answer, key: str) -> None:
+def render_answer(engine, answer: Answer, key: str, read_as: str | None = None) -> None:
     if answer.refused:
         render_refusal(engine, answer, key)
     else:
@@ -573,10 +574,24 @@ def render_answer(engine, answer: Answer, key: str) -> None:
         st.markdown("**Sources**")
         for c in answer.citations:
             render_citation(engine, c.n, c.passage, key=f"{key}-c{c.n}")
+        render_downloads(answer, key, read_as)
     if answer.steps:
         with st.expander("How this answer was found"):
             st.html("".join(f'<div class="orag-note"><b>{esc(s.title)}</b>: {esc(s.detail)}</div>'
                             for s in answer.steps))
+
+
+def render_downloads(answer: Answer, key: str, read_as: str | None) -> None:
+    """The answer with its numbered references, as Markdown and as a Word document, for a
+    committee pack. Built when clicked, not on every rerun of a long chat."""
+    name = _slug(answer.question)[:60] or "answer"
+    left, right, _ = st.columns([1, 1, 3])
+    with left:
+        st.download_button("Markdown", lambda: answer_to_markdown(answer, read_as), file_name=f"{name}.md",
+                           mime=MARKDOWN_MIME, key=f"dl-md-{key}", icon=":material/download:", on_click="ignore")
+    with right:
+        st.download_button("Word", lambda: answer_to_docx(answer, read_as), file_name=f"{name}.docx",
+                           mime=DOCX_MIME, key=f"dl-docx-{key}", icon=":material/download:", on_click="ignore")
 
 
 def render_refusal(engine, answer: Answer, key: str) -> None:
