@@ -105,13 +105,20 @@ def test_question_is_answered_with_citations_and_source_view(corpus_settings, op
                                             "30 July 2020, item 5")
     b = next(n for n, label in enumerate(labels, start=1) if "item 5" in label and "point (b)" in label)
 
+    # Each [n] opens its source in place: the marker labels a hidden box that shows its panel.
+    answer_block = next(h.value for h in reply.html if h.value.startswith('<div class="orag-answer-wrap">'))
+    assert f'<label class="orag-ref-link orag-ref-link-{b}" for="orag-m0-ref-{b}"' in answer_block
+    assert f'<input type="checkbox" class="orag-refbox orag-refbox-{b}" id="orag-m0-ref-{b}">' in answer_block
+    panel = answer_block.split(f'<div class="orag-refpanel orag-refpanel-{b}">', 1)[1]
+    assert "Ofsted issued two Priority Actions" in panel.split("<mark>", 1)[1].split("</mark>", 1)[0]
+
     at.button(key=f"btn-m0-c{b}").click().run()
-    source = html_of(at.chat_message[1])
+    source = "\n".join(h.value for h in at.chat_message[1].html if h.value.startswith('<div class="orag-doc">'))
     marked = source.split("<mark>", 1)[1].split("</mark>", 1)[0]
     assert "Ofsted issued two Priority Actions" in marked
     # Neighbouring points of the same item are shown around it, and the metadata above.
     assert "(a) Ofsted’s Focussed Visit" in source and "(c) The Service is committed" in source
-    assert "<dt>Meeting date</dt><dd>30 July 2020</dd>" in source
+    assert "<dt>Meeting date</dt><dd>30 July 2020</dd>" in html_of(at.chat_message[1])
 
     # A follow-up keeps the history and is read in the light of the last question.
     ask(at, "And what about Windsor and Maidenhead?")

@@ -45,6 +45,8 @@ UPLOAD_TYPES = ("txt", "html", "htm", "pdf", "docx")
 PAGES = ("Ask", "Briefing", "Add documents")
 CONTEXT_POINTS = 2  # neighbouring points shown either side of a cited one
 
+MAX_LINKED_REFS = 40  # [n] markers that open their source in place: the CSS has a rule for each
+
 _CSS = """<style>
 .orag-answer p { margin: 0 0 .6em 0; line-height: 1.6; }
 .orag-ref { font-weight: 600; color: #1c63b7; font-size: .8em; vertical-align: super; margin-left: .1em; }
@@ -73,7 +75,14 @@ _CSS = """<style>
 .orag-filter-note { border-left: 5px solid #1c63b7; background: rgba(28, 99, 183, .08); padding: .7em 1em;
                      border-radius: 4px; line-height: 1.5; }
 .orag-line .orag-label { display: block; font-size: .82em; opacity: .75; }
-</style>"""
+.orag-ref-link { cursor: pointer; }
+.orag-ref-link:hover .orag-ref { text-decoration: underline; }
+.orag-refbox { display: none; }
+.orag-refpanel { display: none; margin: .4em 0 .8em 0; }
+.orag-refpanel-label { font-size: .9em; margin-bottom: .3em; }
+""" + "".join(f".orag-refbox-{n}:checked ~ .orag-refpanels .orag-refpanel-{n} {{ display: block; }}\n"
+              f".orag-refbox-{n}:checked ~ .orag-answer .orag-ref-link-{n} .orag-ref {{ background: #ffe066; }}\n"
+              for n in range(1, MAX_LINKED_REFS + 1)) + """</style>"""
 
 
 # ---------------------------------------------------------------- escaping and highlighting
@@ -157,12 +166,17 @@ def safe_url(url: str | None) -> str | None:
 _MARKER = re.compile(r"\[(\d+)\]")
 
 
-def answer_html(answer: Answer) -> str:
+def answer_html(answer: Answer, key: str | None = None, panels: dict[int, str] | None = None) -> str:
     """The answer's text, escaped, paragraph breaks kept, its [n] markers styled as references.
 
     Only markers the answerer added are styled: a "[1]" inside a sentence quoted from a document
     (a footnote, or text planted to look like a citation) stays plain text, so a document cannot
     make its own claim look cited.
+
+    With `panels` (citation number -> HTML of its source, highlighted) and a `key` unique on the
+    page, each marker opens its source in place, under the answer: the marker is the label of a
+    hidden checkbox and CSS shows the panel while it is ticked, so no rerun is needed (st.html
+    allows no scripts).
     """
     numbers = {c.n for c in answer.citations}
     text = answer.text
@@ -177,13 +191,25 @@ def answer_html(answer: Answer) -> str:
     pieces, pos = [], 0
     for m in _MARKER.finditer(text):
         pieces.append(esc(text[pos:m.start()]))
-        ours = not quoted[m.start()] and int(m.group(1)) in numbers
-        pieces.append(f'<span class="orag-ref">[{m.group(1)}]</span>' if ours else esc(m.group(0)))
+        n = int(m.group(1))
+        ours = not quoted[m.start()] and n in numbers
+        marker = f'<span class="orag-ref">[{n}]</span>'
+        if ours and panels and n in panels and n <= MAX_LINKED_REFS:
+            marker = (f'<label class="orag-ref-link orag-ref-link-{n}" for="orag-{esc(key)}-ref-{n}" '
+                      f'title="Show source [{n}]">{marker}</label>')
+        pieces.append(marker if ours else esc(m.group(0)))
         pos = m.end()
     pieces.append(esc(text[pos:]))
     paragraphs = [p.strip() for p in re.split(r"\n\s*\n", "".join(pieces)) if p.strip()]
     body = "".join(f"<p>{p.replace(chr(10), '<br>')}</p>" for p in paragraphs)
-    return f'<div class="orag-answer">{body}</div>'
+    if not panels:
+        return f'<div class="orag-answer">{body}</div>'
+    linked = sorted(n for n in panels if n in numbers and n <= MAX_LINKED_REFS)
+    boxes = "".join(f'<input type="checkbox" class="orag-refbox orag-refbox-{n}" id="orag-{esc(key)}-ref-{n}">'
+                    for n in linked)
+    shown = "".join(f'<div class="orag-refpanel orag-refpanel-{n}">{panels[n]}</div>' for n in linked)
+    return f'<div class="orag-answer-wrap">{boxes}<div class="orag-answer">{body}</div>' \
+           f'<div class="orag-refpanels">{shown}</div></div>'
 
 
 def citation_html(n: int | str, passage: StoredPassage, *, quote: bool = False) -> str:
@@ -570,7 +596,12 @@ def render_answer(engine, answer: Answer, key: str, read_as: str | None = None) 
     if answer.refused:
         render_refusal(engine, answer, key)
     else:
-        st.html(answer_html(answer))
+        panels = {}
+        for c in answer.citations:
+            view = source_view(engine, c.passage)
+            panels[c.n] = (f'<div class="orag-refpanel-label"><b>[{c.n}]</b> {esc(c.passage.citation_label())}</div>'
+                           + view.excerpt_html())
+        st.html(answer_html(answer, key, panels))
         st.markdown("**Sources**")
         for c in answer.citations:
             render_citation(engine, c.n, c.passage, key=f"{key}-c{c.n}")
