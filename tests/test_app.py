@@ -184,6 +184,9 @@ def test_uploaded_file_is_ingested_and_then_cited(tmp_path, open_app):
     assert outcomes["broken.pdf"].status == "rejected" and outcomes["broken.pdf"].reason
     shown = html_of(at.main)
     assert "fostering-minutes.txt" in shown and "the file is empty" in shown
+    # The sidebar counts what was just added, on the same run.
+    stored = PassageStore(make_settings(tmp_path / "data")).count()
+    assert stored >= 3 and f"1 documents, {stored} passages" in html_of(at.sidebar)
     assert at.get("progress"), "ingestion shows a progress bar"
 
     # Uploading the same file again is reported as a duplicate.

@@ -47,7 +47,8 @@ def app_url(corpus_settings, tmp_path):
     log = open(tmp_path / "streamlit.log", "w")
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.address", "127.0.0.1",
-         "--server.port", str(port), "--server.headless", "true", "--browser.gatherUsageStats", "false"],
+         "--server.port", str(port), "--server.headless", "true", "--browser.gatherUsageStats", "false",
+         "--client.toolbarMode", "minimal", "--server.fileWatcherType", "none"],  # as `make run`
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
@@ -124,6 +125,7 @@ def _ask_and_open_source(app_url: str, browser) -> None:
     # The first screen is complete once its example questions are shown (they come after the input).
     wait.until(ec.presence_of_element_located((By.XPATH, '//button[contains(., "Which councils used agency")]')))
     assert "Ask about Ofsted letters and committee minutes" in browser.page_source
+    assert not browser.find_elements(By.XPATH, "//button[normalize-space()='Deploy']")  # toolbar minimal
     box = wait.until(ec.element_to_be_clickable((By.CSS_SELECTOR, "[data-testid='stChatInputTextArea']")))
     box.send_keys(QUESTION)
     box.send_keys(Keys.ENTER)

@@ -418,17 +418,23 @@ def render_app(engine) -> None:
         st.error(str(exc))
         st.stop()
     status = engine.status()
+    generation = engine.store.generation()
     with st.sidebar:
         st.title("Ofsted & minutes")
         page = st.radio("Page", PAGES, key="page", label_visibility="collapsed")
         flt = render_filters(status) if page == "Ask" else PassageFilter()
-        render_status(status)
+        status_slot = st.empty()
     if page == "Ask":
         render_ask_page(engine, status, flt)
     elif page == "Briefing":
         render_briefing_page(engine, status)
     else:
         render_upload_page(engine, status, access)
+    # Filled last, so counts include what an upload on this run added (else they lag one rerun).
+    if engine.store.generation() != generation:
+        status = engine.status()
+    with status_slot.container():
+        render_status(status)
 
 
 def render_filters(status) -> PassageFilter:
