@@ -184,6 +184,13 @@ def test_uploaded_file_is_ingested_and_then_cited(tmp_path, open_app):
     assert outcomes["broken.pdf"].status == "rejected" and outcomes["broken.pdf"].reason
     shown = html_of(at.main)
     assert "fostering-minutes.txt" in shown and "the file is empty" in shown
+    # Each file's recorded details are shown, and any not found is flagged.
+    details = dict(outcomes["fostering-minutes.txt"].details())
+    assert details["committee"] == "Corporate Parenting Panel" and details["kind"] == "Committee minutes"
+    assert "<dt>Committee</dt><dd>Corporate Parenting Panel</dd>" in shown
+    for name, value in details.items():
+        assert (f"<dt>{name.capitalize()}</dt><dd>{html.escape(value)}</dd>" if value else
+                f'<dt>{name.capitalize()}</dt><dd class="orag-missing">not found</dd>') in shown
     # The sidebar counts what was just added, on the same run.
     stored = PassageStore(make_settings(tmp_path / "data")).count()
     assert stored >= 3 and f"1 documents, {stored} passages" in html_of(at.sidebar)

@@ -75,6 +75,7 @@ _CSS = """<style>
 .orag-filter-note { border-left: 5px solid #1c63b7; background: rgba(28, 99, 183, .08); padding: .7em 1em;
                      border-radius: 4px; line-height: 1.5; }
 .orag-line .orag-label { display: block; font-size: .82em; opacity: .75; }
+.orag-missing { color: #c62828; font-weight: 600; }
 .orag-ref-link { cursor: pointer; }
 .orag-ref-link:hover .orag-ref { text-decoration: underline; }
 .orag-refbox { display: none; }
@@ -308,6 +309,16 @@ class UploadOutcome:
     reason: str | None = None
     # "council", "date": what could not be read from the file (see ingest.FileOutcome.missing).
     missing: tuple[str, ...] = ()
+    # The details the library now records for the document (None when it was not stored).
+    meta: DocumentMeta | None = None
+
+    def details(self) -> list[tuple[str, str | None]]:
+        """(field, value or None when not found) for council, committee, meeting date and kind."""
+        if self.meta is None:
+            return []
+        m = self.meta
+        return [("council", m.council), ("committee", m.body), ("meeting date", format_date(m.date)),
+                ("kind", KIND_LABELS.get(m.kind, m.kind) if m.kind else None)]
 
     @property
     def missing_note(self) -> str | None:
@@ -400,7 +411,9 @@ def add_uploads(
                     reason = "this exact file is already in the library"
                 elif status in ("added", "updated") and o.passages == 0:
                     status, reason = "rejected", "no text could be read from it"
-                outcomes[i] = UploadOutcome(files[i][0], status, o.passages, reason, o.missing)
+                stored = engine.store.document(document_id(o.file_name)) if status != "rejected" else None
+                outcomes[i] = UploadOutcome(files[i][0], status, o.passages, reason, o.missing,
+                                            stored.meta if stored else None)
             for i in saved.values():
                 outcomes.setdefault(i, UploadOutcome(files[i][0], "rejected", reason="the ingest did not report it"))
     report_progress(1.0, "Done")
@@ -843,5 +856,12 @@ def outcome_html(o: UploadOutcome) -> str:
     if o.missing_note:
         detail = f"{detail}. {o.missing_note}"
     colour = _OUTCOME_COLOUR.get(o.status, "#555")
+    # Each detail the library records for the file; one not found is flagged, since a question
+    # about that council or year cannot be scoped to the document until it is set.
+    fields = "".join(
+        f'<dt>{esc(name.capitalize())}</dt><dd>{esc(value)}</dd>' if value else
+        f'<dt>{esc(name.capitalize())}</dt><dd class="orag-missing">not found</dd>'
+        for name, value in o.details())
     return (f'<div class="orag-outcome" style="border-left: 4px solid {colour}; padding: .3em .8em; margin: .3em 0;">'
-            f'<b style="color: {colour}">{esc(o.status)}</b> · {esc(o.file_name)} — {esc(detail)}</div>')
+            f'<b style="color: {colour}">{esc(o.status)}</b> · {esc(o.file_name)} — {esc(detail)}'
+            + (f'<dl class="orag-meta">{fields}</dl>' if fields else "") + '</div>')
