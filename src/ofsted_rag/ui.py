@@ -615,12 +615,7 @@ def render_answer(engine, answer: Answer, key: str, read_as: str | None = None) 
     if answer.refused:
         render_refusal(engine, answer, key)
     else:
-        panels = {}
-        for c in answer.citations:
-            view = source_view(engine, c.passage)
-            panels[c.n] = (f'<div class="orag-refpanel-label"><b>[{c.n}]</b> {esc(c.passage.citation_label())}</div>'
-                           + view.excerpt_html())
-        st.html(answer_html(answer, key, panels))
+        st.html(answer_html(answer, key, _source_panels(engine, answer)))
         st.markdown("**Sources**")
         for c in answer.citations:
             render_citation(engine, c.n, c.passage, key=f"{key}-c{c.n}")
@@ -629,6 +624,24 @@ def render_answer(engine, answer: Answer, key: str, read_as: str | None = None) 
         with st.expander("How this answer was found"):
             st.html("".join(f'<div class="orag-note"><b>{esc(s.title)}</b>: {esc(s.detail)}</div>'
                             for s in answer.steps))
+
+
+def _source_panels(engine, answer: Answer) -> dict[int, str]:
+    """Each citation's source, highlighted, as HTML for the panel its [n] opens. Kept per passage
+    for the session: every rerun redraws the whole chat, and each panel reads its document."""
+    generation = engine.store.generation()  # an ingest may change a document's text around a passage
+    cached = st.session_state.get("source_panels")
+    if not cached or cached[0] != generation:
+        cached = (generation, {})
+        st.session_state["source_panels"] = cached
+    cache: dict[str, str] = cached[1]
+    panels = {}
+    for c in answer.citations:
+        if c.passage.id not in cache:
+            cache[c.passage.id] = source_view(engine, c.passage).excerpt_html()
+        panels[c.n] = (f'<div class="orag-refpanel-label"><b>[{c.n}]</b> {esc(c.passage.citation_label())}</div>'
+                       + cache[c.passage.id])
+    return panels
 
 
 def render_downloads(answer: Answer, key: str, read_as: str | None) -> None:
