@@ -61,3 +61,11 @@ def test_a_back_reference_without_a_subject_is_joined_to_the_last_question(chat)
 def test_a_readings_text_is_never_broken(chat):
     for reading in chat("What happened?", "and in ?", "And what about Bradford?", "And?", "what about it"):
         assert "  " not in reading.read_as and " ?" not in reading.read_as and "in in" not in reading.read_as
+
+
+def test_a_follow_up_that_names_a_council_keeps_what_else_it_asks(chat):
+    _, follow, after = chat("What did Ofsted find about caseloads in Derby?", "What did they resolve in Bradford?",
+                            "And what about Leeds?")
+    assert follow.read_as == ("What did Ofsted find about caseloads in Bradford, and what did they resolve in "
+                              "Bradford?")
+    assert after.read_as == "What did Ofsted find about caseloads in Leeds?"

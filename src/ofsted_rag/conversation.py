@@ -9,7 +9,8 @@ last reading, when that swapped a council), never against a chain of rewrites, s
 grow or break:
 
 - one that names councils or years swaps them into that question ("What did officers say about
-  agency staff in Windsor and Maidenhead?" + "And what about Bradford?" -> "... in Bradford?");
+  agency staff in Windsor and Maidenhead?" + "And what about Bradford?" -> "... in Bradford?"),
+  keeping anything else it asks joined on ("..., and what did they resolve in Bradford?");
 - one that names neither is joined to it ("..., and what did they resolve?").
 
 Works without an LLM. The engine knows nothing of chats: this module calls `Engine.analyse` and
@@ -105,12 +106,15 @@ def read(question: str, query: Query, previous: Reading | None) -> Reading:
     named = [text[s:e] for s, e, _ in places.spans(text)]
     years = list(dict.fromkeys(_YEAR.findall(text)))
     if named or years:
-        read_as = base
+        swapped = base
         if named:
-            read_as = _swap_councils(read_as, _listed(named))
+            swapped = _swap_councils(swapped, _listed(named))
         if years:
-            read_as = _swap_years(read_as, _listed(years))
-        return Reading(text, read_as, read_as, "swapped")
+            swapped = _swap_years(swapped, _listed(years))
+        # "What did they resolve in Bradford?" asks something of its own too: keep it, joined.
+        if query.topic.concepts:
+            return Reading(text, _join(swapped, text), swapped, "swapped")
+        return Reading(text, swapped, swapped, "swapped")
     return Reading(text, _join(base, text), base, "joined")
 
 
