@@ -15,9 +15,13 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test]'
 	@touch $(STAMP)
 
+# A minimal toolbar (no Deploy button or developer menu for a councillor to trip on) and no file
+# watcher: it only reloads code on edits, and on a big data folder floods the log with
+# "Inotify queue overflowed".
 run: $(STAMP)
 	$(BIN)/ofsted-rag ingest
-	$(BIN)/streamlit run app.py --server.address $(HOST) --server.port $(PORT) --server.headless true --browser.gatherUsageStats false
+	$(BIN)/streamlit run app.py --server.address $(HOST) --server.port $(PORT) --server.headless true --browser.gatherUsageStats false \
+		--client.toolbarMode minimal --server.fileWatcherType none
 
 ingest: $(STAMP)
 	$(BIN)/ofsted-rag ingest

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from ofsted_rag.answer import REFUSAL
+from ofsted_rag.conversation import Conversation
 from ofsted_rag.documents import fold
 from ofsted_rag.engine import Engine
 from ofsted_rag.errors import EmptyStoreError
@@ -89,7 +90,7 @@ def test_unanswerable_questions_are_refused_with_closest_passages(engine, questi
 
 
 def test_follow_up_asks_the_previous_question_about_the_new_council(engine):
-    chat = engine.conversation()
+    chat = Conversation(engine)
     first = chat.ask("what did officers say about agency staff in windsor and maidenhead?")
     assert not first.refused
     follow = chat.ask("And what about Bradford?")

@@ -105,13 +105,20 @@ def test_question_is_answered_with_citations_and_source_view(corpus_settings, op
                                             "30 July 2020, item 5")
     b = next(n for n, label in enumerate(labels, start=1) if "item 5" in label and "point (b)" in label)
 
+    # Each [n] opens its source in place: the marker labels a hidden box that shows its panel.
+    answer_block = next(h.value for h in reply.html if h.value.startswith('<div class="orag-answer-wrap">'))
+    assert f'<label class="orag-ref-link orag-ref-link-{b}" for="orag-m0-ref-{b}"' in answer_block
+    assert f'<input type="checkbox" class="orag-refbox orag-refbox-{b}" id="orag-m0-ref-{b}">' in answer_block
+    panel = answer_block.split(f'<div class="orag-refpanel orag-refpanel-{b}">', 1)[1]
+    assert "Ofsted issued two Priority Actions" in panel.split("<mark>", 1)[1].split("</mark>", 1)[0]
+
     at.button(key=f"btn-m0-c{b}").click().run()
-    source = html_of(at.chat_message[1])
+    source = "\n".join(h.value for h in at.chat_message[1].html if h.value.startswith('<div class="orag-doc">'))
     marked = source.split("<mark>", 1)[1].split("</mark>", 1)[0]
     assert "Ofsted issued two Priority Actions" in marked
     # Neighbouring points of the same item are shown around it, and the metadata above.
     assert "(a) Ofsted’s Focussed Visit" in source and "(c) The Service is committed" in source
-    assert "<dt>Meeting date</dt><dd>30 July 2020</dd>" in source
+    assert "<dt>Meeting date</dt><dd>30 July 2020</dd>" in html_of(at.chat_message[1])
 
     # A follow-up keeps the history and is read in the light of the last question.
     ask(at, "And what about Windsor and Maidenhead?")
@@ -177,6 +184,16 @@ def test_uploaded_file_is_ingested_and_then_cited(tmp_path, open_app):
     assert outcomes["broken.pdf"].status == "rejected" and outcomes["broken.pdf"].reason
     shown = html_of(at.main)
     assert "fostering-minutes.txt" in shown and "the file is empty" in shown
+    # Each file's recorded details are shown, and any not found is flagged.
+    details = dict(outcomes["fostering-minutes.txt"].details())
+    assert details["committee"] == "Corporate Parenting Panel" and details["kind"] == "Committee minutes"
+    assert "<dt>Committee</dt><dd>Corporate Parenting Panel</dd>" in shown
+    for name, value in details.items():
+        assert (f"<dt>{name.capitalize()}</dt><dd>{html.escape(value)}</dd>" if value else
+                f'<dt>{name.capitalize()}</dt><dd class="orag-missing">not found</dd>') in shown
+    # The sidebar counts what was just added, on the same run.
+    stored = PassageStore(make_settings(tmp_path / "data")).count()
+    assert stored >= 3 and f"1 documents, {stored} passages" in html_of(at.sidebar)
     assert at.get("progress"), "ingestion shows a progress bar"
 
     # Uploading the same file again is reported as a duplicate.
@@ -237,3 +254,84 @@ def test_only_web_links_are_linked():
     assert safe_url("https://committees.example.gov.uk/ieListDocuments.aspx?CId=1") is not None
     assert safe_url("javascript:alert(1)") is None
     assert safe_url("https://x\" onmouseover=\"alert(1)") is None
+
+
+# ---------------------------------------------------------------- follow-ups
+
+def test_a_question_that_names_its_own_subject_is_not_read_as_a_follow_up(corpus_settings, open_app):
+    at = ask(open_app(corpus_settings), "Where did inspectors find weaknesses in the front door?")
+    ask(at, "What did the Bradford committee agree to do?")
+    last = at.session_state["messages"][-1]
+    assert last["read_as"] is None
+    assert not any(s.title == "follow-up" for s in last["answer"].steps)
+    assert "Read as:" not in html_of(at.chat_message[3])
+    cited = [c.passage.council for c in last["answer"].citations] or [p.council for p in last["answer"].closest]
+    assert cited and set(cited) == {"City of Bradford Metropolitan District Council"}
+
+
+def test_and_what_about_after_a_refusal_is_read_cleanly_and_can_be_asked_as_written(corpus_settings, open_app):
+    at = ask(open_app(corpus_settings), "How have agency workers been used in Leeds?")
+    assert at.session_state["messages"][0]["answer"].refused  # Leeds is not in the library
+
+    ask(at, "And what about Windsor and Maidenhead?")
+    last = at.session_state["messages"][-1]
+    assert last["read_as"] == "How have agency workers been used in Windsor and Maidenhead?"
+    reply = html_of(at.chat_message[3])
+    assert "Read as:" in reply and html.escape(last["read_as"]) in reply
+    assert not last["answer"].refused
+    assert {c.passage.council for c in last["answer"].citations} == {WINDSOR}
+
+    # One click asks the words as typed, alone.
+    at.button(key="as-written-m1").click().run()
+    assert not at.exception, at.exception
+    again = at.session_state["messages"][-1]
+    assert len(at.session_state["messages"]) == 3
+    assert again["question"] == "And what about Windsor and Maidenhead?" and again["read_as"] is None
+    assert not any(s.title == "follow-up" for s in again["answer"].steps)
+
+
+# ---------------------------------------------------------------- filters
+
+def test_date_filter_starts_off_and_keeps_undated_documents_when_on(corpus_settings, open_app):
+    at = open_app(corpus_settings)
+    assert at.sidebar.toggle(key="f_use_dates").value is False
+    at.sidebar.toggle(key="f_use_dates").set_value(True).run()
+    # Most of the corpus has no meeting date; limiting dates must not silently drop it.
+    ask(at, "How was agency staffing described in Windsor and Maidenhead?")
+    answer = at.session_state["messages"][-1]["answer"]
+    assert not answer.refused
+    assert {c.passage.council for c in answer.citations} == {WINDSOR}
+    assert all(c.passage.date is None for c in answer.citations)
+
+
+def test_filters_that_exclude_everything_are_explained_not_refused(corpus_settings, open_app):
+    import datetime as dt
+
+    from ofsted_rag.documents import format_date
+
+    at = open_app(corpus_settings)
+    at.sidebar.toggle(key="f_use_dates").set_value(True).run()
+    at.sidebar.date_input(key="f_dates").set_value((dt.date(2023, 1, 1), dt.date(2023, 12, 31))).run()
+    at.sidebar.checkbox(key="f_drop_undated").check().run()
+    ask(at, "What did the committee agree about caseloads?")
+    last = at.session_state["messages"][-1]
+    assert last["answer"] is None and last["notice"]
+    passages = PassageStore(corpus_settings).all_passages()
+    docs = {p.doc_id for p in passages}
+    undated = {p.doc_id for p in passages} - {p.doc_id for p in passages if p.date}
+    reply = html.unescape(html_of(at.chat_message[1]))
+    assert "The meeting date filter lets none through." in reply
+    assert (f"Meeting date ({format_date(dt.date(2023, 1, 1))} to {format_date(dt.date(2023, 12, 31))}, "
+            f"undated left out): 0 of {len(docs)} documents match; {len(undated)} of {len(docs)} have no "
+            f"meeting date recorded.") in reply
+    assert REFUSAL not in reply and "orag-refusal" not in reply
+
+
+# ---------------------------------------------------------------- export
+
+def test_each_answer_offers_markdown_and_word_downloads(corpus_settings, open_app):
+    at = ask(open_app(corpus_settings), "How was agency staffing described in Windsor and Maidenhead?")
+    ask(at, "How have agency workers been used in Bradford?")
+    for i in (0, 1):
+        labels = {b.proto.label for b in at.get("download_button") if b.key.endswith(f"-m{i}")}
+        assert labels == {"Markdown", "Word"}

@@ -110,3 +110,18 @@ def test_briefing_page_renders_and_exports(corpus_settings, monkeypatch):
     first = next(b for b in at.main.button if b.key and b.key.startswith("btn-b-"))
     first.click().run()
     assert "<mark>" in "\n".join(h.value for h in at.main.html)
+
+
+@pytest.mark.parametrize("body, title, expected", [
+    ("Corporate Parenting Board", "Corporate Parenting Board", "Corporate Parenting Board"),
+    ("Corporate Parenting Board", "Minutes of the corporate parenting board", "Minutes of the corporate parenting board"),
+    ("Schools Forum", "Schools Forum", "Schools Forum"),
+    ("Cabinet Member Decisions Panel", "Panel", "Cabinet Member Decisions Panel"),
+    ("Health Scrutiny Committee", "Annual report", "Health Scrutiny Committee · Annual report"),
+])
+def test_a_briefing_heading_never_says_a_name_twice(body, title, expected):
+    from ofsted_rag.briefing import BriefingEntry
+
+    entry = BriefingEntry(doc_id="d", file_name="d.txt", date=dt.date(2021, 3, 4), body=body, kind="minutes",
+                          title=title, url=None, lines=())
+    assert entry.heading == f"4 March 2021 — {expected}"

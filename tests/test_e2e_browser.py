@@ -1,6 +1,7 @@
 """The app in a real browser: `streamlit run` on a free port, driven by Debian's headless Chromium.
 
-Asks a question, opens a citation and checks the highlighted passage is visible; the screenshot
+Asks a question, opens a citation from its [n] marker and from its Show source button and checks
+the highlighted passage is visible, and downloads the answer as a Word document; the screenshot
 is saved to eval/artifacts/ for a person to look at. Skipped only when Chromium or its driver is
 not installed (`.ci/run` installs both with apt-get).
 """
@@ -46,7 +47,8 @@ def app_url(corpus_settings, tmp_path):
     log = open(tmp_path / "streamlit.log", "w")
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.address", "127.0.0.1",
-         "--server.port", str(port), "--server.headless", "true", "--browser.gatherUsageStats", "false"],
+         "--server.port", str(port), "--server.headless", "true", "--browser.gatherUsageStats", "false",
+         "--client.toolbarMode", "minimal", "--server.fileWatcherType", "none"],  # as `make run`
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
@@ -87,7 +89,13 @@ def browser(tmp_path, monkeypatch):
                 "--disable-dev-shm-usage", "--window-size=1400,1100",
                 f"--user-data-dir={tmp_path / 'chromium-profile'}"):
         options.add_argument(arg)
+    downloads = tmp_path / "downloads"
+    downloads.mkdir()
+    options.add_experimental_option("prefs", {"download.default_directory": str(downloads),
+                                              "download.prompt_for_download": False})
     driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
+    driver.execute_cdp_cmd("Page.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(downloads)})
+    driver.downloads = downloads
     try:
         yield driver
     finally:
@@ -117,6 +125,7 @@ def _ask_and_open_source(app_url: str, browser) -> None:
     # The first screen is complete once its example questions are shown (they come after the input).
     wait.until(ec.presence_of_element_located((By.XPATH, '//button[contains(., "Which councils used agency")]')))
     assert "Ask about Ofsted letters and committee minutes" in browser.page_source
+    assert not browser.find_elements(By.XPATH, "//button[normalize-space()='Deploy']")  # toolbar minimal
     box = wait.until(ec.element_to_be_clickable((By.CSS_SELECTOR, "[data-testid='stChatInputTextArea']")))
     box.send_keys(QUESTION)
     box.send_keys(Keys.ENTER)
@@ -128,6 +137,32 @@ def _ask_and_open_source(app_url: str, browser) -> None:
     wait.until(ec.text_to_be_present_in_element((By.CSS_SELECTOR, citation), "Nottingham City Council"))
     first = browser.find_element(By.CSS_SELECTOR, citation).text
     assert first.replace(" ", "").startswith("[1]NottinghamCityCouncil"), first
+
+    # An [n] marker in the answer opens its source in place, highlighted.
+    marker = wait.until(ec.element_to_be_clickable((By.CSS_SELECTOR, ".orag-answer label.orag-ref-link")))
+    n = marker.get_attribute("for").rsplit("-", 1)[1]
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center'});", marker)
+    marker.click()
+    panel_mark = wait.until(ec.visibility_of_element_located((By.CSS_SELECTOR, f".orag-refpanel-{n} .orag-doc mark")))
+    assert panel_mark.text.strip()
+    assert panel_mark.value_of_css_property("background-color") not in ("rgba(0, 0, 0, 0)", "transparent")
+    label = browser.find_element(By.CSS_SELECTOR, f".orag-refpanel-{n} .orag-refpanel-label").text
+    assert label.replace(" ", "").startswith(f"[{n}]NottinghamCityCouncil"), label
+
+    # The answer downloads as a Word document python-docx can open, its citations in it.
+    word = wait.until(ec.element_to_be_clickable(
+        (By.XPATH, "//*[@data-testid='stChatMessage']//button[.//*[normalize-space()='Word'] or normalize-space()='Word']")))
+    # Clicked from script: the chat input, fixed at the bottom, can cover a button just scrolled to.
+    browser.execute_script("arguments[0].click();", word)
+    deadline = time.monotonic() + 60
+    while not (done := [f for f in browser.downloads.glob("*.docx")]) and time.monotonic() < deadline:
+        time.sleep(0.3)
+    assert done, list(browser.downloads.iterdir())
+    time.sleep(0.5)  # let Chromium finish renaming the file
+    from docx import Document
+
+    refs = [p.text for p in Document(str(done[0])).paragraphs if p.text.startswith("[1] ")]
+    assert refs and "Nottingham City Council" in refs[0], refs
 
     show = wait.until(ec.element_to_be_clickable(
         (By.XPATH, "//button[.//*[normalize-space()='Show source'] or normalize-space()='Show source']")))

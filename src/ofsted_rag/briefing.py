@@ -98,7 +98,14 @@ class BriefingEntry:
     @property
     def heading(self) -> str:
         when = format_date(self.date) or "Date not recorded"
-        what = " · ".join(x for x in (self.body, self.title or self.file_name) if x)
+        # Minutes are often titled with their committee's name ("Children's Scrutiny Committee -
+        # minutes"): a name already inside another part of the heading is not said twice.
+        parts = [x for x in (self.body, self.title or self.file_name) if x and x.strip()]
+        folded = [fold(x) for x in parts]
+        kept = [x for i, x in enumerate(parts)
+                if not any(j != i and folded[i] in folded[j] and (folded[i] != folded[j] or j < i)
+                           for j in range(len(parts)))]
+        what = " · ".join(kept)
         return f"{when} — {what}" if what else when
 
     def by_category(self) -> list[tuple[Category, list[BriefingLine]]]:

@@ -78,7 +78,10 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--since", type=_date, help="meetings on or after YYYY-MM-DD")
     p.add_argument("--until", type=_date, help="meetings on or before YYYY-MM-DD")
     p.add_argument("--top-k", type=_top_k, help=f"passages to retrieve ({TOP_K_RANGE[0]}-{TOP_K_RANGE[1]})")
-    p.add_argument("--json", action="store_true", help="one JSON object on stdout")
+    p.add_argument("--json", action="store_true", help="one JSON object on stdout (same as --format json)")
+    p.add_argument("--format", choices=["text", "json", "markdown", "docx"], default=None,
+                   help="text (default), json, markdown, or docx (a Word document; needs --output)")
+    p.add_argument("--output", type=Path, help="write the answer to this file instead of stdout")
     p.set_defaults(run=_ask)
 
     p = sub.add_parser("eval", help="run the eval set and report retrieval, citation and refusal figures")
@@ -320,11 +323,17 @@ def _log(args: argparse.Namespace, settings: Settings) -> int:
 
 def _ask(args: argparse.Namespace, settings: Settings) -> int:
     from ofsted_rag.engine import Engine
+    from ofsted_rag.export import answer_to_docx, answer_to_markdown
     from ofsted_rag.output import answer_to_json, answer_to_text
     from ofsted_rag.store import PassageFilter
 
     if not args.question.strip():
         raise UsageError("the question is empty; ask one, e.g. ofsted-rag ask \"What did Ofsted ask the council to improve?\"")
+    fmt = args.format or ("json" if args.json else "text")
+    if args.json and fmt != "json":
+        raise UsageError(f"--json and --format {fmt} disagree; give one of them")
+    if fmt == "docx" and not args.output:
+        raise UsageError("a Word document cannot go to the terminal; add --output answer.docx")
     if args.since and args.until and args.since > args.until:
         raise UsageError(f"--since {args.since.isoformat()} is after --until {args.until.isoformat()}; "
                          "no meeting can match: swap them")
@@ -334,10 +343,25 @@ def _ask(args: argparse.Namespace, settings: Settings) -> int:
     fell_back = next((s for s in answer.steps if s.title == "llm fallback"), None)
     if fell_back:
         print(f"ofsted-rag: the LLM's answer was not used: {fell_back.detail}", file=sys.stderr)
-    if args.json:
-        print(json.dumps(answer_to_json(answer), ensure_ascii=False))
+    if fmt == "docx":
+        content: str | bytes = answer_to_docx(answer)
+    elif fmt == "markdown":
+        content = answer_to_markdown(answer)
+    elif fmt == "json":
+        content = json.dumps(answer_to_json(answer), ensure_ascii=False) + "\n"
     else:
-        print(answer_to_text(answer))
+        content = answer_to_text(answer) + "\n"
+    if args.output:
+        try:
+            if isinstance(content, bytes):
+                args.output.write_bytes(content)
+            else:
+                args.output.write_text(content, encoding="utf-8")
+        except OSError as exc:
+            raise UsageError(f"cannot write {args.output}: {exc.strerror or exc}; choose another --output") from exc
+        print(f"ofsted-rag: wrote the answer to {args.output}", file=sys.stderr)
+    else:
+        sys.stdout.write(content)
     return 0
 
 

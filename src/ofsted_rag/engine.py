@@ -1,7 +1,7 @@
 """The engine the CLI and the app share: store, model, retriever and answerer, built once.
 
 `Engine.ask` is the whole question path: recognise councils and years the question names,
-retrieve (filtered to the named councils), then answer or refuse. `Conversation` adds follow-ups.
+retrieve (filtered to the named councils), then answer or refuse. Chats (follow-ups) are conversation.py's.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from pathlib import Path
 
 from ofsted_rag import places
 from ofsted_rag.answer import MAX_LIST_ITEMS, RERANK_DEPTH, ExtractiveAnswerer, refuse
-from ofsted_rag.query import MONTH_NAMES, Query, QueryAnalyser, judgements_in, months_in, topic_words, years_in
+from ofsted_rag.query import MONTH_NAMES, Query, QueryAnalyser, judgements_in, months_in, years_in
 from ofsted_rag.config import Settings
 from ofsted_rag.documents import Answer, RetrievalStep, StoredPassage, fold
 from ofsted_rag.embedding import Embedder, VectorCache, default_embedder
@@ -36,6 +36,7 @@ class CorpusStatus:
     first_date: dt.date | None
     last_date: dt.date | None
     last_ingest: str | None
+    undated_documents: int = 0
 
 
 @dataclass(frozen=True)
@@ -273,9 +274,6 @@ class Engine:
             self._derived[key] = build()
         return self._derived[key]
 
-    def conversation(self) -> "Conversation":
-        return Conversation(self)
-
     # ---- documents ----
     def passage(self, passage_id: str) -> StoredPassage | None:
         found = self.store.get_passages([passage_id])
@@ -320,6 +318,7 @@ class Engine:
             first_date=dates[0] if dates else None,
             last_date=dates[-1] if dates else None,
             last_ingest=self.store.last_ingest(),
+            undated_documents=sum(1 for d in docs.values() if not d.meta.date),
         )
 
     def ingest(self, paths: Sequence[Path], on_embed_start: Callable[[int], None] | None = None,
@@ -376,47 +375,3 @@ def _configured_answerer(settings: Settings, fallback: ExtractiveAnswerer):
     from ofsted_rag.llm import LLMAnswerer
 
     return LLMAnswerer.from_settings(settings, fallback=fallback)
-
-
-_FOLLOW_UP = re.compile(r"^(?:and|also|what about|how about|same for|same question for|what of|but|then)\b", re.IGNORECASE)
-_PRONOUN = re.compile(r"\b(?:they|them|their|it|its|this|that|those|these|there)\b", re.IGNORECASE)
-
-
-class Conversation:
-    """A chat: follow-ups ("And what about Bradford?") are read in the light of the last question.
-
-    Works without an LLM: a follow-up that names a council asks the previous question about that
-    council; one that only adds words ("what did they do about it?") is joined to the previous one.
-    """
-
-    def __init__(self, engine: Engine) -> None:
-        self.engine = engine
-        self.turns: list[tuple[str, str, Answer]] = []
-
-    def rewrite(self, question: str) -> str:
-        if not self.turns:
-            return question
-        previous = self.turns[-1][1]
-        named = places.mentioned(question)
-        topic = topic_words(question)
-        is_follow_up = bool(_FOLLOW_UP.match(question.strip())) or (
-            len(topic) <= 1 and (named or _PRONOUN.search(question))
-        )
-        if not is_follow_up:
-            return question
-        if named and len(topic) <= 2:
-            stripped = places.strip_places(previous)
-            names = " and ".join(a.name for a in named)
-            if places.mentioned(previous):
-                return f"{' '.join(stripped.split())} in {names}".replace(" in  in ", " in ")
-            return f"{previous.rstrip('?')} in {names}?"
-        return f"{previous.rstrip('?')}; {question}"
-
-    def ask(self, question: str, flt: PassageFilter | None = None) -> Answer:
-        effective = self.rewrite(question)
-        answer = self.engine.ask(effective, flt)
-        if effective != question:
-            answer = replace(answer, question=question, steps=(
-                RetrievalStep("follow-up", f"read as: {effective}"), *answer.steps))
-        self.turns.append((question, effective, answer))
-        return answer

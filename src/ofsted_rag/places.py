@@ -49,19 +49,26 @@ def _patterns() -> tuple[tuple[re.Pattern, Authority], ...]:
     return tuple(out)
 
 
-def mentioned(text: str) -> list[Authority]:
-    """Authorities the text names, longest match first, without overlaps ("Nottinghamshire" is not
-    also "Nottingham"; "North Yorkshire" is not also "York")."""
-    taken: list[tuple[int, int]] = []
-    found: list[tuple[int, Authority]] = []
+def spans(text: str) -> list[tuple[int, int, Authority]]:
+    """(start, end, authority) of each council name in the text, in text order, longest match
+    first without overlaps ("Nottinghamshire" is not also "Nottingham"; "North Yorkshire" is not
+    also "York")."""
+    taken: list[tuple[int, int, Authority]] = []
     matches = [(m.start(), m.end(), a) for pattern, a in _patterns() for m in pattern.finditer(text)]
     for start, end, a in sorted(matches, key=lambda m: (-(m[1] - m[0]), m[0])):
-        if any(start < e and s < end for s, e in taken):
+        if any(start < e and s < end for s, e, _ in taken):
             continue
-        taken.append((start, end))
-        if all(a != f for _, f in found):
-            found.append((start, a))
-    return [a for _, a in sorted(found, key=lambda x: x[0])]
+        taken.append((start, end, a))
+    return sorted(taken, key=lambda m: m[0])
+
+
+def mentioned(text: str) -> list[Authority]:
+    """Authorities the text names, each once, in text order (see `spans`)."""
+    found: list[Authority] = []
+    for _, _, a in spans(text):
+        if a not in found:
+            found.append(a)
+    return found
 
 
 def corpus_councils_for(authority: Authority, councils: list[str]) -> list[str]:

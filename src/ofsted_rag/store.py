@@ -68,6 +68,10 @@ class PassageFilter:
     # Set by the engine's scope, not by a person: the documents a question about a council may be
     # answered from (those naming it anywhere, and those whose council is not recorded).
     documents: tuple[str, ...] | None = None
+    # With a date range: whether passages with no meeting date recorded stay in. The app keeps
+    # them (a person who limits dates has not said undated minutes are irrelevant); the CLI's
+    # --since/--until leave them out, as they always have.
+    keep_undated: bool = False
 
     def is_empty(self) -> bool:
         return not (self.councils or self.kinds or self.bodies or self.since or self.until
@@ -82,12 +86,18 @@ class PassageFilter:
             clauses.append({"kind": {"$in": list(self.kinds)}})
         if self.bodies:
             clauses.append({"body": {"$in": list(self.bodies)}})
+        dated: list[dict] = []
         if self.since:
-            clauses.append({"date_num": {"$gte": _date_num(self.since)}})
+            dated.append({"date_num": {"$gte": _date_num(self.since)}})
         if self.until:
-            clauses.append({"date_num": {"$lte": _date_num(self.until)}})
+            dated.append({"date_num": {"$lte": _date_num(self.until)}})
             if not self.since:
-                clauses.append({"date_num": {"$gt": 0}})
+                dated.append({"date_num": {"$gt": 0}})
+        if dated and self.keep_undated:
+            in_range = dated[0] if len(dated) == 1 else {"$and": dated}
+            clauses.append({"$or": [{"date_num": {"$eq": 0}}, in_range]})
+        else:
+            clauses.extend(dated)
         if self.documents is not None:
             clauses.append({"doc_id": {"$in": list(self.documents) or [""]}})
         if not clauses:
@@ -102,11 +112,10 @@ class PassageFilter:
             return False
         if self.bodies and p.body not in self.bodies:
             return False
-        if (self.since or self.until) and p.date is None:
-            return False
-        if self.since and p.date < self.since:
-            return False
-        if self.until and p.date > self.until:
+        if p.date is None:
+            if (self.since or self.until) and not self.keep_undated:
+                return False
+        elif (self.since and p.date < self.since) or (self.until and p.date > self.until):
             return False
         if self.documents is not None and p.doc_id not in self.documents:
             return False

@@ -26,9 +26,12 @@ import streamlit as st
 from ofsted_rag.answer import REFUSAL
 from ofsted_rag.auth import Access, access_mode, verify_password
 from ofsted_rag.briefing import Briefing, briefing_for
+from ofsted_rag.conversation import Conversation
 from ofsted_rag.documents import (KINDS, Answer, DocumentMeta, StoredPassage, document_id, format_date, point_display,
                                   split_sentences)
 from ofsted_rag.errors import DocumentError, OfstedRagError
+from ofsted_rag.export import DOCX_MIME, MARKDOWN_MIME, answer_to_docx, answer_to_markdown
+from ofsted_rag.filters import KIND_LABELS, explain_empty
 from ofsted_rag.ingest import collision_reason, safe_file_name, save_upload
 from ofsted_rag.store import DocumentRecord, PassageFilter
 from ofsted_rag.support import INSTRUCTION
@@ -38,10 +41,11 @@ EXAMPLE_QUESTIONS = (
     "Which councils used agency staff in children's social work?",
     "How did inspectors judge the front door in Windsor and Maidenhead?",
 )
-KIND_LABELS = {"minutes": "Committee minutes", "ofsted_letter": "Ofsted letter", "news": "News report"}
 UPLOAD_TYPES = ("txt", "html", "htm", "pdf", "docx")
 PAGES = ("Ask", "Briefing", "Add documents")
 CONTEXT_POINTS = 2  # neighbouring points shown either side of a cited one
+
+MAX_LINKED_REFS = 40  # [n] markers that open their source in place: the CSS has a rule for each
 
 _CSS = """<style>
 .orag-answer p { margin: 0 0 .6em 0; line-height: 1.6; }
@@ -66,8 +70,20 @@ _CSS = """<style>
 .orag-line { margin: .15em 0 .5em 0; line-height: 1.5; }
 .orag-label { font-size: .85em; opacity: .75; }
 .orag-councils { margin: .2em 0 0 0; padding-left: 1.1em; font-size: .9em; }
+.orag-read-as { font-size: .92em; padding: .3em .7em; border-left: 3px solid #1c63b7;
+                background: rgba(28, 99, 183, .07); border-radius: 3px; }
+.orag-filter-note { border-left: 5px solid #1c63b7; background: rgba(28, 99, 183, .08); padding: .7em 1em;
+                     border-radius: 4px; line-height: 1.5; }
 .orag-line .orag-label { display: block; font-size: .82em; opacity: .75; }
-</style>"""
+.orag-missing { color: #c62828; font-weight: 600; }
+.orag-ref-link { cursor: pointer; }
+.orag-ref-link:hover .orag-ref { text-decoration: underline; }
+.orag-refbox { display: none; }
+.orag-refpanel { display: none; margin: .4em 0 .8em 0; }
+.orag-refpanel-label { font-size: .9em; margin-bottom: .3em; }
+""" + "".join(f".orag-refbox-{n}:checked ~ .orag-refpanels .orag-refpanel-{n} {{ display: block; }}\n"
+              f".orag-refbox-{n}:checked ~ .orag-answer .orag-ref-link-{n} .orag-ref {{ background: #ffe066; }}\n"
+              for n in range(1, MAX_LINKED_REFS + 1)) + """</style>"""
 
 
 # ---------------------------------------------------------------- escaping and highlighting
@@ -151,12 +167,17 @@ def safe_url(url: str | None) -> str | None:
 _MARKER = re.compile(r"\[(\d+)\]")
 
 
-def answer_html(answer: Answer) -> str:
+def answer_html(answer: Answer, key: str | None = None, panels: dict[int, str] | None = None) -> str:
     """The answer's text, escaped, paragraph breaks kept, its [n] markers styled as references.
 
     Only markers the answerer added are styled: a "[1]" inside a sentence quoted from a document
     (a footnote, or text planted to look like a citation) stays plain text, so a document cannot
     make its own claim look cited.
+
+    With `panels` (citation number -> HTML of its source, highlighted) and a `key` unique on the
+    page, each marker opens its source in place, under the answer: the marker is the label of a
+    hidden checkbox and CSS shows the panel while it is ticked, so no rerun is needed (st.html
+    allows no scripts).
     """
     numbers = {c.n for c in answer.citations}
     text = answer.text
@@ -171,13 +192,25 @@ def answer_html(answer: Answer) -> str:
     pieces, pos = [], 0
     for m in _MARKER.finditer(text):
         pieces.append(esc(text[pos:m.start()]))
-        ours = not quoted[m.start()] and int(m.group(1)) in numbers
-        pieces.append(f'<span class="orag-ref">[{m.group(1)}]</span>' if ours else esc(m.group(0)))
+        n = int(m.group(1))
+        ours = not quoted[m.start()] and n in numbers
+        marker = f'<span class="orag-ref">[{n}]</span>'
+        if ours and panels and n in panels and n <= MAX_LINKED_REFS:
+            marker = (f'<label class="orag-ref-link orag-ref-link-{n}" for="orag-{esc(key)}-ref-{n}" '
+                      f'title="Show source [{n}]">{marker}</label>')
+        pieces.append(marker if ours else esc(m.group(0)))
         pos = m.end()
     pieces.append(esc(text[pos:]))
     paragraphs = [p.strip() for p in re.split(r"\n\s*\n", "".join(pieces)) if p.strip()]
     body = "".join(f"<p>{p.replace(chr(10), '<br>')}</p>" for p in paragraphs)
-    return f'<div class="orag-answer">{body}</div>'
+    if not panels:
+        return f'<div class="orag-answer">{body}</div>'
+    linked = sorted(n for n in panels if n in numbers and n <= MAX_LINKED_REFS)
+    boxes = "".join(f'<input type="checkbox" class="orag-refbox orag-refbox-{n}" id="orag-{esc(key)}-ref-{n}">'
+                    for n in linked)
+    shown = "".join(f'<div class="orag-refpanel orag-refpanel-{n}">{panels[n]}</div>' for n in linked)
+    return f'<div class="orag-answer-wrap">{boxes}<div class="orag-answer">{body}</div>' \
+           f'<div class="orag-refpanels">{shown}</div></div>'
 
 
 def citation_html(n: int | str, passage: StoredPassage, *, quote: bool = False) -> str:
@@ -198,7 +231,8 @@ def filter_summary(flt: PassageFilter) -> str:
     if flt.kinds:
         bits.append("kind: " + ", ".join(KIND_LABELS.get(k, k) for k in flt.kinds))
     if flt.since or flt.until:
-        bits.append(f"meetings {format_date(flt.since) or 'any date'} – {format_date(flt.until) or 'any date'}")
+        bits.append(f"meetings {format_date(flt.since) or 'any date'} – {format_date(flt.until) or 'any date'}"
+                    + ("" if flt.keep_undated else ", undated left out"))
     return " · ".join(bits)
 
 
@@ -275,6 +309,16 @@ class UploadOutcome:
     reason: str | None = None
     # "council", "date": what could not be read from the file (see ingest.FileOutcome.missing).
     missing: tuple[str, ...] = ()
+    # The details the library now records for the document (None when it was not stored).
+    meta: DocumentMeta | None = None
+
+    def details(self) -> list[tuple[str, str | None]]:
+        """(field, value or None when not found) for council, committee, meeting date and kind."""
+        if self.meta is None:
+            return []
+        m = self.meta
+        return [("council", m.council), ("committee", m.body), ("meeting date", format_date(m.date)),
+                ("kind", KIND_LABELS.get(m.kind, m.kind) if m.kind else None)]
 
     @property
     def missing_note(self) -> str | None:
@@ -367,7 +411,9 @@ def add_uploads(
                     reason = "this exact file is already in the library"
                 elif status in ("added", "updated") and o.passages == 0:
                     status, reason = "rejected", "no text could be read from it"
-                outcomes[i] = UploadOutcome(files[i][0], status, o.passages, reason, o.missing)
+                stored = engine.store.document(document_id(o.file_name)) if status != "rejected" else None
+                outcomes[i] = UploadOutcome(files[i][0], status, o.passages, reason, o.missing,
+                                            stored.meta if stored else None)
             for i in saved.values():
                 outcomes.setdefault(i, UploadOutcome(files[i][0], "rejected", reason="the ingest did not report it"))
     report_progress(1.0, "Done")
@@ -416,17 +462,23 @@ def render_app(engine) -> None:
         st.error(str(exc))
         st.stop()
     status = engine.status()
+    generation = engine.store.generation()
     with st.sidebar:
         st.title("Ofsted & minutes")
         page = st.radio("Page", PAGES, key="page", label_visibility="collapsed")
         flt = render_filters(status) if page == "Ask" else PassageFilter()
-        render_status(status)
+        status_slot = st.empty()
     if page == "Ask":
         render_ask_page(engine, status, flt)
     elif page == "Briefing":
         render_briefing_page(engine, status)
     else:
         render_upload_page(engine, status, access)
+    # Filled last, so counts include what an upload on this run added (else they lag one rerun).
+    if engine.store.generation() != generation:
+        status = engine.status()
+    with status_slot.container():
+        render_status(status)
 
 
 def render_filters(status) -> PassageFilter:
@@ -436,8 +488,11 @@ def render_filters(status) -> PassageFilter:
     kinds = st.multiselect("Document kind", list(KINDS), key="f_kinds", format_func=lambda k: KIND_LABELS.get(k, k),
                            placeholder="All kinds")
     since = until = None
-    if st.toggle("Limit meeting dates", key="f_use_dates",
-                 help="Documents without a meeting date are left out while this is on."):
+    keep_undated = True
+    # Off by default: most documents may carry no meeting date, and a range would hide them.
+    if st.toggle("Limit meeting dates", key="f_use_dates", value=False,
+                 help="Starts at every date in the library. Documents without a meeting date stay in "
+                      "unless you leave them out below."):
         first = status.first_date or dt.date.today() - dt.timedelta(days=5 * 365)
         last = status.last_date or dt.date.today()
         chosen = st.date_input("Meeting dates", value=(first, last), key="f_dates", format="DD/MM/YYYY")
@@ -446,7 +501,10 @@ def render_filters(status) -> PassageFilter:
             until = chosen[1] if len(chosen) > 1 else None
         else:
             since = chosen
-    flt = PassageFilter(councils=tuple(councils), kinds=tuple(kinds), since=since, until=until)
+        keep_undated = not st.checkbox(f"Leave out documents with no meeting date ({status.undated_documents})",
+                                       key="f_drop_undated")
+    flt = PassageFilter(councils=tuple(councils), kinds=tuple(kinds), since=since, until=until,
+                        keep_undated=keep_undated)
     if flt.is_empty():
         st.caption("No filters: questions search every document.")
     else:
@@ -479,7 +537,7 @@ def _when(iso: str | None) -> str | None:
 def _conversation(engine):
     conv = st.session_state.get("conversation")
     if conv is None or conv.engine is not engine:
-        conv = engine.conversation()
+        conv = Conversation(engine)
         st.session_state["conversation"] = conv
         st.session_state["messages"] = []
     return conv
@@ -491,17 +549,31 @@ def render_ask_page(engine, status, flt: PassageFilter) -> None:
     question = st.chat_input("Ask about Ofsted visits, findings, actions or committee decisions",
                              disabled=not status.passages)
     question = question or st.session_state.pop("pending_question", None)
+    # "Ask as written" on a follow-up: the same words, asked alone.
+    as_written = st.session_state.pop("pending_as_written", None)
+    if not question and as_written:
+        question = as_written
 
     if not messages and not question:
         render_welcome(status)
-    if question:
+    # Filters nothing passes: say which, rather than search nothing and refuse.
+    empty_because = explain_empty(flt, engine.retriever.passages) if question else None
+    if question and empty_because:
+        messages.append({"question": question, "answer": None, "error": None, "filter": flt,
+                         "notice": empty_because})
+    elif question:
+        read_as = None
         try:
             with st.spinner("Searching the minutes and letters…"):
-                answer = conversation.ask(question, flt if not flt.is_empty() else None)
+                answer = conversation.ask(question, flt if not flt.is_empty() else None,
+                                          as_written=question == as_written)
+            if conversation.last.reading.rewritten:
+                read_as = conversation.last.reading.read_as
         except OfstedRagError as exc:
             messages.append({"question": question, "answer": None, "error": str(exc), "filter": flt})
         else:
-            messages.append({"question": question, "answer": answer, "error": None, "filter": flt})
+            messages.append({"question": question, "answer": answer, "error": None, "filter": flt,
+                             "read_as": read_as})
     for i, message in enumerate(messages):
         render_message(engine, i, message)
     if messages and not flt.is_empty():
@@ -546,21 +618,74 @@ def render_message(engine, i: int, message: dict) -> None:
         if message["error"]:
             st.error(message["error"])
             return
-        render_answer(engine, message["answer"], key=f"m{i}")
+        if message.get("notice"):
+            st.html(f'<div class="orag-filter-note">{esc(message["notice"])}</div>')
+            return
+        if message.get("read_as"):
+            render_read_as(message["question"], message["read_as"], key=f"m{i}")
+        render_answer(engine, message["answer"], key=f"m{i}", read_as=message.get("read_as"))
 
 
-def render_answer(engine, answer: Answer, key: str) -> None:
+def render_read_as(question: str, read_as: str, key: str) -> None:
+    """Above a follow-up's answer: the whole question it was read as, and one click to ask the
+    words as typed instead (when the reading got the chat wrong)."""
+    left, right = st.columns([5, 2], vertical_alignment="center")
+    with left:
+        st.html(f'<div class="orag-read-as"><span class="orag-label">Read as:</span> {esc(read_as)}</div>')
+    with right:
+        st.button("Ask as written instead", key=f"as-written-{key}", on_click=_ask_as_written, args=(question,),
+                  type="tertiary", icon=":material/undo:",
+                  help=f"Ask “{question}” on its own, without the earlier question.")
+
+
+def _ask_as_written(question: str) -> None:
+    st.session_state["pending_as_written"] = question
+
+
+def render_answer(engine, answer: Answer, key: str, read_as: str | None = None) -> None:
     if answer.refused:
         render_refusal(engine, answer, key)
     else:
-        st.html(answer_html(answer))
+        st.html(answer_html(answer, key, _source_panels(engine, answer)))
         st.markdown("**Sources**")
         for c in answer.citations:
             render_citation(engine, c.n, c.passage, key=f"{key}-c{c.n}")
+        render_downloads(answer, key, read_as)
     if answer.steps:
         with st.expander("How this answer was found"):
             st.html("".join(f'<div class="orag-note"><b>{esc(s.title)}</b>: {esc(s.detail)}</div>'
                             for s in answer.steps))
+
+
+def _source_panels(engine, answer: Answer) -> dict[int, str]:
+    """Each citation's source, highlighted, as HTML for the panel its [n] opens. Kept per passage
+    for the session: every rerun redraws the whole chat, and each panel reads its document."""
+    generation = engine.store.generation()  # an ingest may change a document's text around a passage
+    cached = st.session_state.get("source_panels")
+    if not cached or cached[0] != generation:
+        cached = (generation, {})
+        st.session_state["source_panels"] = cached
+    cache: dict[str, str] = cached[1]
+    panels = {}
+    for c in answer.citations:
+        if c.passage.id not in cache:
+            cache[c.passage.id] = source_view(engine, c.passage).excerpt_html()
+        panels[c.n] = (f'<div class="orag-refpanel-label"><b>[{c.n}]</b> {esc(c.passage.citation_label())}</div>'
+                       + cache[c.passage.id])
+    return panels
+
+
+def render_downloads(answer: Answer, key: str, read_as: str | None) -> None:
+    """The answer with its numbered references, as Markdown and as a Word document, for a
+    committee pack. Built when clicked, not on every rerun of a long chat."""
+    name = _slug(answer.question)[:60] or "answer"
+    left, right, _ = st.columns([1, 1, 3])
+    with left:
+        st.download_button("Markdown", lambda: answer_to_markdown(answer, read_as), file_name=f"{name}.md",
+                           mime=MARKDOWN_MIME, key=f"dl-md-{key}", icon=":material/download:", on_click="ignore")
+    with right:
+        st.download_button("Word", lambda: answer_to_docx(answer, read_as), file_name=f"{name}.docx",
+                           mime=DOCX_MIME, key=f"dl-docx-{key}", icon=":material/download:", on_click="ignore")
 
 
 def render_refusal(engine, answer: Answer, key: str) -> None:
@@ -784,5 +909,12 @@ def outcome_html(o: UploadOutcome) -> str:
     if o.missing_note:
         detail = f"{detail}. {o.missing_note}"
     colour = _OUTCOME_COLOUR.get(o.status, "#555")
+    # Each detail the library records for the file; one not found is flagged, since a question
+    # about that council or year cannot be scoped to the document until it is set.
+    fields = "".join(
+        f'<dt>{esc(name.capitalize())}</dt><dd>{esc(value)}</dd>' if value else
+        f'<dt>{esc(name.capitalize())}</dt><dd class="orag-missing">not found</dd>'
+        for name, value in o.details())
     return (f'<div class="orag-outcome" style="border-left: 4px solid {colour}; padding: .3em .8em; margin: .3em 0;">'
-            f'<b style="color: {colour}">{esc(o.status)}</b> · {esc(o.file_name)} — {esc(detail)}</div>')
+            f'<b style="color: {colour}">{esc(o.status)}</b> · {esc(o.file_name)} — {esc(detail)}'
+            + (f'<dl class="orag-meta">{fields}</dl>' if fields else "") + '</div>')
