@@ -166,7 +166,8 @@ def _ask_and_open_source(app_url: str, browser) -> None:
 
     show = wait.until(ec.element_to_be_clickable(
         (By.XPATH, "//button[.//*[normalize-space()='Show source'] or normalize-space()='Show source']")))
-    show.click()
+    # Clicked from script, as above: the fixed chat input can cover a button low on the page.
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center'}); arguments[0].click();", show)
     mark = wait.until(ec.visibility_of_element_located((By.CSS_SELECTOR, ".orag-doc mark")))
     browser.execute_script("arguments[0].scrollIntoView({block: 'center'});", mark)
     assert "Ofsted issued two Priority Actions" in mark.text
