@@ -186,9 +186,9 @@ class QueryAnalyser:
         return Topic(tuple(x for x in concepts if x), terms)
 
     def _subject(self, stripped: str, text: str) -> str:
-        """The question's subject, without council names and question words ("what did ofsted say
-        about ..." would make every sentence about Ofsted look relevant), acronyms spelt out (the
-        model knows "safeguarding hub", not "MASH")."""
+        """The question's subject, without council names and question words (the framing of a
+        question asking what Ofsted said would make every sentence naming Ofsted look relevant),
+        acronyms spelt out (the model knows "safeguarding hub", not "MASH")."""
         words = re.findall(r"[\w'’-]+", stripped)
         kept = [w for w in words if w.lower() not in STOP_WORDS and (
             (w.isupper() and len(w) >= 2) or not (content_words(w) <= cues().question_words))]
