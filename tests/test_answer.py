@@ -140,3 +140,9 @@ def test_ask_json_has_the_documented_shape(corpus_settings, tmp_path):
     assert empty.returncode == 2
     assert empty.stderr.strip().count("\n") == 0 and "ofsted-rag ingest" in empty.stderr
     assert "Traceback" not in empty.stderr
+
+
+def test_a_council_filter_that_excludes_the_council_asked_about_says_so(engine):
+    answer = engine.ask("what did inspectors say about the front door in bradford?",
+                        PassageFilter(councils=("Nottingham City Council",)))
+    assert answer.refused and "council filter excludes" in answer.text

@@ -205,7 +205,9 @@ class Engine:
         theirs = frozenset(own | (mentioned & unknown))
         allowed = own | mentioned | unknown
         if flt.councils:
-            allowed = {d for d in allowed if d not in unknown}
+            # A council filter keeps only documents recorded as one of its councils.
+            council_of = self._per_generation(("council of",), lambda: {p.doc_id: p.council for p in self.retriever.passages})
+            allowed = {d for d in allowed if council_of.get(d) in flt.councils}
         if not allowed:
             return Scope(flt, years, "the council filter excludes the council the question names",
                          f"question names {', '.join(covered)}; filter allows {', '.join(flt.councils)}")
