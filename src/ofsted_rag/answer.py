@@ -95,6 +95,21 @@ def default_evidence() -> Evidence:
 
 
 @dataclass(frozen=True)
+class _Unit:
+    """A sentence unit of a retrieved passage before it is scored: its text, where it came from,
+    the texts whose similarity stands for it (a lead-in and its list items) and its coverage."""
+
+    text: str
+    hit: Hit
+    rank: int
+    extra: tuple[StoredPassage, ...]
+    pieces: tuple[str, ...]
+    coverage: float
+    context_coverage: float
+    terms: float
+
+
+@dataclass(frozen=True)
 class Candidate:
     """A sentence (or a lead-in with its list) that may answer; `extra` are the passages its list
     items come from, cited beside its own."""
@@ -212,55 +227,55 @@ class ExtractiveAnswerer:
     def candidates(self, query: Query, hits: Sequence[Hit]) -> list[Candidate]:
         """Every sentence of the retrieved passages with its evidence features and score, best
         first."""
-        rows: list[tuple[str, Hit, int, float, float, float, tuple[StoredPassage, ...], list[str]]] = []
+        units: list[_Unit] = []
         for rank, hit in enumerate(hits):
             title = hit.passage.item_title or ""
             passage_coverage = query.topic.coverage(self._words(f"{title} {hit.passage.text}"))
             previous = ""
-            units = sentences_of(hit.passage.text)
-            for n, unit in enumerate(units):
+            texts = sentences_of(hit.passage.text)
+            for n, text in enumerate(texts):
                 extra: tuple[StoredPassage, ...] = ()
-                pieces = [unit]
-                if unit.endswith(":"):
+                pieces = [text]
+                if text.endswith(":"):
                     # A lead-in is quoted with its list or not at all; it is as close to the
                     # question as the closest of its parts.
-                    extra = self._list_after(hit.passage) if n == len(units) - 1 else ()
+                    extra = self._list_after(hit.passage) if n == len(texts) - 1 else ()
                     if not extra:
                         continue
-                    item_units = [u for p in extra for u in sentences_of(p.text)]
-                    pieces += item_units
-                    unit = f"{unit} " + "; ".join(" ".join(split_sentences(p.text)) for p in extra)
-                if len(content_words(unit)) >= 2 and not INSTRUCTION.search(unit):
+                    pieces += [u for p in extra for u in sentences_of(p.text)]
+                    text = f"{text} " + "; ".join(" ".join(split_sentences(p.text)) for p in extra)
+                if len(content_words(text)) >= 2 and not INSTRUCTION.search(text):
                     # The sentence before, in the same point, and the item's title may name what
                     # this one goes on about ("Plans are too generic ..." after "CP conferences ...").
-                    context = self._words(f"{title} {previous} {unit}")
-                    context_coverage = max(query.topic.coverage(context), passage_coverage * 0.5)
-                    rows.append((unit, hit, rank, context_coverage, query.topic.terms_covered(context),
-                                 query.topic.coverage(self._words(unit)), extra, pieces))
-                previous = unit
-        if not rows:
+                    context = self._words(f"{title} {previous} {text}")
+                    units.append(_Unit(text, hit, rank, extra, tuple(pieces),
+                                       coverage=query.topic.coverage(self._words(text)),
+                                       context_coverage=max(query.topic.coverage(context), passage_coverage * 0.5),
+                                       terms=query.topic.terms_covered(context)))
+                previous = text
+        if not units:
             return []
         if self.similarity is not None:
-            texts = list(dict.fromkeys(p for r in rows for p in r[7]))
-            subject_of, whole_of = (dict(zip(texts, scores)) for scores in self.similarity.scores_many(query.forms, texts))
-            subject = [max(subject_of[p] for p in r[7]) for r in rows]
-            whole = [max(whole_of[p] for p in r[7]) for r in rows]
+            pieces = list(dict.fromkeys(p for u in units for p in u.pieces))
+            subject_of, whole_of = (dict(zip(pieces, scores)) for scores in self.similarity.scores_many(query.forms, pieces))
+            subject = [max(subject_of[p] for p in u.pieces) for u in units]
+            whole = [max(whole_of[p] for p in u.pieces) for u in units]
         else:
-            subject = whole = [r[1].similarity for r in rows]
+            subject = whole = [u.hit.similarity for u in units]
         out = []
-        for (sentence, hit, rank, context_coverage, terms, coverage, extra, _), s_sim, w_sim in zip(rows, subject, whole):
+        for u, s_sim, w_sim in zip(units, subject, whole):
             features = {
                 "subject_similarity": s_sim,
                 "whole_similarity": w_sim,
-                "coverage": coverage,
-                "context_coverage": context_coverage,
-                "terms": terms,
-                "fits": 1.0 if fits(query, sentence) else 0.0,
-                "rank": 1.0 / (1 + rank),
-                "passage_similarity": hit.similarity,
-                "standing": hit.standing,
+                "coverage": u.coverage,
+                "context_coverage": u.context_coverage,
+                "terms": u.terms,
+                "fits": 1.0 if fits(query, u.text) else 0.0,
+                "rank": 1.0 / (1 + u.rank),
+                "passage_similarity": u.hit.similarity,
+                "standing": u.hit.standing,
             }
-            out.append(Candidate(sentence, hit.passage, hit, features, self.evidence.score(features), extra))
+            out.append(Candidate(u.text, u.hit.passage, u.hit, features, self.evidence.score(features), u.extra))
         out.sort(key=lambda c: -c.score)
         return out
 
