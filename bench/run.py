@@ -3,6 +3,7 @@ embedding model's own throughput) and the plain llama-index baseline.
 
     python bench/run.py                      # sizes 1x, 10x, 140x (about 20,000 passages)
     python bench/run.py --sizes 1,10 --asks 20 --out /tmp/quick.md
+    python bench/run.py --synthetic-sizes 1400 --asks 40 --cold-runs 2   # derived vectors, see below
 
 For each size (copies of the shipped corpus, each copy for another council with other dates and
 wording; see bench/scaled_corpus.py):
@@ -25,6 +26,11 @@ wording; see bench/scaled_corpus.py):
 - the llama-index baseline on the same files: SentenceSplitter chunks, VectorStoreIndex on
   Chroma, the same model wrapped as a llama-index BaseEmbedding, dense top-5, Settings.llm = None;
   its retrieval latency split into embed and search.
+
+With --synthetic-sizes, only the given sizes are built, by the real ingest but with vectors derived
+from the shipped corpus's real ones (bench/synthetic_store.py), and only warm asks (in a child, for
+its peak memory) and cold asks are measured; the figures go to <work>/synthetic_rows.json, not
+to bench/results.md.
 
 Results are printed as a table and written to bench/results.md with the command and machine facts.
 """
