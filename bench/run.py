@@ -3,6 +3,7 @@ embedding model's own throughput) and the plain llama-index baseline.
 
     python bench/run.py                      # sizes 1x, 10x, 140x (about 20,000 passages)
     python bench/run.py --sizes 1,10 --asks 20 --out /tmp/quick.md
+    python bench/run.py --synthetic-sizes 1400 --asks 40 --cold-runs 2   # derived vectors, see below
 
 For each size (copies of the shipped corpus, each copy for another council with other dates and
 wording; see bench/scaled_corpus.py):
@@ -25,6 +26,11 @@ wording; see bench/scaled_corpus.py):
 - the llama-index baseline on the same files: SentenceSplitter chunks, VectorStoreIndex on
   Chroma, the same model wrapped as a llama-index BaseEmbedding, dense top-5, Settings.llm = None;
   its retrieval latency split into embed and search.
+
+With --synthetic-sizes, only the given sizes are built, by the real ingest but with vectors derived
+from the shipped corpus's real ones (bench/synthetic_store.py), and only warm asks (in a child, for
+its peak memory) and cold asks are measured; the figures go to <work>/synthetic_rows.json, not
+to bench/results.md.
 
 Results are printed as a table and written to bench/results.md with the command and machine facts.
 """
@@ -127,6 +133,82 @@ def child_ingest(home: Path, corpus: Path, raw_sample: int) -> None:
         "embedded_sentences": report.embedded_sentences,
         "embed_threads": model.threads,
     }))
+
+
+def child_synthetic_build(home: Path, corpus: Path, pool_home: Path) -> None:
+    """Ingest `corpus` with the real ingest but derived vectors (bench/synthetic_store.py): the
+    pool is the real vectors of the store at `pool_home` (the shipped corpus, really embedded).
+    Then one engine warm-up, which builds and saves the lexical index beside the store, as the
+    first ask after a real ingest does."""
+    from ofsted_rag.config import Settings
+    from ofsted_rag.engine import Engine
+    from ofsted_rag.ingest import ingest
+    from ofsted_rag.store import PassageStore
+    from synthetic_store import PerturbedEmbedder, real_pool
+
+    texts, vectors = real_pool(pool_home)
+    model = PerturbedEmbedder(texts, vectors)
+    settings = Settings(home=home, corpus=corpus)
+    marks: dict[str, float] = {}
+    started = time.perf_counter()
+    report = ingest([corpus], PassageStore(settings), model, settings,
+                    on_embed_start=lambda n: marks.setdefault("embed_start", time.perf_counter()))
+    ingest_seconds = time.perf_counter() - started
+    t = time.perf_counter()
+    engine = Engine(settings)
+    engine.warm_up()
+    lexical = time.perf_counter() - t
+    store = PassageStore(settings)
+    print(json.dumps({
+        "pool": len(texts), "ingest_seconds": ingest_seconds,
+        "parse_plan": marks.get("embed_start", started) - started,
+        "embedded": report.embedded, "stored": report.total_passages,
+        "embedded_sentences": report.embedded_sentences, "sentences_stored": store.sentences.count(),
+        "documents": len(store.documents()), "derived_texts": model.texts, "lexical_build": lexical,
+    }))
+
+
+def child_asks(home: Path, corpus: Path, n: int) -> None:
+    """warm_asks in a process of its own, so that its peak memory is the ask process's."""
+    print(json.dumps(warm_asks(home, corpus, n)))
+
+
+def synthetic_size(copies: int, work: Path, asks: int, cold_runs: int) -> dict:
+    """Build a store of `copies` copies with derived vectors, then warm asks (and their memory) and
+    cold asks on it. The 1x store is ingested with the real model first: its vectors are the pool."""
+    row: dict = {"copies": copies, "load_before": os.getloadavg()[0]}
+    base = work / f"synthetic{copies}"
+    shutil.rmtree(base, ignore_errors=True)
+    pool_corpus, pool_home = base / "pool_corpus", base / "pool_data"
+    write_scaled_corpus(ROOT / "corpus", pool_corpus, 1)
+    out, _, _, rc = run_child([sys.executable, str(Path(__file__).resolve()), "--raw-sample", "10",
+                               "--child-ingest", str(pool_home), str(pool_corpus)])
+    if rc != 0:
+        raise SystemExit("pool ingest failed")
+    corpus, home = base / "corpus", base / "data"
+    t = time.perf_counter()
+    write_scaled_corpus(ROOT / "corpus", corpus, copies)
+    row["corpus_seconds"] = time.perf_counter() - t
+    out, wall, rss, rc = run_child([sys.executable, str(Path(__file__).resolve()),
+                                    "--child-synthetic-build", str(home), str(corpus), str(pool_home)])
+    if rc != 0:
+        raise SystemExit(f"synthetic build failed at {copies}x")
+    row.update(json.loads(out.strip().splitlines()[-1]))
+    row.update({"build_wall": wall, "build_rss_mb": rss})
+    print(f"{copies}x synthetic build: {json.dumps(row)}", flush=True)
+    out, wall, rss, rc = run_child([sys.executable, str(Path(__file__).resolve()),
+                                    "--child-asks", str(home), str(corpus), str(asks)])
+    if rc != 0:
+        raise SystemExit(f"ask child failed at {copies}x")
+    row.update(json.loads(out.strip().splitlines()[-1]))
+    row.update({"ask_child_wall": wall, "ask_rss_mb": rss})
+    print(f"{copies}x warm ask p50 {ms(row['total_p50'])} ms p95 {ms(row['total_p95'])} ms; ask process {rss} MB",
+          flush=True)
+    if cold_runs:
+        row.update(cold_start(home, corpus, cold_runs))
+        print(f"{copies}x cold ask {row['cold_wall']:.2f} s, {row['cold_rss_mb']} MB", flush=True)
+    row["load_after"] = os.getloadavg()[0]
+    return row
 
 
 def embedding_texts(home: Path, n: int) -> list[str]:
@@ -606,12 +688,32 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results.md")
     parser.add_argument("--child-ingest", nargs=2, type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--child-throughput", nargs=2, help=argparse.SUPPRESS)
+    parser.add_argument("--synthetic-sizes", default="",
+                        help="instead of --sizes: copies whose store is built with vectors derived from the "
+                             "shipped corpus's real ones (bench/synthetic_store.py); warm and cold asks only")
+    parser.add_argument("--child-synthetic-build", nargs=3, type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--child-asks", nargs=3, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child_ingest:
         child_ingest(args.child_ingest[0], args.child_ingest[1], args.raw_sample)
         return
     if args.child_throughput:
         child_throughput(Path(args.child_throughput[0]), int(args.child_throughput[1]))
+        return
+    if args.child_synthetic_build:
+        child_synthetic_build(*args.child_synthetic_build)
+        return
+    if args.child_asks:
+        child_asks(Path(args.child_asks[0]), Path(args.child_asks[1]), int(args.child_asks[2]))
+        return
+    if args.synthetic_sizes:
+        # Results are printed and kept in rows.json, not written over bench/results.md: these
+        # sizes are appended to it by hand beside the run of the real sizes.
+        print(json.dumps(machine_facts()), flush=True)
+        rows = [synthetic_size(int(c), args.work, args.asks, args.cold_runs) for c in args.synthetic_sizes.split(",")]
+        args.work.mkdir(parents=True, exist_ok=True)
+        (args.work / "synthetic_rows.json").write_text(json.dumps(rows, indent=1, default=str))
+        print(json.dumps(rows, default=str))
         return
 
     command = ("BENCH_INT8=1 " if os.environ.get("BENCH_INT8") == "1" else "") + "python bench/run.py " + " ".join(sys.argv[1:])
