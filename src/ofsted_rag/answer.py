@@ -121,10 +121,6 @@ class Candidate:
     score: float
     extra: tuple[StoredPassage, ...] = ()
 
-    @property
-    def similarity(self) -> float:
-        return self.features["subject_similarity"]
-
 
 # What a sentence offers, for each kind of answer a question can ask for.
 _HAS_MONEY = re.compile(r"£|\b(?:million|thousand|pounds|\d+(?:\.\d+)?\s?(?:m|k|bn))\b", re.IGNORECASE)

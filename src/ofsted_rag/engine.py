@@ -293,18 +293,28 @@ class Engine:
 
     def neighbours(self, passage: StoredPassage, before: int = 2, after: int = 2) -> list[StoredPassage]:
         """Passages around this one in the same document and item, in reading order."""
-        same = [p for p in self.retriever.passages
-                if any(s.doc_id == passage.doc_id for s in p.sources)]
-        located = []
-        for p in same:
-            ref = next(s for s in p.sources if s.doc_id == passage.doc_id)
-            located.append((ref.start, ref.item, ref.item_title, p))
+        located = self._passages_by_document().get(passage.doc_id, [])
         own = next((x for x in located if x[3].id == passage.id), None)
         if own is None:
             return [passage]
-        group = sorted((x for x in located if (x[1], x[2]) == (own[1], own[2])), key=lambda x: x[0])
+        group = [x for x in located if (x[1], x[2]) == (own[1], own[2])]
         i = next(n for n, x in enumerate(group) if x[3].id == passage.id)
         return [x[3] for x in group[max(0, i - before): i + after + 1]]
+
+    def _passages_by_document(self) -> dict[str, list[tuple]]:
+        """Per document, (start, item, item title, passage) for every passage it carries, in
+        reading order: read once per store generation, not at every lead-in or source view."""
+        def build():
+            out: dict[str, list[tuple]] = {}
+            for p in self.retriever.passages:
+                for doc_id in dict.fromkeys(ref.doc_id for ref in p.sources):
+                    ref = next(r for r in p.sources if r.doc_id == doc_id)  # its first place there
+                    out.setdefault(doc_id, []).append((ref.start, ref.item, ref.item_title, p))
+            for located in out.values():
+                located.sort(key=lambda x: x[0])
+            return out
+
+        return self._per_generation(("by document",), build)
 
     def status(self) -> CorpusStatus:
         passages = self.retriever.passages

@@ -255,11 +255,6 @@ def judgements_in(text: str) -> set[str]:
     return found
 
 
-def topic_words(question: str) -> set[str]:
-    """Content words of a question that are about its subject (for telling follow-ups apart)."""
-    return content_words(places.strip_places(question)) - cues().question_words
-
-
 MONTH_NAMES = ("january", "february", "march", "april", "may", "june", "july", "august", "september",
                "october", "november", "december")
 _MONTH_YEAR = re.compile(r"\b(" + "|".join(MONTH_NAMES) + r")\s+(?:of\s+)?((?:19|20)\d\d)\b", re.IGNORECASE)
