@@ -129,3 +129,11 @@ def test_a_judgement_is_read_only_where_it_is_given_as_one():
 
 def test_a_judgement_may_follow_its_cue_through_to_be():
     assert judgements_in("Ofsted judged the overall effectiveness of services in the borough to be good.") == {"good"}
+
+
+def test_a_question_about_what_will_happen_asks_what_was_planned(analyse):
+    assert analyse("when will the improvement plan come back to the panel?").prospective
+
+
+def test_a_question_about_what_a_report_said_does_not_ask_what_was_planned(analyse):
+    assert not analyse("what did the improvement plan report say in June 2021?").prospective

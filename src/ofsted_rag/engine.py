@@ -243,7 +243,13 @@ class Engine:
 
     def _speaks_of_period(self, p: StoredPassage, query: Query) -> bool:
         """The passage names the year (the month and year, when the question names a month), or
-        its document is dated then, or its document is undated and names the period somewhere."""
+        its document is dated then, or its document is undated and names the period somewhere.
+
+        A document dated before the period begins can only look ahead to it ("the report will come
+        to the Panel in June"): it cannot say what happened then, so it speaks of the period only
+        for a question about what was planned or expected."""
+        if p.date is not None and not query.prospective and _written_before(p.date, query):
+            return False
         if query.months:
             if p.date is not None:
                 return (p.date.year, p.date.month) in query.months or bool(set(months_in(p.text)) & set(query.months))
@@ -342,6 +348,13 @@ class Engine:
                         on_embed_start=on_embed_start, on_embedded=on_embedded)
         self.retriever.refresh(force=True)
         return report
+
+
+def _written_before(date: dt.date, query: Query) -> bool:
+    """The date falls before the earliest period the question names (its month, else its year)."""
+    if query.months:
+        return (date.year, date.month) < min(query.months)
+    return date.year < min(query.years)
 
 
 def _mentions_year(p: StoredPassage, years: Sequence[int]) -> bool:

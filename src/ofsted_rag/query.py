@@ -39,6 +39,7 @@ class Cues:
     across_councils: re.Pattern
     presumes_judgement: re.Pattern
     presumes_failure: re.Pattern
+    prospective: re.Pattern
     kinds: dict[str, re.Pattern]
     organisation_heads: frozenset[str]
     judgements: dict[str, tuple[str, ...]]
@@ -52,6 +53,7 @@ def cues() -> Cues:
         across_councils=re.compile(data["across_councils"], re.IGNORECASE),
         presumes_judgement=re.compile(data["presumes_judgement"], re.IGNORECASE),
         presumes_failure=re.compile(data["presumes_failure"], re.IGNORECASE),
+        prospective=re.compile(data["prospective"], re.IGNORECASE),
         kinds={k: re.compile(v, re.IGNORECASE) for k, v in data["answer_kind"].items()},
         organisation_heads=frozenset(data["organisation"]["heads"]),
         judgements={k: tuple(v) for k, v in data["judgements"].items()},
@@ -107,6 +109,9 @@ class Query:
     kinds: frozenset[str]
     across_councils: bool
     presumed_judgement: str | None
+    # It asks what was planned or expected ("when will ...", "what was due in May"), so a document
+    # written before the period it names can answer it.
+    prospective: bool
     expanded: str
     subject: str
     whole: str
@@ -135,6 +140,8 @@ class Query:
             bits.append("across councils")
         if self.presumed_judgement:
             bits.append(f"presumes: {self.presumed_judgement}")
+        if self.prospective:
+            bits.append("asks what was planned")
         return "; ".join(bits)
 
 
@@ -158,6 +165,7 @@ class QueryAnalyser:
             kinds=answer_kinds(text),
             across_councils=bool(c.across_councils.search(text)) and len(councils) != 1,
             presumed_judgement=presumed_judgement(text),
+            prospective=bool(c.prospective.search(text)),
             expanded=self.vocabulary.expand(text),
             subject=self._subject(stripped, text),
             whole=" ".join(self._expand(stripped).split()),

@@ -1,0 +1,54 @@
+"""A question about a period is answered only from documents that can speak of it.
+
+The minutes below are invented for this test, in the shape of a ModernGov meeting's printed
+minutes: a spring meeting that asks for a report at a summer meeting. They record the request,
+not what the summer report said.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import make_settings
+from ofsted_rag.engine import Engine
+from ofsted_rag.ingest import ingest
+from ofsted_rag.store import PassageStore
+
+SPRING_MINUTES = """\
+Barsetshire County Council
+Minutes of the meeting of the Children's Services Scrutiny Panel held on 10 March 2021
+
+5. Social work workforce
+The Assistant Director presented an update on recruitment and retention of social workers in
+the children in need and child protection teams. Members noted that the number of agency social
+workers had fallen from 41 to 33 since the autumn.
+RESOLVED: That the update be noted and that the full workforce strategy be reported to the Panel
+at its meeting in June 2021.
+"""
+
+
+@pytest.fixture(scope="module")
+def engine(tmp_path_factory, embedder) -> Engine:
+    folder = tmp_path_factory.mktemp("minutes")
+    (folder / "panel-minutes.txt").write_text(SPRING_MINUTES, encoding="utf-8")
+    settings = make_settings(tmp_path_factory.mktemp("store") / "data", corpus=folder)
+    ingest([folder], PassageStore(settings), settings=settings, embedder=embedder)
+    return Engine(settings, embedder=embedder)
+
+
+def test_minutes_written_before_a_month_do_not_say_what_happened_in_it(engine):
+    answer = engine.ask("What did Barsetshire's workforce strategy report to the panel in June 2021 say?")
+    assert answer.refused
+    assert "June 2021" in answer.text
+
+
+def test_minutes_written_before_a_month_answer_what_was_planned_for_it(engine):
+    found = engine.gather("What was due to come to Barsetshire's panel in June 2021?")
+    assert found.refusal is None
+    assert any("June 2021" in h.passage.text for h in found.hits)
+
+
+def test_a_question_about_the_meetings_own_month_is_answered(engine):
+    answer = engine.ask("How many agency social workers did Barsetshire have in March 2021?")
+    assert not answer.refused
+    assert "33" in answer.text
