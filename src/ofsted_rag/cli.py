@@ -1,4 +1,4 @@
-"""The `ofsted-rag` command: ingest, fetch, sources, log, ask, eval, hash-password.
+"""The `ofsted-rag` command: ingest, fetch, sources, label, log, ask, eval, hash-password.
 
 User mistakes end in one line on stderr and exit status 2 (1 when an ingest stored nothing);
 never a traceback.
@@ -63,6 +63,16 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("sources", help="list the documents in the store")
     p.add_argument("--json", action="store_true")
     p.set_defaults(run=_sources)
+
+    p = sub.add_parser("label", help="set a stored document's council, committee, date or kind (no re-embedding)")
+    p.add_argument("document", metavar="DOC_ID_OR_FILE_NAME", help="a file name as `sources` lists it, or a doc_ id")
+    # Plain strings, checked by labels.make_label: a bad date or kind is then the CLI's usual one
+    # line, not argparse's usage block.
+    p.add_argument("--council", help="the council (any common spelling; stored under its official name)")
+    p.add_argument("--committee", help="the committee or body")
+    p.add_argument("--date", help="the meeting date, YYYY-MM-DD")
+    p.add_argument("--kind", help="minutes, ofsted_letter or news")
+    p.set_defaults(run=_label)
 
     p = sub.add_parser("log", help="the audit log: every ingest, upload and prune, who and when")
     p.add_argument("--json", action="store_true", help="one JSON array of the entries")
@@ -272,6 +282,21 @@ def _sources(args: argparse.Namespace, settings: Settings) -> int:
     for r in rows:
         table.add_row(*(str(r[c]) if r[c] is not None else "-" for c in columns))
     _stdout_console().print(table)
+    return 0
+
+
+def _label(args: argparse.Namespace, settings: Settings) -> int:
+    from ofsted_rag.labels import make_label, relabel
+    from ofsted_rag.store import PassageStore
+
+    label = make_label(args.council, args.committee, args.date, args.kind)
+    result = relabel(PassageStore(settings), settings, args.document, label)
+    if not result.changes:
+        print(f"{result.file_name}: already recorded so; nothing changed")
+        return 0
+    said = "; ".join(f"{c.field} {c.before or '(none)'} -> {c.after or '(none)'}" for c in result.changes)
+    print(f"{result.file_name}: {said}; {result.passages} passages re-labelled (their vectors are kept "
+          "until the file is next re-read)")
     return 0
 
 
