@@ -87,6 +87,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--kind", action="append", default=[], choices=["minutes", "ofsted_letter", "news"])
     p.add_argument("--since", type=_date, help="meetings on or after YYYY-MM-DD")
     p.add_argument("--until", type=_date, help="meetings on or before YYYY-MM-DD")
+    p.add_argument("--exclude-undated", action="store_true",
+                   help="with --since/--until, also leave out documents with no meeting date (kept by default)")
     p.add_argument("--top-k", type=_top_k, help=f"passages to retrieve ({TOP_K_RANGE[0]}-{TOP_K_RANGE[1]})")
     p.add_argument("--json", action="store_true", help="one JSON object on stdout (same as --format json)")
     p.add_argument("--format", choices=["text", "json", "markdown", "docx"], default=None,
@@ -349,6 +351,7 @@ def _log(args: argparse.Namespace, settings: Settings) -> int:
 def _ask(args: argparse.Namespace, settings: Settings) -> int:
     from ofsted_rag.engine import Engine
     from ofsted_rag.export import answer_to_docx, answer_to_markdown
+    from ofsted_rag.filters import CLI_REMEDY, explain_empty
     from ofsted_rag.output import answer_to_json, answer_to_text
     from ofsted_rag.store import PassageFilter
 
@@ -362,8 +365,23 @@ def _ask(args: argparse.Namespace, settings: Settings) -> int:
     if args.since and args.until and args.since > args.until:
         raise UsageError(f"--since {args.since.isoformat()} is after --until {args.until.isoformat()}; "
                          "no meeting can match: swap them")
+    if args.exclude_undated and not (args.since or args.until):
+        raise UsageError("--exclude-undated works with a date range; add --since or --until")
     engine = Engine(settings)
-    flt = PassageFilter(councils=tuple(args.council), kinds=tuple(args.kind), since=args.since, until=args.until)
+    flt = PassageFilter(councils=tuple(args.council), kinds=tuple(args.kind), since=args.since, until=args.until,
+                        keep_undated=not args.exclude_undated)
+    # Filters no document passes are explained, as the app does, rather than searched and refused
+    # ("the documents do not say" would be untrue: the filters left nothing to say it).
+    empty_because = explain_empty(flt, engine.retriever.passages, CLI_REMEDY)
+    if empty_because:
+        if fmt == "json":
+            print(json.dumps({"question": args.question, "answer": empty_because, "refused": False,
+                              "filters_match_nothing": True, "citations": [], "closest": []}, ensure_ascii=False))
+        else:
+            print(empty_because)
+        if args.output:
+            print(f"ofsted-rag: nothing written to {args.output}: no document matches the filters", file=sys.stderr)
+        return 0
     answer = engine.ask(args.question, flt, top_k=args.top_k)
     fell_back = next((s for s in answer.steps if s.title == "llm fallback"), None)
     if fell_back:

@@ -72,9 +72,10 @@ class PassageFilter:
     # Set by the engine's scope, not by a person: the documents a question about a council may be
     # answered from (those naming it anywhere, and those whose council is not recorded).
     documents: tuple[str, ...] | None = None
-    # With a date range: whether passages with no meeting date recorded stay in. The app keeps
-    # them (a person who limits dates has not said undated minutes are irrelevant); the CLI's
-    # --since/--until leave them out, as they always have.
+    # With a date range: whether passages with no meeting date recorded stay in. The app and the
+    # CLI keep them unless told otherwise (a person who limits dates has not said undated minutes
+    # are irrelevant: the date may simply not have been found); the app's "Leave out documents
+    # with no meeting date" and the CLI's --exclude-undated set it False.
     keep_undated: bool = False
 
     def is_empty(self) -> bool:
