@@ -129,6 +129,7 @@ def test_a_label_survives_ingests_of_the_unchanged_and_the_changed_file(tmp_path
 
     report = ingest([folder], store, embedder, settings)
     assert [o.status for o in report.outcomes] == ["unchanged"] and report.embedded == 0
+    assert report.outcomes[0].missing == (), "the date the label set is no longer reported missing"
     assert panel_state(store)[:2] == (metas, vectors), "an unchanged file is not re-read or re-embedded"
     record = store.document(document_id("panel-notes.txt"))
     assert (record.meta.council, record.meta.body, record.meta.date) == (RUTLAND, "Corporate Parenting Panel",
@@ -206,6 +207,9 @@ def test_the_label_command_sets_details_by_file_name_or_id(cli_store, capsys):
     record = PassageStore(cli_store).document(doc_id)
     assert (record.meta.council, record.meta.body, record.meta.kind) == (RUTLAND, "Corporate Parenting Panel", "news")
     assert [e["action"] for e in audit.read(cli_store)][-2:] == ["relabel", "relabel"]
+    assert cli.main(["log"]) == 0
+    log = capsys.readouterr().out
+    assert f"council: (none) -> {RUTLAND}" in log and "kind: minutes -> news" in log
 
 
 @pytest.mark.parametrize("args,message", [

@@ -74,7 +74,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--kind", help="minutes, ofsted_letter or news")
     p.set_defaults(run=_label)
 
-    p = sub.add_parser("log", help="the audit log: every ingest, upload and prune, who and when")
+    p = sub.add_parser("log", help="the audit log: every ingest, upload, prune and re-label, who and when")
     p.add_argument("--json", action="store_true", help="one JSON array of the entries")
     p.set_defaults(run=_log)
 
@@ -342,8 +342,12 @@ def _log(args: argparse.Namespace, settings: Settings) -> int:
             table.add_row("?", "?", f"(line {e['unreadable']} unreadable)", "", "", "", "")
             continue
         files = [(f.get("file", "?"), f.get("status", "?")) for f in e.get("files", [])]
+        changed = (e.get("extra") or {}).get("changed") if e.get("action") == "relabel" else None
+        # A re-label's point is which details it changed, from what to what.
+        cell = ("; ".join(f"{field}: {v.get('from') or '(none)'} -> {v.get('to') or '(none)'}"
+                          for field, v in changed.items()) or "no changes") if changed is not None else audit.summary(files)
         table.add_row(e.get("time", ""), e.get("who", ""), e.get("action", ""), ", ".join(e.get("what", [])),
-                      audit.summary(files), str(e.get("passages_added", 0)), str(e.get("passages_removed", 0)))
+                      cell, str(e.get("passages_added", 0)), str(e.get("passages_removed", 0)))
     _stdout_console().print(table)
     return 0
 
