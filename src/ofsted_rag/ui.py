@@ -32,8 +32,8 @@ from ofsted_rag.documents import (KINDS, Answer, DocumentMeta, StoredPassage, do
 from ofsted_rag.errors import DocumentError, OfstedRagError, UsageError
 from ofsted_rag.export import DOCX_MIME, MARKDOWN_MIME, answer_to_docx, answer_to_markdown
 from ofsted_rag.filters import KIND_LABELS, explain_empty
-from ofsted_rag.places import authorities
 from ofsted_rag.ingest import collision_reason, safe_file_name, save_upload
+from ofsted_rag.places import authorities
 from ofsted_rag.store import DocumentRecord, PassageFilter
 from ofsted_rag.support import INSTRUCTION
 
