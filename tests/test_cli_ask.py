@@ -3,6 +3,7 @@ blank questions, out-of-range options, a damaged store, and a store left by a ki
 
 from __future__ import annotations
 
+import json
 import os
 
 import pytest
@@ -11,6 +12,7 @@ from conftest import make_settings
 from ofsted_rag import cli
 from ofsted_rag.documents import document_id
 from ofsted_rag.engine import Engine
+from ofsted_rag.filters import CLI_REMEDY
 from ofsted_rag.ingest import ingest
 from ofsted_rag.store import PassageStore
 from test_provenance import write
@@ -81,3 +83,62 @@ def test_answers_never_cite_documents_sources_does_not_list(tmp_path, embedder):
     answer = Engine(settings, embedder=embedder).ask("How many open cases did the adoption service have?")
     assert "adoption.txt" in {c.passage.file_name for c in answer.citations}
 
+
+
+# ------------------------------------------------------------ date filters and undated documents (issue 12, point 4)
+
+
+@pytest.fixture
+def dated_and_undated(env_home, tmp_path, capsys):
+    """One document with a meeting date (from its file name) and one without."""
+    folder = tmp_path / "council"
+    write(folder, "fostering-2023-05-10.txt", "fostering", 41)
+    write(folder, "adoption.txt", "adoption", 17)
+    assert cli.main(["ingest", str(folder), "--quiet"]) == 0
+    capsys.readouterr()
+    dates = {d.file_name: d.meta.date for d in PassageStore(make_settings(env_home)).documents().values()}
+    assert dates["adoption.txt"] is None and dates["fostering-2023-05-10.txt"] is not None
+    return env_home
+
+
+def ask_json(capsys, *args: str) -> dict:
+    assert cli.main(["ask", *args, "--json"]) == 0
+    return json.loads(capsys.readouterr().out)
+
+
+def cited_files(reply: dict) -> set[str]:
+    return {c["document"] for c in reply["citations"]} | {c["document"] for c in reply["closest"]}
+
+
+def test_a_date_range_keeps_undated_documents_unless_excluded(dated_and_undated, capsys):
+    question = "How many open cases did the adoption service have?"
+    kept = ask_json(capsys, question, "--since", "2023-01-01")
+    assert not kept["refused"] and "adoption.txt" in {c["document"] for c in kept["citations"]}
+    dropped = ask_json(capsys, question, "--since", "2023-01-01", "--exclude-undated")
+    assert "adoption.txt" not in cited_files(dropped) and cited_files(dropped) == {"fostering-2023-05-10.txt"}
+
+
+def test_filters_matching_nothing_are_explained_not_refused(dated_and_undated, capsys):
+    question = "How many open cases did the fostering service have?"
+    assert cli.main(["ask", question, "--until", "2020-12-31", "--exclude-undated"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("No document matches the filters, so the question was not searched.")
+    assert ("Meeting date (any date to 31 December 2020, undated left out): 0 of 2 documents match; "
+            "1 of 2 have no meeting date recorded.") in out
+    assert CLI_REMEDY in out and "sidebar" not in out
+    assert "do not answer" not in out
+
+    reply = ask_json(capsys, question, "--council", "Rutland County Council")
+    assert reply["filters_match_nothing"] and not reply["refused"] and reply["citations"] == []
+    assert "The council filter lets none through." in reply["answer"]
+    assert "Council (Rutland County Council): 0 of 2 documents match; 2 of 2 have no council recorded." in reply["answer"]
+
+    # Kept, the undated document passes the same range: the question is searched and answered.
+    kept = ask_json(capsys, "How many open cases did the adoption service have?", "--until", "2020-12-31")
+    assert "filters_match_nothing" not in kept and cited_files(kept) == {"adoption.txt"}
+
+
+def test_exclude_undated_without_a_date_range_says_so(env_home, capsys):
+    assert cli.main(["ask", "what did Ofsted find?", "--exclude-undated"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err == "ofsted-rag: --exclude-undated works with a date range; add --since or --until"

@@ -1,7 +1,7 @@
 """The audit log: who changed the library, when, and how much.
 
 One JSON object per line in `<data folder>/audit.jsonl`, only ever appended to: every ingest,
-upload and prune, with the time (UTC), who (an editor's name, or "cli:<OS user>"), what (the files
+upload, prune and re-label, with the time (UTC), who (an editor's name, or "cli:<OS user>"), what (the files
 and what became of each) and the passages added and removed. `ofsted-rag log` prints it.
 """
 
@@ -26,7 +26,8 @@ class AuditEntry:
     Attributes:
         time: ISO 8601, UTC, seconds.
         who: "cli:<OS user>", or the editor signed in to the app.
-        action: "ingest", "upload" or "prune".
+        action: "ingest", "upload", "fetch", "prune" or "relabel" (`extra` then holds the
+            document's id and each field changed, {"council": {"from": ..., "to": ...}}).
         what: the paths named, or the file names affected.
         files: (file name, status) for each file whose state changed or was refused.
         passages_added, passages_removed: passages embedded and deleted.

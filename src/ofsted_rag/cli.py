@@ -1,4 +1,4 @@
-"""The `ofsted-rag` command: ingest, fetch, sources, log, ask, eval, hash-password.
+"""The `ofsted-rag` command: ingest, fetch, sources, label, log, ask, eval, hash-password.
 
 User mistakes end in one line on stderr and exit status 2 (1 when an ingest stored nothing);
 never a traceback.
@@ -64,7 +64,17 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p.set_defaults(run=_sources)
 
-    p = sub.add_parser("log", help="the audit log: every ingest, upload and prune, who and when")
+    p = sub.add_parser("label", help="set a stored document's council, committee, date or kind (no re-embedding)")
+    p.add_argument("document", metavar="DOC_ID_OR_FILE_NAME", help="a file name as `sources` lists it, or a doc_ id")
+    # Plain strings, checked by labels.make_label: a bad date or kind is then the CLI's usual one
+    # line, not argparse's usage block.
+    p.add_argument("--council", help="the council (any common spelling; stored under its official name)")
+    p.add_argument("--committee", help="the committee or body")
+    p.add_argument("--date", help="the meeting date, YYYY-MM-DD")
+    p.add_argument("--kind", help="minutes, ofsted_letter or news")
+    p.set_defaults(run=_label)
+
+    p = sub.add_parser("log", help="the audit log: every ingest, upload, prune and re-label, who and when")
     p.add_argument("--json", action="store_true", help="one JSON array of the entries")
     p.set_defaults(run=_log)
 
@@ -77,6 +87,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--kind", action="append", default=[], choices=["minutes", "ofsted_letter", "news"])
     p.add_argument("--since", type=_date, help="meetings on or after YYYY-MM-DD")
     p.add_argument("--until", type=_date, help="meetings on or before YYYY-MM-DD")
+    p.add_argument("--exclude-undated", action="store_true",
+                   help="with --since/--until, also leave out documents with no meeting date (kept by default)")
     p.add_argument("--top-k", type=_top_k, help=f"passages to retrieve ({TOP_K_RANGE[0]}-{TOP_K_RANGE[1]})")
     p.add_argument("--json", action="store_true", help="one JSON object on stdout (same as --format json)")
     p.add_argument("--format", choices=["text", "json", "markdown", "docx"], default=None,
@@ -275,6 +287,21 @@ def _sources(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _label(args: argparse.Namespace, settings: Settings) -> int:
+    from ofsted_rag.labels import make_label, relabel
+    from ofsted_rag.store import PassageStore
+
+    label = make_label(args.council, args.committee, args.date, args.kind)
+    result = relabel(PassageStore(settings), settings, args.document, label)
+    if not result.changes:
+        print(f"{result.file_name}: already recorded so; nothing changed")
+        return 0
+    said = "; ".join(f"{c.field} {c.before or '(none)'} -> {c.after or '(none)'}" for c in result.changes)
+    print(f"{result.file_name}: {said}; {result.passages} passages re-labelled (their vectors are kept "
+          "until the file is next re-read)")
+    return 0
+
+
 def _hash_password(args: argparse.Namespace, settings: Settings) -> int:
     """Asks twice at a terminal; reads one line from a pipe (for provisioning scripts)."""
     import getpass
@@ -315,8 +342,12 @@ def _log(args: argparse.Namespace, settings: Settings) -> int:
             table.add_row("?", "?", f"(line {e['unreadable']} unreadable)", "", "", "", "")
             continue
         files = [(f.get("file", "?"), f.get("status", "?")) for f in e.get("files", [])]
+        changed = (e.get("extra") or {}).get("changed") if e.get("action") == "relabel" else None
+        # A re-label's point is which details it changed, from what to what.
+        cell = ("; ".join(f"{field}: {v.get('from') or '(none)'} -> {v.get('to') or '(none)'}"
+                          for field, v in changed.items()) or "no changes") if changed is not None else audit.summary(files)
         table.add_row(e.get("time", ""), e.get("who", ""), e.get("action", ""), ", ".join(e.get("what", [])),
-                      audit.summary(files), str(e.get("passages_added", 0)), str(e.get("passages_removed", 0)))
+                      cell, str(e.get("passages_added", 0)), str(e.get("passages_removed", 0)))
     _stdout_console().print(table)
     return 0
 
@@ -324,6 +355,7 @@ def _log(args: argparse.Namespace, settings: Settings) -> int:
 def _ask(args: argparse.Namespace, settings: Settings) -> int:
     from ofsted_rag.engine import Engine
     from ofsted_rag.export import answer_to_docx, answer_to_markdown
+    from ofsted_rag.filters import CLI_REMEDY, explain_empty
     from ofsted_rag.output import answer_to_json, answer_to_text
     from ofsted_rag.store import PassageFilter
 
@@ -337,8 +369,23 @@ def _ask(args: argparse.Namespace, settings: Settings) -> int:
     if args.since and args.until and args.since > args.until:
         raise UsageError(f"--since {args.since.isoformat()} is after --until {args.until.isoformat()}; "
                          "no meeting can match: swap them")
+    if args.exclude_undated and not (args.since or args.until):
+        raise UsageError("--exclude-undated works with a date range; add --since or --until")
     engine = Engine(settings)
-    flt = PassageFilter(councils=tuple(args.council), kinds=tuple(args.kind), since=args.since, until=args.until)
+    flt = PassageFilter(councils=tuple(args.council), kinds=tuple(args.kind), since=args.since, until=args.until,
+                        keep_undated=not args.exclude_undated)
+    # Filters no document passes are explained, as the app does, rather than searched and refused
+    # ("the documents do not say" would be untrue: the filters left nothing to say it).
+    empty_because = explain_empty(flt, engine.retriever.passages, CLI_REMEDY)
+    if empty_because:
+        if fmt == "json":
+            print(json.dumps({"question": args.question, "answer": empty_because, "refused": False,
+                              "filters_match_nothing": True, "citations": [], "closest": []}, ensure_ascii=False))
+        else:
+            print(empty_because)
+        if args.output:
+            print(f"ofsted-rag: nothing written to {args.output}: no document matches the filters", file=sys.stderr)
+        return 0
     answer = engine.ask(args.question, flt, top_k=args.top_k)
     fell_back = next((s for s in answer.steps if s.title == "llm fallback"), None)
     if fell_back:

@@ -18,7 +18,7 @@ from ofsted_rag import places
 from ofsted_rag.answer import MAX_LIST_ITEMS, RERANK_DEPTH, ExtractiveAnswerer, refuse
 from ofsted_rag.query import MONTH_NAMES, Query, QueryAnalyser, judgements_in, months_in, years_in
 from ofsted_rag.config import Settings
-from ofsted_rag.documents import Answer, RetrievalStep, StoredPassage, fold
+from ofsted_rag.documents import Answer, DocumentMeta, RetrievalStep, StoredPassage, fold
 from ofsted_rag.embedding import Embedder, VectorCache, default_embedder
 from ofsted_rag.errors import EmptyStoreError
 from ofsted_rag.retrieve import HybridRetriever, Retrieval
@@ -348,6 +348,15 @@ class Engine:
                         on_embed_start=on_embed_start, on_embedded=on_embedded)
         self.retriever.refresh(force=True)
         return report
+
+    def relabel(self, name: str, label: DocumentMeta, who: str | None = None):
+        """Set a stored document's council, committee, date or kind (see labels.py); the lexical
+        index and per-generation caches are rebuilt at once, not at the next periodic check."""
+        from ofsted_rag.labels import relabel
+
+        result = relabel(self.store, self.settings, name, label, who=who)
+        self.retriever.refresh(force=True)
+        return result
 
 
 def _written_before(date: dt.date, query: Query) -> bool:

@@ -50,9 +50,16 @@ def _dimensions(flt: PassageFilter) -> list[tuple[str, str, PassageFilter, Calla
     return out
 
 
-def explain_empty(flt: PassageFilter, passages: Iterable[StoredPassage]) -> str | None:
+# What a person can do about it, where the filters were set: the app's sidebar, or the command line.
+APP_REMEDY = "Widen or clear a filter in the sidebar, or record the missing details on the Add documents page."
+CLI_REMEDY = ("Widen or drop a filter (--council, --kind, --since, --until; --exclude-undated leaves out "
+              "undated documents), or record the missing details with `ofsted-rag label`.")
+
+
+def explain_empty(flt: PassageFilter, passages: Iterable[StoredPassage], remedy: str = APP_REMEDY) -> str | None:
     """A paragraph saying why no document passes `flt`, or None when some passage does (or there
-    is no filter, or nothing stored: an empty library is said elsewhere)."""
+    is no filter, or nothing stored: an empty library is said elsewhere). It ends with `remedy`,
+    the sentence saying what to change where the filters were set."""
     by_doc: dict[str, list[StoredPassage]] = defaultdict(list)
     for p in passages:
         by_doc[p.doc_id].append(p)
@@ -66,6 +73,4 @@ def explain_empty(flt: PassageFilter, passages: Iterable[StoredPassage]) -> str 
     lead = ("No document matches the filters, so the question was not searched. "
             + (f"The {' and '.join(c.field for c in blocking)} filter lets none through."
                if blocking else "Each filter lets some through, but no document passes them all."))
-    return " ".join([lead, *(c.sentence(total) for c in counts),
-                     "Widen or clear a filter in the sidebar, or record the missing details on the Add "
-                     "documents page."])
+    return " ".join([lead, *(c.sentence(total) for c in counts), remedy])

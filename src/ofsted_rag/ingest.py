@@ -377,8 +377,15 @@ def _plan(candidates: list[_Candidate], registry: dict[str, DocumentRecord], set
                 plan.relocated[doc_id] = display_name(str(cand.path.absolute()))
             plan.outcomes.append(FileOutcome(name, "unchanged", len(old.refs), missing=missing_fields(old.meta)))
             continue
+        # A label an editor set (labels.py) is given to the parser as the manifest's entry is,
+        # with the higher priority, so that re-parsing a changed file keeps it. It is not part of
+        # the fingerprint: a re-label has already rewritten the stored metadata, and must not make
+        # an unchanged file be parsed and embedded again.
+        given = cand.meta
+        if old is not None and old.label is not None:
+            given = old.label.merged_over(cand.meta or DocumentMeta())
         try:
-            parsed = parse_bytes(data, name, cand.meta, path=display_name(str(cand.path)), max_bytes=settings.max_file_bytes)
+            parsed = parse_bytes(data, name, given, path=display_name(str(cand.path)), max_bytes=settings.max_file_bytes)
         except DocumentError as exc:
             # A file that can no longer be parsed keeps what it had stored (nothing is lost).
             if old is not None:
@@ -413,7 +420,7 @@ def _refs(parsed: ParsedDocument) -> tuple[tuple[str, SourceRef], ...]:
     )
 
 
-def _source_order(ref: SourceRef) -> tuple:
+def source_order(ref: SourceRef) -> tuple:
     """The cited source of a passage published twice: the one with an item number (the whole
     meeting, so the citation can say "item 5"), then by file name for a stable choice."""
     return (ref.item is None, ref.file_name, ref.start)
@@ -445,6 +452,7 @@ def _apply(
             text=parsed.document.text,
             origin=plan.origins[doc_id],
             added_by=actor,
+            label=registry[doc_id].label if doc_id in registry else None,
         )
         for p in parsed.passages:
             passages_by_key.setdefault(p.content_key, p)
@@ -460,7 +468,7 @@ def _apply(
             if key in affected:
                 sources.setdefault(key, []).append((ref, record))
     for refs in sources.values():
-        refs.sort(key=lambda pair: _source_order(pair[0]))
+        refs.sort(key=lambda pair: source_order(pair[0]))
 
     existing = store.embed_hashes(sorted(affected))
     own = {(doc_id, p.content_key): p for doc_id, parsed in plan.parsed.items() for p in parsed.passages}

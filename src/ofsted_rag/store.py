@@ -50,6 +50,10 @@ class DocumentRecord:
     text: str = ""
     origin: str = "folder"
     added_by: str = ""
+    # Details an editor set with `ofsted-rag label` (or the app's details form): council, body,
+    # date and kind that win over the manifest and the text whenever the file is parsed again
+    # (see labels.py). None when the document was never labelled.
+    label: DocumentMeta | None = None
 
     @property
     def keys(self) -> set[str]:
@@ -68,9 +72,10 @@ class PassageFilter:
     # Set by the engine's scope, not by a person: the documents a question about a council may be
     # answered from (those naming it anywhere, and those whose council is not recorded).
     documents: tuple[str, ...] | None = None
-    # With a date range: whether passages with no meeting date recorded stay in. The app keeps
-    # them (a person who limits dates has not said undated minutes are irrelevant); the CLI's
-    # --since/--until leave them out, as they always have.
+    # With a date range: whether passages with no meeting date recorded stay in. The app and the
+    # CLI keep them unless told otherwise (a person who limits dates has not said undated minutes
+    # are irrelevant: the date may simply not have been found); the app's "Leave out documents
+    # with no meeting date" and the CLI's --exclude-undated set it False.
     keep_undated: bool = False
 
     def is_empty(self) -> bool:
@@ -297,6 +302,15 @@ class PassageStore:
         got = self._read_vectors(lambda: self.passages.get(ids=list(ids), include=["embeddings"]))
         return {i: list(e) for i, e in zip(got["ids"], got["embeddings"])}
 
+    def passage_metadatas(self, ids: Sequence[str]) -> dict[str, dict]:
+        """Stored id -> its Chroma metadata as stored, for the ids that exist."""
+        found: dict[str, dict] = {}
+        ids = list(ids)
+        for i in range(0, len(ids), _PAGE):
+            got = self.passages.get(ids=ids[i:i + _PAGE], include=["metadatas"])
+            found.update((pid, dict(meta or {})) for pid, meta in zip(got["ids"], got["metadatas"]))
+        return found
+
     def embed_hashes(self, ids: Sequence[str]) -> dict[str, str | None]:
         """Stored id -> hash of the text its vector was computed from (None when not recorded),
         for the ids that exist."""
@@ -386,6 +400,10 @@ class PassageStore:
     def put_document(self, record: DocumentRecord) -> None:
         self.registry.upsert(ids=[record.doc_id], documents=[record.text or record.file_name],
                              embeddings=[[0.0]], metadatas=[_record_to_meta(record)])
+
+    def update_document(self, record: DocumentRecord) -> None:
+        """Rewrite a registered document's metadata (a re-label) and leave its stored text alone."""
+        self.registry.update(ids=[record.doc_id], metadatas=[_record_to_meta(record)])
 
     def relocate_document(self, doc_id: str, path: str) -> None:
         """Record a new path for an unchanged document (its folder was moved or copied), so that
@@ -483,6 +501,7 @@ def _record_to_meta(r: DocumentRecord) -> dict:
         "kind": m.kind, "title": m.title, "url": m.url, "ingested_at": r.ingested_at,
         "n_passages": len(r.refs), "origin": r.origin, "added_by": r.added_by,
         "refs": json.dumps([[key, _ref_to_json(ref)] for key, ref in r.refs]),
+        "label": json.dumps(_label_to_json(r.label)) if r.label else None,
     }
     # None, not left out: the upsert merges, and a value removed from the manifest must go.
     return values
@@ -504,4 +523,15 @@ def _record_from_meta(doc_id: str, m: dict, text: str) -> DocumentRecord:
         text=text,
         origin=m.get("origin") or "folder",
         added_by=m.get("added_by") or "",
+        label=_label_from_json(json.loads(m["label"])) if m.get("label") else None,
     )
+
+
+def _label_to_json(label: DocumentMeta) -> dict:
+    return {"council": label.council, "body": label.body, "kind": label.kind,
+            "date": label.date.isoformat() if label.date else None}
+
+
+def _label_from_json(d: dict) -> DocumentMeta:
+    return DocumentMeta(council=d.get("council"), body=d.get("body"), kind=d.get("kind"),
+                        date=dt.date.fromisoformat(d["date"]) if d.get("date") else None)

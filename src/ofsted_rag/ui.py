@@ -18,7 +18,7 @@ import math
 import re
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import streamlit as st
@@ -29,10 +29,11 @@ from ofsted_rag.briefing import Briefing, briefing_for
 from ofsted_rag.conversation import Conversation
 from ofsted_rag.documents import (KINDS, Answer, DocumentMeta, StoredPassage, document_id, format_date, point_display,
                                   split_sentences)
-from ofsted_rag.errors import DocumentError, OfstedRagError
+from ofsted_rag.errors import DocumentError, OfstedRagError, UsageError
 from ofsted_rag.export import DOCX_MIME, MARKDOWN_MIME, answer_to_docx, answer_to_markdown
 from ofsted_rag.filters import KIND_LABELS, explain_empty
 from ofsted_rag.ingest import collision_reason, safe_file_name, save_upload
+from ofsted_rag.places import authorities
 from ofsted_rag.store import DocumentRecord, PassageFilter
 from ofsted_rag.support import INSTRUCTION
 
@@ -324,7 +325,7 @@ class UploadOutcome:
     def missing_note(self) -> str | None:
         if not self.missing or self.status not in ("added", "updated", "duplicate"):
             return None
-        return f"No {' and no '.join(self.missing)} found in it; type them in the details above and add it again."
+        return f"No {' and no '.join(self.missing)} found in it; set them below, under Correct a document's details."
 
 
 _STATUS_FROM_INGEST = {"added": "added", "updated": "updated", "unchanged": "duplicate",
@@ -902,6 +903,67 @@ def render_upload_page(engine, status, access: Access | None = None) -> None:
     outcomes = st.session_state.get("upload_outcomes", [])
     if outcomes:
         st.html("".join(outcome_html(o) for o in outcomes))
+    render_relabel(engine, status, editor, outcomes)
+
+
+def render_relabel(engine, status, editor: str, outcomes: Sequence[UploadOutcome] = ()) -> None:
+    """The details form for a stored document; only an editor reaches it (render_upload_page).
+
+    It calls the same `labels.relabel` as `ofsted-rag label`: the document's passages are
+    re-labelled at once, without embedding anything. The document first offered is the first
+    one the last upload stored, since that is where a missing council or date was just flagged.
+    """
+    docs = sorted(engine.store.documents().values(), key=lambda d: d.file_name)
+    if not docs:
+        return
+    st.markdown("**Correct a document's details** (what you set replaces what was read from the file, "
+                "and is kept when the file is read again; blank fields stay as they are)")
+    names = [d.file_name for d in docs]
+    stored = {d.doc_id: n for n, d in enumerate(docs)}
+    offered = next((stored[i] for i in (_stored_id(o.file_name) for o in outcomes) if i in stored), None)
+    with st.form("relabel", clear_on_submit=True):
+        name = st.selectbox("Document", names, index=offered, key="rl_doc", placeholder="Choose a document")
+        left, right = st.columns(2)
+        # The library's councils first, then every authority the gazetteer knows by its official
+        # name, so a council not yet in the library is chosen under the name it will be stored as.
+        known = sorted({a.official for a in authorities()} - set(status.councils))
+        council = left.selectbox("Council", [*status.councils, *known], index=None, accept_new_options=True,
+                                 key="rl_council", placeholder="Choose or type a council")
+        body = left.text_input("Committee or body", key="rl_body")
+        date = right.date_input("Meeting date", value=None, key="rl_date", format="DD/MM/YYYY")
+        kind = right.selectbox("Kind", list(KINDS), index=None, key="rl_kind",
+                               format_func=lambda k: KIND_LABELS.get(k, k), placeholder="Leave as it is")
+        submitted = st.form_submit_button("Save details", key="rl_go")
+    if submitted:
+        from ofsted_rag.labels import make_label
+
+        try:
+            if not name:
+                raise UsageError("choose the document whose details to correct")
+            result = engine.relabel(name, make_label(council, body, date if isinstance(date, dt.date) else None, kind),
+                                    who=editor)
+        except OfstedRagError as exc:
+            st.error(str(exc))
+            return
+        st.session_state.pop("briefing_cache", None)
+        # The upload result shows the details now recorded, not those it was added with.
+        st.session_state["upload_outcomes"] = [
+            replace(o, meta=result.meta, missing=tuple(f for f in o.missing if getattr(result.meta, f) is None))
+            if _stored_id(o.file_name) == result.doc_id else o for o in outcomes]
+        said = "; ".join(f"{c.field}: {c.after or 'none'}" for c in result.changes) or "nothing changed"
+        st.session_state["relabel_note"] = f"{result.file_name}: {said}."
+        st.rerun()
+    note = st.session_state.pop("relabel_note", None)
+    if note:
+        st.success(note)
+
+
+def _stored_id(uploaded_name: str) -> str | None:
+    """The id an uploaded file is stored under (None for a name no upload could have)."""
+    try:
+        return document_id(safe_file_name(uploaded_name))
+    except DocumentError:
+        return None
 
 
 def outcome_html(o: UploadOutcome) -> str:
