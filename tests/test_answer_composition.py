@@ -147,6 +147,12 @@ def test_one_word_of_praise_is_not_clear_enough_to_leave_a_sentence_out():
     "RESOLVED: That the report be noted.",
     "No declarations of interest were made.",
     "The Head of Service presented the report on fostering.",
+    "The Head of Service submitted a report which gave an overview of fostering, adoption and kinship care.",
+    "This letter summarises the findings of the monitoring visit to Eastmere on 4 and 5 June.",
+    "The purpose of the report was to update members on the inspection.",
+    "To confirm the minutes of the previous meeting.",
+    "Recommended - That the panel notes the contents of this report.",
+    "cc: Director of Children's Services",
 ])
 def test_a_sentence_recording_only_the_running_of_the_meeting_is_procedural(sentence):
     assert procedural(sentence)
@@ -155,6 +161,8 @@ def test_a_sentence_recording_only_the_running_of_the_meeting_is_procedural(sent
 @pytest.mark.parametrize("sentence", [
     "RESOLVED: That the report be noted and that the plan return to the panel in June.",
     "It was noted that staff morale had risen.",
+    "The Head of Service presented the report on fostering and explained that enquiries had doubled.",
+    "The Head of Service presented the report, which found that plans were weak.",
     SUBSTANCE,
 ])
 def test_a_sentence_that_says_something_of_substance_is_not_procedural(sentence):
@@ -222,6 +230,13 @@ def test_a_procedural_sentence_comes_after_every_substantive_one(analyse, answer
     chosen = answerer.choose(query, [candidate(SUBSTANCE, "a", 1.0), candidate(PROCEDURE, "b", 0.97),
                                      candidate(other, "c", 0.9)])
     assert [c.sentence for c in chosen] == [SUBSTANCE, other, PROCEDURE]
+
+
+def test_a_question_in_a_document_gives_way_to_a_statement(analyse, answerer):
+    query = analyse("What did the panel hear about strategy meetings?")
+    heading = "How timely are strategy meetings?"
+    chosen = answerer.choose(query, [candidate(heading, "a", 1.0), candidate(SUBSTANCE, "b", 0.95)])
+    assert chosen[0].sentence == SUBSTANCE
 
 
 def test_a_question_about_procedure_keeps_a_procedural_sentence_first(analyse, answerer):

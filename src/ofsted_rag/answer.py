@@ -331,9 +331,9 @@ class ExtractiveAnswerer:
 
         What the question asks shapes the order: the first sentence is of the kind asked for (a
         date for "when"), does not speak only against the question's polarity (praise for "what
-        was weak") and is not procedural (unless the question is about procedure), whenever a
-        sentence that is evidence enough itself is so. Supporting sentences that speak clearly
-        and only against the question's polarity are left out; procedural ones come after the
+        was weak") and is not incidental (a question, or procedural unless the question is about
+        procedure), whenever a near sentence is so. Supporting sentences that speak clearly and
+        only against the question's polarity are left out; incidental ones come after the
         others.
         Polarity and procedure only ever reorder or thin the answer, never refuse it."""
         floor = candidates[0].score * self.evidence.relative
@@ -342,8 +342,7 @@ class ExtractiveAnswerer:
         # Within each passage a substantive sentence comes before a procedural one, so the one
         # sentence a passage gives is the substantive one when it is near enough.
         rest = [c for c in near if c is not lead and not tone(c.sentence).opposes(query.polarity, clearly=True)]
-        if not query.asks_procedure:
-            rest.sort(key=lambda c: procedural(c.sentence) is not None)
+        rest.sort(key=lambda c: _incidental(query, c.sentence))
         near = [lead, *rest]
         chosen: list[Candidate] = [lead]
         if query.across_councils:
@@ -364,22 +363,29 @@ class ExtractiveAnswerer:
     def _lead(self, query: Query, candidates: list[Candidate], near: list[Candidate]) -> Candidate:
         """The first sentence. Of the kind asked for, when one that is evidence enough itself is
         (a date for "when"); then, among the sentences near the best, the best-ranked one that
-        neither speaks only against the question's polarity nor is procedural (when the question
-        is not about procedure), if any is at least as much of the kind asked for."""
+        neither speaks only against the question's polarity nor is incidental (a question, or
+        procedural when the question is not about procedure), if any is at least as much of the
+        kind asked for."""
         lead = near[0]
         if query.kinds and not lead.features["fits"]:
             lead = next((c for c in candidates if c.features["fits"]
                          and self.evidence.answerable(c.features) >= self.evidence.threshold), lead)
 
         def faults(c: Candidate) -> tuple[bool, bool]:
-            return (tone(c.sentence).opposes(query.polarity),
-                    not query.asks_procedure and procedural(c.sentence) is not None)
+            return tone(c.sentence).opposes(query.polarity), _incidental(query, c.sentence)
 
         if any(faults(lead)):
             better = [c for c in near if c.features["fits"] >= lead.features["fits"] and faults(c) < faults(lead)]
             if better:
                 lead = min(better, key=faults)  # min keeps the best-ranked of equal faults
         return lead
+
+
+def _incidental(query: Query, sentence: str) -> bool:
+    """Whether a sentence says nothing of what was asked itself: a question (a letter's heading
+    "What needs to improve?" asks, it does not answer) or, unless the question is about procedure,
+    a procedural sentence (apologies, a paper appended or noted)."""
+    return sentence.rstrip().endswith("?") or (not query.asks_procedure and procedural(sentence) is not None)
 
 
 def _dedupe(chosen: list[Candidate]) -> list[Candidate]:
