@@ -9,8 +9,10 @@ exactly which sentence would otherwise come first.
 from __future__ import annotations
 
 import datetime as dt
+import io
 
 import pytest
+from docx import Document
 
 from ofsted_rag.answer import FEATURES, Candidate, ExtractiveAnswerer, Evidence, compose, missing_detail
 from ofsted_rag.documents import StoredPassage
@@ -257,27 +259,27 @@ def test_a_sentence_of_the_kind_asked_for_still_leads_before_polarity_counts(ana
 COUNTED = "Inspectors identified two areas for priority action."
 
 
-def test_a_counted_subject_without_its_members_gets_a_note_of_the_systems_own(analyse, answerer):
+def test_a_counted_subject_without_its_members_gets_a_note_of_the_systems_own(analyse):
     query = analyse("What were the areas for priority action?")
     lead = candidate(COUNTED, "a", 1.0)
     note = missing_detail(query, [lead], [lead.hit])
     assert note == "The documents do not say what the two areas for priority action were."
 
 
-def test_no_note_when_another_passage_found_describes_the_subject(analyse, answerer):
+def test_no_note_when_another_passage_found_describes_the_subject(analyse):
     query = analyse("What were the areas for priority action?")
     lead = candidate(COUNTED, "a", 1.0)
     described = candidate("The first area for priority action is the timeliness of assessments.", "b", 0.5)
     assert missing_detail(query, [lead], [lead.hit, described.hit]) is None
 
 
-def test_no_note_when_the_first_sentence_gives_the_detail(analyse, answerer):
+def test_no_note_when_the_first_sentence_gives_the_detail(analyse):
     query = analyse("What were the areas for priority action?")
     lead = candidate("Inspectors identified two areas for priority action: assessments and planning.", "a", 1.0)
     assert missing_detail(query, [lead], [lead.hit]) is None
 
 
-def test_no_note_for_a_question_not_asking_what_they_were(analyse, answerer):
+def test_no_note_for_a_question_not_asking_what_they_were(analyse):
     query = analyse("How many areas for priority action were identified?")
     lead = candidate(COUNTED, "a", 1.0)
     assert missing_detail(query, [lead], [lead.hit]) is None
@@ -297,9 +299,7 @@ def test_the_note_is_set_apart_in_the_app_and_in_exports(analyse):
     query = analyse("What were the areas for priority action?")
     note = "The documents do not say what the two areas for priority action were."
     answer = compose(query, [(COUNTED, (passage(COUNTED, "a"),))], notes=(note,))
-    assert f'class="orag-own"' in answer_html(answer) and note in answer_html(answer)
+    assert 'class="orag-own"' in answer_html(answer) and note in answer_html(answer)
     assert f"*Note: {note}*" in answer_to_markdown(answer)
-    from docx import Document
-    import io
     runs = [r for p in Document(io.BytesIO(answer_to_docx(answer))).paragraphs for r in p.runs if note in r.text]
     assert runs and all(r.italic for r in runs)
