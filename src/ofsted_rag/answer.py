@@ -22,10 +22,11 @@ from importlib import resources
 
 import numpy as np
 
-from ofsted_rag.documents import (Answer, AnswerSentence, Citation, RetrievalStep, StoredPassage, sentences_of,
-                                  split_sentences)
+from ofsted_rag.documents import (Answer, AnswerSentence, Citation, RetrievalStep, StoredPassage, notes_paragraph,
+                                  sentences_of, split_sentences)
 from ofsted_rag.embedding import Embedder, VectorCache
-from ofsted_rag.query import Query, judgements_in, passage_words
+from ofsted_rag.query import Query, items_head, judgements_in, passage_words
+from ofsted_rag.reading import counts_without_detail, mentions, procedural, tone
 from ofsted_rag.retrieve import Hit, Vocabulary
 from ofsted_rag.support import INSTRUCTION, content_words
 
@@ -213,11 +214,13 @@ class ExtractiveAnswerer:
                    if best else "no sentence to weigh")
             return refuse(query.text, hits, steps=(*steps, RetrievalStep("refused", f"{why} ({query.describe()})")))
         chosen = self.choose(query, candidates)
-        return compose(query, [(c.sentence, (c.passage, *c.extra)) for c in chosen], steps=(
+        note = missing_detail(query, chosen, hits)
+        return compose(query, [(c.sentence, (c.passage, *c.extra)) for c in chosen], notes=(note,) if note else (), steps=(
             *steps,
             RetrievalStep("answer", f"{len(chosen)} sentence(s) from {len({c.passage.id for c in chosen})} passage(s); "
                                     f"evidence {confidence:.2f} (threshold {self.evidence.threshold:.2f}); "
                                     f"{query.describe()}"),
+            *((RetrievalStep("not in the documents", note),) if note else ()),
         ))
 
     def candidates(self, query: Query, hits: Sequence[Hit]) -> list[Candidate]:
@@ -324,19 +327,26 @@ class ExtractiveAnswerer:
         """The answer's sentences, once the question is judged answerable: the best first, then
         the best sentence of each further passage whose select score is within `relative` of the
         best, one sentence a passage so that the answer gathers what several passages say; across
-        councils, first the best such sentence of each council."""
+        councils, first the best such sentence of each council.
+
+        What the question asks shapes the order: the first sentence is of the kind asked for (a
+        date for "when"), does not speak only against the question's polarity (praise for "what
+        was weak") and is not incidental (a question, or procedural unless the question is about
+        procedure), whenever a near sentence is so. Supporting sentences that speak clearly and
+        only against the question's polarity are left out; incidental ones come after the
+        others.
+        Polarity and procedure only ever reorder or thin the answer, never refuse it."""
         floor = candidates[0].score * self.evidence.relative
         near = [c for c in candidates if c.score >= floor]
-        # The first sentence answers what was asked: of the kind asked for (a date for "when", a
-        # name for "who", a judgement for "how was it rated") when one is evidence enough itself.
-        lead = near[0]
-        if query.kinds and not lead.features["fits"]:
-            lead = next((c for c in candidates if c.features["fits"]
-                         and self.evidence.answerable(c.features) >= self.evidence.threshold), lead)
-        near = [lead, *(c for c in near if c is not lead)]
+        lead = self._lead(query, candidates, near)
+        # Within each passage a substantive sentence comes before a procedural one, so the one
+        # sentence a passage gives is the substantive one when it is near enough.
+        rest = [c for c in near if c is not lead and not tone(c.sentence).opposes(query.polarity, clearly=True)]
+        rest.sort(key=lambda c: _incidental(query, c.sentence))
+        near = [lead, *rest]
         chosen: list[Candidate] = [lead]
         if query.across_councils:
-            councils = {near[0].passage.council}
+            councils = {lead.passage.council}
             for c in near:
                 if len(chosen) < self.max_sentences and c.passage.council not in councils:
                     councils.add(c.passage.council)
@@ -350,6 +360,33 @@ class ExtractiveAnswerer:
                 chosen.append(c)
         return _dedupe(chosen)
 
+    def _lead(self, query: Query, candidates: list[Candidate], near: list[Candidate]) -> Candidate:
+        """The first sentence. Of the kind asked for, when one that is evidence enough itself is
+        (a date for "when"); then, among the sentences near the best, the best-ranked one that
+        neither speaks only against the question's polarity nor is incidental (a question, or
+        procedural when the question is not about procedure), if any is at least as much of the
+        kind asked for."""
+        lead = near[0]
+        if query.kinds and not lead.features["fits"]:
+            lead = next((c for c in candidates if c.features["fits"]
+                         and self.evidence.answerable(c.features) >= self.evidence.threshold), lead)
+
+        def faults(c: Candidate) -> tuple[bool, bool]:
+            return tone(c.sentence).opposes(query.polarity), _incidental(query, c.sentence)
+
+        if any(faults(lead)):
+            better = [c for c in near if c.features["fits"] >= lead.features["fits"] and faults(c) < faults(lead)]
+            if better:
+                lead = min(better, key=faults)  # min keeps the best-ranked of equal faults
+        return lead
+
+
+def _incidental(query: Query, sentence: str) -> bool:
+    """Whether a sentence says nothing of what was asked itself: a question (a letter's heading
+    "What needs to improve?" asks, it does not answer) or, unless the question is about procedure,
+    a procedural sentence (apologies, a paper appended or noted)."""
+    return sentence.rstrip().endswith("?") or (not query.asks_procedure and procedural(sentence) is not None)
+
 
 def _dedupe(chosen: list[Candidate]) -> list[Candidate]:
     out: list[Candidate] = []
@@ -362,11 +399,49 @@ def _dedupe(chosen: list[Candidate]) -> list[Candidate]:
     return out
 
 
+_COUNT_WORD = re.compile(r"^(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|"
+                         r"fifteen|twenty|several|various|a)\b", re.IGNORECASE)
+
+
+def missing_detail(query: Query, chosen: Sequence[Candidate], hits: Sequence[Hit]) -> str | None:
+    """The system's own sentence saying the documents record something but not what was asked
+    ("The documents do not say what the two ... were."), or None.
+
+    Said only when all of these hold, so that it is never said of something the documents do
+    describe: the question asks what the members of a plural subject were; the answer's first
+    sentence counts that subject, or says it was issued or made, with nothing after it that
+    starts to say what they were, and brings no list; and no sentence of any passage found
+    mentions the subject otherwise (a list, "the first of these", a description)."""
+    if not query.items or not chosen or chosen[0].extra:
+        return None
+    words = query.items.split()
+    head = items_head(query.items)
+    after = " ".join(words[words.index(head) + 1:])
+    count = counts_without_detail(chosen[0].sentence, head, after)
+    if count is None:
+        return None
+    for hit in hits:
+        for sentence in sentences_of(hit.passage.text):
+            if mentions(sentence, head) and counts_without_detail(sentence, head) is None:
+                return None
+    if count.span:
+        span = " ".join(count.span.split())
+        first, _, rest = span.partition(" ")
+        what = f"{first.lower()} {rest}" if _COUNT_WORD.match(first) else span
+        what = re.sub(r"^(?:a number of|a few|a series of|several|various)\s+", "", what, flags=re.IGNORECASE)
+    else:
+        what = " ".join(w for w in words if not _COUNT_WORD.match(w))
+    return f"The documents do not say what the {what} were."
+
+
 def compose(query: Query | str, sentences: Sequence[tuple[str, Sequence[StoredPassage]]], *,
-            steps: Sequence[RetrievalStep] = ()) -> Answer:
+            notes: Sequence[str] = (), steps: Sequence[RetrievalStep] = ()) -> Answer:
     """An answer from (sentence, passages it quotes) pairs: numbered citations, one per passage,
     and the text grouped by council when more than one council speaks. When the question names a
-    council and a cited document's council is not recorded, the answer says so."""
+    council and a cited document's council is not recorded, the answer says so. `notes` are
+    sentences of the system's own (what the documents do not say): they follow the quotations as
+    their own paragraph, with no citation marker, and are kept apart in `Answer.notes` so the UI
+    and exports can show them as not quoted."""
     question = query.text if isinstance(query, Query) else query
     numbers: dict[str, int] = {}
     citations: list[Citation] = []
@@ -394,8 +469,11 @@ def compose(query: Query | str, sentences: Sequence[tuple[str, Sequence[StoredPa
     if isinstance(query, Query) and query.councils and unrecorded:
         marks = "".join(f"[{n}]" for n in unrecorded)
         text += f"\n\n(The council of {marks} is not recorded; it was found by the name in its text or file name.)"
+    notes = tuple(" ".join(n.split()) for n in notes if n.strip())
+    if notes:
+        text += "\n\n" + notes_paragraph(notes)
     return Answer(question=question, text=text, refused=False, sentences=tuple(answer_sentences),
-                  citations=tuple(citations), steps=tuple(steps))
+                  citations=tuple(citations), steps=tuple(steps), notes=notes)
 
 
 def refuse(question: str, hits: Sequence[Hit], *, reason: str | None = None, closest: int = 3,

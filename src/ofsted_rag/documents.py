@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 KINDS = ("minutes", "ofsted_letter", "news")
@@ -330,6 +331,15 @@ class Answer:
     citations: tuple[Citation, ...] = ()
     closest: tuple[StoredPassage, ...] = ()
     steps: tuple[RetrievalStep, ...] = field(default=())
+    # Sentences in the system's own words, not quoted and not cited (what the documents do not
+    # say); they close `text` as their own paragraph, and the UI and exports set them apart.
+    notes: tuple[str, ...] = ()
+
+
+def notes_paragraph(notes: Sequence[str]) -> str:
+    """How an answer's own sentences (`Answer.notes`) read in its text: one paragraph, labelled,
+    so that even plain text shows they are not quoted from a document."""
+    return "Note: " + " ".join(notes)
 
 
 def point_display(point: str) -> str:

@@ -2,8 +2,10 @@
 that give council, committee, meeting date, agenda item, minute point and address, so a reader
 without the app can find each source.
 
-The answer's own [n] markers are kept in its text; the references are numbered to match. A refused
-answer says so and lists the closest passages, marked as not an answer.
+The answer's own [n] markers are kept in its text; the references are numbered to match. The
+answerer's own sentences (`Answer.notes`: what the documents do not say) are set in italics, apart
+from the quotations. A refused answer says so and lists the closest passages, marked as not an
+answer.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from __future__ import annotations
 import io
 import re
 
-from ofsted_rag.documents import Answer, StoredPassage, format_date, point_display
+from ofsted_rag.documents import Answer, StoredPassage, format_date, notes_paragraph, point_display
 
 MARKDOWN_MIME = "text/markdown"
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -45,7 +47,10 @@ def answer_to_markdown(answer: Answer, read_as: str | None = None) -> str:
     lines = [f"# {_md(answer.question)}", ""]
     if read_as and read_as != answer.question:
         lines += [f"*Read as: {_md(read_as)}*", ""]
-    lines += [_md(p.strip()) + "\n" for p in re.split(r"\n\s*\n", answer.text) if p.strip()]
+    # The answerer's own sentences (what the documents do not say) in italics, apart from quotations.
+    own = notes_paragraph(answer.notes) if answer.notes else None
+    lines += [(f"*{_md(p.strip())}*" if p.strip() == own else _md(p.strip())) + "\n"
+              for p in re.split(r"\n\s*\n", answer.text) if p.strip()]
     heading, refs = _references(answer)
     if refs:
         lines += [f"## {heading}", ""]
@@ -63,8 +68,11 @@ def answer_to_docx(answer: Answer, read_as: str | None = None) -> bytes:
     doc.add_heading(answer.question, level=1)
     if read_as and read_as != answer.question:
         doc.add_paragraph().add_run(f"Read as: {read_as}").italic = True
+    own = notes_paragraph(answer.notes) if answer.notes else None
     for paragraph in re.split(r"\n\s*\n", answer.text):
-        if paragraph.strip():
+        if paragraph.strip() == own:
+            doc.add_paragraph().add_run(own).italic = True
+        elif paragraph.strip():
             doc.add_paragraph(" ".join(paragraph.split()))
     heading, refs = _references(answer)
     if refs:

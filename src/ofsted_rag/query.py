@@ -43,6 +43,10 @@ class Cues:
     kinds: dict[str, re.Pattern]
     organisation_heads: frozenset[str]
     judgements: dict[str, tuple[str, ...]]
+    polarity: dict[str, re.Pattern]
+    yes_no: re.Pattern
+    procedure: re.Pattern
+    items: re.Pattern
 
 
 @lru_cache(maxsize=1)
@@ -57,6 +61,10 @@ def cues() -> Cues:
         kinds={k: re.compile(v, re.IGNORECASE) for k, v in data["answer_kind"].items()},
         organisation_heads=frozenset(data["organisation"]["heads"]),
         judgements={k: tuple(v) for k, v in data["judgements"].items()},
+        polarity={k: re.compile(data["polarity"][k], re.IGNORECASE) for k in ("negative", "positive")},
+        yes_no=re.compile(data["polarity"]["yes_no"], re.IGNORECASE),
+        procedure=re.compile(data["asks"]["procedure"], re.IGNORECASE),
+        items=re.compile(data["asks"]["items"], re.IGNORECASE),
     )
 
 
@@ -116,6 +124,14 @@ class Query:
     subject: str
     whole: str
     asked_words: frozenset[str]
+    # "negative" when it asks what was weak or needed work, "positive" when it asks what was
+    # strong or praised, None otherwise (and for yes/no questions, which either kind answers).
+    polarity: str | None = None
+    # Whether it asks how a meeting ran or what it decided (procedural sentences then answer).
+    asks_procedure: bool = False
+    # The plural noun phrase whose members it asks for ("what were the main findings" -> "main
+    # findings"), None when it asks no such thing.
+    items: str | None = None
 
     @property
     def forms(self) -> tuple[str, str]:
@@ -142,6 +158,12 @@ class Query:
             bits.append(f"presumes: {self.presumed_judgement}")
         if self.prospective:
             bits.append("asks what was planned")
+        if self.polarity:
+            bits.append(f"polarity: {self.polarity}")
+        if self.asks_procedure:
+            bits.append("about procedure")
+        if self.items:
+            bits.append(f"asks what the {self.items} were")
         return "; ".join(bits)
 
 
@@ -156,20 +178,25 @@ class QueryAnalyser:
         c = cues()
         councils = tuple(places.mentioned(text))
         stripped = places.strip_places(text)
+        kinds = answer_kinds(text)
+        across = bool(c.across_councils.search(text)) and len(councils) != 1
         return Query(
             text=text,
             councils=councils,
             years=tuple(dict.fromkeys(int(y) for y in _YEAR.findall(text))),
             months=months_in(text),
             topic=self.topic(stripped),
-            kinds=answer_kinds(text),
-            across_councils=bool(c.across_councils.search(text)) and len(councils) != 1,
+            kinds=kinds,
+            across_councils=across,
             presumed_judgement=presumed_judgement(text),
             prospective=bool(c.prospective.search(text)),
             expanded=self.vocabulary.expand(text),
             subject=self._subject(stripped, text),
             whole=" ".join(self._expand(stripped).split()),
             asked_words=frozenset(w.lower() for w in re.findall(r"[A-Za-z]+", self._expand(text))),
+            polarity=question_polarity(text, kinds),
+            asks_procedure=bool(c.procedure.search(text)),
+            items=None if across or kinds else items_asked(text),
         )
 
     def topic(self, text: str) -> Topic:
@@ -227,6 +254,60 @@ def _asks_for_organisation(question: str) -> bool:
     m = _WHO_IS_WHAT.search(question)
     words = re.findall(r"[a-z]+", m.group(1).lower()) if m else []
     return bool(words) and words[-1] in cues().organisation_heads
+
+
+def question_polarity(question: str, kinds: frozenset[str] = frozenset()) -> str | None:
+    """"negative" for a question asking what was weak, needed work or caused concern; "positive"
+    for one asking what was strong or praised; None for one asking neither or both, a yes/no
+    question (a sentence of either polarity answers it) and one asking for a judgement (whatever
+    the judgement was is the answer)."""
+    c = cues()
+    if c.yes_no.search(question) or "judgement" in kinds:
+        return None
+    found = [k for k, pattern in c.polarity.items() if pattern.search(question)]
+    return found[0] if len(found) == 1 else None
+
+
+_NOT_PLURAL = re.compile(r"(?:ss|us|is|['’]s)$", re.IGNORECASE)
+
+
+# Words after which a noun phrase's "for"/"of" postmodifier ends ("areas for improvement in the
+# letter" -> "areas for improvement").
+_PHRASE_ENDS = frozenset(STOP_WORDS) | {"did", "do", "does", "were", "was", "are", "is", "has", "have", "had",
+                                        "in", "at", "by", "from", "on", "since", "after", "before", "during"}
+
+
+def items_asked(question: str) -> str | None:
+    """The plural noun phrase whose members a question asks for: up to its first plural noun
+    within four words of "what were (the)" or "which ... did", with a "for"/"of" phrase after it
+    ("areas for improvement"). A possessive ("the council's plans") is part of the phrase, not its
+    head; a council or other body is a place to look, not a thing listed (which councils ... asks
+    across councils)."""
+    m = cues().items.search(question)
+    if not m:
+        return None
+    words = re.findall(r"[\w'’-]+", m.group("after") or m.group("before") or "")
+    for n, word in enumerate(words[:4]):
+        if word.lower().endswith("s") and not _NOT_PLURAL.search(word) and len(word) > 3:
+            if word.lower() in cues().organisation_heads:
+                return None
+            phrase = words[:n + 1]
+            if n + 1 < len(words) and words[n + 1].lower() in ("for", "of"):
+                tail = []
+                for w in words[n + 2:n + 5]:
+                    if w.lower() in _PHRASE_ENDS:
+                        break
+                    tail.append(w)
+                if tail:
+                    phrase += [words[n + 1], *tail]
+            return " ".join(phrase)
+    return None
+
+
+def items_head(items: str) -> str:
+    """The head of a noun phrase `items_asked` gave: its plural noun ("areas" of "two areas for
+    improvement")."""
+    return next(w for w in items.split() if w.lower().endswith("s") and not _NOT_PLURAL.search(w) and len(w) > 3)
 
 
 def presumed_judgement(question: str) -> str | None:

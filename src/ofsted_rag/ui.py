@@ -27,8 +27,8 @@ from ofsted_rag.answer import REFUSAL
 from ofsted_rag.auth import Access, access_mode, verify_password
 from ofsted_rag.briefing import Briefing, briefing_for
 from ofsted_rag.conversation import Conversation
-from ofsted_rag.documents import (KINDS, Answer, DocumentMeta, StoredPassage, document_id, format_date, point_display,
-                                  split_sentences)
+from ofsted_rag.documents import (KINDS, Answer, DocumentMeta, StoredPassage, document_id, format_date, notes_paragraph,
+                                  point_display, split_sentences)
 from ofsted_rag.errors import DocumentError, OfstedRagError, UsageError
 from ofsted_rag.export import DOCX_MIME, MARKDOWN_MIME, answer_to_docx, answer_to_markdown
 from ofsted_rag.filters import KIND_LABELS, explain_empty
@@ -50,6 +50,7 @@ MAX_LINKED_REFS = 40  # [n] markers that open their source in place: the CSS has
 
 _CSS = """<style>
 .orag-answer p { margin: 0 0 .6em 0; line-height: 1.6; }
+.orag-answer p.orag-own { font-style: italic; opacity: .8; border-left: 3px solid #c9c9c9; padding-left: .6em; }
 .orag-ref { font-weight: 600; color: #1c63b7; font-size: .8em; vertical-align: super; margin-left: .1em; }
 .orag-cite, .orag-note { line-height: 1.45; }
 .orag-cite .orag-n { font-weight: 700; margin-right: .35em; }
@@ -203,7 +204,10 @@ def answer_html(answer: Answer, key: str | None = None, panels: dict[int, str] |
         pos = m.end()
     pieces.append(esc(text[pos:]))
     paragraphs = [p.strip() for p in re.split(r"\n\s*\n", "".join(pieces)) if p.strip()]
-    body = "".join(f"<p>{p.replace(chr(10), '<br>')}</p>" for p in paragraphs)
+    # The answerer's own sentences (what the documents do not say) are set apart from quotations.
+    own = esc(notes_paragraph(answer.notes)) if answer.notes else None
+    body = "".join(f'<p class="orag-own" title="The assistant\'s own words, not quoted from a document">{p}</p>'
+                   if p == own else f"<p>{p.replace(chr(10), '<br>')}</p>" for p in paragraphs)
     if not panels:
         return f'<div class="orag-answer">{body}</div>'
     linked = sorted(n for n in panels if n in numbers and n <= MAX_LINKED_REFS)

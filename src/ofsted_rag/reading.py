@@ -1,0 +1,167 @@
+"""How a document's sentence is read when an answer is composed (answer.py): whether it praises,
+criticises or both (its polarity), whether it only records the running of a meeting (procedure),
+and whether it counts a subject without saying what its members were.
+
+The word lists and forms are data, in resources/sentences.toml: the general English of inspection
+letters, reports and minutes, each with the reason it holds.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+_WORD = re.compile(r"[a-z]+(?:['-][a-z]+)*|n't")
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """The patterns of resources/sentences.toml, compiled."""
+
+    phrases: dict[str, re.Pattern]       # "positive" / "negative" / "neutral"
+    words: dict[str, re.Pattern]         # "positive" / "negative": one word, whole
+    negators: frozenset[str]
+    window: int
+    contrast: frozenset[str]
+    clear_marks: int
+    procedure: tuple[tuple[re.Pattern, str], ...]  # (whole-sentence form, why it is procedural)
+
+
+def _words_pattern(words: list[str]) -> re.Pattern:
+    forms = [re.escape(w[:-1]) + r"[a-z'-]*" if w.endswith("*") else re.escape(w) for w in words]
+    return re.compile(r"(?:" + "|".join(forms) + r")")
+
+
+@lru_cache(maxsize=1)
+def lexicon() -> Lexicon:
+    data = tomllib.loads(resources.files("ofsted_rag").joinpath("resources/sentences.toml").read_text("utf-8"))
+    pol = data["polarity"]
+    return Lexicon(
+        phrases={k: re.compile("|".join(f"(?:{p})" for p in pol[f"{k}_phrases"]), re.IGNORECASE)
+                 for k in ("positive", "negative", "neutral")},
+        words={k: _words_pattern(pol[k]) for k in ("positive", "negative")},
+        negators=frozenset(pol["negators"]),
+        window=int(pol["negation_window"]),
+        contrast=frozenset(pol["contrast"]),
+        clear_marks=int(pol["clear_marks"]),
+        procedure=tuple((re.compile(f["pattern"], re.IGNORECASE), f["reason"]) for f in data["procedure"]),
+    )
+
+
+def _fold(text: str) -> str:
+    return text.lower().replace("’", "'").replace("‘", "'")
+
+
+@dataclass(frozen=True)
+class Tone:
+    """How many evaluative marks of each polarity a sentence carries, and whether it sets one
+    thing against another ("but", "although"), which makes it mixed whatever its words."""
+
+    positive: int
+    negative: int
+    contrasted: bool = False
+
+    @property
+    def polarity(self) -> str | None:
+        """"positive" or "negative" when the sentence speaks only one way, else None (neutral or
+        mixed)."""
+        if self.contrasted:
+            return None
+        if self.positive and not self.negative:
+            return "positive"
+        if self.negative and not self.positive:
+            return "negative"
+        return None
+
+    def opposes(self, polarity: str | None, clearly: bool = False) -> bool:
+        """Whether the sentence speaks only the other way from `polarity` (None opposes nothing);
+        `clearly`: with at least the lexicon's `clear_marks` marks of that other way."""
+        if polarity is None or self.polarity is None or self.polarity == polarity:
+            return False
+        return not clearly or max(self.positive, self.negative) >= lexicon().clear_marks
+
+
+def tone(sentence: str) -> Tone:
+    """The evaluative marks of a sentence: phrases first (their words are not counted again), then
+    single words, each turned round by a negator a few words before it ("not effective")."""
+    lex = lexicon()
+    text = _fold(sentence)
+    counts = {"positive": 0, "negative": 0}
+    for kind in ("neutral", "negative", "positive"):
+        def blank(m: re.Match, kind: str = kind) -> str:
+            if kind != "neutral":
+                counts[kind] += 1
+            return " " * len(m.group(0))
+        text = lex.phrases[kind].sub(blank, text)
+    words = _WORD.findall(text.replace("n't", " n't"))
+    for i, word in enumerate(words):
+        kind = next((k for k, p in lex.words.items() if p.fullmatch(word)), None)
+        if kind is None:
+            continue
+        if any(w in lex.negators for w in words[max(0, i - lex.window):i]):
+            kind = "negative" if kind == "positive" else "positive"
+        counts[kind] += 1
+    return Tone(counts["positive"], counts["negative"], contrasted=any(w in lex.contrast for w in words))
+
+
+def procedural(sentence: str) -> str | None:
+    """Why a sentence only records the running of a meeting (apologies, minutes agreed, a paper
+    appended or noted), or None when it says something of substance. A form must cover the whole
+    sentence, so one that goes on to say more is not procedural."""
+    text = " ".join(_fold(sentence).split()).rstrip(" .;")
+    for pattern, reason in lexicon().procedure:
+        if pattern.fullmatch(text):
+            return reason
+    return None
+
+
+# A count of things, or words that say there were several: "two", "12", "a number of".
+_COUNT = (r"\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
+          r"twenty|a number of|several|a few|a series of|various")
+# What, after the counted noun, starts to say what the things were: a colon or list, "namely",
+# "including", "relating to", "about", "to improve ...", "that ...", "such as", a bracket or dash.
+_DETAIL = re.compile(r"[:;(–—]|\s-\s|\b(?:namely|includ\w*|relat\w*|concern\w*|about|regarding|around|cover\w*|"
+                     r"focus\w*|in respect of|such as|e\.g|i\.e|that|which|where|whereby|were|was|are|is)\b"
+                     r"|\bto (?!(?:the|it|them|us|this|its|their|him|her|council|be)\b)\w+"
+                     r"|\bfor \w+ing\b|\bon (?!(?:\d|the \d|january|february|march|april|may|june|july|august|september|"
+                     r"october|november|december)\b)\w+", re.IGNORECASE)
+_EXISTED = r"(?:were|have been|had been|are)\s+(?:also\s+)?(?:issued|identified|set|raised|made|given|agreed|found|recorded|received|imposed)"
+
+
+@dataclass(frozen=True)
+class Count:
+    """A sentence that counts a subject, or says it exists, without saying what its members were:
+    `span` is the words that count it ("two Priority Actions"), or None when it only says they
+    exist."""
+
+    span: str | None
+
+
+def counts_without_detail(sentence: str, head: str, after: str = "") -> Count | None:
+    """A `Count` when the sentence mentions the plural noun `head` only as a number of things, or
+    as things that were issued, identified or made, and says nothing after it of what they were;
+    None otherwise (no mention, or a mention that goes on to the detail). `after` is the rest of
+    the noun phrase asked about ("for improvement" after "areas"), counted as part of the mention
+    when the sentence has it too."""
+    text = " ".join(sentence.split())
+    h = re.escape(head) + (rf"(?:\s+{re.escape(after)})?" if after else "")
+    counted = re.search(rf"\b(?:{_COUNT})\s+(?:[\w'’-]+\s+){{0,3}}?{h}\b", text, re.IGNORECASE)
+    existed = re.search(rf"\b{h}\s+{_EXISTED}\b", text, re.IGNORECASE)
+    m = counted or existed
+    if not m:
+        return None
+    tail = text[(existed or m).end():]
+    # "two actions were issued" says only that they exist; what follows that may still say more.
+    tail = re.sub(rf"^\s+{_EXISTED}\b", "", tail, flags=re.IGNORECASE)
+    # The mention must be the sentence's only one, and nothing after it may give the detail.
+    if len(re.findall(rf"\b{re.escape(head.rstrip('s'))}s?\b", text, re.IGNORECASE)) > 1 or _DETAIL.search(tail):
+        return None
+    return Count(m.group(0) if counted else None)
+
+
+def mentions(sentence: str, head: str) -> bool:
+    """Whether a sentence names the noun `head`, singular or plural."""
+    return bool(re.search(rf"\b{re.escape(head.rstrip('s'))}s?\b", sentence, re.IGNORECASE))

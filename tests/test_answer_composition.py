@@ -1,0 +1,305 @@
+"""Answer composition (issue 12, point 2), as a specification: how a question's polarity, a
+procedural sentence and a subject counted but not described shape the extractive answer; and how
+a sentence is read for them (reading.py). Every question, sentence and council here is invented.
+
+The answerer's choice is tested on hand-made candidates with fixed scores, so each test says
+exactly which sentence would otherwise come first.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import pytest
+from docx import Document
+
+from ofsted_rag.answer import FEATURES, Candidate, ExtractiveAnswerer, Evidence, compose, missing_detail
+from ofsted_rag.documents import StoredPassage
+from ofsted_rag.export import answer_to_docx, answer_to_markdown
+from ofsted_rag.query import QueryAnalyser
+from ofsted_rag.reading import counts_without_detail, procedural, tone
+from ofsted_rag.retrieve import Hit, Vocabulary
+from ofsted_rag.ui import answer_html
+
+
+@pytest.fixture(scope="module")
+def analyse():
+    return QueryAnalyser(Vocabulary.load()).analyse
+
+
+def passage(text: str, point: str, item: str = "6") -> StoredPassage:
+    return StoredPassage(id=f"p-{item}-{point}", text=text, file_name="eastmere-scrutiny.txt", doc_id="d1",
+                         council="Eastmere Borough Council", body="Children's Scrutiny Panel",
+                         date=dt.date(2023, 5, 9), kind="minutes", item=item, item_title="Focused visit",
+                         point=point, part=None, start=0, end=len(text))
+
+
+def candidate(text: str, point: str, score: float, *, fits: float = 1.0) -> Candidate:
+    p = passage(text, point)
+    features = {k: 0.5 for k in FEATURES} | {"fits": fits}
+    return Candidate(text, p, Hit(p, score, 0.5, 1, 1), features, score)
+
+
+# An evidence decision under which every sentence is evidence enough, so that only the rules of
+# composition decide the order.
+EVIDENCE = Evidence({k: 0.0 for k in FEATURES}, 0.0, {k: 0.0 for k in FEATURES}, 5.0, threshold=0.5, relative=0.8)
+
+
+@pytest.fixture()
+def answerer():
+    return ExtractiveAnswerer(max_sentences=5, evidence=EVIDENCE)
+
+
+PRAISE = "Managers have strengthened supervision and social workers are knowledgeable and confident."
+CRITICISM = "Assessments are too often late and plans for children are weak."
+PROCEDURE = "A copy of the inspection letter was appended to the report."
+SUBSTANCE = "Inspectors found that strategy meetings were held within a day of a referral."
+
+
+# ---------------------------------------------------------------------------- question analysis
+
+def test_a_question_asking_what_was_weak_has_negative_polarity(analyse):
+    assert analyse("What weaknesses did the inspectors find in the front door?").polarity == "negative"
+
+
+def test_a_question_asking_what_needs_to_improve_has_negative_polarity(analyse):
+    assert analyse("What does the service need to improve?").polarity == "negative"
+
+
+def test_a_question_asking_what_was_praised_has_positive_polarity(analyse):
+    assert analyse("What did inspectors praise about fostering?").polarity == "positive"
+
+
+def test_a_yes_no_question_has_no_polarity(analyse):
+    assert analyse("Were there concerns about the fostering service?").polarity is None
+
+
+def test_a_question_asking_for_a_judgement_has_no_polarity(analyse):
+    assert analyse("What weaknesses led to the inadequate rating?").polarity is None
+
+
+def test_a_neutral_question_has_no_polarity(analyse):
+    assert analyse("What did the panel hear about adoption?").polarity is None
+
+
+def test_a_question_about_a_decision_is_about_procedure(analyse):
+    assert analyse("What did the panel decide about the letter?").asks_procedure
+
+
+def test_a_question_about_findings_is_not_about_procedure(analyse):
+    assert not analyse("What did inspectors find about adoption?").asks_procedure
+
+
+def test_what_were_the_asks_for_the_members_of_a_plural_subject(analyse):
+    assert analyse("What were the three recommendations?").items == "three recommendations"
+
+
+def test_which_with_a_verb_asks_for_the_members_of_a_plural_subject(analyse):
+    assert analyse("Which improvements did the board agree?").items == "improvements"
+
+
+def test_a_possessive_is_part_of_the_subject_not_its_head(analyse):
+    assert analyse("What were the panel's priorities this year?").items == "panel's priorities"
+
+
+def test_a_question_asking_how_many_does_not_ask_for_members(analyse):
+    assert analyse("How many recommendations were there?").items is None
+
+
+def test_which_councils_asks_across_councils_not_for_members(analyse):
+    assert analyse("Which councils were praised for adoption?").items is None
+
+
+# ---------------------------------------------------------------------------- reading sentences
+
+def test_a_sentence_with_only_words_of_praise_is_positive():
+    assert tone(PRAISE).polarity == "positive"
+
+
+def test_a_sentence_with_only_words_of_criticism_is_negative():
+    assert tone(CRITICISM).polarity == "negative"
+
+
+def test_praise_turned_round_by_a_negator_is_criticism():
+    assert tone("Plans are not effective and supervision is not regular.").polarity == "negative"
+
+
+def test_requires_improvement_to_be_good_is_criticism_though_it_says_good():
+    assert tone("The service requires improvement to be good.").polarity == "negative"
+
+
+def test_a_sentence_setting_praise_against_criticism_is_mixed():
+    assert tone("Leaders are committed, but too many plans are generic.").polarity is None
+
+
+def test_a_sentence_without_evaluation_has_no_polarity():
+    assert tone("The panel meets four times a year.").polarity is None
+
+
+def test_one_word_of_praise_is_not_clear_enough_to_leave_a_sentence_out():
+    assert tone("Members discussed the value of good record keeping.").opposes("negative")
+    assert not tone("Members discussed the value of good record keeping.").opposes("negative", clearly=True)
+
+
+@pytest.mark.parametrize("sentence", [
+    "Apologies for absence were received from Councillor Marsh.",
+    "The minutes of the meeting held on 3 March were agreed as a correct record.",
+    PROCEDURE,
+    "RESOLVED: That the report be noted.",
+    "No declarations of interest were made.",
+    "The Head of Service presented the report on fostering.",
+    "The Head of Service submitted a report which gave an overview of fostering, adoption and kinship care.",
+    "This letter summarises the findings of the monitoring visit to Eastmere on 4 and 5 June.",
+    "The purpose of the report was to update members on the inspection.",
+    "To confirm the minutes of the previous meeting.",
+    "Recommended - That the panel notes the contents of this report.",
+    "cc: Director of Children's Services",
+])
+def test_a_sentence_recording_only_the_running_of_the_meeting_is_procedural(sentence):
+    assert procedural(sentence)
+
+
+@pytest.mark.parametrize("sentence", [
+    "RESOLVED: That the report be noted and that the plan return to the panel in June.",
+    "It was noted that staff morale had risen.",
+    "The Head of Service presented the report on fostering and explained that enquiries had doubled.",
+    "The Head of Service presented the report, which found that plans were weak.",
+    SUBSTANCE,
+])
+def test_a_sentence_that_says_something_of_substance_is_not_procedural(sentence):
+    assert procedural(sentence) is None
+
+
+def test_a_subject_counted_with_nothing_after_it_is_a_count_without_detail():
+    assert counts_without_detail("The letter set out four recommendations.", "recommendations").span == "four recommendations"
+
+
+def test_a_subject_said_to_have_been_issued_is_a_count_without_detail():
+    assert counts_without_detail("Recommendations were issued after the visit.", "recommendations").span is None
+
+
+def test_a_count_followed_by_its_list_is_not_without_detail():
+    assert counts_without_detail("The letter set out two recommendations: faster assessments and better plans.",
+                                 "recommendations") is None
+
+
+def test_a_count_followed_by_what_they_concern_is_not_without_detail():
+    assert counts_without_detail("Two recommendations about fostering were made.", "recommendations") is None
+
+
+# ---------------------------------------------------------------------------- choosing sentences
+
+def test_a_question_about_weaknesses_does_not_lead_with_praise(analyse, answerer):
+    query = analyse("What weaknesses did inspectors find in assessments?")
+    chosen = answerer.choose(query, [candidate(PRAISE, "a", 1.0), candidate(CRITICISM, "b", 0.95)])
+    assert chosen[0].sentence == CRITICISM
+
+
+def test_a_question_about_weaknesses_leaves_out_clear_praise(analyse, answerer):
+    query = analyse("What weaknesses did inspectors find in assessments?")
+    chosen = answerer.choose(query, [candidate(CRITICISM, "a", 1.0), candidate(PRAISE, "b", 0.95)])
+    assert [c.sentence for c in chosen] == [CRITICISM]
+
+
+def test_a_question_about_strengths_does_not_lead_with_criticism(analyse, answerer):
+    query = analyse("What strengths did inspectors find in assessments?")
+    chosen = answerer.choose(query, [candidate(CRITICISM, "a", 1.0), candidate(PRAISE, "b", 0.95)])
+    assert chosen[0].sentence == PRAISE
+
+
+def test_praise_alone_still_answers_a_question_about_weaknesses(analyse, answerer):
+    query = analyse("What weaknesses did inspectors find in assessments?")
+    chosen = answerer.choose(query, [candidate(PRAISE, "a", 1.0)])
+    assert [c.sentence for c in chosen] == [PRAISE]
+
+
+def test_a_neutral_question_keeps_the_evidence_order(analyse, answerer):
+    query = analyse("What did inspectors say about assessments?")
+    chosen = answerer.choose(query, [candidate(PRAISE, "a", 1.0), candidate(CRITICISM, "b", 0.95)])
+    assert [c.sentence for c in chosen] == [PRAISE, CRITICISM]
+
+
+def test_a_procedural_sentence_gives_way_to_a_substantive_one(analyse, answerer):
+    query = analyse("What did inspectors say about strategy meetings?")
+    chosen = answerer.choose(query, [candidate(PROCEDURE, "a", 1.0), candidate(SUBSTANCE, "b", 0.95)])
+    assert [c.sentence for c in chosen] == [SUBSTANCE, PROCEDURE]
+
+
+def test_a_procedural_sentence_comes_after_every_substantive_one(analyse, answerer):
+    query = analyse("What did inspectors say about strategy meetings?")
+    other = "Managers now review every strategy meeting record weekly."
+    chosen = answerer.choose(query, [candidate(SUBSTANCE, "a", 1.0), candidate(PROCEDURE, "b", 0.97),
+                                     candidate(other, "c", 0.9)])
+    assert [c.sentence for c in chosen] == [SUBSTANCE, other, PROCEDURE]
+
+
+def test_a_question_in_a_document_gives_way_to_a_statement(analyse, answerer):
+    query = analyse("What did the panel hear about strategy meetings?")
+    heading = "How timely are strategy meetings?"
+    chosen = answerer.choose(query, [candidate(heading, "a", 1.0), candidate(SUBSTANCE, "b", 0.95)])
+    assert chosen[0].sentence == SUBSTANCE
+
+
+def test_a_question_about_procedure_keeps_a_procedural_sentence_first(analyse, answerer):
+    query = analyse("What was decided about the inspection letter?")
+    chosen = answerer.choose(query, [candidate(PROCEDURE, "a", 1.0), candidate(SUBSTANCE, "b", 0.95)])
+    assert chosen[0].sentence == PROCEDURE
+
+
+def test_a_sentence_of_the_kind_asked_for_still_leads_before_polarity_counts(analyse, answerer):
+    query = analyse("When were the weaknesses in assessments first found?")
+    dated = "In March 2021 inspectors praised the strong and effective front door."
+    chosen = answerer.choose(query, [candidate(dated, "a", 1.0), candidate(CRITICISM, "b", 0.95, fits=0.0)])
+    assert chosen[0].sentence == dated
+
+
+# ---------------------------------------------------------------------------- what the documents do not say
+
+COUNTED = "Inspectors identified two areas for priority action."
+
+
+def test_a_counted_subject_without_its_members_gets_a_note_of_the_systems_own(analyse):
+    query = analyse("What were the areas for priority action?")
+    lead = candidate(COUNTED, "a", 1.0)
+    note = missing_detail(query, [lead], [lead.hit])
+    assert note == "The documents do not say what the two areas for priority action were."
+
+
+def test_no_note_when_another_passage_found_describes_the_subject(analyse):
+    query = analyse("What were the areas for priority action?")
+    lead = candidate(COUNTED, "a", 1.0)
+    described = candidate("The first area for priority action is the timeliness of assessments.", "b", 0.5)
+    assert missing_detail(query, [lead], [lead.hit, described.hit]) is None
+
+
+def test_no_note_when_the_first_sentence_gives_the_detail(analyse):
+    query = analyse("What were the areas for priority action?")
+    lead = candidate("Inspectors identified two areas for priority action: assessments and planning.", "a", 1.0)
+    assert missing_detail(query, [lead], [lead.hit]) is None
+
+
+def test_no_note_for_a_question_not_asking_what_they_were(analyse):
+    query = analyse("How many areas for priority action were identified?")
+    lead = candidate(COUNTED, "a", 1.0)
+    assert missing_detail(query, [lead], [lead.hit]) is None
+
+
+def test_the_note_closes_the_answer_uncited_and_apart_from_quotations(analyse):
+    query = analyse("What were the areas for priority action?")
+    note = "The documents do not say what the two areas for priority action were."
+    answer = compose(query, [(COUNTED, (passage(COUNTED, "a"),))], notes=(note,))
+    assert answer.notes == (note,)
+    assert [s.text for s in answer.sentences] == [COUNTED]
+    last = answer.text.split("\n\n")[-1]
+    assert note in last and "[" not in last
+
+
+def test_the_note_is_set_apart_in_the_app_and_in_exports(analyse):
+    query = analyse("What were the areas for priority action?")
+    note = "The documents do not say what the two areas for priority action were."
+    answer = compose(query, [(COUNTED, (passage(COUNTED, "a"),))], notes=(note,))
+    assert 'class="orag-own"' in answer_html(answer) and note in answer_html(answer)
+    assert f"*Note: {note}*" in answer_to_markdown(answer)
+    runs = [r for p in Document(io.BytesIO(answer_to_docx(answer))).paragraphs for r in p.runs if note in r.text]
+    assert runs and all(r.italic for r in runs)
