@@ -22,7 +22,8 @@ Definitions (per type and overall):
   one of whose sources is the gold file (and item and point, when given). A gold entry that maps to
   nothing stops the eval: the eval set and the store disagree.
 - recall@k: per answerable question, the share of its gold entries found in the top k of
-  `engine.retrieve(question, top_k=10)`; MRR: 1 / rank of the first gold passage (0 beyond 10).
+  `engine.retrieve(question, top_k=10)`, out of at most k (a question with more gold entries than k
+  scores 1 when the top k are all gold); MRR: 1 / rank of the first gold passage (0 beyond 10).
 - cites gold: share of answerable questions whose answer cites at least one gold passage; all
   relevant: share of answerable questions whose answer has citations, each of them gold or judged
   to support a sentence that cites it. A refusal fails both.
