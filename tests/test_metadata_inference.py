@@ -12,6 +12,7 @@ import datetime as dt
 from ofsted_rag.documents import DocumentMeta
 from ofsted_rag.parsing import parse_bytes
 from ofsted_rag.parsing.metadata import (
+    authorities_in_address,
     canonical_council,
     date_in_name,
     infer_meta,
@@ -291,3 +292,21 @@ def test_news_whose_headline_names_no_council_has_none_even_if_its_lead_names_on
              "over the year and that more carers were needed across the whole of the peninsula and beyond it.\n\n"
              "Cornwall Council said the same.\n\n- Advertisement -")
     assert meta(story).council is None
+
+
+def test_a_host_name_glued_to_other_words_names_the_place_it_begins_with():
+    assert [a.name for a in authorities_in_address("www.barsetstar.co.uk__news_item.txt")] == []
+    assert [a.name for a in authorities_in_address("www.shropshirestar.com__news_local_item.txt")] == ["Shropshire"]
+
+
+def test_a_place_followed_by_shire_in_a_host_name_is_not_named():
+    assert authorities_in_address("www.yorkshirepost.co.uk__news.txt") == []
+
+
+def test_the_longest_place_a_host_name_begins_with_wins():
+    assert [a.name for a in authorities_in_address("https://www.derbyshiretimes.co.uk/news/1")] == ["Derbyshire"]
+
+
+def test_a_council_host_with_its_kind_of_council_names_the_council():
+    assert meta_from_file_name("barnsleymbc.moderngov.co.uk__mgAi.aspx_ID=1.txt").council == \
+        "Barnsley Metropolitan Borough Council"

@@ -20,6 +20,7 @@ from ofsted_rag.query import MONTH_NAMES, Query, QueryAnalyser, judgements_in, m
 from ofsted_rag.config import Settings
 from ofsted_rag.documents import Answer, DocumentMeta, RetrievalStep, StoredPassage, fold
 from ofsted_rag.embedding import Embedder, VectorCache, default_embedder
+from ofsted_rag.parsing.metadata import authorities_in_address
 from ofsted_rag.errors import EmptyStoreError
 from ofsted_rag.retrieve import HybridRetriever, Retrieval
 from ofsted_rag.store import DocumentRecord, PassageFilter, PassageStore
@@ -237,7 +238,8 @@ class Engine:
             addresses: dict[str, set[str]] = {}
             for p in self.retriever.passages:
                 addresses.setdefault(p.doc_id, set()).update(x for x in (p.file_name, p.url) if x)
-            return {d: {a.name for x in xs for a in places.mentioned(_spaced(x))} for d, xs in addresses.items()}
+            return {d: {a.name for x in xs for a in (*places.mentioned(_spaced(x)), *authorities_in_address(x))}
+                    for d, xs in addresses.items()}
 
         return self._per_generation(("addresses",), build)
 

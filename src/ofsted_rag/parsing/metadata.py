@@ -383,11 +383,45 @@ def _authority_in_host(host: str) -> Authority | None:
             return forms[key]
         if label in by_name:
             return by_name[label]
+        # A council's own host may add the kind of council to its name ("barnsleymbc").
+        if (m := _COUNCIL_SUFFIX.search(key)) and key[:m.start()] in forms:
+            return forms[key[:m.start()]]
     for label in host.lower().split("."):
         # "democracy.example-devon.gov.uk": a place as one hyphenated part of a label.
         if "-" in label and (found := _authority_in_tokens(label)):
             return found
     return None
+
+
+# Letters a council's host name may carry after its place name: metropolitan borough, borough,
+# county, city, district council, or "council" itself.
+_COUNCIL_SUFFIX = re.compile(r"(?:mbc|mdc|rbc|bc|cc|dc|council|gov)$")
+
+
+def authorities_in_address(address: str) -> list[Authority]:
+    """The authorities a file name or web address names, for deciding which documents speak of
+    a council (not for recording one): the council its host or path names (`meta_from_url`,
+    `meta_from_file_name`), and a place its host name begins with, glued to other words as host
+    names are ("shropshirestar.com", "kentonline.co.uk": a local paper or site named after the
+    place). The longest place wins, and one followed by "shire" is not named ("yorkshire..." does
+    not name York)."""
+    found: list[Authority] = []
+    text = address.strip()
+    url_host = urlsplit(text).hostname if re.match(r"^https?://", text, re.IGNORECASE) else None
+    stem_host = re.match(r"^(?:https?_*)?((?:[a-z0-9-]+\.)+(?:uk|com|org|net|gov))(?:_|$)", text, re.IGNORECASE)
+    host = url_host or (stem_host.group(1) if stem_host else "")
+    meta = meta_from_url(text) if url_host else meta_from_file_name(text)
+    if meta.council:
+        found.extend(mentioned(meta.council)[:1])
+    forms = _squashed_forms()
+    for label in host.lower().split("."):
+        key = label.replace("-", "")
+        prefixes = [f for f in forms if len(f) >= 4 and key.startswith(f) and not key[len(f):].startswith("shire")]
+        if prefixes:
+            authority = forms[max(prefixes, key=len)]
+            if authority not in found:
+                found.append(authority)
+    return found
 
 
 def _authority_in_tokens(text: str) -> Authority | None:

@@ -1,0 +1,73 @@
+"""Which documents a question naming a council may be answered from (engine.Engine.scope).
+
+The documents are invented for these tests, in the shapes of real pages: a ModernGov agenda-item
+page that names no council (its council is in its file name only), a local paper's article whose
+site is named after the county, and one council's minutes that mention another council in passing.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import make_settings
+from ofsted_rag.engine import Engine
+from ofsted_rag.ingest import ingest
+from ofsted_rag.store import PassageStore
+
+FILES = {
+    # The council is named by the host in the file name alone.
+    "rutland.moderngov.co.uk__mgAi.aspx_ID=501.txt": """\
+Agenda item
+Ofsted focused visit outcome
+Minutes:
+The Head of Service reported that inspectors had found that return home interviews for children
+who go missing were completed within 72 hours in nine cases out of ten.
+""",
+    # A paper named after the county; the article says only "the council".
+    "www.shropshirestar.com__news_2024_03_22_improvement-board.txt": """\
+The council has set up a children's improvement board to oversee its response to the Ofsted
+inspection, which found that too many children waited too long for an assessment.
+""",
+    # Recorded as Wiltshire's; names Dorset only as a partner.
+    "wiltshire-cyp-scrutiny-2023-02-08.txt": """\
+Wiltshire Council
+Minutes of the Children's Select Committee held on 8 February 2023
+4. Fostering recruitment
+Members heard that the fostering service had approved 14 new households this year, and that a
+joint recruitment campaign with Dorset Council had been discussed but not agreed.
+""",
+}
+
+
+@pytest.fixture(scope="module")
+def engine(tmp_path_factory, embedder) -> Engine:
+    folder = tmp_path_factory.mktemp("pages")
+    for name, text in FILES.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    settings = make_settings(tmp_path_factory.mktemp("store") / "data", corpus=folder)
+    ingest([folder], PassageStore(settings), embedder, settings)
+    return Engine(settings, embedder=embedder)
+
+
+def test_a_council_named_only_in_a_file_name_is_answered_from_that_file(engine):
+    answer = engine.ask("What did Rutland's report say about return home interviews?")
+    assert not answer.refused, answer.text
+    assert "return home interviews" in answer.text
+
+
+def test_a_site_named_after_the_county_names_that_council(engine):
+    found = engine.gather("What board did Shropshire set up after the Ofsted inspection?")
+    assert found.refusal is None
+    assert any("improvement board" in h.passage.text for h in found.hits)
+
+
+def test_a_council_nothing_in_the_store_names_is_refused_as_not_covered(engine):
+    answer = engine.ask("What did Ofsted say about Cumbria's fostering service?")
+    assert answer.refused
+    assert "do not cover Cumbria" in answer.text
+
+
+def test_another_councils_minutes_naming_a_council_in_passing_do_not_speak_for_it(engine):
+    found = engine.gather("How many fostering households did Dorset approve?")
+    assert {h.standing for h in found.hits if "14 new households" in h.passage.text} == {0.0}
+    assert engine.ask("How many fostering households did Dorset approve?").refused
