@@ -205,11 +205,13 @@ def choose_allowance(by_question: dict, groups: dict[str, str]) -> float:
     documents it has not seen (the test split and real pages did). So: five folds grouped by
     document; for each candidate allowance, fit on four folds, set the threshold there, and count
     false refusals on the fifth; repeated over REPEATS ways of drawing the folds, as one draw moves
-    by a question or two. The largest allowance whose held-out false refusals stay at or under
-    MAX_FALSE_REFUSALS is chosen."""
-    chosen = 0.0
+    by a question or two. Of the allowances whose held-out false refusals stay at or under
+    MAX_FALSE_REFUSALS, the one with the best balanced accuracy on the held-out folds (refusal
+    recall plus the share of answerable questions answered) is chosen: a wrong refusal and a
+    wrong answer each fail a reader."""
+    chosen, best = 0.0, -1.0
     for allowance in ALLOWANCES:
-        refused = total = 0
+        refused = total = caught = unanswerable = 0
         for repeat in range(REPEATS):
             fold = {qid: int(hashlib.sha256(f"{repeat}:{groups[qid]}".encode()).hexdigest()[:8], 16) % FOLDS
                     for qid in by_question}
@@ -220,13 +222,13 @@ def choose_allowance(by_question: dict, groups: dict[str, str]) -> float:
                 answerable = [confidence(models, xs) if xs else 0.0 for a, xs, _ in train.values() if a]
                 threshold = choose_threshold(answerable, allowance)
                 for a, xs, _ in held.values():
-                    if a:
-                        total += 1
-                        refused += (confidence(models, xs) if xs else 0.0) < threshold
-        rate = refused / max(1, total)
-        print(f"allowance {allowance:.3f}: held-out false refusals {rate:.3f}")
-        if rate <= MAX_FALSE_REFUSALS:
-            chosen = max(chosen, allowance)
+                    below = (confidence(models, xs) if xs else 0.0) < threshold
+                    total, refused = total + a, refused + (a and below)
+                    unanswerable, caught = unanswerable + (not a), caught + (not a and below)
+        rate, recall = refused / max(1, total), caught / max(1, unanswerable)
+        print(f"allowance {allowance:.3f}: held-out false refusals {rate:.3f}, refusal recall {recall:.3f}")
+        if rate <= MAX_FALSE_REFUSALS + 1e-9 and recall + 1 - rate >= best:
+            chosen, best = allowance, recall + 1 - rate
     print(f"-> allowance {chosen:.3f}")
     return chosen
 
