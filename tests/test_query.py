@@ -137,3 +137,7 @@ def test_a_question_about_what_will_happen_asks_what_was_planned(analyse):
 
 def test_a_question_about_what_a_report_said_does_not_ask_what_was_planned(analyse):
     assert not analyse("what did the improvement plan report say in June 2021?").prospective
+
+
+def test_a_grading_followed_by_which_is_states_a_judgement():
+    assert judgements_in("its wider Ofsted grading, which is 'good' overall, was unchanged") == {"good"}

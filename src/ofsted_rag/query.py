@@ -320,9 +320,9 @@ def presumed_judgement(question: str) -> str | None:
     return next((k for k, forms in cues().judgements.items() if said in forms), None)
 
 
-_JUDGEMENT_CUE = r"(?:judged|judgement|judgment|rated|rating|graded|grade|assessed|found to be|effectiveness|overall)"
+_JUDGEMENT_CUE = r"(?:judged|judgements?|judgments?|rated|ratings?|graded|grades?|grading|assessed|found to be|effectiveness|overall)"
 # "judged the overall effectiveness of services in X to be good": a link word before the judgement.
-_LINK = r"(?:to be|as|was|were|is|are|remains|remained|remain)"
+_LINK = r"(?:to be|as|was|were|is|are|remains|remained|remain|which is|which was)"
 
 
 def judgements_in(text: str) -> set[str]:
