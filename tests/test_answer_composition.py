@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from dataclasses import replace
 
 import pytest
 from docx import Document
@@ -18,7 +19,7 @@ from ofsted_rag.answer import FEATURES, Candidate, ExtractiveAnswerer, Evidence,
 from ofsted_rag.documents import StoredPassage
 from ofsted_rag.export import answer_to_docx, answer_to_markdown
 from ofsted_rag.query import QueryAnalyser
-from ofsted_rag.reading import counts_without_detail, procedural, tone
+from ofsted_rag.reading import counts_without_detail, describes, procedural, tone
 from ofsted_rag.retrieve import Hit, Vocabulary
 from ofsted_rag.ui import answer_html
 
@@ -277,6 +278,35 @@ def test_no_note_when_the_first_sentence_gives_the_detail(analyse):
     query = analyse("What were the areas for priority action?")
     lead = candidate("Inspectors identified two areas for priority action: assessments and planning.", "a", 1.0)
     assert missing_detail(query, [lead], [lead.hit]) is None
+
+
+def test_a_count_in_a_supporting_sentence_gets_the_note_too(analyse):
+    query = analyse("What were the areas for priority action?")
+    lead = candidate("The areas for priority action were shared with partners across the council.", "a", 1.0)
+    counted = candidate(COUNTED, "b", 0.9)
+    note = missing_detail(query, [lead, counted], [lead.hit, counted.hit])
+    assert note == "The documents do not say what the two areas for priority action were."
+
+
+def test_a_remark_closing_the_count_is_not_detail():
+    count = counts_without_detail("Ofsted issued two priority actions, which is significant.", "actions")
+    assert count is not None and count.span == "two priority actions"
+
+
+def test_a_sentence_only_referring_to_the_subject_does_not_describe_it():
+    assert not describes("The priority actions were directed at the council as a whole.", "actions")
+
+
+def test_a_sentence_saying_what_one_of_them_was_describes_the_subject():
+    assert describes("The priority action was for leaders to ensure that referrals are screened on time.", "actions")
+
+
+def test_no_note_when_a_passage_found_sits_under_a_heading_naming_the_subject(analyse):
+    query = analyse("What were the areas for priority action?")
+    lead = candidate(COUNTED, "a", 1.0)
+    listed = candidate("The timeliness of decisions on contacts at the front door.", "b", 0.5)
+    listed = replace(listed, hit=replace(listed.hit, passage=replace(listed.hit.passage, item_title="Areas for priority action")))
+    assert missing_detail(query, [lead], [lead.hit, listed.hit]) is None
 
 
 def test_no_note_for_a_question_not_asking_what_they_were(analyse):

@@ -26,7 +26,7 @@ from ofsted_rag.documents import (Answer, AnswerSentence, Citation, RetrievalSte
                                   sentences_of, split_sentences)
 from ofsted_rag.embedding import Embedder, VectorCache
 from ofsted_rag.query import Query, items_head, judgements_in, passage_words
-from ofsted_rag.reading import counts_without_detail, mentions, procedural, tone
+from ofsted_rag.reading import counts_without_detail, describes, mentions, procedural, tone
 from ofsted_rag.retrieve import Hit, Vocabulary
 from ofsted_rag.support import INSTRUCTION, content_words
 
@@ -416,22 +416,25 @@ def missing_detail(query: Query, chosen: Sequence[Candidate], hits: Sequence[Hit
     ("The documents do not say what the two ... were."), or None.
 
     Said only when all of these hold, so that it is never said of something the documents do
-    describe: the question asks what the members of a plural subject were; the answer's first
-    sentence counts that subject, or says it was issued or made, with nothing after it that
-    starts to say what they were, and brings no list; and no sentence of any passage found
-    mentions the subject otherwise (a list, "the first of these", a description)."""
-    if not query.items or not chosen or chosen[0].extra:
+    describe: the question asks what the members of a plural subject were; a sentence of the
+    answer counts that subject, or says it was issued or made, with nothing after it that starts
+    to say what they were; no sentence of the answer brings a list; no sentence of any passage
+    found starts to say what they were (`describes`: one of them singled out, "was to ...",
+    "related to ..."), and no passage found sits under a heading naming them (a section that
+    lists them)."""
+    if not query.items or not chosen or any(c.extra for c in chosen):
         return None
     words = query.items.split()
     head = items_head(query.items)
     after = " ".join(words[words.index(head) + 1:])
-    count = counts_without_detail(chosen[0].sentence, head, after)
+    count = next((n for n in (counts_without_detail(c.sentence, head, after) for c in chosen) if n is not None), None)
     if count is None:
         return None
     for hit in hits:
-        for sentence in sentences_of(hit.passage.text):
-            if mentions(sentence, head) and counts_without_detail(sentence, head) is None:
-                return None
+        if mentions(hit.passage.item_title or "", head):
+            return None
+        if any(describes(sentence, head) for sentence in sentences_of(hit.passage.text)):
+            return None
     if count.span:
         span = " ".join(count.span.split())
         first, _, rest = span.partition(" ")

@@ -128,6 +128,18 @@ _DETAIL = re.compile(r"[:;(–—]|\s-\s|\b(?:namely|includ\w*|relat\w*|concern\
                      r"|\bto (?!(?:the|it|them|us|this|its|their|him|her|council|be)\b)\w+"
                      r"|\bfor \w+ing\b|\bon (?!(?:\d|the \d|january|february|march|april|may|june|july|august|september|"
                      r"october|november|december)\b)\w+", re.IGNORECASE)
+# What, right after the noun, says what the things were, for `describes`: a list, a bracket or
+# dash, "is/was/were the ...", "was to/for/that/about ...", or one of the words below within
+# _WINDOW words. A bare "were directed ..." or "was issued" is not among them: it says something
+# about them, not what they were.
+_WINDOW = 6
+_DESCRIBED = re.compile(r"^\s*(?:[:;(–—]|-\s|(?:is|are|was|were|being)\s+(?:(?:the|a|an|to|that|for|about|on|around)\b))",
+                        re.IGNORECASE)
+_DETAIL_CUE = re.compile(r"[:(–—]|\b(?:namely|includ\w*|related to|relating to|relates to|concern\w*|about|regarding|"
+                         r"in respect of|such as|focus\w* on|covering|covered)\b", re.IGNORECASE)
+# A closing remark on a count: "..., which is significant." or "and this was noted."
+_REMARK = re.compile(r"^\s*,?\s*(?:which|and this|this)\s+(?:is|was)\s+(?:[\w'’-]+\s+){0,2}[\w'’-]+\s*\.?\s*$",
+                     re.IGNORECASE)
 _EXISTED = r"(?:were|have been|had been|are)\s+(?:also\s+)?(?:issued|identified|set|raised|made|given|agreed|found|recorded|received|imposed)"
 
 
@@ -156,6 +168,8 @@ def counts_without_detail(sentence: str, head: str, after: str = "") -> Count | 
     tail = text[(existed or m).end():]
     # "two actions were issued" says only that they exist; what follows that may still say more.
     tail = re.sub(rf"^\s+{_EXISTED}\b", "", tail, flags=re.IGNORECASE)
+    # A closing remark on the count ("..., which is significant.") says nothing of what they were.
+    tail = _REMARK.sub("", tail)
     # The mention must be the sentence's only one, and nothing after it may give the detail.
     if len(re.findall(rf"\b{re.escape(head.rstrip('s'))}s?\b", text, re.IGNORECASE)) > 1 or _DETAIL.search(tail):
         return None
@@ -165,3 +179,20 @@ def counts_without_detail(sentence: str, head: str, after: str = "") -> Count | 
 def mentions(sentence: str, head: str) -> bool:
     """Whether a sentence names the noun `head`, singular or plural."""
     return bool(re.search(rf"\b{re.escape(head.rstrip('s'))}s?\b", sentence, re.IGNORECASE))
+
+
+def describes(sentence: str, head: str) -> bool:
+    """Whether a sentence starts to say what the things named by `head` are: one of them singled
+    out ("the first priority action"), or, within a few words after the noun, a list, "is the ...",
+    "was to ...", "related to", "about" and their kin. A sentence that only refers to them ("the
+    priority actions were directed at the council") does not."""
+    text = " ".join(sentence.split())
+    noun = rf"{re.escape(head.rstrip('s'))}s?"
+    if re.search(rf"\b(?:first|second|third|fourth|fifth|last|other|another|one of the|each)\s+(?:[\w'’-]+\s+){{0,2}}?{noun}\b",
+                 text, re.IGNORECASE):
+        return True
+    for m in re.finditer(rf"\b{noun}\b", text, re.IGNORECASE):
+        window = " ".join(text[m.end():].split()[:_WINDOW])
+        if _DESCRIBED.match(" " + window) or _DETAIL_CUE.search(window):
+            return True
+    return False
