@@ -219,6 +219,11 @@ class ExtractiveAnswerer:
             return refuse(query.text, hits, steps=(*steps, RetrievalStep("refused", f"{why} ({query.describe()})")))
         chosen = self.choose(query, candidates)
         note = missing_detail(query, chosen, hits)
+        if note:
+            # What the documents do record (that there were two of them) is the answer, so far as
+            # they give one: it leads, and the note says what they do not.
+            counting = next(c for c in chosen if _counts(query, c))
+            chosen = [counting, *(c for c in chosen if c is not counting)]
         return compose(query, [(c.sentence, (c.passage, *c.extra)) for c in chosen], notes=(note,) if note else (), steps=(
             *steps,
             RetrievalStep("answer", f"{len(chosen)} sentence(s) from {len({c.passage.id for c in chosen})} passage(s); "
@@ -426,8 +431,7 @@ def missing_detail(query: Query, chosen: Sequence[Candidate], hits: Sequence[Hit
         return None
     words = query.items.split()
     head = items_head(query.items)
-    after = " ".join(words[words.index(head) + 1:])
-    count = next((n for n in (counts_without_detail(c.sentence, head, after) for c in chosen) if n is not None), None)
+    count = next((n for n in map(lambda c: _counts(query, c), chosen) if n is not None), None)
     if count is None:
         return None
     for hit in hits:
@@ -443,6 +447,16 @@ def missing_detail(query: Query, chosen: Sequence[Candidate], hits: Sequence[Hit
     else:
         what = " ".join(w for w in words if not _COUNT_WORD.match(w))
     return f"The documents do not say what the {what} were."
+
+
+def _counts(query: Query, c: Candidate):
+    """`counts_without_detail` of a candidate sentence for the plural subject the question asks
+    about (None when the question asks for none)."""
+    if not query.items:
+        return None
+    words = query.items.split()
+    head = items_head(query.items)
+    return counts_without_detail(c.sentence, head, " ".join(words[words.index(head) + 1:]))
 
 
 def compose(query: Query | str, sentences: Sequence[tuple[str, Sequence[StoredPassage]]], *,
