@@ -192,16 +192,12 @@ class ExtractiveAnswerer:
     def __init__(self, max_sentences: int = 5, evidence: Evidence | None = None,
                  embedder: Embedder | None = None, vocabulary: Vocabulary | None = None,
                  vectors: VectorCache | None = None,
-                 following: Callable[[StoredPassage], Sequence[StoredPassage]] | None = None,
-                 opening: Callable[[StoredPassage], str] | None = None) -> None:
+                 following: Callable[[StoredPassage], Sequence[StoredPassage]] | None = None) -> None:
         """`vectors` (else a cache of its own over `embedder`) gives sentence and question
         vectors; with neither, sentences are scored by their passage's dense similarity.
         `following` gives the passages after one in its document's item (a lead-in's list);
-        without it a lead-in whose list is in other passages is never quoted. `opening` gives the
-        opening of a passage's document (its committee and first passages), which says what the
-        whole document reports ("the focused visit to ...", "the Corporate Parenting Panel")."""
+        without it a lead-in whose list is in other passages is never quoted."""
         self.following = following
-        self.opening = opening
         self.max_sentences = max_sentences
         self.evidence = evidence or default_evidence()
         if vectors is None and embedder is not None:
@@ -239,10 +235,6 @@ class ExtractiveAnswerer:
         for rank, hit in enumerate(hits):
             title = hit.passage.item_title or ""
             passage_coverage = query.topic.coverage(self._words(f"{title} {hit.passage.text}"))
-            # A field term naming the event or body a whole document reports on ("at the focused
-            # visit", "the corporate parenting panel") is met by the document's opening: its
-            # sentences do not each repeat it.
-            opening = self._words(self.opening(hit.passage)) if self.opening else set()
             previous = ""
             texts = sentences_of(hit.passage.text)
             for n, text in enumerate(texts):
@@ -263,7 +255,7 @@ class ExtractiveAnswerer:
                     units.append(_Unit(text, hit, rank, extra, tuple(pieces),
                                        coverage=query.topic.coverage(self._words(text)),
                                        context_coverage=max(query.topic.coverage(context), passage_coverage * 0.5),
-                                       terms=query.topic.terms_covered(context | opening)))
+                                       terms=query.topic.terms_covered(context)))
                 previous = text
         if not units:
             return []

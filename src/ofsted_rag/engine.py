@@ -27,11 +27,6 @@ from ofsted_rag.store import DocumentRecord, PassageFilter, PassageStore
 
 
 
-# How many of a document's first passages say what it reports (a letter's header and opening
-# paragraph; a meeting's heading and first item).
-OPENING_PASSAGES = 3
-
-
 @dataclass(frozen=True)
 class CorpusStatus:
     documents: int
@@ -93,7 +88,7 @@ class Engine:
         self.analyser = QueryAnalyser(self.retriever.vocabulary)
         self.extractive = ExtractiveAnswerer(max_sentences=settings.answer_sentences, vectors=self.vectors,
                                              vocabulary=self.retriever.vocabulary,
-                                             following=self._following, opening=self._opening)
+                                             following=self._following)
         self.answerer = answerer if answerer is not None else _configured_answerer(settings, self.extractive)
         self._derived: dict[tuple, object] = {}
         self._derived_generation: int | None = None
@@ -303,16 +298,6 @@ class Engine:
         after = self.neighbours(passage, before=0, after=MAX_LIST_ITEMS)[1:]
         self.vectors.remember(self.store.sentence_vectors([p.id for p in after]))
         return after
-
-    def _opening(self, passage: StoredPassage) -> str:
-        """What a passage's document says it is: its committee and its first OPENING_PASSAGES
-        passages (a letter's "This letter summarises the findings of the focused visit to ...",
-        a meeting's heading)."""
-        def build():
-            return {doc_id: " ".join([located[0][3].body or "", *(x[3].text for x in located[:OPENING_PASSAGES])])
-                    for doc_id, located in self._passages_by_document().items()}
-
-        return self._per_generation(("openings",), build).get(passage.doc_id, "")
 
     def neighbours(self, passage: StoredPassage, before: int = 2, after: int = 2) -> list[StoredPassage]:
         """Passages around this one in the same document and item, in reading order."""
