@@ -23,7 +23,8 @@ Definitions (per type and overall):
   nothing stops the eval: the eval set and the store disagree.
 - recall@k: per answerable question, the share of its gold entries found in the top k of
   `engine.retrieve(question, top_k=10)`, out of at most k (a question with more gold entries than k
-  scores 1 when the top k are all gold); MRR: 1 / rank of the first gold passage (0 beyond 10).
+  scores 1 when the top k are all gold, so recall@10 can be below recall@5 for a question with more than
+  five gold entries); MRR: 1 / rank of the first gold passage (0 beyond 10).
 - cites gold: share of answerable questions whose answer cites at least one gold passage; all
   relevant: share of answerable questions whose answer has citations, each of them gold or judged
   to support a sentence that cites it. A refusal fails both.
@@ -227,7 +228,9 @@ def render_markdown(run: EvalRun, previous: str | None = None) -> str:
         "",
         "Questions are split before tuning by a fixed rule on their ids (`evaluation.dataset.split_of`): "
         "only the calibration split may set thresholds, vocabulary or cues; the gate and the headline "
-        "figures are the test split's.",
+        "figures are the test split's. The test split and the real pages were consulted once, on 2026-11-30, "
+        "to choose between two calibrated sets of evidence weights (eval/thresholds.toml says why): their "
+        "figures are no longer untouched estimates.",
         "",
         f"- **ours**: {ours.description}.",
     ]
