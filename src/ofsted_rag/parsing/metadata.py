@@ -171,11 +171,15 @@ def meta_from_url(url: str) -> DocumentMeta:
     return DocumentMeta(council=authority.official if authority else None, date=date_in_name(path), url=url)
 
 
+# A file saved from a web page and named after its address ("barnet.moderngov.co.uk__mgAi.aspx_ID=4017.txt").
+_FILE_HOST = re.compile(r"^(?:https?_*)?((?:[a-z0-9-]+\.)+(?:uk|com|org|net|gov))(?:_|$)", re.IGNORECASE)
+
+
 def meta_from_file_name(file_name: str) -> DocumentMeta:
     """The council and date a file name carries ("kirklees-corporate-parenting-2019-01-22.html",
     "barnet.moderngov.co.uk__mgAi.aspx_ID=4017.txt", "Minutes - Calderdale Council 14 March 2023.pdf")."""
     stem = re.sub(r"\.(?:txt|html?|pdf|docx)$", "", file_name, flags=re.IGNORECASE)
-    host = re.match(r"^(?:https?_*)?((?:[a-z0-9-]+\.)+(?:uk|com|org|net|gov))(?:_|$)", stem, re.IGNORECASE)
+    host = _FILE_HOST.match(stem)
     authority = (_authority_in_host(host.group(1)) if host else None) or _authority_in_tokens(stem)
     return DocumentMeta(council=authority.official if authority else None, date=date_in_name(stem))
 
@@ -408,7 +412,7 @@ def authorities_in_address(address: str) -> list[Authority]:
     found: list[Authority] = []
     text = address.strip()
     url_host = urlsplit(text).hostname if re.match(r"^https?://", text, re.IGNORECASE) else None
-    stem_host = re.match(r"^(?:https?_*)?((?:[a-z0-9-]+\.)+(?:uk|com|org|net|gov))(?:_|$)", text, re.IGNORECASE)
+    stem_host = _FILE_HOST.match(text)
     host = url_host or (stem_host.group(1) if stem_host else "")
     meta = meta_from_url(text) if url_host else meta_from_file_name(text)
     if meta.council:
