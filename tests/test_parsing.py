@@ -575,3 +575,18 @@ def test_a_table_row_is_not_a_heading_over_what_follows():
     units = parse_structure(text, "ofsted_letter")
     after = [u for u in units if "front door" in text[u.start:u.end]]
     assert after and all("Visit dates" not in (u.item_title or "") for u in after)
+
+
+def test_a_council_line_above_the_minutes_title_is_heading_not_a_passage():
+    text = ("Barsetshire County Council\nMinutes of the meeting of the Children's Scrutiny Panel held on 10 March 2021\n\n"
+            "5. Social work workforce\n\nThe Assistant Director presented an update on recruitment.\n")
+    parsed = parse_bytes(text.encode(), "panel-minutes.txt")
+    assert [(p.item, p.item_title, p.text) for p in parsed.passages] == [
+        ("5", "Social work workforce", "The Assistant Director presented an update on recruitment.")]
+
+
+def test_a_headline_naming_a_council_is_a_passage():
+    text = "Ofsted criticises Barsetshire County Council\n\nInspectors found that assessments were too slow.\n"
+    parsed = parse_bytes(text.encode(), "barsetshire-news.txt")
+    assert any("Ofsted criticises" in p.text or p.item_title == "Ofsted criticises Barsetshire County Council"
+               for p in parsed.passages)

@@ -214,6 +214,18 @@ def strip_link(line: str) -> str:
     return LINK_SUFFIX.sub("", line).strip()
 
 
+# An organisation's name on a line of its own ("Barsetshire County Council"): capitalised words
+# ending in the kind of body, so a headline ("Ofsted criticises Barsetshire Council") is not one.
+ORGANISATION_LINE = re.compile(r"^(?:(?:[A-Z][\w'’.-]*|of|and|the|upon|on|for|&),?\s+){0,8}"
+                               r"(?:Council|Authority|Trust|Partnership)$")
+
+
+def _is_front_line(line: str) -> bool:
+    """A line of a document's heading: a page header, a minutes title or heading field, or the
+    name of the council or body alone."""
+    return bool(PAGE_HEADERS.match(line) or HEADER_LINE.match(line) or ORGANISATION_LINE.match(line))
+
+
 def is_page_furniture_line(line: str) -> bool:
     """A page number or a bare date line: never a passage, never a sentence of an answer."""
     return bool(PAGE_NUMBER_LINE.match(line) or DATE_LINE.match(line))
@@ -315,7 +327,11 @@ def parse_structure(text: str, kind: str | None = None) -> list[Unit]:
             state.after_minutes_mark = True
             i += 1
             continue
-        if len(block) == 1 and (PAGE_HEADERS.match(first) or HEADER_LINE.match(first)) and not seen_content:
+        if not seen_content and (
+                (len(block) == 1 and (PAGE_HEADERS.match(first) or HEADER_LINE.match(first)))
+                or (any(HEADER_LINE.match(line.text) for line in block) and all(_is_front_line(line.text) for line in block))):
+            # The document's heading before anything is said: "Minutes of the meeting ... held on
+            # ...", with the council's name on the line above it when no blank line parts them.
             i += 1
             continue
         if _heading_allowed(state, blocks, i) and _is_heading(block, next_block):
