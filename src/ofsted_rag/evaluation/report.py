@@ -228,8 +228,8 @@ def render_markdown(run: EvalRun, previous: str | None = None) -> str:
         "",
         "Questions are split before tuning by a fixed rule on their ids (`evaluation.dataset.split_of`): "
         "only the calibration split may set thresholds, vocabulary or cues; the gate and the headline "
-        "figures are the test split's. The test split and the real pages were consulted once, on 2026-11-30, "
-        "to choose between two calibrated sets of evidence weights (eval/thresholds.toml says why): their "
+        "figures are the test split's. The test split and the real pages were consulted on 2026-11-30 "
+        "to choose between calibrated sets of evidence weights (eval/thresholds.toml says why): their "
         "figures are no longer untouched estimates.",
         "",
         f"- **ours**: {ours.description}.",
