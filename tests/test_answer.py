@@ -127,7 +127,7 @@ def test_ask_json_has_the_documented_shape(corpus_settings, tmp_path):
                 corpus_settings.home)
     assert done.returncode == 0, done.stderr
     payload = json.loads(done.stdout)  # exactly one JSON object on stdout
-    assert set(payload) == {"question", "answer", "refused", "citations", "closest"}
+    assert set(payload) == {"question", "answer", "refused", "notes", "citations", "closest"}
     assert isinstance(payload["answer"], str) and payload["refused"] is False
     keys = {"n", "passage_id", "document", "council", "body", "date", "item", "item_title", "point", "text", "url"}
     for row in payload["citations"] + payload["closest"]:

@@ -18,6 +18,7 @@ from docx import Document
 from ofsted_rag.answer import FEATURES, Candidate, ExtractiveAnswerer, Evidence, compose, missing_detail
 from ofsted_rag.documents import StoredPassage
 from ofsted_rag.export import answer_to_docx, answer_to_markdown
+from ofsted_rag.output import answer_to_json
 from ofsted_rag.query import QueryAnalyser
 from ofsted_rag.reading import counts_without_detail, describes, procedural, tone
 from ofsted_rag.retrieve import Hit, Vocabulary
@@ -355,3 +356,4 @@ def test_when_the_note_is_given_the_sentence_recording_the_event_leads(tmp_path,
     answer = Engine(settings, embedder=embedder).ask("What were Barsetshire's priority actions?")
     assert answer.notes == ("The documents do not say what the three priority actions were.",)
     assert answer.sentences[0].text.startswith("Focused visits do not lead to a grade")
+    assert answer_to_json(answer)["notes"] == list(answer.notes)  # `ask --json` carries it apart

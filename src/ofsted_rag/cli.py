@@ -380,7 +380,7 @@ def _ask(args: argparse.Namespace, settings: Settings) -> int:
     if empty_because:
         if fmt == "json":
             print(json.dumps({"question": args.question, "answer": empty_because, "refused": False,
-                              "filters_match_nothing": True, "citations": [], "closest": []}, ensure_ascii=False))
+                              "filters_match_nothing": True, "notes": [], "citations": [], "closest": []}, ensure_ascii=False))
         else:
             print(empty_because)
         if args.output:

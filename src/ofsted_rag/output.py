@@ -22,12 +22,14 @@ def passage_to_json(p: StoredPassage, n: int | None = None) -> dict:
 
 
 def answer_to_json(answer: Answer) -> dict:
-    """{"question", "answer", "refused", "citations": [...], "closest": [...]} as documented in
-    the README; closest passages are numbered from 1 in their own list."""
+    """{"question", "answer", "refused", "notes", "citations": [...], "closest": [...]} as
+    documented in the README; closest passages are numbered from 1 in their own list. `notes` are
+    the answer's sentences of the system's own (what the documents do not say), never quotations."""
     return {
         "question": answer.question,
         "answer": answer.text,
         "refused": answer.refused,
+        "notes": list(answer.notes),
         "citations": [passage_to_json(c.passage, c.n) for c in answer.citations],
         "closest": [passage_to_json(p, n) for n, p in enumerate(answer.closest, start=1)],
     }
