@@ -4,7 +4,7 @@ sentences offer the kind of answer it asks for (answer.fits). The wording here i
 import pytest
 
 from ofsted_rag.answer import fits
-from ofsted_rag.query import QueryAnalyser, judgements_in, passage_words
+from ofsted_rag.query import QueryAnalyser, judgements_in, months_in, passage_words
 from ofsted_rag.retrieve import Vocabulary
 
 
@@ -141,3 +141,7 @@ def test_a_question_about_what_a_report_said_does_not_ask_what_was_planned(analy
 
 def test_a_grading_followed_by_which_is_states_a_judgement():
     assert judgements_in("its wider Ofsted grading, which is 'good' overall, was unchanged") == {"good"}
+
+
+def test_a_month_is_read_with_a_comma_before_its_year_and_from_a_date_in_figures():
+    assert months_in("data to the end of July, 2018; decision made on 24/09/2021") == ((2018, 7), (2021, 9))

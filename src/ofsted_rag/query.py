@@ -346,7 +346,9 @@ def judgements_in(text: str) -> set[str]:
 
 MONTH_NAMES = ("january", "february", "march", "april", "may", "june", "july", "august", "september",
                "october", "november", "december")
-_MONTH_YEAR = re.compile(r"\b(" + "|".join(MONTH_NAMES) + r")\s+(?:of\s+)?((?:19|20)\d\d)\b", re.IGNORECASE)
+_MONTH_YEAR = re.compile(r"\b(" + "|".join(MONTH_NAMES) + r"),?\s+(?:of\s+)?((?:19|20)\d\d)\b", re.IGNORECASE)
+# A date written in figures, day first as English councils write it: "24/09/2021", "24.09.2021".
+_NUMERIC_DATE = re.compile(r"\b(?:0?[1-9]|[12]\d|3[01])([/.-])(0?[1-9]|1[0-2])\1((?:19|20)\d\d)\b")
 _ORDINAL_FORMS = {w: (w, n) for w, n in (("second", "2nd"), ("third", "3rd"), ("fourth", "4th"), ("fifth", "5th"),
                                           ("sixth", "6th"), ("seventh", "7th"), ("eighth", "8th"), ("ninth", "9th"),
                                           ("tenth", "10th"))}
@@ -355,8 +357,10 @@ _ORDINAL = re.compile(r"\b(?:" + "|".join(_ORDINAL_FORMS) + r")\b", re.IGNORECAS
 
 
 def months_in(text: str) -> tuple[tuple[int, int], ...]:
-    """(year, month) of each "March 2022" in a text."""
-    return tuple(dict.fromkeys((int(y), MONTH_NAMES.index(m.lower()) + 1) for m, y in _MONTH_YEAR.findall(text)))
+    """(year, month) of each "March 2022", "July, 2018" or "24/09/2021" in a text, in text order."""
+    found = [(m.start(), (int(m.group(2)), MONTH_NAMES.index(m.group(1).lower()) + 1)) for m in _MONTH_YEAR.finditer(text)]
+    found += [(m.start(), (int(m.group(3)), int(m.group(2)))) for m in _NUMERIC_DATE.finditer(text)]
+    return tuple(dict.fromkeys(month for _, month in sorted(found)))
 
 
 def years_in(texts: Sequence[str]) -> set[int]:
