@@ -145,3 +145,12 @@ def test_a_grading_followed_by_which_is_states_a_judgement():
 
 def test_a_month_is_read_with_a_comma_before_its_year_and_from_a_date_in_figures():
     assert months_in("data to the end of July, 2018; decision made on 24/09/2021") == ((2018, 7), (2021, 9))
+
+
+def test_a_year_named_as_a_bound_does_not_narrow_the_question(analyse):
+    query = analyse("what was the council's judgement before 2023?")
+    assert query.years == () and query.months == ()
+
+
+def test_a_year_asked_about_still_narrows_the_question_beside_a_bound(analyse):
+    assert analyse("what changed in 2021 since March 2020?").years == (2021,)

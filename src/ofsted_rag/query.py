@@ -27,6 +27,12 @@ from ofsted_rag import places
 from ofsted_rag.support import STOP_WORDS, content_words
 
 _YEAR = re.compile(r"\b(19[5-9]\d|20\d\d)\b")
+# A period named as a bound ("before 2023", "since March 2020", "until 2019") is not the period the
+# question asks about: the answer lies on the other side of it, so it does not narrow the search.
+_RELATIVE_PERIOD = re.compile(
+    r"\b(?:before|prior to|until|till|up to|since|after|from)\s+(?:(?:the\s+)?(?:end|start|beginning)\s+of\s+)?"
+    r"(?:(?:january|february|march|april|may|june|july|august|september|october|november|december),?\s+)?"
+    r"(?:19|20)\d\d\b", re.IGNORECASE)
 _YEARS_AND_MONTHS = re.compile(r"\b(?:19|20)\d\d\b|\b(?:january|february|march|april|may|june|july|august|"
                                r"september|october|november|december)\b", re.IGNORECASE)
 
@@ -183,8 +189,8 @@ class QueryAnalyser:
         return Query(
             text=text,
             councils=councils,
-            years=tuple(dict.fromkeys(int(y) for y in _YEAR.findall(text))),
-            months=months_in(text),
+            years=tuple(dict.fromkeys(int(y) for y in _YEAR.findall(_RELATIVE_PERIOD.sub(" ", text)))),
+            months=months_in(_RELATIVE_PERIOD.sub(" ", text)),
             topic=self.topic(stripped),
             kinds=kinds,
             across_councils=across,
