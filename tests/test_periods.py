@@ -52,3 +52,8 @@ def test_a_question_about_the_meetings_own_month_is_answered(engine):
     answer = engine.ask("How many agency social workers did Barsetshire have in March 2021?")
     assert not answer.refused
     assert any("41 to 33" in c.passage.text for c in answer.citations)
+
+
+def test_minutes_written_before_a_season_do_not_say_what_happened_in_it(engine):
+    answer = engine.ask("What did Barsetshire's workforce strategy report say in the summer of 2021?")
+    assert answer.refused

@@ -154,3 +154,7 @@ def test_a_year_named_as_a_bound_does_not_narrow_the_question(analyse):
 
 def test_a_year_asked_about_still_narrows_the_question_beside_a_bound(analyse):
     assert analyse("what changed in 2021 since March 2020?").years == (2021,)
+
+
+def test_a_season_with_its_year_begins_at_the_seasons_first_month(analyse):
+    assert analyse("what was the outcome of the autumn 2020 visit?").starts == (2020, 9)

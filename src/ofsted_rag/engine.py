@@ -362,10 +362,9 @@ class Engine:
 
 
 def _written_before(date: dt.date, query: Query) -> bool:
-    """The date falls before the earliest period the question names (its month, else its year)."""
-    if query.months:
-        return (date.year, date.month) < min(query.months)
-    return date.year < min(query.years)
+    """The date falls before the earliest period the question names begins (its month, the first
+    month of its season, else its year)."""
+    return query.starts is not None and (date.year, date.month) < query.starts
 
 
 def _mentions_year(p: StoredPassage, years: Sequence[int]) -> bool:

@@ -126,6 +126,8 @@ class Query:
     # It asks what was planned or expected ("when will ...", "what was due in May"), so a document
     # written before the period it names can answer it.
     prospective: bool
+    # (year, month) the earliest period it names begins ("autumn 2020": September 2020), if any.
+    starts: tuple[int, int] | None
     expanded: str
     subject: str
     whole: str
@@ -196,6 +198,7 @@ class QueryAnalyser:
             across_councils=across,
             presumed_judgement=presumed_judgement(text),
             prospective=bool(c.prospective.search(text)),
+            starts=period_start(_RELATIVE_PERIOD.sub(" ", text)),
             expanded=self.vocabulary.expand(text),
             subject=self._subject(stripped, text),
             whole=" ".join(self._expand(stripped).split()),
@@ -353,6 +356,9 @@ def judgements_in(text: str) -> set[str]:
 MONTH_NAMES = ("january", "february", "march", "april", "may", "june", "july", "august", "september",
                "october", "november", "december")
 _MONTH_YEAR = re.compile(r"\b(" + "|".join(MONTH_NAMES) + r"),?\s+(?:of\s+)?((?:19|20)\d\d)\b", re.IGNORECASE)
+# A season with its year ("autumn 2020", "spring of 2021"), and its first month.
+_SEASONS = {"spring": 3, "summer": 6, "autumn": 9, "fall": 9, "winter": 12}
+_SEASON_YEAR = re.compile(r"\b(spring|summer|autumn|fall|winter),?\s+(?:of\s+)?((?:19|20)\d\d)\b", re.IGNORECASE)
 # A date written in figures, day first as English councils write it: "24/09/2021", "24.09.2021".
 _NUMERIC_DATE = re.compile(r"\b(?:0?[1-9]|[12]\d|3[01])([/.-])(0?[1-9]|1[0-2])\1((?:19|20)\d\d)\b")
 _ORDINAL_FORMS = {w: (w, n) for w, n in (("second", "2nd"), ("third", "3rd"), ("fourth", "4th"), ("fifth", "5th"),
@@ -360,6 +366,15 @@ _ORDINAL_FORMS = {w: (w, n) for w, n in (("second", "2nd"), ("third", "3rd"), ("
                                           ("tenth", "10th"))}
 _ORDINAL_FORMS.update({n: forms for forms in list(_ORDINAL_FORMS.values()) for n in forms[1:]})
 _ORDINAL = re.compile(r"\b(?:" + "|".join(_ORDINAL_FORMS) + r")\b", re.IGNORECASE)
+
+
+def period_start(text: str) -> tuple[int, int] | None:
+    """The earliest (year, month) the text's periods begin at: a month named ("March 2022"), a
+    season's first month ("autumn 2020": September), else January of a year named."""
+    starts = list(months_in(text))
+    starts += [(int(m.group(2)), _SEASONS[m.group(1).lower()]) for m in _SEASON_YEAR.finditer(text)]
+    starts += [(int(y), 1) for y in _YEAR.findall(_NUMERIC_DATE.sub(" ", _SEASON_YEAR.sub(" ", _MONTH_YEAR.sub(" ", text))))]
+    return min(starts, default=None)
 
 
 def months_in(text: str) -> tuple[tuple[int, int], ...]:
