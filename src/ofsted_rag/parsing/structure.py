@@ -203,6 +203,182 @@ def _blocks(lines: list[_Line]) -> list[list[_Line]]:
     return blocks
 
 
+# ------------------------------------------------------------------ hard-wrapped runs
+# Minutes or a letter copied out of a PDF into a .txt keep the PDF's line breaks (every line ends
+# at the page width, mid-sentence) and lose its paragraph spacing: the whole document is one
+# blank-line block, so every heading, item and resolution would be glued into one passage.
+# `_unwrap_runs` puts back the blank lines a reader sees, by the line's shape alone, and the parser
+# below then reads the pieces exactly as it reads a document that kept its blank lines.
+
+# A run has at least this many lines, of which at least RUN_MIN_WRAPPED are plainly wrapped
+# (a line broken mid-sentence: no closing punctuation and the next line goes on in lower case).
+# A paragraph of a document that kept its blank lines may be wrapped too, but the rules below
+# only cut where the layout itself shows a break, which a single paragraph does not have.
+RUN_MIN_LINES = 4
+RUN_MIN_WRAPPED = 2
+RUN_MIN_PIECES = 3
+RUN_MIN_WIDTH = 40
+# A line is "clearly short" when it plus the next line's first word would still have taken at
+# most this share of the run's usual width: the writer (or the PDF) broke it on purpose, not
+# because the page ran out. The margin allows for proportional fonts, whose copied lines vary
+# by a few characters around the width.
+SHORT_LINE_SHARE = 0.8
+# The end of a sentence at the end of a line: a full stop, ! or ?, optionally inside a closing
+# quote or bracket, after a word of two or more small letters or digits, so an initial ("D.")
+# or an abbreviation in capitals ("No.") does not count.
+_LINE_ENDS_SENTENCE = re.compile(r"(?:[a-z0-9%)\]]{2}|[a-z0-9][)\]])[.!?][\"”’')\]]*$")
+# Titles written with a full stop: never the end of a sentence.
+_TITLE_ABBREVIATION = re.compile(r"\b(?:mr|mrs|ms|dr|cllr|st|prof|rev|no|nos|para|paras|ref|cf|vs|etc\.?\s*al)\.$", re.I)
+# A line that opens a sentence: a capital, or a quote or bracket before one.
+_OPENS_SENTENCE = re.compile(r"^[\"“‘'(\[]?[A-Z]")
+# The label of a field line ("PRESENT:", "Inspection dates:") is a few words, not a clause.
+_FIELD_LABEL = re.compile(r"^[A-Z][A-Za-z'’]*(?: [A-Za-z'’]+){0,3}:\s+\S")
+
+
+def _unwrap_runs(blocks: list[list[_Line]]) -> list[list[_Line]]:
+    """The blocks with every hard-wrapped run cut where its own layout shows a break.
+
+    A block that is not a run (too few lines, or no line wrapped mid-sentence) is returned as it
+    is, so a document that kept its blank lines parses exactly as before.
+    """
+    out: list[list[_Line]] = []
+    for block in blocks:
+        width = _run_width(block)
+        if width is None:
+            out.append(block)
+            continue
+        pieces: list[list[_Line]] = [[block[0]]]
+        for j in range(1, len(block)):
+            if _breaks_before(block, j, width):
+                pieces.append([])
+            pieces[-1].append(block[j])
+        # One cut is what a block of a document that kept its blank lines may hold (a heading
+        # printed straight above its paragraph), and such a block is read as it always was;
+        # several cuts show a run of units that lost the blank lines between them.
+        out.extend(pieces if len(pieces) >= RUN_MIN_PIECES else [block])
+    return out
+
+
+def _run_width(block: list[_Line]) -> float | None:
+    """The usual length of a run's wrapped lines, or None when the block is not a run."""
+    if len(block) < RUN_MIN_LINES:
+        return None
+    wrapped = [
+        len(line.text) for line, after in zip(block, block[1:])
+        if line.text[-1] not in ".!?:;" and after.text[0].islower()
+    ]
+    if len(wrapped) < RUN_MIN_WRAPPED:
+        return None
+    wrapped.sort()
+    width = wrapped[len(wrapped) // 2]
+    # Prose wrapped at a page's width runs to tens of characters a line; shorter lines that go
+    # on in lower case are an address or a contact block, whose lines are not sentences.
+    return float(width) if width >= RUN_MIN_WIDTH else None
+
+
+def _is_short(block: list[_Line], j: int, width: float) -> bool:
+    """Line j was broken on purpose: the next line's first word would have fitted on it."""
+    if j + 1 >= len(block):
+        return True
+    next_word = block[j + 1].text.split(" ", 1)[0]
+    return len(block[j].text) + 1 + len(next_word) <= SHORT_LINE_SHARE * width
+
+
+def _ends_sentence(text: str) -> bool:
+    return bool(_LINE_ENDS_SENTENCE.search(text)) and not _TITLE_ABBREVIATION.search(text)
+
+
+def _closes(block: list[_Line], j: int, width: float) -> bool:
+    """Line j ends what it says: a sentence, a lead-in ("... as follows:"), or a line broken on
+    purpose. A line wrapped mid-sentence does none of these."""
+    text = block[j].text
+    return _ends_sentence(text) or text.endswith(":") or _is_short(block, j, width)
+
+
+def _is_caps_line(text: str) -> bool:
+    """A line in capitals ("12 APOLOGIES FOR ABSENCE", "BARSETSHIRE COUNTY COUNCIL"): minutes and
+    letters set headings so; running prose is never written in capitals to the page's width."""
+    letters = [c for c in text if c.isalpha()]
+    # It opens with a word or a number and ends without a stop: an acronym closing a wrapped
+    # sentence ("(MASH).") is in capitals too, but is the end of that sentence.
+    return (len(letters) >= 4 and not any(c.islower() for c in letters) and len(text) <= 120
+            and text[0].isalnum() and text[-1] not in ".,;)")
+
+
+def _is_numbered_heading(block: list[_Line], j: int, width: float) -> bool:
+    """An item's number and title on one line ("13 OFSTED FOCUSED VISIT", "13. Ofsted focused
+    visit", "45/23 Ofsted visit", "Item 6: Ofsted visit"): a title, not a sentence, on a line
+    broken on purpose. A paragraph's wrapped line that happens to open with a number runs to the
+    page's width, so it is not one."""
+    text = block[j].text
+    m = ITEM_LABEL.match(text)
+    if m:
+        title = clean_title(m.group("title"))
+        return not title or _is_title(title)
+    if ITEM_ALONE.match(text):
+        return True
+    m = MINUTE_NUMBER.match(text) or ITEM_NUMBER_TITLE.match(text)
+    return bool(m) and _is_title(clean_title(m.group("title"))) and _is_short(block, j, width)
+
+
+def _stands_alone(block: list[_Line], j: int, width: float) -> bool:
+    """Line j is a block of its own in any layout: a heading, an item's number and title, a
+    document heading line or a piece of page furniture."""
+    text = block[j].text
+    if _is_front_line(text) or MEETING_LINE.match(text) or MINUTES_MARK.match(text):
+        return True
+    if _is_furniture(text) or CONTACT_LINE.match(text):
+        return True
+    if is_page_furniture_line(text) and (j == 0 or _closes(block, j - 1, width)):
+        # A page number or a date line, unless it is the end of a sentence wrapped at the width
+        # ("... was issued on" / "4 September 2019.").
+        return True
+    if BARE_RESOLUTION.match(text):
+        # "RESOLVED:" alone: the parser joins it to the paragraph below, as when blank lines part them.
+        return True
+    if _is_caps_line(text) or _is_numbered_heading(block, j, width):
+        return True
+    return _is_shaped_heading(block, j, width)
+
+
+def _is_shaped_heading(block: list[_Line], j: int, width: float) -> bool:
+    """A heading in ordinary case ("Main findings", "What needs to improve"): a short line with
+    no closing punctuation, between a line that closes and a line that opens a sentence.
+
+    A sentence wrapped onto a short last line ends with its full stop; a line broken mid-sentence
+    follows a line that does not close; so neither is taken for a heading.
+    """
+    text = block[j].text
+    if j + 1 >= len(block) or not _OPENS_SENTENCE.match(text) or not _OPENS_SENTENCE.match(block[j + 1].text):
+        return False
+    if len(text) > 90 or len(text.split()) > 14 or text[-1] in ".:;,-–—?!\"”'’":
+        return False
+    if LETTERED.match(text) or BULLET.match(text) or NUMBERED.match(text) or RESOLUTION.match(text):
+        return False
+    if not _is_short(block, j, width):
+        return False
+    return j == 0 or _closes(block, j - 1, width)
+
+
+def _breaks_before(block: list[_Line], j: int, width: float) -> bool:
+    """Whether a run's line j starts a new block (the blank line a reader sees before it)."""
+    if _stands_alone(block, j, width) or _stands_alone(block, j - 1, width):
+        return True
+    text, before = block[j].text, block[j - 1].text
+    if not _OPENS_SENTENCE.match(text):
+        return False
+    if (RESOLUTION.match(text) or RECOMMENDATION.match(text) or ACTION.match(text) or _FIELD_LABEL.match(text)
+            or NUMBERED_SIMPLE.match(text)) and _closes(block, j - 1, width):
+        # A resolution, an action, a field ("PRESENT: ...") or a numbered paragraph opens its own
+        # unit when the line above it has closed: a new line that goes on from a sentence broken
+        # at the width ("... and the" / "Committee agreed ...") is not one.
+        return True
+    # A paragraph's last line: it ends a sentence and is clearly short of the width, so the next
+    # word would have fitted had the paragraph gone on. A sentence that happens to end at the
+    # full width leaves no such trace, so its paragraph is kept whole (the cautious side).
+    return _ends_sentence(before) and _is_short(block, j - 1, width)
+
+
 def clean_title(line: str) -> str:
     """A title line without its download-link furniture."""
     return FILE_ICON.sub("", line).strip()
@@ -268,7 +444,7 @@ def parse_structure(text: str, kind: str | None = None) -> list[Unit]:
     `kind` is the document's kind when known: in minutes, numbered items may start at any number.
     """
     lines = _lines(text)
-    blocks = _blocks(lines)
+    blocks = _unwrap_runs(_blocks(lines))
     state = _State(minutes_doc=kind == "minutes")
     page_item = _page_item_number(lines)
     pending_resolution: Unit | None = None
