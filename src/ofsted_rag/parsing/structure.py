@@ -218,19 +218,20 @@ RUN_MIN_LINES = 4
 RUN_MIN_WRAPPED = 2
 RUN_MIN_PIECES = 3
 RUN_MIN_WIDTH = 40
-# A line is "clearly short" when it plus the next line's first word would still have taken at
-# most this share of the run's usual width: the writer (or the PDF) broke it on purpose, not
-# because the page ran out. The margin allows for proportional fonts, whose copied lines vary
-# by a few characters around the width.
-SHORT_LINE_SHARE = 0.8
+# "Clearly shorter": a copied PDF's lines are set in a proportional font, so the characters a
+# full line holds vary by several from line to line (a line of "m"s holds fewer than one of
+# "i"s); a line counts as short only when it falls below the run's measure by this margin.
+SHORT_LINE_SHARE = 0.9
 # The end of a sentence at the end of a line: a full stop, ! or ?, optionally inside a closing
 # quote or bracket, after a word of two or more small letters or digits, so an initial ("D.")
 # or an abbreviation in capitals ("No.") does not count.
 _LINE_ENDS_SENTENCE = re.compile(r"(?:[a-z0-9%)\]]{2}|[a-z0-9][)\]])[.!?][\"”’')\]]*$")
+# A sentence ending inside a line and another beginning: the line is prose, not a title.
+_SENTENCE_INSIDE = re.compile(r"[a-z0-9%)][.!?][\"”’')]*\s+[\"“‘'(]?[A-Z]")
 # Titles written with a full stop: never the end of a sentence.
 _TITLE_ABBREVIATION = re.compile(r"\b(?:mr|mrs|ms|dr|cllr|st|prof|rev|no|nos|para|paras|ref|cf|vs|etc\.?\s*al)\.$", re.I)
-# A line that opens a sentence: a capital, or a quote or bracket before one.
-_OPENS_SENTENCE = re.compile(r"^[\"“‘'(\[]?[A-Z]")
+# A line that opens a sentence: a capital or a figure, or a quote or bracket before one.
+_OPENS_SENTENCE = re.compile(r"^[\"“‘'(\[]?[A-Z0-9]")
 # The label of a field line ("PRESENT:", "Inspection dates:") is a few words, not a clause.
 _FIELD_LABEL = re.compile(r"^[A-Z][A-Za-z'’]*(?: [A-Za-z'’]+){0,3}:\s+\S")
 
@@ -247,9 +248,10 @@ def _unwrap_runs(blocks: list[list[_Line]]) -> list[list[_Line]]:
         if width is None:
             out.append(block)
             continue
+        run = _Run(block, width)
         pieces: list[list[_Line]] = [[block[0]]]
         for j in range(1, len(block)):
-            if _breaks_before(block, j, width):
+            if run.breaks_before(j):
                 pieces.append([])
             pieces[-1].append(block[j])
         # One cut is what a block of a document that kept its blank lines may hold (a heading
@@ -260,24 +262,35 @@ def _unwrap_runs(blocks: list[list[_Line]]) -> list[list[_Line]]:
 
 
 def _run_width(block: list[_Line]) -> float | None:
-    """The usual length of a run's wrapped lines, or None when the block is not a run."""
+    """The run's measure, or None when the block is not a run.
+
+    The measure is the fewest characters any plainly wrapped line would have taken with the
+    next line's first word added: the page had no room for that word, so a line that would
+    still have had room for its next word, by the run's own evidence, was broken on purpose
+    (a paragraph's last line, a heading). Read from the run itself, it holds for any page width
+    and font; one oddly short wrapped line only makes the measure smaller, so fewer lines count
+    as short (the cautious side).
+    """
     if len(block) < RUN_MIN_LINES:
         return None
     wrapped = [
-        len(line.text) for line, after in zip(block, block[1:])
+        (len(line.text), len(line.text) + 1 + len(after.text.split(" ", 1)[0]))
+        for line, after in zip(block, block[1:])
         if line.text[-1] not in ".!?:;" and after.text[0].islower()
     ]
     if len(wrapped) < RUN_MIN_WRAPPED:
         return None
-    wrapped.sort()
-    width = wrapped[len(wrapped) // 2]
+    lengths = sorted(length for length, _ in wrapped)
     # Prose wrapped at a page's width runs to tens of characters a line; shorter lines that go
     # on in lower case are an address or a contact block, whose lines are not sentences.
-    return float(width) if width >= RUN_MIN_WIDTH else None
+    if lengths[len(lengths) // 2] < RUN_MIN_WIDTH:
+        return None
+    return float(min(overflow for _, overflow in wrapped))
 
 
 def _is_short(block: list[_Line], j: int, width: float) -> bool:
-    """Line j was broken on purpose: the next line's first word would have fitted on it."""
+    """Line j was broken on purpose: with the next line's first word it would still be clearly
+    shorter than any wrapped line of the run with the word that did not fit on it."""
     if j + 1 >= len(block):
         return True
     next_word = block[j + 1].text.split(" ", 1)[0]
@@ -311,6 +324,10 @@ def _is_numbered_heading(block: list[_Line], j: int, width: float) -> bool:
     broken on purpose. A paragraph's wrapped line that happens to open with a number runs to the
     page's width, so it is not one."""
     text = block[j].text
+    if _SENTENCE_INSIDE.search(text):
+        # "6. Workforce instability is a barrier. Agency workers make up": a numbered paragraph's
+        # first line, with a sentence ending inside it, is no title.
+        return False
     m = ITEM_LABEL.match(text)
     if m:
         title = clean_title(m.group("title"))
@@ -321,62 +338,107 @@ def _is_numbered_heading(block: list[_Line], j: int, width: float) -> bool:
     return bool(m) and _is_title(clean_title(m.group("title"))) and _is_short(block, j, width)
 
 
-def _stands_alone(block: list[_Line], j: int, width: float) -> bool:
-    """Line j is a block of its own in any layout: a heading, an item's number and title, a
-    document heading line or a piece of page furniture."""
-    text = block[j].text
-    if _is_front_line(text) or MEETING_LINE.match(text) or MINUTES_MARK.match(text):
-        return True
-    if _is_furniture(text) or CONTACT_LINE.match(text):
-        return True
-    if is_page_furniture_line(text) and (j == 0 or _closes(block, j - 1, width)):
-        # A page number or a date line, unless it is the end of a sentence wrapped at the width
-        # ("... was issued on" / "4 September 2019.").
-        return True
-    if BARE_RESOLUTION.match(text):
-        # "RESOLVED:" alone: the parser joins it to the paragraph below, as when blank lines part them.
-        return True
-    if _is_caps_line(text) or _is_numbered_heading(block, j, width):
-        return True
-    return _is_shaped_heading(block, j, width)
+class _Run:
+    """A hard-wrapped run's lines, with what each line is, read once from the top down (whether
+    a line is a heading depends on how the line above it ended)."""
 
+    def __init__(self, block: list[_Line], width: float) -> None:
+        self.block, self.width = block, width
+        self.field = [bool(_FIELD_LABEL.match(line.text)) for line in block]
+        self.alone: list[bool] = []
+        for j in range(len(block)):
+            self.alone.append(self._stands_alone(j))
 
-def _is_shaped_heading(block: list[_Line], j: int, width: float) -> bool:
-    """A heading in ordinary case ("Main findings", "What needs to improve"): a short line with
-    no closing punctuation, between a line that closes and a line that opens a sentence.
+    def short(self, j: int) -> bool:
+        return _is_short(self.block, j, self.width)
 
-    A sentence wrapped onto a short last line ends with its full stop; a line broken mid-sentence
-    follows a line that does not close; so neither is taken for a heading.
-    """
-    text = block[j].text
-    if j + 1 >= len(block) or not _OPENS_SENTENCE.match(text) or not _OPENS_SENTENCE.match(block[j + 1].text):
-        return False
-    if len(text) > 90 or len(text.split()) > 14 or text[-1] in ".:;,-–—?!\"”'’":
-        return False
-    if LETTERED.match(text) or BULLET.match(text) or NUMBERED.match(text) or RESOLUTION.match(text):
-        return False
-    if not _is_short(block, j, width):
-        return False
-    return j == 0 or _closes(block, j - 1, width)
+    def closes(self, j: int) -> bool:
+        return _closes(self.block, j, self.width)
 
+    def _stands_alone(self, j: int) -> bool:
+        """Line j is a block of its own in any layout: a heading, an item's number and title, a
+        document heading line or a piece of page furniture."""
+        text = self.block[j].text
+        if _is_front_line(text) or MEETING_LINE.match(text) or MINUTES_MARK.match(text):
+            return True
+        if _is_furniture(text) or CONTACT_LINE.match(text):
+            return True
+        if is_page_furniture_line(text) and (j == 0 or self.closes(j - 1)):
+            # A page number or a date line, unless it is the end of a sentence wrapped at the
+            # width ("... was issued on" / "4 September 2019.").
+            return True
+        if BARE_RESOLUTION.match(text):
+            # "RESOLVED:" alone: the parser joins it to the paragraph below, as when blank lines
+            # part them.
+            return True
+        if _is_caps_line(text) or _is_numbered_heading(self.block, j, self.width):
+            return True
+        return self._is_shaped_heading(j)
 
-def _breaks_before(block: list[_Line], j: int, width: float) -> bool:
-    """Whether a run's line j starts a new block (the blank line a reader sees before it)."""
-    if _stands_alone(block, j, width) or _stands_alone(block, j - 1, width):
-        return True
-    text, before = block[j].text, block[j - 1].text
-    if not _OPENS_SENTENCE.match(text):
+    def _is_shaped_heading(self, j: int) -> bool:
+        """A heading in ordinary case ("Main findings", "What needs to improve"): a short line
+        with no closing punctuation, after the end of a sentence (or of a heading) and before a
+        line that opens one.
+
+        A sentence wrapped onto a short last line ends with its full stop; a line broken
+        mid-sentence follows a line that does not close; a list of names or addresses, one to a
+        line, follows a line that is no sentence either; so none of them is taken for a heading.
+        """
+        text = self.block[j].text
+        if j + 1 >= len(self.block) or not _OPENS_SENTENCE.match(text) or not _OPENS_SENTENCE.match(self.block[j + 1].text):
+            return False
+        if len(text) > 90 or len(text.split()) > 14 or text[-1] in ".:;,-–—?!\"”'’" or " | " in text:
+            return False
+        if _SENTENCE_INSIDE.search(text):
+            return False  # a sentence ends inside it: the first line of a paragraph
+        if self.field[j] or LETTERED.match(text) or BULLET.match(text) or NUMBERED.match(text) or RESOLUTION.match(text):
+            return False
+        if not self.short(j):
+            return False
+        if j == 0:
+            return True
+        before = self.block[j - 1].text
+        return _ends_sentence(before) or before.endswith(":") or self.alone[j - 1] or self.field[j - 1]
+
+    def _next_paragraph_number(self, j: int) -> bool:
+        m = NUMBERED_SIMPLE.match(self.block[j].text)
+        if not m or int(m.group(1)) < 2:
+            return False
+        for k in range(j - 1, -1, -1):
+            earlier = NUMBERED_SIMPLE.match(self.block[k].text)
+            if earlier:
+                return int(earlier.group(1)) == int(m.group(1)) - 1
         return False
-    if (RESOLUTION.match(text) or RECOMMENDATION.match(text) or ACTION.match(text) or _FIELD_LABEL.match(text)
-            or NUMBERED_SIMPLE.match(text)) and _closes(block, j - 1, width):
-        # A resolution, an action, a field ("PRESENT: ...") or a numbered paragraph opens its own
-        # unit when the line above it has closed: a new line that goes on from a sentence broken
-        # at the width ("... and the" / "Committee agreed ...") is not one.
-        return True
-    # A paragraph's last line: it ends a sentence and is clearly short of the width, so the next
-    # word would have fitted had the paragraph gone on. A sentence that happens to end at the
-    # full width leaves no such trace, so its paragraph is kept whole (the cautious side).
-    return _ends_sentence(before) and _is_short(block, j - 1, width)
+
+    def breaks_before(self, j: int) -> bool:
+        """Whether line j starts a new block (the blank line a reader sees before it)."""
+        if self.alone[j] or self.alone[j - 1]:
+            return True
+        text, before = self.block[j].text, self.block[j - 1].text
+        if not _OPENS_SENTENCE.match(text):
+            return False
+        if self.field[j] or self.field[j - 1]:
+            # Fields ("PRESENT: ...", "Inspection dates: ...") one to a line stay together, as the
+            # parser reads a block of fields as one finding each; the run of them starts after a
+            # line that closes and ends at a field line broken on purpose.
+            if self.field[j] and self.field[j - 1]:
+                return False
+            return self.closes(j - 1) if self.field[j] else self.short(j - 1)
+        if (RESOLUTION.match(text) or RECOMMENDATION.match(text) or ACTION.match(text)
+                or NUMBERED_SIMPLE.match(text)) and self.closes(j - 1):
+            # A resolution, an action or a numbered paragraph opens its own unit when the line
+            # above it has closed: a new line that goes on from a sentence broken at the width
+            # ("... and the" / "Committee agreed ...") is not one.
+            return True
+        if self._next_paragraph_number(j):
+            # "5. ..." at a line's start after paragraph 4 began a line: the numbering itself
+            # shows the new paragraph, whatever the line above it (a heading set at full width).
+            return True
+        # A paragraph's last line: it ends a sentence and is clearly short of the width, so the
+        # next word would have fitted had the paragraph gone on. A sentence that happens to end
+        # at the full width leaves no such trace, so its paragraph is kept whole (the cautious
+        # side).
+        return _ends_sentence(before) and self.short(j - 1)
 
 
 def clean_title(line: str) -> str:
