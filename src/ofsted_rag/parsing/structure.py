@@ -6,7 +6,8 @@ whole-meeting pages ("Agenda and minutes", items "4." with a title line, "Minute
 single-item pages ("Agenda item"); lettered points "(a)" ... "(ee)", also written "(m)The ...";
 bullets; numbered paragraphs "20.1.1"; "Resolved ..." and "ACTION:" lines; headed sections.
 Page furniture ("pdf icon PDF 245 KB", "Additional documents:", "– Advertisement –", related-article
-links) never becomes a passage.
+links) never becomes a passage. Text copied out of a PDF, hard-wrapped with no blank lines, first
+gets back the breaks its layout shows (`_unwrap_runs`), then is read like any other.
 """
 
 from __future__ import annotations
@@ -244,11 +245,11 @@ def _unwrap_runs(blocks: list[list[_Line]]) -> list[list[_Line]]:
     """
     out: list[list[_Line]] = []
     for block in blocks:
-        width = _run_width(block)
-        if width is None:
+        measure = _run_measure(block)
+        if measure is None:
             out.append(block)
             continue
-        run = _Run(block, width)
+        run = _Run(block, measure)
         pieces: list[list[_Line]] = [[block[0]]]
         for j in range(1, len(block)):
             if run.breaks_before(j):
@@ -261,7 +262,7 @@ def _unwrap_runs(blocks: list[list[_Line]]) -> list[list[_Line]]:
     return out
 
 
-def _run_width(block: list[_Line]) -> float | None:
+def _run_measure(block: list[_Line]) -> float | None:
     """The run's measure, or None when the block is not a run.
 
     The measure is the fewest characters any plainly wrapped line would have taken with the
@@ -288,24 +289,24 @@ def _run_width(block: list[_Line]) -> float | None:
     return float(min(overflow for _, overflow in wrapped))
 
 
-def _is_short(block: list[_Line], j: int, width: float) -> bool:
+def _is_short(block: list[_Line], j: int, measure: float) -> bool:
     """Line j was broken on purpose: with the next line's first word it would still be clearly
     shorter than any wrapped line of the run with the word that did not fit on it."""
     if j + 1 >= len(block):
         return True
     next_word = block[j + 1].text.split(" ", 1)[0]
-    return len(block[j].text) + 1 + len(next_word) <= SHORT_LINE_SHARE * width
+    return len(block[j].text) + 1 + len(next_word) <= SHORT_LINE_SHARE * measure
 
 
 def _ends_sentence(text: str) -> bool:
     return bool(_LINE_ENDS_SENTENCE.search(text)) and not _TITLE_ABBREVIATION.search(text)
 
 
-def _closes(block: list[_Line], j: int, width: float) -> bool:
+def _closes(block: list[_Line], j: int, measure: float) -> bool:
     """Line j ends what it says: a sentence, a lead-in ("... as follows:"), or a line broken on
     purpose. A line wrapped mid-sentence does none of these."""
     text = block[j].text
-    return _ends_sentence(text) or text.endswith(":") or _is_short(block, j, width)
+    return _ends_sentence(text) or text.endswith(":") or _is_short(block, j, measure)
 
 
 def _is_caps_line(text: str) -> bool:
@@ -318,7 +319,7 @@ def _is_caps_line(text: str) -> bool:
             and text[0].isalnum() and text[-1] not in ".,;)")
 
 
-def _is_numbered_heading(block: list[_Line], j: int, width: float) -> bool:
+def _is_numbered_heading(block: list[_Line], j: int, measure: float) -> bool:
     """An item's number and title on one line ("13 OFSTED FOCUSED VISIT", "13. Ofsted focused
     visit", "45/23 Ofsted visit", "Item 6: Ofsted visit"): a title, not a sentence, on a line
     broken on purpose. A paragraph's wrapped line that happens to open with a number runs to the
@@ -328,32 +329,36 @@ def _is_numbered_heading(block: list[_Line], j: int, width: float) -> bool:
         # "6. Workforce instability is a barrier. Agency workers make up": a numbered paragraph's
         # first line, with a sentence ending inside it, is no title.
         return False
+    if ITEM_ALONE.match(text):
+        # "4." alone opens an item only after a line that closed: after "... in paragraph" it is
+        # the end of that sentence.
+        return j == 0 or _closes(block, j - 1, measure)
     m = ITEM_LABEL.match(text)
     if m:
+        # "Item 6: Ofsted visit" with its capital and on a line of its own; a sentence wrapped
+        # before "item 6 on the agenda ..." goes on to the width.
         title = clean_title(m.group("title"))
-        return not title or _is_title(title)
-    if ITEM_ALONE.match(text):
-        return True
+        return text[0].isupper() and (not title or _is_title(title)) and _is_short(block, j, measure)
     m = MINUTE_NUMBER.match(text) or ITEM_NUMBER_TITLE.match(text)
-    return bool(m) and _is_title(clean_title(m.group("title"))) and _is_short(block, j, width)
+    return bool(m) and _is_title(clean_title(m.group("title"))) and _is_short(block, j, measure)
 
 
 class _Run:
     """A hard-wrapped run's lines, with what each line is, read once from the top down (whether
     a line is a heading depends on how the line above it ended)."""
 
-    def __init__(self, block: list[_Line], width: float) -> None:
-        self.block, self.width = block, width
+    def __init__(self, block: list[_Line], measure: float) -> None:
+        self.block, self.measure = block, measure
         self.field = [bool(_FIELD_LABEL.match(line.text)) for line in block]
         self.alone: list[bool] = []
         for j in range(len(block)):
             self.alone.append(self._stands_alone(j))
 
     def short(self, j: int) -> bool:
-        return _is_short(self.block, j, self.width)
+        return _is_short(self.block, j, self.measure)
 
     def closes(self, j: int) -> bool:
-        return _closes(self.block, j, self.width)
+        return _closes(self.block, j, self.measure)
 
     def _stands_alone(self, j: int) -> bool:
         """Line j is a block of its own in any layout: a heading, an item's number and title, a
@@ -371,7 +376,7 @@ class _Run:
             # "RESOLVED:" alone: the parser joins it to the paragraph below, as when blank lines
             # part them.
             return True
-        if _is_caps_line(text) or _is_numbered_heading(self.block, j, self.width):
+        if _is_caps_line(text) or _is_numbered_heading(self.block, j, self.measure):
             return True
         return self._is_shaped_heading(j)
 
