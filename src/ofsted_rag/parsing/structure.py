@@ -6,7 +6,8 @@ whole-meeting pages ("Agenda and minutes", items "4." with a title line, "Minute
 single-item pages ("Agenda item"); lettered points "(a)" ... "(ee)", also written "(m)The ...";
 bullets; numbered paragraphs "20.1.1"; "Resolved ..." and "ACTION:" lines; headed sections.
 Page furniture ("pdf icon PDF 245 KB", "Additional documents:", "– Advertisement –", related-article
-links) never becomes a passage.
+links) never becomes a passage. Text copied out of a PDF, hard-wrapped with no blank lines, first
+gets back the breaks its layout shows (`_unwrap_runs`), then is read like any other.
 """
 
 from __future__ import annotations
@@ -203,6 +204,248 @@ def _blocks(lines: list[_Line]) -> list[list[_Line]]:
     return blocks
 
 
+# ------------------------------------------------------------------ hard-wrapped runs
+# Minutes or a letter copied out of a PDF into a .txt keep the PDF's line breaks (every line ends
+# at the page width, mid-sentence) and lose its paragraph spacing: the whole document is one
+# blank-line block, so every heading, item and resolution would be glued into one passage.
+# `_unwrap_runs` puts back the blank lines a reader sees, by the line's shape alone, and the parser
+# below then reads the pieces exactly as it reads a document that kept its blank lines.
+
+# A run has at least this many lines, of which at least RUN_MIN_WRAPPED are plainly wrapped
+# (a line broken mid-sentence: no closing punctuation and the next line goes on in lower case).
+# A paragraph of a document that kept its blank lines may be wrapped too, but the rules below
+# only cut where the layout itself shows a break, which a single paragraph does not have.
+RUN_MIN_LINES = 4
+RUN_MIN_WRAPPED = 2
+RUN_MIN_PIECES = 3
+RUN_MIN_WIDTH = 40
+# "Clearly shorter": a copied PDF's lines are set in a proportional font, so the characters a
+# full line holds vary by several from line to line (a line of "m"s holds fewer than one of
+# "i"s); a line counts as short only when it falls below the run's measure by this margin.
+SHORT_LINE_SHARE = 0.9
+# The end of a sentence at the end of a line: a full stop, ! or ?, optionally inside a closing
+# quote or bracket, after a word of two or more small letters or digits, so an initial ("D.")
+# or an abbreviation in capitals ("No.") does not count.
+_LINE_ENDS_SENTENCE = re.compile(r"(?:[a-z0-9%)\]]{2}|[a-z0-9][)\]])[.!?][\"”’')\]]*$")
+# A sentence ending inside a line and another beginning: the line is prose, not a title.
+_SENTENCE_INSIDE = re.compile(r"[a-z0-9%)][.!?][\"”’')]*\s+[\"“‘'(]?[A-Z]")
+# Titles written with a full stop: never the end of a sentence.
+_TITLE_ABBREVIATION = re.compile(r"\b(?:mr|mrs|ms|dr|cllr|st|prof|rev|no|nos|para|paras|ref|cf|vs|etc\.?\s*al)\.$", re.I)
+# A line that opens a sentence: a capital or a figure, or a quote or bracket before one.
+_OPENS_SENTENCE = re.compile(r"^[\"“‘'(\[]?[A-Z0-9]")
+# The label of a field line ("PRESENT:", "Inspection dates:") is a few words, not a clause.
+_FIELD_LABEL = re.compile(r"^[A-Z][A-Za-z'’]*(?: [A-Za-z'’]+){0,3}:\s+\S")
+
+
+def _unwrap_runs(blocks: list[list[_Line]]) -> list[list[_Line]]:
+    """The blocks with every hard-wrapped run cut where its own layout shows a break.
+
+    A block that is not a run (too few lines, or no line wrapped mid-sentence) is returned as it
+    is, so a document that kept its blank lines parses exactly as before.
+    """
+    out: list[list[_Line]] = []
+    for block in blocks:
+        measure = _run_measure(block)
+        if measure is None:
+            out.append(block)
+            continue
+        run = _Run(block, measure)
+        pieces: list[list[_Line]] = [[block[0]]]
+        for j in range(1, len(block)):
+            if run.breaks_before(j):
+                pieces.append([])
+            pieces[-1].append(block[j])
+        # One cut is what a block of a document that kept its blank lines may hold (a heading
+        # printed straight above its paragraph), and such a block is read as it always was;
+        # several cuts show a run of units that lost the blank lines between them.
+        out.extend(pieces if len(pieces) >= RUN_MIN_PIECES else [block])
+    return out
+
+
+def _run_measure(block: list[_Line]) -> float | None:
+    """The run's measure, or None when the block is not a run.
+
+    The measure is the fewest characters any plainly wrapped line would have taken with the
+    next line's first word added: the page had no room for that word, so a line that would
+    still have had room for its next word, by the run's own evidence, was broken on purpose
+    (a paragraph's last line, a heading). Read from the run itself, it holds for any page width
+    and font; one oddly short wrapped line only makes the measure smaller, so fewer lines count
+    as short (the cautious side).
+    """
+    if len(block) < RUN_MIN_LINES:
+        return None
+    wrapped = [
+        (len(line.text), len(line.text) + 1 + len(after.text.split(" ", 1)[0]))
+        for line, after in zip(block, block[1:])
+        if line.text[-1] not in ".!?:;" and after.text[0].islower()
+    ]
+    if len(wrapped) < RUN_MIN_WRAPPED:
+        return None
+    lengths = sorted(length for length, _ in wrapped)
+    # Prose wrapped at a page's width runs to tens of characters a line; shorter lines that go
+    # on in lower case are an address or a contact block, whose lines are not sentences.
+    if lengths[len(lengths) // 2] < RUN_MIN_WIDTH:
+        return None
+    return float(min(overflow for _, overflow in wrapped))
+
+
+def _is_short(block: list[_Line], j: int, measure: float) -> bool:
+    """Line j was broken on purpose: with the next line's first word it would still be clearly
+    shorter than any wrapped line of the run with the word that did not fit on it."""
+    if j + 1 >= len(block):
+        return True
+    next_word = block[j + 1].text.split(" ", 1)[0]
+    return len(block[j].text) + 1 + len(next_word) <= SHORT_LINE_SHARE * measure
+
+
+def _ends_sentence(text: str) -> bool:
+    return bool(_LINE_ENDS_SENTENCE.search(text)) and not _TITLE_ABBREVIATION.search(text)
+
+
+def _closes(block: list[_Line], j: int, measure: float) -> bool:
+    """Line j ends what it says: a sentence, a lead-in ("... as follows:"), or a line broken on
+    purpose. A line wrapped mid-sentence does none of these."""
+    text = block[j].text
+    return _ends_sentence(text) or text.endswith(":") or _is_short(block, j, measure)
+
+
+def _is_caps_line(text: str) -> bool:
+    """A line in capitals ("12 APOLOGIES FOR ABSENCE", "BARSETSHIRE COUNTY COUNCIL"): minutes and
+    letters set headings so; running prose is never written in capitals to the page's width."""
+    letters = [c for c in text if c.isalpha()]
+    # It opens with a word or a number and ends without a stop: an acronym closing a wrapped
+    # sentence ("(MASH).") is in capitals too, but is the end of that sentence.
+    return (len(letters) >= 4 and not any(c.islower() for c in letters) and len(text) <= 120
+            and text[0].isalnum() and text[-1] not in ".,;)")
+
+
+def _is_numbered_heading(block: list[_Line], j: int, measure: float) -> bool:
+    """An item's number and title on one line ("13 OFSTED FOCUSED VISIT", "13. Ofsted focused
+    visit", "45/23 Ofsted visit", "Item 6: Ofsted visit"): a title, not a sentence, on a line
+    broken on purpose. A paragraph's wrapped line that happens to open with a number runs to the
+    page's width, so it is not one."""
+    text = block[j].text
+    if _SENTENCE_INSIDE.search(text):
+        # "6. Workforce instability is a barrier. Agency workers make up": a numbered paragraph's
+        # first line, with a sentence ending inside it, is no title.
+        return False
+    if ITEM_ALONE.match(text):
+        # "4." alone opens an item only after a line that closed: after "... in paragraph" it is
+        # the end of that sentence.
+        return j == 0 or _closes(block, j - 1, measure)
+    m = ITEM_LABEL.match(text)
+    if m:
+        # "Item 6: Ofsted visit" with its capital and on a line of its own; a sentence wrapped
+        # before "item 6 on the agenda ..." goes on to the width.
+        title = clean_title(m.group("title"))
+        return text[0].isupper() and (not title or _is_title(title)) and _is_short(block, j, measure)
+    m = MINUTE_NUMBER.match(text) or ITEM_NUMBER_TITLE.match(text)
+    return bool(m) and _is_title(clean_title(m.group("title"))) and _is_short(block, j, measure)
+
+
+class _Run:
+    """A hard-wrapped run's lines, with what each line is, read once from the top down (whether
+    a line is a heading depends on how the line above it ended)."""
+
+    def __init__(self, block: list[_Line], measure: float) -> None:
+        self.block, self.measure = block, measure
+        self.field = [bool(_FIELD_LABEL.match(line.text)) for line in block]
+        self.alone: list[bool] = []
+        for j in range(len(block)):
+            self.alone.append(self._stands_alone(j))
+
+    def short(self, j: int) -> bool:
+        return _is_short(self.block, j, self.measure)
+
+    def closes(self, j: int) -> bool:
+        return _closes(self.block, j, self.measure)
+
+    def _stands_alone(self, j: int) -> bool:
+        """Line j is a block of its own in any layout: a heading, an item's number and title, a
+        document heading line or a piece of page furniture."""
+        text = self.block[j].text
+        if _is_front_line(text) or MEETING_LINE.match(text) or MINUTES_MARK.match(text):
+            return True
+        if _is_furniture(text) or CONTACT_LINE.match(text):
+            return True
+        if is_page_furniture_line(text) and (j == 0 or self.closes(j - 1)):
+            # A page number or a date line, unless it is the end of a sentence wrapped at the
+            # width ("... was issued on" / "4 September 2019.").
+            return True
+        if BARE_RESOLUTION.match(text):
+            # "RESOLVED:" alone: the parser joins it to the paragraph below, as when blank lines
+            # part them.
+            return True
+        if _is_caps_line(text) or _is_numbered_heading(self.block, j, self.measure):
+            return True
+        return self._is_shaped_heading(j)
+
+    def _is_shaped_heading(self, j: int) -> bool:
+        """A heading in ordinary case ("Main findings", "What needs to improve"): a short line
+        with no closing punctuation, after the end of a sentence (or of a heading) and before a
+        line that opens one.
+
+        A sentence wrapped onto a short last line ends with its full stop; a line broken
+        mid-sentence follows a line that does not close; a list of names or addresses, one to a
+        line, follows a line that is no sentence either; so none of them is taken for a heading.
+        """
+        text = self.block[j].text
+        if j + 1 >= len(self.block) or not _OPENS_SENTENCE.match(text) or not _OPENS_SENTENCE.match(self.block[j + 1].text):
+            return False
+        if len(text) > 90 or len(text.split()) > 14 or text[-1] in ".:;,-–—?!\"”'’" or " | " in text:
+            return False
+        if _SENTENCE_INSIDE.search(text):
+            return False  # a sentence ends inside it: the first line of a paragraph
+        if self.field[j] or LETTERED.match(text) or BULLET.match(text) or NUMBERED.match(text) or RESOLUTION.match(text):
+            return False
+        if not self.short(j):
+            return False
+        if j == 0:
+            return True
+        before = self.block[j - 1].text
+        return _ends_sentence(before) or before.endswith(":") or self.alone[j - 1] or self.field[j - 1]
+
+    def _next_paragraph_number(self, j: int) -> bool:
+        m = NUMBERED_SIMPLE.match(self.block[j].text)
+        if not m or int(m.group(1)) < 2:
+            return False
+        for k in range(j - 1, -1, -1):
+            earlier = NUMBERED_SIMPLE.match(self.block[k].text)
+            if earlier:
+                return int(earlier.group(1)) == int(m.group(1)) - 1
+        return False
+
+    def breaks_before(self, j: int) -> bool:
+        """Whether line j starts a new block (the blank line a reader sees before it)."""
+        if self.alone[j] or self.alone[j - 1]:
+            return True
+        text, before = self.block[j].text, self.block[j - 1].text
+        if not _OPENS_SENTENCE.match(text):
+            return False
+        if self.field[j] or self.field[j - 1]:
+            # Fields ("PRESENT: ...", "Inspection dates: ...") one to a line stay together, as the
+            # parser reads a block of fields as one finding each; the run of them starts after a
+            # line that closes and ends at a field line broken on purpose.
+            if self.field[j] and self.field[j - 1]:
+                return False
+            return self.closes(j - 1) if self.field[j] else self.short(j - 1)
+        if (RESOLUTION.match(text) or RECOMMENDATION.match(text) or ACTION.match(text)
+                or NUMBERED_SIMPLE.match(text)) and self.closes(j - 1):
+            # A resolution, an action or a numbered paragraph opens its own unit when the line
+            # above it has closed: a new line that goes on from a sentence broken at the width
+            # ("... and the" / "Committee agreed ...") is not one.
+            return True
+        if self._next_paragraph_number(j):
+            # "5. ..." at a line's start after paragraph 4 began a line: the numbering itself
+            # shows the new paragraph, whatever the line above it (a heading set at full width).
+            return True
+        # A paragraph's last line: it ends a sentence and is clearly short of the width, so the
+        # next word would have fitted had the paragraph gone on. A sentence that happens to end
+        # at the full width leaves no such trace, so its paragraph is kept whole (the cautious
+        # side).
+        return _ends_sentence(before) and self.short(j - 1)
+
+
 def clean_title(line: str) -> str:
     """A title line without its download-link furniture."""
     return FILE_ICON.sub("", line).strip()
@@ -268,7 +511,7 @@ def parse_structure(text: str, kind: str | None = None) -> list[Unit]:
     `kind` is the document's kind when known: in minutes, numbered items may start at any number.
     """
     lines = _lines(text)
-    blocks = _blocks(lines)
+    blocks = _unwrap_runs(_blocks(lines))
     state = _State(minutes_doc=kind == "minutes")
     page_item = _page_item_number(lines)
     pending_resolution: Unit | None = None
