@@ -357,3 +357,20 @@ def test_when_the_note_is_given_the_sentence_recording_the_event_leads(tmp_path,
     assert answer.notes == ("The documents do not say what the three priority actions were.",)
     assert answer.sentences[0].text.startswith("Focused visits do not lead to a grade")
     assert answer_to_json(answer)["notes"] == list(answer.notes)  # `ask --json` carries it apart
+
+
+def test_a_list_item_quoted_again_with_its_lead_in_is_said_once():
+    from ofsted_rag.answer import _dedupe
+
+    item = candidate("81% of young people said they trusted their social worker;", "a", 1.0)
+    lead_in = candidate("Members heard that: 81% of young people said they trusted their social worker; "
+                        "most wanted fewer changes of worker", "b", 0.9)
+    assert [c.sentence for c in _dedupe([item, lead_in])] == [lead_in.sentence]
+
+
+def test_a_short_sentence_inside_another_is_kept():
+    from ofsted_rag.answer import _dedupe
+
+    short = candidate("None were late.", "a", 1.0)
+    longer = candidate("Inspectors found that none were late.", "b", 0.9)
+    assert len(_dedupe([short, longer])) == 2

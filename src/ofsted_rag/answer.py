@@ -247,7 +247,7 @@ class ExtractiveAnswerer:
                     if not extra:
                         continue
                     pieces += [u for p in extra for u in sentences_of(p.text)]
-                    text = f"{text} " + "; ".join(" ".join(split_sentences(p.text)) for p in extra)
+                    text = f"{text} " + "; ".join(_list_item(p.text) for p in extra)
                 if len(content_words(text)) >= 2 and not INSTRUCTION.search(text):
                     # The sentence before, in the same point, and the item's title may name what
                     # this one goes on about ("Plans are too generic ..." after "CP conferences ...").
@@ -393,14 +393,21 @@ def _incidental(query: Query, sentence: str) -> bool:
     return sentence.rstrip().endswith("?") or (not query.asks_procedure and procedural(sentence) is not None)
 
 
+def _list_item(text: str) -> str:
+    """A list item as it is joined to its lead-in: its sentences, without the ";", "," or "; and"
+    that ended it in the list (the join puts "; " between items)."""
+    return re.sub(r"\s*(?:[;,]\s*(?:and|or)?|\band|\bor)\s*$", "", " ".join(split_sentences(text)), flags=re.IGNORECASE)
+
+
 def _dedupe(chosen: list[Candidate]) -> list[Candidate]:
+    """The chosen sentences, each said once: a sentence repeated, or one of six words or more
+    quoted whole inside another chosen one (a list item also quoted with its lead-in), is left out."""
+    keys = [" ".join(c.sentence.lower().rstrip(" .;,").split()) for c in chosen]
     out: list[Candidate] = []
-    seen: set[str] = set()
-    for c in chosen:
-        key = " ".join(c.sentence.lower().split())
-        if key not in seen:
-            seen.add(key)
-            out.append(c)
+    for i, (c, key) in enumerate(zip(chosen, keys)):
+        if key in keys[:i] or (len(key.split()) >= 6 and any(key != other and key in other for other in keys)):
+            continue
+        out.append(c)
     return out
 
 
