@@ -158,3 +158,24 @@ def test_a_year_asked_about_still_narrows_the_question_beside_a_bound(analyse):
 
 def test_a_season_with_its_year_begins_at_the_seasons_first_month(analyse):
     assert analyse("what was the outcome of the autumn 2020 visit?").starts == (2020, 9)
+
+
+def _analyser_holding(*held: str) -> QueryAnalyser:
+    return QueryAnalyser(Vocabulary.load(), is_word=lambda word: word in {"report", "panel", "said", "button"},
+                         held=lambda authority: authority.name in held)
+
+
+def test_a_council_misspelt_by_one_letter_is_read_when_the_store_holds_it():
+    query = _analyser_holding("Bradford").analyse("what did the panel say about bradfrod's front door?")
+    assert [a.name for a in query.councils] == ["Bradford"] and query.misread == ("bradfrod's",)
+    assert "bradfrod" not in query.topic.describe()
+
+
+def test_a_near_miss_of_a_council_the_store_does_not_hold_is_not_read_as_it():
+    assert _analyser_holding("Bradford").analyse("what did Councillor Newman say about the report?").councils == ()
+
+
+def test_a_word_the_documents_use_is_never_read_as_a_misspelt_council():
+    # "button" is one letter from "Sutton", but the documents use it as a word.
+    assert _analyser_holding("Sutton").analyse("what did the report say the button does?").councils == ()
+    assert [a.name for a in _analyser_holding("Sutton").analyse("what did the report say about sutten?").councils] == ["Sutton"]

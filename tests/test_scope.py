@@ -18,8 +18,11 @@ FILES = {
     # The council is named by the host in the file name alone.
     "rutland.moderngov.co.uk__mgAi.aspx_ID=501.txt": """\
 Agenda item
+
 Ofsted focused visit outcome
+
 Minutes:
+
 The Head of Service reported that inspectors had found that return home interviews for children
 who go missing were completed within 72 hours in nine cases out of ten.
 """,
@@ -71,3 +74,11 @@ def test_another_councils_minutes_naming_a_council_in_passing_do_not_speak_for_i
     found = engine.gather("How many fostering households did Dorset approve?")
     assert {h.standing for h in found.hits if "14 new households" in h.passage.text} == {0.0}
     assert engine.ask("How many fostering households did Dorset approve?").refused
+
+
+def test_a_council_misspelt_in_the_question_is_answered_from_its_documents(engine):
+    question = "What did Rutlnd's report say about return home interviews?"
+    assert [a.name for a in engine.analyse(question).councils] == ["Rutland"]
+    answer = engine.ask(question)
+    assert not answer.refused, answer.text
+    assert {c.passage.file_name for c in answer.citations} == {"rutland.moderngov.co.uk__mgAi.aspx_ID=501.txt"}

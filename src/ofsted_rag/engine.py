@@ -85,7 +85,7 @@ class Engine:
         # One cache of vectors for the question, its reworded forms and the answer sentences.
         self.vectors = VectorCache(self.embedder)
         self.retriever = HybridRetriever(self.store, self.embedder, vectors=self.vectors)
-        self.analyser = QueryAnalyser(self.retriever.vocabulary)
+        self.analyser = QueryAnalyser(self.retriever.vocabulary, is_word=self.retriever.knows, held=self._held)
         self.extractive = ExtractiveAnswerer(max_sentences=settings.answer_sentences, vectors=self.vectors,
                                              vocabulary=self.retriever.vocabulary,
                                              following=self._following)
@@ -118,7 +118,7 @@ class Engine:
         # Every text this question needs embedded, in one model call.
         self.vectors.vectors([query.expanded, *query.forms])
         embedded = time.perf_counter() - t0
-        retrieval = self.retriever.retrieve(query.text, flt, max(top_k, RERANK_DEPTH), spread_councils=spread)
+        retrieval = self.retriever.retrieve(query.search_text, flt, max(top_k, RERANK_DEPTH), spread_councils=spread)
         t0 = time.perf_counter()
         self.vectors.remember(self.store.sentence_vectors([h.passage.id for h in retrieval.hits]))
         hits = self.extractive.rerank(query, retrieval.hits, top_k)
@@ -218,6 +218,10 @@ class Engine:
             note += f"; nothing names {', '.join(uncovered)}"
         forms = tuple(f for a in query.councils for f in (a.name, *a.aliases) if len(f) > 3)
         return Scope(replace(flt, documents=tuple(sorted(allowed))), years, None, note, mention_only, forms, theirs)
+
+    def _held(self, authority: places.Authority) -> bool:
+        """Whether any stored document is recorded as this authority's or names it."""
+        return any(self._documents_naming(authority))
 
     def _documents_naming(self, authority: places.Authority) -> tuple[frozenset[str], frozenset[str]]:
         """(documents recorded as this council's, documents whose text, file name or address

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -91,3 +93,72 @@ def strip_places(text: str) -> str:
     for pattern, _ in _patterns():
         text = pattern.sub(" ", text)
     return text
+
+
+def misspelt(text: str, is_word: Callable[[str], bool] = lambda word: False) -> list[tuple[str, Authority]]:
+    """(the words as written, authority) for each council a question names with a slip in its
+    spelling ("Bradfrod", "Nottingam"): a run of words within one edit (a letter added, dropped,
+    changed, or two swapped) of an authority's name of six letters or more, two edits for a name of
+    nine or more. Never a word the documents themselves use (`is_word`), an ambiguous name, or a
+    run as near to two authorities. For questions only: documents are not misspelt this way."""
+    words = [(m.start(), m.end(), m.group(0)) for m in re.finditer(r"[A-Za-z]+(?:['’][a-z]+)?", text)]
+    out: list[tuple[int, str, Authority]] = []
+    taken: list[tuple[int, int]] = []
+    for size in (3, 2, 1):  # the longest run first: "windsor and maidenhed" before "maidenhed"
+        for i in range(len(words) - size + 1):
+            run = words[i:i + size]
+            start, end = run[0][0], run[-1][1]
+            written = text[start:end]
+            key = re.sub(r"['’]s$", "", written.lower())
+            # Only a run holding a word the documents never use can be a slip; its first and last
+            # words are not joining words ("and maidenhed" is not a run to try).
+            if (len(key.replace(" ", "")) < 6 or not any(len(w) >= 4 and not is_word(w.lower()) for _, _, w in run)
+                    or run[0][2].lower() in _JOINING or run[-1][2].lower() in _JOINING
+                    or any(start < e and s < end for s, e in taken)):
+                continue
+            letters = Counter(key)
+            near = {a for n in range(len(key) - 2, len(key) + 3) for f, bag, a in _forms_by_length().get(n, ())
+                    if _within(letters, bag, key, f)}
+            if len(near) == 1:
+                out.append((start, written, near.pop()))
+                taken.append((start, end))
+    return [(written, a) for _, written, a in sorted(out, key=lambda x: x[0])]
+
+
+_JOINING = {"and", "of", "the", "upon", "on", "in", "with", "&"}
+
+
+@lru_cache(maxsize=1)
+def _forms_by_length() -> dict[int, tuple[tuple[str, Counter, Authority], ...]]:
+    """Every unambiguous authority's names of six letters or more, lower case, with their letters
+    counted, by length."""
+    out: dict[int, list[tuple[str, Counter, Authority]]] = {}
+    for a in authorities():
+        if not a.ambiguous:
+            for f in dict.fromkeys(x.lower() for x in a.forms()):
+                if len(f.replace(" ", "")) >= 6:
+                    out.setdefault(len(f), []).append((f, Counter(f), a))
+    return {n: tuple(v) for n, v in out.items()}
+
+
+def _within(letters: Counter, bag: Counter, key: str, form: str) -> bool:
+    """Whether `key` is within the allowed edits of `form`. Counting letters first is cheap: each
+    edit changes at most one letter's count on each side, so a larger difference rules it out."""
+    allowed = 1 if len(form) < 9 else 2
+    if max(sum((letters - bag).values()), sum((bag - letters).values())) > allowed:
+        return False
+    return _edits(key, form) <= allowed
+
+
+def _edits(a: str, b: str) -> int:
+    """Optimal string alignment distance: insertions, deletions, substitutions, adjacent swaps."""
+    previous2: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, start=1):
+        current = [i] + [0] * len(b)
+        for j, cb in enumerate(b, start=1):
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb))
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                current[j] = min(current[j], previous2[j - 2] + 1)
+        previous2, previous = previous, current
+    return previous[-1]

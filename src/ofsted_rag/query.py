@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -123,6 +123,10 @@ class Query:
     kinds: frozenset[str]
     across_councils: bool
     presumed_judgement: str | None
+    # Council names as written with a slip of spelling ("bradfrod"), read as `councils`.
+    misread: tuple[str, ...]
+    # The question as retrieval searches for it: the text, misspelt council names corrected.
+    search_text: str
     # It asks what was planned or expected ("when will ...", "what was due in May"), so a document
     # written before the period it names can answer it.
     prospective: bool
@@ -153,7 +157,8 @@ class Query:
     def describe(self) -> str:
         bits = [f"topic: {self.topic.describe()}"]
         if self.councils:
-            bits.append("councils: " + ", ".join(a.name for a in self.councils))
+            bits.append("councils: " + ", ".join(a.name for a in self.councils)
+                        + (f" (read from {', '.join(repr(w) for w in self.misread)})" if self.misread else ""))
         if self.months:
             bits.append("months: " + ", ".join(f"{MONTH_NAMES[m - 1]} {y}" for y, m in self.months))
         elif self.years:
@@ -178,14 +183,33 @@ class Query:
 class QueryAnalyser:
     """Turns a question into a `Query`, with the field's vocabulary (retrieve.Vocabulary)."""
 
-    def __init__(self, vocabulary) -> None:
+    def __init__(self, vocabulary, *, is_word: Callable[[str], bool] | None = None,
+                 held: Callable[[places.Authority], bool] | None = None) -> None:
+        """`is_word`: whether the documents use a word (so it is no misspelt council name);
+        `held`: whether anything stored names an authority. Without them, misspelt council names
+        are not read."""
         self.vocabulary = vocabulary
+        self.is_word = is_word
+        self.held = held
 
     def analyse(self, question: str) -> Query:
         text = " ".join(question.split())
         c = cues()
         councils = tuple(places.mentioned(text))
         stripped = places.strip_places(text)
+        search = text
+        misread: tuple[str, ...] = ()
+        if not councils and self.is_word is not None and self.held is not None:
+            # A council named with a slip of spelling is read as that council only when the
+            # store holds it: a guess never makes the answer "they do not cover ...".
+            found = [(w, a) for w, a in places.misspelt(text, self.is_word) if self.held(a)]
+            councils = tuple(dict.fromkeys(a for _, a in found))
+            misread = tuple(w for w, _ in found)
+            for written, authority in found:
+                stripped = stripped.replace(written, " ")
+                # Searched for as it is spelt in the documents.
+                possessive = "'s" if re.search(r"['’]s$", written) else ""
+                search = search.replace(written, authority.name + possessive)
         kinds = answer_kinds(text)
         across = bool(c.across_councils.search(text)) and len(councils) != 1
         return Query(
@@ -197,9 +221,11 @@ class QueryAnalyser:
             kinds=kinds,
             across_councils=across,
             presumed_judgement=presumed_judgement(text),
+            misread=misread,
+            search_text=search,
             prospective=bool(c.prospective.search(text)),
             starts=period_start(_RELATIVE_PERIOD.sub(" ", text)),
-            expanded=self.vocabulary.expand(text),
+            expanded=self.vocabulary.expand(search),
             subject=self._subject(stripped, text),
             whole=" ".join(self._expand(stripped).split()),
             asked_words=frozenset(w.lower() for w in re.findall(r"[A-Za-z]+", self._expand(text))),

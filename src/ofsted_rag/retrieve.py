@@ -133,6 +133,10 @@ class LexicalIndex:
             self._bm25 = bm25s.BM25()
             self._bm25.index(tokens, show_progress=False)
 
+    def knows(self, word: str) -> bool:
+        """Whether the indexed passages use this word (any form of it: "reading", "read")."""
+        return self._bm25 is not None and self._stemmer.stemWord(word.lower()) in self._bm25.vocab_dict
+
     def scores(self, query: str) -> np.ndarray:
         import bm25s
 
@@ -285,6 +289,11 @@ class HybridRetriever:
         """The store generation the lexical index (and all derived from it) was built at."""
         self.refresh()
         return self._generation
+
+    def knows(self, word: str) -> bool:
+        """Whether the stored passages use this word (see `LexicalIndex.knows`)."""
+        self.refresh()
+        return self._lexical is not None and self._lexical.knows(word)
 
     @property
     def passages(self) -> list[StoredPassage]:
