@@ -212,11 +212,12 @@ class QueryAnalyser:
                 search = search.replace(written, authority.name + possessive)
         kinds = answer_kinds(text)
         across = bool(c.across_councils.search(text)) and len(councils) != 1
+        periods = _RELATIVE_PERIOD.sub(" ", text)  # the periods asked about, not those named as bounds
         return Query(
             text=text,
             councils=councils,
-            years=tuple(dict.fromkeys(int(y) for y in _YEAR.findall(_RELATIVE_PERIOD.sub(" ", text)))),
-            months=months_in(_RELATIVE_PERIOD.sub(" ", text)),
+            years=tuple(dict.fromkeys(int(y) for y in _YEAR.findall(periods))),
+            months=months_in(periods),
             topic=self.topic(stripped),
             kinds=kinds,
             across_councils=across,
@@ -224,7 +225,7 @@ class QueryAnalyser:
             misread=misread,
             search_text=search,
             prospective=bool(c.prospective.search(text)),
-            starts=period_start(_RELATIVE_PERIOD.sub(" ", text)),
+            starts=period_start(periods),
             expanded=self.vocabulary.expand(search),
             subject=self._subject(stripped, text),
             whole=" ".join(self._expand(stripped).split()),
