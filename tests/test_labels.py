@@ -277,3 +277,18 @@ def test_an_editor_sets_what_an_upload_could_not_find(tmp_path, open_app):
     at.button(key="rl_go").click().run()
     assert any("choose the document" in e.value or "nothing to set" in e.value for e in at.error)
     assert list(audit.read(settings))[-1] == entry, "a form with nothing set changes nothing"
+
+
+def test_details_typed_at_a_later_upload_replace_the_label(tmp_path, embedder):
+    from ofsted_rag.ui import add_uploads
+
+    engine = Engine(make_settings(tmp_path / "data"), embedder=embedder)
+    add_uploads(engine, [("panel-notes.txt", PANEL.encode())])
+    engine.relabel("panel-notes.txt", make_label(council="rutland", committee="Corporate Parenting Panel"))
+    assert engine.store.document(document_id("panel-notes.txt")).meta.council == RUTLAND
+
+    add_uploads(engine, [("panel-notes.txt", PANEL.encode())], DocumentMeta(council="Wiltshire Council"))
+    record = engine.store.document(document_id("panel-notes.txt"))
+    assert record.meta.council == "Wiltshire Council"
+    assert record.meta.body == "Corporate Parenting Panel"  # a field the upload did not set keeps its label
+    assert {p.council for p in engine.retriever.passages if p.doc_id == record.doc_id} == {"Wiltshire Council"}

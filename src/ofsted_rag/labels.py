@@ -156,10 +156,25 @@ def relabel(store: PassageStore, settings: Settings, name: str, label: DocumentM
     return RelabelResult(record.doc_id, record.file_name, updated.meta, changes, len(ids))
 
 
+def give_way(store: PassageStore, settings: Settings, file_name: str, details: DocumentMeta | None) -> None:
+    """Before an upload with details typed in its form is ingested: the fields it sets are dropped
+    from the stored document's label, so the newer statement is the one the parser applies. (A
+    label otherwise outranks the upload's details, which are kept in the uploads manifest and read
+    at every ingest.) Nothing happens for a new document, one without a label, or empty details."""
+    if details is None or details == DocumentMeta():
+        return
+    with ingest_lock(settings):
+        record = store.document(document_id(file_name))
+        if record is None or record.label is None:
+            return
+        kept = replace(record.label, **{field: None for field, _ in FIELDS if getattr(details, field) is not None})
+        store.update_document(replace(record, label=None if kept == DocumentMeta() else kept))
+
+
 def _shown(value: object) -> str | None:
     if isinstance(value, dt.date):
         return value.isoformat()
     return value  # type: ignore[return-value]
 
 
-__all__ = ["FIELDS", "FieldChange", "RelabelResult", "find_document", "make_label", "relabel"]
+__all__ = ["FIELDS", "FieldChange", "RelabelResult", "find_document", "give_way", "make_label", "relabel"]

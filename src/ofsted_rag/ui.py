@@ -33,6 +33,7 @@ from ofsted_rag.errors import DocumentError, OfstedRagError, UsageError
 from ofsted_rag.export import DOCX_MIME, MARKDOWN_MIME, answer_to_docx, answer_to_markdown
 from ofsted_rag.filters import KIND_LABELS, explain_empty
 from ofsted_rag.ingest import collision_reason, safe_file_name, save_upload
+from ofsted_rag.labels import give_way, make_label
 from ofsted_rag.places import authorities
 from ofsted_rag.store import DocumentRecord, PassageFilter
 from ofsted_rag.support import INSTRUCTION
@@ -375,6 +376,8 @@ def add_uploads(
             if refused:
                 raise DocumentError(name, refused)
             path = save_upload(engine.settings, name, data, meta)
+            # Details typed now are newer than a label set on the document earlier: they apply.
+            give_way(engine.store, engine.settings, path.name, meta)
         except DocumentError as exc:
             outcomes[i] = UploadOutcome(name, "rejected", reason=exc.reason)
             continue
@@ -939,8 +942,6 @@ def render_relabel(engine, status, editor: str, outcomes: Sequence[UploadOutcome
                                format_func=lambda k: KIND_LABELS.get(k, k), placeholder="Leave as it is")
         submitted = st.form_submit_button("Save details", key="rl_go")
     if submitted:
-        from ofsted_rag.labels import make_label
-
         try:
             if not name:
                 raise UsageError("choose the document whose details to correct")
