@@ -57,3 +57,26 @@ def test_a_question_about_the_meetings_own_month_is_answered(engine):
 def test_minutes_written_before_a_season_do_not_say_what_happened_in_it(engine):
     answer = engine.ask("What did Barsetshire's workforce strategy report say in the summer of 2021?")
     assert answer.refused
+
+
+def test_a_question_about_a_year_is_answered_from_the_best_passages_of_that_year(tmp_path, embedder):
+    """A 2015 report full of passages on the subject must not crowd out of the retrieved passages
+    the one 2018 passage that answers: the year is checked before the best are kept."""
+    folder = tmp_path / "pages"
+    folder.mkdir()
+    old = ["Rutland County Council", "Report published: 3 March 2015", ""]
+    old += [f"{n}. Rutland needed to improve personal education plans for children in care, inspectors "
+            f"found in {topic}." for n, topic in enumerate(
+                ["spring", "summer", "autumn", "winter", "the first audit", "the second audit", "the third audit",
+                 "the fourth audit", "the fifth audit", "the sixth audit", "the seventh audit", "the eighth audit"], 1)]
+    (folder / "rutland-inspection-2015.txt").write_text("\n\n".join(old) + "\n", encoding="utf-8")
+    (folder / "rutland-news-2018-02-23.txt").write_text(
+        "Inspectors praised social work in Rutland after a focused visit.\n\n"
+        "Social workers knew their children well and visited them often.\n\n"
+        "The letter said that education plans for looked-after pupils were still weak.\n",
+        encoding="utf-8")
+    settings = make_settings(tmp_path / "data", corpus=folder)
+    ingest([folder], PassageStore(settings), embedder, settings)
+    answer = Engine(settings, embedder=embedder).ask(
+        "What did Rutland need to improve about personal education plans in 2018?")
+    assert any("education plans for looked-after pupils" in c.passage.text for c in answer.citations), answer.text

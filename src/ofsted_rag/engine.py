@@ -154,7 +154,11 @@ class Engine:
             raise EmptyStoreError()
         query = self.analyse(question)
         scope = self.scope(query, flt or PassageFilter())
-        retrieval = self.retrieve(query, scope.flt, top_k=top_k, scoped=False)
+        top_k = top_k or self.settings.top_k
+        # The period and passing-mention checks below drop passages after retrieval: enough are
+        # retrieved that the top_k left are the best that pass them, not the few of the top_k that did.
+        checked = bool(query.years or scope.mention_only)
+        retrieval = self.retrieve(query, scope.flt, top_k=max(top_k, RERANK_DEPTH) if checked else top_k, scoped=False)
         retrieved = tuple(h.passage for h in retrieval.hits)
         hits = list(retrieval.hits)
         steps = (
@@ -173,6 +177,7 @@ class Engine:
             if not hits:
                 period = ", ".join(f"{MONTH_NAMES[m - 1].title()} {y}" for y, m in query.months) or ", ".join(map(str, query.years))
                 return Gathered(query, tuple(retrieval.hits), retrieved, steps, f"they say nothing about {period}")
+        hits = hits[:top_k]
         return Gathered(query, tuple(hits), retrieved, steps, _contradicted_judgement(query, hits))
 
     def scope(self, question: str | Query, flt: PassageFilter) -> Scope:
