@@ -310,3 +310,10 @@ def test_the_longest_place_a_host_name_begins_with_wins():
 def test_a_council_host_with_its_kind_of_council_names_the_council():
     assert meta_from_file_name("barnsleymbc.moderngov.co.uk__mgAi.aspx_ID=1.txt").council == \
         "Barnsley Metropolitan Borough Council"
+
+
+def test_a_decision_page_is_dated_by_its_decision_not_its_publication():
+    text = ("Decision details\n\nUpdate to the fostering allowances\n\nDecisions:\n\n"
+            "5.1 The Committee agreed the new allowances.\n\nPublication date: 07/10/2021\n\n"
+            "Date of decision: 24/09/2021\n")
+    assert infer_meta(text, "decision.txt").date == dt.date(2021, 9, 24)

@@ -66,8 +66,10 @@ _MINUTES_OF = re.compile(
     r"(?: held)?(?: (?:on|at) (?P<rest>.+))?$",
     re.IGNORECASE,
 )
-# "Date: Wednesday, 18 March 2020", "Date of meeting: 18/03/2020", "Meeting date - ...".
-_DATE_FIELD = re.compile(r"^(?:date(?: of (?:the )?meeting)?|meeting date)\s*[:\-–]\s*(?P<value>.+)$", re.I)
+# "Date: Wednesday, 18 March 2020", "Date of meeting: 18/03/2020", "Meeting date - ...", and a
+# decision page's "Date of decision: 24/09/2021" (when it was decided, not when published).
+_DATE_FIELD = re.compile(r"^(?:date(?: of (?:the )?(?:meeting|decision))?|(?:meeting|decision) date|decision made)"
+                         r"\s*[:\-–]\s*(?P<value>.+)$", re.I)
 # A report's publication date is its date; the inspection dates are when inspectors visited.
 _PUBLISHED_FIELD = re.compile(
     r"^(?:report published|date published|published(?: on)?|publication date|date of publication)\s*:?\s*(?P<value>.+)$",
