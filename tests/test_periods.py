@@ -80,3 +80,20 @@ def test_a_question_about_a_year_is_answered_from_the_best_passages_of_that_year
     answer = Engine(settings, embedder=embedder).ask(
         "What did Rutland need to improve about personal education plans in 2018?")
     assert any("education plans for looked-after pupils" in c.passage.text for c in answer.citations), answer.text
+
+
+def test_an_undated_document_naming_no_year_may_answer_for_any_year(tmp_path, embedder):
+    folder = tmp_path / "pages"
+    folder.mkdir()
+    (folder / "rutland-panel-notes.txt").write_text(
+        "Rutland County Council\n\nCorporate Parenting Panel\n\n"
+        "(a) The Panel heard that nine foster carers had been approved since the last meeting.\n", encoding="utf-8")
+    (folder / "rutland-fostering-update.txt").write_text(
+        "Rutland County Council\n\nFostering update\n\n"
+        "(a) In 2016 the service approved four foster carers.\n", encoding="utf-8")
+    settings = make_settings(tmp_path / "data", corpus=folder)
+    ingest([folder], PassageStore(settings), embedder, settings)
+    found = Engine(settings, embedder=embedder).gather("How many foster carers did Rutland approve in 2019?")
+    texts = {h.passage.text for h in found.hits}
+    assert any("nine foster carers" in t for t in texts)  # no year anywhere: it may be 2019
+    assert not any("four foster carers" in t for t in texts)  # it names 2016, not 2019

@@ -254,21 +254,26 @@ class Engine:
 
     def _speaks_of_period(self, p: StoredPassage, query: Query) -> bool:
         """The passage names the year (the month and year, when the question names a month), or
-        its document is dated then, or its document is undated and names the period somewhere.
+        its document is dated then, or its document is undated and names the period somewhere, or
+        undated and naming no year at all (an unknown is not evidence of another period).
 
         A document dated before the period begins can only look ahead to it ("the report will come
         to the Panel in June"): it cannot say what happened then, so it speaks of the period only
         for a question about what was planned or expected."""
         if p.date is not None and not query.prospective and _written_before(p.date, query):
             return False
+        years, months = self._document_periods()
+        if p.date is None and not years.get(p.doc_id):
+            # Undated and naming no year anywhere: nothing says it is of another period.
+            return True
         if query.months:
             if p.date is not None:
                 return (p.date.year, p.date.month) in query.months or bool(set(months_in(p.text)) & set(query.months))
-            return bool(self._document_periods()[1].get(p.doc_id, set()) & set(query.months))
+            return bool(months.get(p.doc_id, set()) & set(query.months))
         if _mentions_year(p, query.years):
             return True
         if p.date is None:
-            return bool(self._document_periods()[0].get(p.doc_id, set()) & set(query.years))
+            return bool(years.get(p.doc_id, set()) & set(query.years))
         return False
 
     def _document_periods(self) -> tuple[dict[str, set[int]], dict[str, set[tuple[int, int]]]]:
