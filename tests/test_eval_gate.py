@@ -237,3 +237,16 @@ def test_a_regenerated_report_keeps_the_real_pages_section_as_last_measured():
     assert "2026-12-01" in new and "2026-11-30" not in new and new.index("## Real pages") < new.index("## Timings")
     inserted = replace_section("# Eval report\n\n## Timings\n\n- ok\n", "## Real pages", ["## Real pages", "", "m"])
     assert inserted.index("## Real pages") < inserted.index("## Timings")
+
+
+def test_a_second_set_of_real_pages_has_its_own_section_beside_the_first():
+    from ofsted_rag.evaluation.real import RealResult, RealRun, heading, real_section
+
+    run = RealRun("real2", dt.date(2026, 12, 1), 2, (RealResult("s1", "a.txt", True, False, True, True),), (), 1.0)
+    section = real_section(run)
+    assert section[0] == heading("real2") == "## Real pages: real2" and heading() == "## Real pages"
+    assert "--real-set real2" in section[2] and "eval/real2/README.md" in section[2]
+    old = "# Eval report\n\n## Real pages\n\nfirst set\n\n## Timings\n\n- ok\n"
+    both = replace_section(old, heading("real2"), section)
+    assert "first set" in both and both.index("## Real pages: real2") < both.index("## Timings")
+    assert kept_section(both, "## Real pages") == ["## Real pages", "", "first set", ""]

@@ -103,6 +103,8 @@ def _parser() -> argparse.ArgumentParser:
                    help="which questions to ask (the gate reads the test split)")
     p.add_argument("--real", action="store_true",
                    help="measure the real pages in eval/real/pages/ (kept out of git) instead")
+    p.add_argument("--real-set", default="real", metavar="NAME",
+                   help="with --real: the set of real pages under eval/NAME/ (default real)")
     p.add_argument("--json", action="store_true", help="print the figures as JSON")
     p.add_argument("--baseline", action="store_true", help="also run the plain llama-index baseline")
     p.add_argument("--report", type=Path, default=Path("eval/report.md"))
@@ -416,7 +418,7 @@ def _eval(args: argparse.Namespace, settings: Settings) -> int:
     from ofsted_rag.evaluation.runner import run_eval_command, run_real_command
 
     if args.real:
-        return run_real_command(settings, report=args.report, as_json=args.json)
+        return run_real_command(settings, report=args.report, as_json=args.json, name=args.real_set)
     return run_eval_command(settings, args.eval_sets, split=args.split, as_json=args.json, baseline=args.baseline,
                             report=args.report)
 

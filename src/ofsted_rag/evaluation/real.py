@@ -33,6 +33,12 @@ REAL_DIR = "real"
 HEADING = "## Real pages"
 
 
+def heading(name: str = REAL_DIR) -> str:
+    """The report heading of a set of real pages: "## Real pages" for eval/real/, "## Real pages:
+    real2" for another set (gathered later, each measured apart)."""
+    return HEADING if name == REAL_DIR else f"{HEADING}: {name}"
+
+
 class RealRow(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
@@ -55,6 +61,7 @@ class RealResult:
 
 @dataclass(frozen=True)
 class RealRun:
+    name: str  # the set's folder under eval/
     when: dt.date
     pages: int
     results: tuple[RealResult, ...]
@@ -81,19 +88,19 @@ class RealRun:
         }
 
 
-def real_paths(eval_dir: Path) -> tuple[Path, Path, Path]:
-    """questions.jsonl, pages/ and pages/gold.jsonl under eval/real/."""
-    base = eval_dir / REAL_DIR
+def real_paths(eval_dir: Path, name: str = REAL_DIR) -> tuple[Path, Path, Path]:
+    """questions.jsonl, pages/ and pages/gold.jsonl of a set of real pages (eval/real/ by default)."""
+    base = eval_dir / name
     return base / "questions.jsonl", base / "pages", base / "pages" / "gold.jsonl"
 
 
-def absent_reason(eval_dir: Path) -> str | None:
+def absent_reason(eval_dir: Path, name: str = REAL_DIR) -> str | None:
     """Why the real pages cannot be measured here (None when they can)."""
-    questions, pages, gold = real_paths(eval_dir)
+    questions, pages, gold = real_paths(eval_dir, name)
     if not questions.is_file():
         return f"{questions} not found"
     if not pages.is_dir() or not any(pages.glob("*.txt")):
-        return f"no pages in {pages} (they are kept out of git: see eval/real/ for how to gather them)"
+        return f"no pages in {pages} (they are kept out of git: see eval/{name}/README.md for how to gather them)"
     if not gold.is_file():
         return f"{gold} not found"
     return None
@@ -129,7 +136,7 @@ def _holds(p: StoredPassage, file: str | None, phrases: Sequence[str]) -> bool:
 
 
 def measure_real(settings: Settings, eval_dir: Path, embedder=None,
-                 progress: Callable[[str], None] | None = None) -> RealRun:
+                 progress: Callable[[str], None] | None = None, name: str = REAL_DIR) -> RealRun:
     """Ingest corpus/ and the real pages (no manifest) into a temporary store and ask each question.
 
     Raises:
@@ -140,12 +147,12 @@ def measure_real(settings: Settings, eval_dir: Path, embedder=None,
     from ofsted_rag.ingest import ingest
     from ofsted_rag.store import PassageStore
 
-    reason = absent_reason(eval_dir)
+    reason = absent_reason(eval_dir, name)
     if reason:
         raise EvalSetError(reason)
     say = progress or (lambda _: None)
     started = time.perf_counter()
-    questions_path, pages, gold_path = real_paths(eval_dir)
+    questions_path, pages, gold_path = real_paths(eval_dir, name)
     rows = _rows(questions_path)
     evidence = _evidence(gold_path)
     embedder = embedder or default_embedder()
@@ -172,20 +179,18 @@ def measure_real(settings: Settings, eval_dir: Path, embedder=None,
             ))
             if n % 20 == 0:
                 say(f"{n}/{len(rows)} real-page questions")
-    return RealRun(dt.date.today(), len(page_files), tuple(results), tuple(missing), time.perf_counter() - started)
+    return RealRun(name, dt.date.today(), len(page_files), tuple(results), tuple(missing), time.perf_counter() - started)
 
 
 def real_section(run: RealRun) -> list[str]:
-    """The "Real pages" section of eval/report.md."""
+    """The section of eval/report.md for one set of real pages."""
     answerable, unanswerable = len(run.answerable), len(run.unanswerable)
-    out = [HEADING, "",
-           f"Measured {run.when.isoformat()} by `ofsted-rag eval --real`: {len(run.results)} questions "
+    flag = "" if run.name == REAL_DIR else f" --real-set {run.name}"
+    out = [heading(run.name), "",
+           f"Measured {run.when.isoformat()} by `ofsted-rag eval --real{flag}`: {len(run.results)} questions "
            f"({answerable} answerable, {unanswerable} unanswerable) about {run.pages} real public pages in "
-           "`eval/real/pages/` (kept out of git), ingested beside corpus/ with no manifest. No threshold, "
-           "weight, cue or word was set from them; on 2026-11-30 they were consulted, with the test split, "
-           "to choose between calibrated sets of evidence weights (eval/thresholds.toml), and their failures "
-           "were read to find general defects (addresses, dates, undated documents), each fixed by a rule "
-           "for any council: these figures are optimistic by that much.", "",
+           f"`eval/{run.name}/pages/` (kept out of git), ingested beside corpus/ with no manifest. "
+           f"How the set was gathered, and what it has been used for, is in `eval/{run.name}/README.md`.", "",
            "| figure | value |", "|:---|---:|"]
     for name, value in run.figures().items():
         out.append(f"| {name} | {'—' if value is None else f'{value:.3f}'} |")

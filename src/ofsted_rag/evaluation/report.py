@@ -12,6 +12,7 @@ from ofsted_rag.evaluation.dataset import TYPES
 from ofsted_rag.evaluation.gate import LABELS_NAME
 from ofsted_rag.evaluation.metadata import FIELDS, MetadataFigures
 from ofsted_rag.evaluation.metrics import RANKS, Figures, QuestionResult, SystemRun
+from ofsted_rag.evaluation.real import HEADING as REAL_HEADING
 
 if TYPE_CHECKING:
     from ofsted_rag.evaluation.runner import EvalRun
@@ -167,7 +168,6 @@ def describe_failure(r: QuestionResult) -> list[str]:
     return lines
 
 
-REAL_HEADING = "## Real pages"
 
 
 def kept_section(previous: str | None, heading: str) -> list[str]:
@@ -253,7 +253,9 @@ def render_markdown(run: EvalRun, previous: str | None = None) -> str:
         out += ["## By question file (ours, every split asked)", "", _markdown_table(header, rows, align="r"), ""]
     if run.metadata:
         out += metadata_lines(run.metadata)
-    out += kept_section(previous, REAL_HEADING)
+    # Every set of real pages measured by `eval --real`, as last measured.
+    for heading in [h for h in (previous or "").splitlines() if h == REAL_HEADING or h.startswith(REAL_HEADING + ":")]:
+        out += kept_section(previous, heading)
     out += ["## Timings", "",
             f"- ours: warm-up {ours.setup_seconds:.1f} s, {len(ours.results)} questions in {ours.run_seconds:.1f} s "
             f"(each asked once, timed, through `ask`, then retrieved again untimed for the retrieval figures); "

@@ -22,8 +22,9 @@ from ofsted_rag.evaluation.dataset import EvalQuestion, EvalSetError, corpus_fol
 from ofsted_rag.evaluation.gate import LABELS_NAME, THRESHOLDS_NAME, GateCheck, JudgeAgreement, Thresholds, judge_agreement
 from ofsted_rag.evaluation.metadata import MetadataFigures, check_metadata, load_truth, truth_files
 from ofsted_rag.evaluation.metrics import RANKS, CitedText, QuestionResult, SystemRun, score_sentences, system_run
-from ofsted_rag.evaluation.real import absent_reason, measure_real, real_section
-from ofsted_rag.evaluation.report import REAL_HEADING, print_tables, render_markdown, replace_section, run_to_json
+from ofsted_rag.evaluation.real import REAL_DIR, absent_reason, measure_real, real_section
+from ofsted_rag.evaluation.real import heading as real_heading
+from ofsted_rag.evaluation.report import print_tables, render_markdown, replace_section, run_to_json
 
 WARM_UP_QUESTION = "What did the last inspection find?"
 
@@ -257,18 +258,19 @@ def run_eval_command(settings: Settings, sets: Sequence[Path] | None = None, *, 
 
 
 def run_real_command(settings: Settings, *, report: Path = Path("eval/report.md"), eval_dir: Path = Path("eval"),
-                     as_json: bool = False) -> int:
-    """`ofsted-rag eval --real`: measure the real pages when they are here and write the "Real
-    pages" section of `report`; when they are not, say so in one line and leave it as last measured."""
-    reason = absent_reason(eval_dir)
+                     as_json: bool = False, name: str = REAL_DIR) -> int:
+    """`ofsted-rag eval --real [--real-set NAME]`: measure a set of real pages (eval/real/ by
+    default) when they are here and write its section of `report`; when they are not, say so in one
+    line and leave it as last measured."""
+    reason = absent_reason(eval_dir, name)
     if reason:
         print(f"eval --real: real pages not measured: {reason}")
         return 0
-    run = measure_real(settings, eval_dir, progress=_say)
+    run = measure_real(settings, eval_dir, progress=_say, name=name)
     text = report.read_text("utf-8") if report.is_file() else "# Eval report\n"
-    report.write_text(replace_section(text, REAL_HEADING, real_section(run)), encoding="utf-8")
+    report.write_text(replace_section(text, real_heading(name), real_section(run)), encoding="utf-8")
     if as_json:
-        print(json.dumps({"measured": run.when.isoformat(), "pages": run.pages, "questions": len(run.results),
+        print(json.dumps({"set": name, "measured": run.when.isoformat(), "pages": run.pages, "questions": len(run.results),
                           "figures": run.figures(), "missing_evidence": list(run.missing_evidence)}))
     else:
         print("\n".join(real_section(run)))
