@@ -590,3 +590,41 @@ def test_a_headline_naming_a_council_is_a_passage():
     parsed = parse_bytes(text.encode(), "barsetshire-news.txt")
     assert any("Ofsted criticises" in p.text or p.item_title == "Ofsted criticises Barsetshire County Council"
                for p in parsed.passages)
+
+
+MEETING_PAGE_WITHOUT_NUMBERS = """Agenda and minutes
+
+Fostering Panel - Tuesday, 14th March, 2017 2.00 pm
+
+Venue: Committee Room 2, County Hall. View directions
+
+Contact: A Clerk  01234 567890
+
+No. Item
+
+
+
+Minutes of the meeting of the Panel held on 10 January 2017 pdf icon PDF 120 KB
+
+
+RESOLVED that the minutes of the meeting held on 10 January 2017 were correctly recorded.
+
+
+Fostering recruitment update
+
+
+The Head of Fostering reported that nine new fostering households had been approved since January.
+"""
+
+
+def test_a_meeting_page_copied_without_item_numbers_keeps_its_minutes():
+    parsed = parse_bytes(MEETING_PAGE_WITHOUT_NUMBERS.encode(), "democracy.example.gov.uk__ieListDocuments.txt")
+    texts = [p.text for p in parsed.passages]
+    assert any("nine new fostering households" in t for t in texts)
+    assert any(t.startswith("RESOLVED that the minutes") for t in texts)
+    assert not any(t.startswith(("Venue:", "Contact:", "No. Item")) for t in texts)
+
+
+def test_a_link_to_earlier_minutes_does_not_date_a_meeting_page():
+    parsed = parse_bytes(MEETING_PAGE_WITHOUT_NUMBERS.encode(), "democracy.example.gov.uk__ieListDocuments.txt")
+    assert parsed.document.meta.date == dt.date(2017, 3, 14)

@@ -25,6 +25,7 @@ from ofsted_rag.documents import DocumentMeta
 from ofsted_rag.parsing.structure import (
     CONTACT_LINE,
     ITEM_PAGE,
+    LINK_SUFFIX,
     MEETING_LINE,
     MEETING_PAGE,
     PAGE_NUMBER_LINE,
@@ -270,7 +271,9 @@ def _read_header(head: list[str]) -> HeaderFacts:
             return HeaderFacts(parse_date(m.group("date")), m.group("body").strip() or None, m.group("item"))
     for line in head:
         m = _MINUTES_OF.match(line)
-        if m and (m.group("rest") or "held" in line.lower()):
+        # "Minutes of the meeting held on 20 January 2017 pdf icon PDF 149 KB" on a meeting page
+        # is an item linking the previous meeting's minutes, not this document's title.
+        if m and (m.group("rest") or "held" in line.lower()) and not LINK_SUFFIX.search(line):
             body = m.group("body")
             if body:
                 # "... of the Children's Scrutiny Committee of Wiltshire Council": the body ends

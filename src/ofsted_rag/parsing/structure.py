@@ -44,6 +44,10 @@ CONTACT_LINE = re.compile(
 )
 PAGE_HEADERS = re.compile(r"^(?:agenda and minutes|agenda and draft minutes|agenda item|minutes|issue)$", re.I)
 MEETING_PAGE = re.compile(r"^agenda and (?:draft )?minutes$", re.I)
+# The head of a meeting page's items table ("No. | Item", "No. Item", "Items").
+ITEMS_TABLE_HEADER = re.compile(r"^(?:no\.?\s*\|?\s*item|items)$", re.I)
+# A line that says something: it ends as a sentence, a lead-in or a list item does.
+_SAYS = re.compile(r"[.:;?!]$")
 ITEM_PAGE = re.compile(r"^agenda item$", re.I)
 HEADER_LINE = re.compile(
     r"^(?:venue|contact|meeting of|date|time|place)\s*:"
@@ -636,12 +640,22 @@ def _heading_allowed(state: _State, blocks: list[list[_Line]], i: int) -> bool:
 
 
 def _skip_meeting_header(blocks: list[list[_Line]], i: int) -> int:
-    """Skip a meeting page's header: committee name, date and time, venue, contact."""
+    """Skip a meeting page's header: committee name, date and time, venue, contact, up to its
+    items table's "No. | Item" line. The header ends early at anything said: copied as text, a
+    page can lose its item numbers, and its minutes must not be skipped as header."""
     while i < len(blocks):
         block = blocks[i]
         if _item_header(block, blocks[i + 1] if i + 1 < len(blocks) else None, _State(meeting_page=True)):
             return i
-        if len(block) > 2 or len(" ".join(line.text for line in block)) > 300:
+        text = " ".join(line.text for line in block)
+        if len(block) > 2 or len(text) > 300:
+            return i
+        if len(block) == 1 and ITEMS_TABLE_HEADER.match(text):
+            # "Items" then "No. | Item": the table's heads, however many, end the header.
+            while i < len(blocks) and len(blocks[i]) == 1 and ITEMS_TABLE_HEADER.match(blocks[i][0].text):
+                i += 1
+            return i
+        if _SAYS.search(text) and len(text.split()) >= 6 and not HEADER_LINE.match(text):
             return i
         i += 1
     return i
