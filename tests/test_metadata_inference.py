@@ -317,3 +317,14 @@ def test_a_decision_page_is_dated_by_its_decision_not_its_publication():
             "5.1 The Committee agreed the new allowances.\n\nPublication date: 07/10/2021\n\n"
             "Date of decision: 24/09/2021\n")
     assert infer_meta(text, "decision.txt").date == dt.date(2021, 9, 24)
+
+
+def test_a_place_in_a_news_address_path_gives_way_to_the_council_the_text_names():
+    text = "Ofsted has rated children's services at Telford and Wrekin Council as outstanding.\n"
+    meta = infer_meta(text, "feeds.bbci.co.uk__news_uk-england-shropshire-51708207.txt")
+    assert meta.council == "Telford and Wrekin Council"
+
+
+def test_a_council_host_still_outranks_a_council_the_text_names():
+    text = "Members noted the letter from Barsetshire's neighbour, Kirklees Council.\n"
+    assert infer_meta(text, "democracy.leeds.gov.uk__mgAi.aspx_ID=1.txt").council == "Leeds City Council"

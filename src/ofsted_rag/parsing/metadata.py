@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from urllib.parse import unquote, urlsplit
 
@@ -132,10 +132,29 @@ _NEWS_CUES = {
 
 
 def infer_meta(text: str, file_name: str | None = None, url: str | None = None) -> DocumentMeta:
-    """Everything known without a manifest: URL over file name over header lines over text."""
+    """Everything known without a manifest: URL over file name over header lines over text.
+
+    A web address names its council by its host ("democracy.kirklees.gov.uk"); a place in its
+    path is often a site's section ("bbc.co.uk/news/uk-england-shropshire-...": a regional news
+    page about its neighbour), so a council read from the path of an address (or of a file named
+    after one) counts only when the text names none."""
     from_url = meta_from_url(url) if url else DocumentMeta()
     from_name = meta_from_file_name(file_name) if file_name else DocumentMeta()
-    return from_url.merged_over(from_name).merged_over(meta_from_text(text))
+    from_text = meta_from_text(text)
+    if from_text.council:
+        if from_url.council and not _names_host(url or "", from_url.council):
+            from_url = replace(from_url, council=None)
+        saved_page = _FILE_HOST.match(re.sub(r"\.(?:txt|html?|pdf|docx)$", "", file_name or "", flags=re.IGNORECASE))
+        if from_name.council and saved_page and not _names_host(saved_page.group(1), from_name.council):
+            from_name = replace(from_name, council=None)
+    return from_url.merged_over(from_name).merged_over(from_text)
+
+
+def _names_host(address: str, council: str) -> bool:
+    """Whether the host of an address (or a bare host) names this council."""
+    host = urlsplit(address).hostname if "://" in address else address
+    found = _authority_in_host(host or "")
+    return found is not None and found.official == council
 
 
 def meta_from_text(text: str) -> DocumentMeta:
