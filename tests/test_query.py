@@ -179,3 +179,15 @@ def test_a_word_the_documents_use_is_never_read_as_a_misspelt_council():
     # "button" is one letter from "Sutton", but the documents use it as a word.
     assert _analyser_holding("Sutton").analyse("what did the report say the button does?").councils == ()
     assert [a.name for a in _analyser_holding("Sutton").analyse("what did the report say about sutten?").councils] == ["Sutton"]
+
+
+def test_a_who_question_naming_a_judgement_asks_for_a_person(analyse):
+    query = analyse("who is the cabinet member quoted on the outstanding rating?")
+    assert "who" in query.kinds and "judgement" not in query.kinds
+
+
+def test_a_name_with_initials_or_beside_its_role_answers_who(analyse):
+    query = analyse("who was the director of children's services?")
+    assert fits(query, "Mr P Lewis Director of Children's Services London Borough of Barsetshire")
+    assert fits(analyse("who was the reporting inspector?"), "Reporting inspector Jane Marlow HMI Age group: All")
+    assert not fits(query, "The Director of Children's Services wrote to the panel.")

@@ -277,6 +277,10 @@ def answer_kinds(question: str) -> frozenset[str]:
         kinds.add("number")
     if "who" in kinds and _asks_for_organisation(question):
         kinds.add("organisation")
+    if "judgement" in kinds and kinds & {"who", "date", "number", "money"}:
+        # "Who is the cabinet member quoted on the outstanding rating?" names a judgement but asks
+        # for a person: the question word decides what kind of answer it wants.
+        kinds.discard("judgement")
     return frozenset(kinds)
 
 
