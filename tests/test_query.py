@@ -191,3 +191,9 @@ def test_a_name_with_initials_or_beside_its_role_answers_who(analyse):
     assert fits(query, "Mr P Lewis Director of Children's Services London Borough of Barsetshire")
     assert fits(analyse("who was the reporting inspector?"), "Reporting inspector Jane Marlow HMI Age group: All")
     assert not fits(query, "The Director of Children's Services wrote to the panel.")
+
+
+def test_a_quoted_judgement_and_inadequate_said_of_services_are_judgements():
+    assert judgements_in("County Council's Children's Services 'Inadequate'") == {"inadequate"}
+    assert judgements_in("Its services for children who need help and protection are inadequate.") == {"inadequate"}
+    assert judgements_in("The age assessments that were outstanding were reviewed.") == set()

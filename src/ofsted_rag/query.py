@@ -361,6 +361,9 @@ def presumed_judgement(question: str) -> str | None:
 
 
 _JUDGEMENT_CUE = r"(?:judged|judgements?|judgments?|rated|ratings?|graded|grades?|grading|assessed|found to be|effectiveness|overall)"
+# What Ofsted gives judgements on: a council's services for children and its areas of work.
+_JUDGED_THING = (r"(?:services?|leadership|management|governance|arrangements|practice|protection|"
+                 r"effectiveness|experiences?|board|lscb|authority|department)")
 # "judged the overall effectiveness of services in X to be good": a link word before the judgement.
 _LINK = r"(?:to be|as|was|were|is|are|remains|remained|remain|which is|which was)"
 
@@ -370,12 +373,21 @@ def judgements_in(text: str) -> set[str]:
     requires improvement to be good", "rated X outstanding", "judged the overall effectiveness of
     services to be good"): a judgement word within three words after a word that gives a judgement,
     or after a link ("to be", "was") within eight; not "good progress" or "inadequate housing"."""
-    folded = text.lower().replace("’", "'")
+    folded = text.lower().replace("’", "'").replace("‘", "'").replace("“", '"').replace("”", '"')
     found: set[str] = set()
     for key, forms in cues().judgements.items():
         alternatives = "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True))
         if re.search(rf"\b{_JUDGEMENT_CUE}\W+(?:(?:[\w']+\W+){{0,3}}?|(?:[\w']+\W+){{0,8}}?{_LINK}\W+)(?:{alternatives})\b",
                      folded):
+            found.add(key)
+        # A judgement in quotation marks is given as one ("Children's Services 'Inadequate'"); so
+        # is "inadequate" or "requires improvement" said of what Ofsted judges ("its services for
+        # children ... are inadequate"), not of anything ("some housing was inadequate"). Never
+        # "good" or "outstanding" after "is": "it is good to see", "9 were outstanding" (not done).
+        elif re.search(rf"['\"]\s*(?:{alternatives})\s*['\"]", folded) or (
+                key in ("inadequate", "requires_improvement")
+                and re.search(rf"\b{_JUDGED_THING}\b(?:\W+[\w']+){{0,8}}?\W+(?:is|are|was|were|remains?|remained|been|be)"
+                              rf"\s+(?:still\s+|now\s+)?(?:{alternatives})\b", folded)):
             found.add(key)
     # "requires improvement to be good" says requires improvement, not good.
     if "requires_improvement" in found and not re.search(
