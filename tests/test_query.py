@@ -197,3 +197,13 @@ def test_a_quoted_judgement_and_inadequate_said_of_services_are_judgements():
     assert judgements_in("County Council's Children's Services 'Inadequate'") == {"inadequate"}
     assert judgements_in("Its services for children who need help and protection are inadequate.") == {"inadequate"}
     assert judgements_in("The age assessments that were outstanding were reviewed.") == set()
+
+
+def test_a_sentence_saying_no_judgement_was_made_answers_what_it_was_rated(analyse):
+    query = analyse("what grade did the council get from the joint inspection?")
+    assert fits(query, "The inspectorates did not make a judgement, but wrote a letter setting out their findings.")
+    assert not fits(query, "There was no change to the membership of the panel.")
+
+
+def test_adequate_is_read_as_the_grade_before_requires_improvement():
+    assert judgements_in("In 2013 the council's services were rated 'adequate'.") == {"adequate"}

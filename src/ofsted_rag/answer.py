@@ -132,6 +132,13 @@ _HAS_DATE = re.compile(r"\b(?:19|20)\d\d\b|\b(?:january|february|march|april|may
                        r"october|november|december|spring|summer|autumn|winter|monday|tuesday|wednesday|"
                        r"thursday|friday|saturday|sunday)\b|\b\d{1,2}/\d{1,2}/\d{2,4}\b", re.IGNORECASE)
 # A person named: a title and a surname, or a first and last name said to be or do something.
+# A sentence saying no judgement was given answers "what was it rated?" too (focused visits and
+# joint inspections are not graded).
+_NO_JUDGEMENT = re.compile(
+    r"\b(?:not|never)\s+(?:\w+\s+){0,2}?(?:make|made|give|given|result in|results in|lead to|leads to|receive|"
+    r"received|award|awarded|carry|carries)\s+(?:an?\s+)?(?:overall\s+)?(?:judge?ments?|grades?|gradings?|ratings?)\b"
+    r"|\bno\s+(?:overall\s+)?(?:judge?ments?|grades?|ratings?)\s+(?:is|are|was|were|has been|have been)\s+(?:made|given|awarded)\b"
+    r"|\bungraded\b|\bnot\s+(?:been\s+)?(?:graded|rated|judged)\b", re.IGNORECASE)
 _PERSON = re.compile(r"\b(?:Councillor|Cllr|Mr|Mrs|Ms|Miss|Dr|Professor|Sir|Dame)\.?\s+(?:[A-Z]\.?\s+)*[A-Z][a-z]+"
                      # A name beside its role, as letters and reports sign: "Pauline Turner HMI",
                      # "inspector Pauline Turner", "Jane Smith Director of Children's Services".
@@ -156,7 +163,7 @@ def fits(query: Query, sentence: str) -> bool:
         return False
     if "date" in kinds and not _HAS_DATE.search(sentence):
         return False
-    if "judgement" in kinds and not judgements_in(sentence):
+    if "judgement" in kinds and not judgements_in(sentence) and not _NO_JUDGEMENT.search(sentence):
         return False
     if "who" in kinds:
         if not query.asks_organisation and re.match(r"^\s*who(?:'s| is| are| was| were)\b", query.text, re.I) and not any(
