@@ -54,6 +54,21 @@ def make_settings(home: Path, **overrides) -> Settings:
     return Settings(**values)
 
 
+def engine_over(files: dict[str, str], folder: Path, embedder):
+    """An Engine over a store holding these files (name -> text), written to `folder` and ingested
+    into a store beside it: the set-up of tests that need a few invented documents."""
+    from ofsted_rag.engine import Engine
+    from ofsted_rag.ingest import ingest
+    from ofsted_rag.store import PassageStore
+
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, text in files.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    settings = make_settings(folder.parent / f"{folder.name}-store", corpus=folder)
+    ingest([folder], PassageStore(settings), embedder, settings)
+    return Engine(settings, embedder=embedder)
+
+
 @pytest.fixture
 def settings(tmp_path) -> Settings:
     return make_settings(tmp_path / "data")

@@ -337,23 +337,16 @@ def test_the_note_is_set_apart_in_the_app_and_in_exports(analyse):
 
 
 def test_when_the_note_is_given_the_sentence_recording_the_event_leads(tmp_path, embedder):
-    from conftest import make_settings
-    from ofsted_rag.engine import Engine
-    from ofsted_rag.ingest import ingest
-    from ofsted_rag.store import PassageStore
+    from conftest import engine_over
 
-    folder = tmp_path / "minutes"
-    folder.mkdir()
-    (folder / "barsetshire-scrutiny-2021-05-12.txt").write_text(
+    engine = engine_over({"barsetshire-scrutiny-2021-05-12.txt":
         "Barsetshire County Council\n\nMinutes of the Children's Scrutiny Committee held on 12 May 2021\n\n"
         "6. Ofsted focused visit\n"
         "(a) The partnership board had been told that the priority actions were directed at the council and "
         "its partners alike.\n"
-        "(b) Focused visits do not lead to a grade, but Ofsted issued three priority actions, which is rare.\n",
-        encoding="utf-8")
-    settings = make_settings(tmp_path / "data", corpus=folder)
-    ingest([folder], PassageStore(settings), embedder, settings)
-    answer = Engine(settings, embedder=embedder).ask("What were Barsetshire's priority actions?")
+        "(b) Focused visits do not lead to a grade, but Ofsted issued three priority actions, which is rare.\n"},
+        tmp_path / "minutes", embedder)
+    answer = engine.ask("What were Barsetshire's priority actions?")
     assert answer.notes == ("The documents do not say what the three priority actions were.",)
     assert answer.sentences[0].text.startswith("Focused visits do not lead to a grade")
     assert answer_to_json(answer)["notes"] == list(answer.notes)  # `ask --json` carries it apart

@@ -9,10 +9,8 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import make_settings
+from conftest import engine_over
 from ofsted_rag.engine import Engine
-from ofsted_rag.ingest import ingest
-from ofsted_rag.store import PassageStore
 
 SPRING_MINUTES = """\
 Barsetshire County Council
@@ -29,11 +27,7 @@ at its meeting in June 2021.
 
 @pytest.fixture(scope="module")
 def engine(tmp_path_factory, embedder) -> Engine:
-    folder = tmp_path_factory.mktemp("minutes")
-    (folder / "panel-minutes.txt").write_text(SPRING_MINUTES, encoding="utf-8")
-    settings = make_settings(tmp_path_factory.mktemp("store") / "data", corpus=folder)
-    ingest([folder], PassageStore(settings), settings=settings, embedder=embedder)
-    return Engine(settings, embedder=embedder)
+    return engine_over({"panel-minutes.txt": SPRING_MINUTES}, tmp_path_factory.mktemp("periods") / "minutes", embedder)
 
 
 def test_minutes_written_before_a_month_do_not_say_what_happened_in_it(engine):
@@ -62,38 +56,29 @@ def test_minutes_written_before_a_season_do_not_say_what_happened_in_it(engine):
 def test_a_question_about_a_year_is_answered_from_the_best_passages_of_that_year(tmp_path, embedder):
     """A 2015 report full of passages on the subject must not crowd out of the retrieved passages
     the one 2018 passage that answers: the year is checked before the best are kept."""
-    folder = tmp_path / "pages"
-    folder.mkdir()
     old = ["Rutland County Council", "Report published: 3 March 2015", ""]
     old += [f"{n}. Rutland needed to improve personal education plans for children in care, inspectors "
             f"found in {topic}." for n, topic in enumerate(
                 ["spring", "summer", "autumn", "winter", "the first audit", "the second audit", "the third audit",
                  "the fourth audit", "the fifth audit", "the sixth audit", "the seventh audit", "the eighth audit"], 1)]
-    (folder / "rutland-inspection-2015.txt").write_text("\n\n".join(old) + "\n", encoding="utf-8")
-    (folder / "rutland-news-2018-02-23.txt").write_text(
-        "Inspectors praised social work in Rutland after a focused visit.\n\n"
-        "Social workers knew their children well and visited them often.\n\n"
-        "The letter said that education plans for looked-after pupils were still weak.\n",
-        encoding="utf-8")
-    settings = make_settings(tmp_path / "data", corpus=folder)
-    ingest([folder], PassageStore(settings), embedder, settings)
-    answer = Engine(settings, embedder=embedder).ask(
-        "What did Rutland need to improve about personal education plans in 2018?")
+    engine = engine_over({
+        "rutland-inspection-2015.txt": "\n\n".join(old) + "\n",
+        "rutland-news-2018-02-23.txt": "Inspectors praised social work in Rutland after a focused visit.\n\n"
+                                       "Social workers knew their children well and visited them often.\n\n"
+                                       "The letter said that education plans for looked-after pupils were still weak.\n",
+    }, tmp_path / "pages", embedder)
+    answer = engine.ask("What did Rutland need to improve about personal education plans in 2018?")
     assert any("education plans for looked-after pupils" in c.passage.text for c in answer.citations), answer.text
 
 
 def test_an_undated_document_naming_no_year_may_answer_for_any_year(tmp_path, embedder):
-    folder = tmp_path / "pages"
-    folder.mkdir()
-    (folder / "rutland-panel-notes.txt").write_text(
-        "Rutland County Council\n\nCorporate Parenting Panel\n\n"
-        "(a) The Panel heard that nine foster carers had been approved since the last meeting.\n", encoding="utf-8")
-    (folder / "rutland-fostering-update.txt").write_text(
-        "Rutland County Council\n\nFostering update\n\n"
-        "(a) In 2016 the service approved four foster carers.\n", encoding="utf-8")
-    settings = make_settings(tmp_path / "data", corpus=folder)
-    ingest([folder], PassageStore(settings), embedder, settings)
-    found = Engine(settings, embedder=embedder).gather("How many foster carers did Rutland approve in 2019?")
+    engine = engine_over({
+        "rutland-panel-notes.txt": "Rutland County Council\n\nCorporate Parenting Panel\n\n"
+                                   "(a) The Panel heard that nine foster carers had been approved since the last meeting.\n",
+        "rutland-fostering-update.txt": "Rutland County Council\n\nFostering update\n\n"
+                                        "(a) In 2016 the service approved four foster carers.\n",
+    }, tmp_path / "pages", embedder)
+    found = engine.gather("How many foster carers did Rutland approve in 2019?")
     texts = {h.passage.text for h in found.hits}
     assert any("nine foster carers" in t for t in texts)  # no year anywhere: it may be 2019
     assert not any("four foster carers" in t for t in texts)  # it names 2016, not 2019

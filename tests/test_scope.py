@@ -9,10 +9,8 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import make_settings
+from conftest import engine_over
 from ofsted_rag.engine import Engine
-from ofsted_rag.ingest import ingest
-from ofsted_rag.store import PassageStore
 
 FILES = {
     # The council is named by the host in the file name alone.
@@ -44,12 +42,7 @@ joint recruitment campaign with Dorset Council had been discussed but not agreed
 
 @pytest.fixture(scope="module")
 def engine(tmp_path_factory, embedder) -> Engine:
-    folder = tmp_path_factory.mktemp("pages")
-    for name, text in FILES.items():
-        (folder / name).write_text(text, encoding="utf-8")
-    settings = make_settings(tmp_path_factory.mktemp("store") / "data", corpus=folder)
-    ingest([folder], PassageStore(settings), embedder, settings)
-    return Engine(settings, embedder=embedder)
+    return engine_over(FILES, tmp_path_factory.mktemp("scope") / "pages", embedder)
 
 
 def test_a_council_named_only_in_a_file_name_is_answered_from_that_file(engine):
