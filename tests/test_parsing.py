@@ -540,6 +540,38 @@ def test_report_front_page_fields_and_judgement_rows_are_passages_of_their_own()
                      "The experiences and progress of children in care Requires improvement to be good"]
 
 
+def test_a_running_header_ending_in_page_n_of_m_is_removed():
+    header = "Review of health services for children in care in Anytown"
+    text = (f"{header} Page 1 of 3\n\nThe first page reports on help.\n\n{header} Page 2 of 3\n\n"
+            f"The second page reports on care.\n\n{header} Page 3 of 3\n\nThe third page reports on leavers.")
+    passages = parse_bytes(text.encode(), "review.txt").passages
+    assert [p.text for p in passages] == ["The first page reports on help.", "The second page reports on care.",
+                                          "The third page reports on leavers."]
+    assert not any("Page" in (p.item_title or "") for p in passages)
+
+
+def test_front_page_fields_set_apart_by_blank_lines_are_passages_not_headings():
+    text = ("Review of health services in Anytown\n\nDate of review: 3 March to 7 March 2014\n\n"
+            "Name(s) of inspector: A Person\n\nIs key decision?: No\n\nThe review looked at early help.")
+    passages = parse_bytes(text.encode(), "review.txt").passages
+    assert [p.text for p in passages] == ["Date of review: 3 March to 7 March 2014", "Name(s) of inspector: A Person",
+                                          "Is key decision?: No", "The review looked at early help."]
+    assert {p.item_title for p in passages} == {"Review of health services in Anytown"}
+
+
+def test_a_judgement_tables_label_and_grade_on_lines_apart_are_one_row():
+    text = ("Inspection of Anytown children's services\n\nInspection dates: 4 to 15 March 2019\n\n"
+            "The experiences and progress of children who need help and\nprotection\n\nInadequate\n\n"
+            "The experiences and progress of children in care\n\nRequires improvement to\nbe good\n"
+            "Overall effectiveness Inadequate\n\nServices for children in Anytown are inadequate.")
+    passages = parse_bytes(text.encode(), "report.txt").passages
+    assert [p.text for p in passages][1:] == [
+        "The experiences and progress of children who need help and protection Inadequate",
+        "The experiences and progress of children in care Requires improvement to be good Overall effectiveness Inadequate",
+        "Services for children in Anytown are inadequate."]
+    assert {p.item_title for p in passages} == {"Inspection of Anytown children's services"}
+
+
 # --------------------------------------------------------------------------- sentence units
 
 

@@ -88,9 +88,14 @@ JUDGEMENT_ROW = re.compile(
     r"^(?P<label>[A-Z][^.:;]{5,150}?)\s*[:\-–—]?\s+(?P<grade>outstanding|good|requires improvement(?: to be good)?|inadequate)$",
     re.IGNORECASE,
 )
+# A grade of that scale on its own line: a judgement table's cell copied from a PDF.
+GRADE_ALONE = re.compile(r"^(?:outstanding|good|requires improvement(?: to(?: be good)?)?|inadequate)$", re.IGNORECASE)
 # A front-page field: a short label, a colon and a value ("Inspection dates: 9 to 20 October 2017",
 # "Lead inspector: A Person HMI"). Each is its own passage line and its own sentence.
 FIELD_LINE = re.compile(r"^[A-Z][A-Za-z'’ ]{2,40}:\s+\S.{0,120}$")
+# The same as a line of its own, its label perhaps a question ("Is Key decision?: No") or with a
+# plural mark ("Name(s) of inspector: ...").
+RECORD_FIELD = re.compile(r"^[A-Z][A-Za-z'’ ()?]{2,40}:\s+\S.{0,120}$")
 MINUTES_MARK = re.compile(r"^minutes\s*:?$", re.I)
 ITEM_ALONE = re.compile(r"^(\d{1,3})\.?$")
 ITEM_WITH_TITLE = re.compile(r"^(\d{1,3})\.\s+(\S.{2,200})$")
@@ -502,9 +507,12 @@ def _is_heading(block: list[_Line], next_block: list[_Line] | None) -> bool:
         # "Resolved" on its own line is the resolution marker, whose text is the next paragraph,
         # as when both share a line ("Resolved - That ..."); not a heading over what follows.
         return False
-    if " | " in text:
-        # A table row ("Visit dates | 26 and 27 November 2019") is a record of its own, not the
-        # title of what follows the table.
+    if GRADE_ALONE.match(text):
+        # A grade on its own line is a judgement table's cell, the value of the row above it.
+        return False
+    if " | " in text or RECORD_FIELD.match(text):
+        # A table row ("Visit dates | 26 and 27 November 2019") or a front-page field ("Date of
+        # review: 3rd March 2014") is a record of its own, not the title of what follows it.
         return False
     return True
 
@@ -515,7 +523,7 @@ def parse_structure(text: str, kind: str | None = None) -> list[Unit]:
     `kind` is the document's kind when known: in minutes, numbered items may start at any number.
     """
     lines = _lines(text)
-    blocks = _unwrap_runs(_blocks(lines))
+    blocks = _judgement_rows(_unwrap_runs(_blocks(lines)))
     state = _State(minutes_doc=kind == "minutes")
     page_item = _page_item_number(lines)
     pending_resolution: Unit | None = None
@@ -611,6 +619,22 @@ def parse_structure(text: str, kind: str | None = None) -> list[Unit]:
         i += 1
 
     return [part for unit in state.units for part in _split_long(unit, text)]
+
+
+def _judgement_rows(blocks: list[list[_Line]]) -> list[list[_Line]]:
+    """A judgement table copied from a PDF puts each row's label and its grade in blocks of their
+    own ("The experiences and progress of children in care" / "Good"): the two are one row, one
+    finding, not a heading and a line under it."""
+    out: list[list[_Line]] = []
+    for block in blocks:
+        # The grade may open a block of further rows, wrapped ("Requires improvement to" / "be good").
+        grade = GRADE_ALONE.match(block[0].text) or (len(block) > 1 and GRADE_ALONE.match(f"{block[0].text} {block[1].text}"))
+        if (out and grade and len(out[-1]) <= 3
+                and not _ends_sentence(out[-1][-1].text) and not GRADE_ALONE.match(out[-1][-1].text)):
+            out[-1] = [*out[-1], *block]
+        else:
+            out.append(block)
+    return out
 
 
 def _page_item_number(lines: list[_Line]) -> str | None:

@@ -74,9 +74,14 @@ def normalise(text: str) -> str:
 
 # A page number written as a line ("Page 3 of 12", "3", "- 3 -").
 _PAGE_NUMBER = re.compile(r"^(?:page\s+)?\d{1,4}(?:\s+of\s+\d{1,4})?$|^[-–—]\s*\d{1,4}\s*[-–—]$", re.IGNORECASE)
+# The page number a running header carries: "3", "Page 3", "Page 3 of 30" (the page is the 3:
+# every page of a document is "of 30").
+_PAGE_MARK = r"(?:[Pp]age\s+)?(?P<page>\d{1,4})(?:\s+of\s+\d{1,4})?"
 # A line that begins with a header and a page number glued to the page's first sentence:
 # "Inspection of Anytown children's services 3 The local authority has ...".
-_GLUED = re.compile(r"^(?P<header>\S.{8,118}?)\s+(?P<page>\d{1,4})\s+(?P<rest>[A-Z(“\"‘'•].*)$")
+_GLUED = re.compile(rf"^(?P<header>\S.{{8,118}}?)\s+{_PAGE_MARK}\s+(?P<rest>[A-Z(“\"‘'•].*)$")
+# A header with its page number at the end of its line ("Review of ... in Anytown Page 2 of 30").
+_TRAILING = re.compile(rf"^(?P<header>\S.{{8,118}}?)\s+{_PAGE_MARK}$")
 
 
 def remove_running_headers(text: str) -> str:
@@ -97,7 +102,7 @@ def remove_running_headers(text: str) -> str:
         if glued and _header_like(glued.group("header")):
             pages.setdefault(glued.group("header"), set()).add(glued.group("page"))
             continue
-        trailing = re.match(r"^(?P<header>\S.{8,118}?)\s+(?P<page>\d{1,4})$", line)
+        trailing = _TRAILING.match(line)
         if trailing and _header_like(trailing.group("header")):
             pages.setdefault(trailing.group("header"), set()).add(trailing.group("page"))
         if _header_like(line):
@@ -114,7 +119,7 @@ def remove_running_headers(text: str) -> str:
         if glued and glued.group("header") in headers:
             out.append(glued.group("rest"))
             continue
-        trailing = re.match(r"^(?P<header>\S.{8,118}?)\s+\d{1,4}$", line)
+        trailing = _TRAILING.match(line)
         if line in headers or (trailing and trailing.group("header") in headers):
             out.append("")
             continue
