@@ -82,3 +82,18 @@ def test_an_undated_document_naming_no_year_may_answer_for_any_year(tmp_path, em
     texts = {h.passage.text for h in found.hits}
     assert any("nine foster carers" in t for t in texts)  # no year anywhere: it may be 2019
     assert not any("four foster carers" in t for t in texts)  # it names 2016, not 2019
+
+
+def test_an_undated_document_may_speak_of_the_year_after_the_latest_it_names(tmp_path, embedder):
+    """A story published early one year reports on the last: "self-assessed as good in June 2015"
+    in a page with no date of its own, about a report out the following February."""
+    engine = engine_over({
+        "www.anytown-gazette.co.uk__news_rutland-care-leavers.txt":
+            "Rutland's children's services were rated inadequate in a report released on Tuesday.\n\n"
+            "The council had judged its own services good in June 2015.\n\n"
+            "Inspectors found that ten care leavers had spent too long in bed and breakfast accommodation.\n",
+    }, tmp_path / "pages", embedder)
+    found = engine.gather("How many Rutland care leavers were in bed and breakfast accommodation in 2016?")
+    assert found.refusal is None
+    assert any("bed and breakfast" in h.passage.text for h in found.hits)
+    assert engine.gather("How many Rutland care leavers were in bed and breakfast accommodation in 2018?").refusal

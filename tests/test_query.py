@@ -207,3 +207,15 @@ def test_a_sentence_saying_no_judgement_was_made_answers_what_it_was_rated(analy
 
 def test_adequate_is_read_as_the_grade_before_requires_improvement():
     assert judgements_in("In 2013 the council's services were rated 'adequate'.") == {"adequate"}
+
+
+def test_getting_a_judgement_presumes_it(analyse):
+    assert analyse("why did the council get an inadequate rating from Ofsted?").presumed_judgement == "inadequate"
+
+
+def test_failing_an_inspection_named_by_its_year_presumes_inadequate(analyse):
+    assert analyse("why did the board fail its 2017 inspection?").presumed_judgement == "inadequate"
+
+
+def test_naming_a_judgement_without_saying_it_was_given_presumes_nothing(analyse):
+    assert analyse("which area of the inspection escaped an inadequate grade?").presumed_judgement is None

@@ -75,3 +75,17 @@ def test_a_council_misspelt_in_the_question_is_answered_from_its_documents(engin
     answer = engine.ask(question)
     assert not answer.refused, answer.text
     assert {c.passage.file_name for c in answer.citations} == {"rutland.moderngov.co.uk__mgAi.aspx_ID=501.txt"}
+
+
+def test_a_page_whose_address_names_a_council_speaks_for_it_though_its_text_names_another_formally(tmp_path, embedder):
+    """A local site's story about its island names the neighbouring county council, which took over
+    its services, in full; the island only in everyday words and in the page's address."""
+    engine = engine_over({
+        "www.islandnews.co.uk__isle-of-wight-child-protection-ofsted.txt":
+            "Ofsted names the Isle of Wight among the weakest areas for child protection\n\n"
+            "Earlier this year Hampshire County Council took over running the island's child protection "
+            "services under a partnership agreement.\n",
+    }, tmp_path / "pages", embedder)
+    found = engine.gather("Who took over running child protection on the Isle of Wight?")
+    assert found.refusal is None
+    assert {h.standing for h in found.hits if "took over" in h.passage.text} == {0.5}

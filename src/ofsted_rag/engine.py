@@ -191,14 +191,16 @@ class Engine:
             return Scope(flt, years, None, "no council named" + (f"; years {years}" if years else ""))
         own: set[str] = set()
         mentioned: set[str] = set()
+        addressed: set[str] = set()
         covered: list[str] = []
         uncovered: list[str] = []
         for authority in query.councils:
-            recorded, named = self._documents_naming(authority)
+            recorded, named, in_address = self._documents_naming(authority)
             if recorded or named:
                 covered.append(authority.name)
                 own |= recorded
                 mentioned |= named - recorded
+                addressed |= in_address
             else:
                 uncovered.append(authority.name)
         if not covered:
@@ -206,8 +208,10 @@ class Engine:
                          f"named: {', '.join(uncovered)} (nothing in the store names it)")
         unknown = self._per_generation(("unrecorded",), lambda: {p.doc_id for p in self.retriever.passages if not p.council})
         # A document that names the council but is recorded as another council's speaks of it only
-        # in passing; one of unknown council that names it is taken as its own.
-        mention_only = frozenset(d for d in mentioned if d not in unknown)
+        # in passing, unless its address names it ("onthewight.com/isle-of-wight-...": a page's
+        # address is named after what it is about); one of unknown council that names it is taken
+        # as its own.
+        mention_only = frozenset(d for d in mentioned if d not in unknown and d not in addressed)
         theirs = frozenset(own | (mentioned & unknown))
         allowed = own | mentioned | unknown
         if flt.councils:
@@ -226,17 +230,17 @@ class Engine:
 
     def _held(self, authority: places.Authority) -> bool:
         """Whether any stored document is recorded as this authority's or names it."""
-        return any(self._documents_naming(authority))
+        return any(self._documents_naming(authority)[:2])
 
-    def _documents_naming(self, authority: places.Authority) -> tuple[frozenset[str], frozenset[str]]:
+    def _documents_naming(self, authority: places.Authority) -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
         """(documents recorded as this council's, documents whose text, file name or address
-        names it), cached until the store changes."""
+        names it, documents whose file name or address names it), cached until the store changes."""
         def build():
             passages = self.retriever.passages
             recorded = {p.doc_id for p in passages if p.council and places.corpus_councils_for(authority, [p.council])}
             addressed = {d for d, names in self._councils_in_addresses().items() if authority.name in names}
             named = addressed | {p.doc_id for p in passages if _names_any(p, (authority.name, *authority.aliases))}
-            return frozenset(recorded), frozenset(named)
+            return frozenset(recorded), frozenset(named), frozenset(addressed)
 
         return self._per_generation(("naming", authority.name), build)
 
@@ -254,8 +258,9 @@ class Engine:
 
     def _speaks_of_period(self, p: StoredPassage, query: Query) -> bool:
         """The passage names the year (the month and year, when the question names a month), or
-        its document is dated then, or its document is undated and names the period somewhere, or
-        undated and naming no year at all (an unknown is not evidence of another period).
+        its document is dated then, or its document is undated and names the period somewhere (or
+        the year before it, as the latest it names), or undated and naming no year at all (an
+        unknown is not evidence of another period).
 
         A document dated before the period begins can only look ahead to it ("the report will come
         to the Panel in June"): it cannot say what happened then, so it speaks of the period only
@@ -273,7 +278,12 @@ class Engine:
         if _mentions_year(p, query.years):
             return True
         if p.date is None:
-            return bool(years.get(p.doc_id, set()) & set(query.years))
+            named = years.get(p.doc_id, set())
+            # An undated document was written no earlier than the latest year it names, and a
+            # report or story often comes out the year after what it reports ("the service has
+            # declined since 2012 ... self-assessed as good in June 2015", published February
+            # 2016): it may speak of that next year too.
+            return bool(named & set(query.years)) or (max(named) + 1) in query.years
         return False
 
     def _document_periods(self) -> tuple[dict[str, set[int]], dict[str, set[tuple[int, int]]]]:
