@@ -328,3 +328,7 @@ def test_a_place_in_a_news_address_path_gives_way_to_the_council_the_text_names(
 def test_a_council_host_still_outranks_a_council_the_text_names():
     text = "Members noted the letter from Barsetshire's neighbour, Kirklees Council.\n"
     assert infer_meta(text, "democracy.leeds.gov.uk__mgAi.aspx_ID=1.txt").council == "Leeds City Council"
+
+
+def test_a_council_host_ending_in_county_names_the_council():
+    assert meta_from_file_name("rutlandcounty.moderngov.co.uk__mgAi.aspx_ID=1.txt").council == "Rutland County Council"

@@ -660,3 +660,11 @@ def test_a_meeting_page_copied_without_item_numbers_keeps_its_minutes():
 def test_a_link_to_earlier_minutes_does_not_date_a_meeting_page():
     parsed = parse_bytes(MEETING_PAGE_WITHOUT_NUMBERS.encode(), "democracy.example.gov.uk__ieListDocuments.txt")
     assert parsed.document.meta.date == dt.date(2017, 3, 14)
+
+
+def test_a_number_standing_alone_is_not_a_passage():
+    text = ("Contents\n\nThe local authority\n3\nWhat needs to improve\n4\n\nThe panel met.\n\n7\n\n"
+            "It noted the plan.")
+    texts = [p.text for p in parse_bytes(text.encode(), "r.txt").passages]
+    assert not any(re.fullmatch(r"\d+", t) for t in texts)
+    assert "It noted the plan." in texts

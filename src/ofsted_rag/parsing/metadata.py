@@ -422,8 +422,8 @@ def _authority_in_host(host: str) -> Authority | None:
 
 
 # Letters a council's host name may carry after its place name: metropolitan borough, borough,
-# county, city, district council, or "council" itself.
-_COUNCIL_SUFFIX = re.compile(r"(?:mbc|mdc|rbc|bc|cc|dc|council|gov)$")
+# county, city, district council, or "council" or "county" itself ("rutlandcounty").
+_COUNCIL_SUFFIX = re.compile(r"(?:mbc|mdc|rbc|bc|cc|dc|council|county|gov)$")
 
 
 def authorities_in_address(address: str) -> list[Authority]:

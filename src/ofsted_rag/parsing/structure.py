@@ -88,6 +88,7 @@ JUDGEMENT_ROW = re.compile(
     r"^(?P<label>[A-Z][^.:;]{5,150}?)\s*[:\-–—]?\s+(?P<grade>outstanding|good|requires improvement(?: to be good)?|inadequate)$",
     re.IGNORECASE,
 )
+BARE_NUMBER = re.compile(r"^\d{1,4}\.?$")
 # A grade of that scale on its own line: a judgement table's cell copied from a PDF.
 GRADE_ALONE = re.compile(r"^(?:outstanding|good|requires improvement(?: to(?: be good)?)?|inadequate)$", re.IGNORECASE)
 # A front-page field: a short label, a colon and a value ("Inspection dates: 9 to 20 October 2017",
@@ -598,6 +599,10 @@ def parse_structure(text: str, kind: str | None = None) -> list[Unit]:
         state.open_heading = None
         for unit_lines in _split_block(block):
             unit_text = " ".join(line.text for line in unit_lines)
+            if BARE_NUMBER.match(unit_text):
+                # A number standing alone (a page number, a contents entry's page, a footnote's
+                # mark) says nothing.
+                continue
             seen_content = True
             if pending_resolution is not None:
                 pending_resolution.end = unit_lines[-1].end
