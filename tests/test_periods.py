@@ -97,3 +97,18 @@ def test_an_undated_document_may_speak_of_the_year_after_the_latest_it_names(tmp
     assert found.refusal is None
     assert any("bed and breakfast" in h.passage.text for h in found.hits)
     assert engine.gather("How many Rutland care leavers were in bed and breakfast accommodation in 2018?").refusal
+
+
+def test_a_premise_about_a_year_is_weighed_against_the_judgements_given_for_that_year(tmp_path, embedder):
+    """Minutes of 2023 recall the 2018 judgement and report the 2023 one in one passage: only the
+    sentence of the year asked about says what was judged then."""
+    engine = engine_over({
+        "rutland-scrutiny-2023-06-20.txt":
+            "Rutland County Council\n\nMinutes of the Children's Scrutiny Panel held on 20 June 2023\n\n"
+            "4. Ofsted inspection outcome\n\n"
+            "(a) The Cabinet Member reminded the Panel that children's services had been judged inadequate in "
+            "January 2018. She said the overall judgement of good at this inspection was a tribute to the staff.\n",
+    }, tmp_path / "pages", embedder)
+    answer = engine.ask("Why was Rutland rated inadequate in 2023?")
+    assert answer.refused
+    assert "do not say it was judged inadequate" in answer.text

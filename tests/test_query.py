@@ -219,3 +219,31 @@ def test_failing_an_inspection_named_by_its_year_presumes_inadequate(analyse):
 
 def test_naming_a_judgement_without_saying_it_was_given_presumes_nothing(analyse):
     assert analyse("which area of the inspection escaped an inadequate grade?").presumed_judgement is None
+
+
+def test_a_name_with_a_prefixed_surname_answers_who(analyse):
+    query = analyse("who was the director of children's services?")
+    assert fits(query, "Responding to the report, the Director of Children's Services, Sarah O’Brien, said the plan was on track.")
+
+
+def test_two_places_sharing_their_last_word_are_both_named(analyse):
+    query = analyse("who runs children's social care for north and west northamptonshire?")
+    assert [a.name for a in query.councils] == ["North Northamptonshire", "West Northamptonshire"]
+    assert "north" not in query.topic.describe()
+
+
+def test_across_teams_does_not_ask_across_councils(analyse):
+    assert not analyse("how do managers work the same way across teams?").across_councils
+    assert analyse("how has covid hit improvement work across councils?").across_councils
+
+
+def test_a_council_named_like_a_word_is_read_in_lower_case_when_the_documents_only_write_it_as_a_name():
+    from ofsted_rag import places
+    bury = next(a for a in places.authorities() if a.name == "Bury")
+    analyser = QueryAnalyser(Vocabulary.load(), is_word=lambda w: True, held=lambda a: a is bury,
+                             written_as_name=lambda word: word == "bury")
+    assert [a.name for a in analyser.analyse("what is bury doing about caseloads?").councils] == ["Bury"]
+    # Where the documents also use the word as a word, lower case is the word.
+    analyser = QueryAnalyser(Vocabulary.load(), is_word=lambda w: True, held=lambda a: a is bury,
+                             written_as_name=lambda word: False)
+    assert analyser.analyse("what is bury doing about caseloads?").councils == ()

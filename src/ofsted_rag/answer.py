@@ -132,6 +132,7 @@ _HAS_DATE = re.compile(r"\b(?:19|20)\d\d\b|\b(?:january|february|march|april|may
                        r"october|november|december|spring|summer|autumn|winter|monday|tuesday|wednesday|"
                        r"thursday|friday|saturday|sunday)\b|\b\d{1,2}/\d{1,2}/\d{2,4}\b", re.IGNORECASE)
 # A person named: a title and a surname, or a first and last name said to be or do something.
+# Surnames may carry a prefix or a second part ("O’Brien", "McAllister", "Bower-Brown").
 # A sentence saying no judgement was given answers "what was it rated?" too (focused visits and
 # joint inspections are not graded).
 _NO_JUDGEMENT = re.compile(
@@ -142,11 +143,11 @@ _NO_JUDGEMENT = re.compile(
 _PERSON = re.compile(r"\b(?:Councillor|Cllr|Mr|Mrs|Ms|Miss|Dr|Professor|Sir|Dame)\.?\s+(?:[A-Z]\.?\s+)*[A-Z][a-z]+"
                      # A name beside its role, as letters and reports sign: "Pauline Turner HMI",
                      # "inspector Pauline Turner", "Jane Smith Director of Children's Services".
-                     r"|\b[A-Z][a-z]+\s+[A-Z][a-z'’-]+(?=\s+(?:HMI|Director|Head|Chair|Chairman|Chairwoman|Leader|Chief|Executive|Assistant|Corporate|Interim|Lead)\b)"
-                     r"|(?:(?<=\binspector )|(?<=\bInspector )|(?<=\bchaired by )|(?<=\bled by ))[A-Z][a-z]+\s+[A-Z][a-z'’-]+\b"
-                     r"|\b[A-Z][a-z]+\s+[A-Z][a-z'’-]+(?=,|\s+(?:is|was|said|says|told|added|introduced|presented|chairs|chaired|leads|led|reported|explained)\b)"
-                     r"|\b[A-Z][a-z]+\s+[A-Z][a-z'’-]+\s+and\s+[A-Z][a-z]+\s+[A-Z][a-z'’-]+\b"
-                     r"|(?:(?<=\bis )|(?<=\bwas )|(?<=\bare )|(?<=\bwere )|(?<=\bby ))[A-Z][a-z]+\s+[A-Z][a-z'’-]+\b")
+                     r"|\b[A-Z][a-z]+\s+(?:Mc|Mac|O['’]|D['’])?[A-Z][a-z'’]+(?:-[A-Z][a-z'’]+)?(?=\s+(?:HMI|Director|Head|Chair|Chairman|Chairwoman|Leader|Chief|Executive|Assistant|Corporate|Interim|Lead)\b)"
+                     r"|(?:(?<=\binspector )|(?<=\bInspector )|(?<=\bchaired by )|(?<=\bled by ))[A-Z][a-z]+\s+(?:Mc|Mac|O['’]|D['’])?[A-Z][a-z'’]+(?:-[A-Z][a-z'’]+)?\b"
+                     r"|\b[A-Z][a-z]+\s+(?:Mc|Mac|O['’]|D['’])?[A-Z][a-z'’]+(?:-[A-Z][a-z'’]+)?(?=,|\s+(?:is|was|said|says|told|added|introduced|presented|chairs|chaired|leads|led|reported|explained)\b)"
+                     r"|\b[A-Z][a-z]+\s+(?:Mc|Mac|O['’]|D['’])?[A-Z][a-z'’]+(?:-[A-Z][a-z'’]+)?\s+and\s+[A-Z][a-z]+\s+(?:Mc|Mac|O['’]|D['’])?[A-Z][a-z'’]+(?:-[A-Z][a-z'’]+)?\b"
+                     r"|(?:(?<=\bis )|(?<=\bwas )|(?<=\bare )|(?<=\bwere )|(?<=\bby ))[A-Z][a-z]+\s+(?:Mc|Mac|O['’]|D['’])?[A-Z][a-z'’]+(?:-[A-Z][a-z'’]+)?\b")
 # Capitalised words that are roles, bodies or places, not the name a "who" question asks for.
 _GENERIC_NAMES = {"the", "council", "councils", "borough", "trust", "hub", "team", "board", "visit",
                   "ofsted", "committee", "members", "officers", "service", "services", "royal", "city", "county",

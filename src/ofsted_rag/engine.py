@@ -18,7 +18,7 @@ from ofsted_rag import places
 from ofsted_rag.answer import MAX_LIST_ITEMS, RERANK_DEPTH, ExtractiveAnswerer, refuse
 from ofsted_rag.query import MONTH_NAMES, Query, QueryAnalyser, judgements_in, months_in, years_in
 from ofsted_rag.config import Settings
-from ofsted_rag.documents import Answer, DocumentMeta, RetrievalStep, StoredPassage, fold
+from ofsted_rag.documents import Answer, DocumentMeta, RetrievalStep, StoredPassage, fold, sentences_of
 from ofsted_rag.embedding import Embedder, VectorCache, default_embedder
 from ofsted_rag.parsing.metadata import authorities_in_address
 from ofsted_rag.errors import EmptyStoreError
@@ -85,7 +85,8 @@ class Engine:
         # One cache of vectors for the question, its reworded forms and the answer sentences.
         self.vectors = VectorCache(self.embedder)
         self.retriever = HybridRetriever(self.store, self.embedder, vectors=self.vectors)
-        self.analyser = QueryAnalyser(self.retriever.vocabulary, is_word=self.retriever.knows, held=self._held)
+        self.analyser = QueryAnalyser(self.retriever.vocabulary, is_word=self.retriever.knows, held=self._held,
+                                      written_as_name=self._written_as_name)
         self.extractive = ExtractiveAnswerer(max_sentences=settings.answer_sentences, vectors=self.vectors,
                                              vocabulary=self.retriever.vocabulary,
                                              following=self._following)
@@ -231,6 +232,13 @@ class Engine:
     def _held(self, authority: places.Authority) -> bool:
         """Whether any stored document is recorded as this authority's or names it."""
         return any(self._documents_naming(authority)[:2])
+
+    def _written_as_name(self, word: str) -> bool:
+        """Whether the stored passages never write this word in lower case (so, where they use it,
+        it is a name: "Bury", never "bury")."""
+        lower = self._per_generation(("lower-case words",), lambda: {
+            w for p in self.retriever.passages for w in re.findall(r"\b[a-z][a-z'’-]*\b", p.text)})
+        return word not in lower
 
     def _documents_naming(self, authority: places.Authority) -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
         """(documents recorded as this council's, documents whose text, file name or address
@@ -415,12 +423,15 @@ def _contradicted_judgement(query: Query, hits: Sequence) -> str | None:
     stated: set[str] = set()
     # About a named council, only its own documents say what it was judged.
     for h in (h for h in hits if h.standing == 1.0):
-        # With a year asked about, a passage that dates itself only to other years speaks of
-        # another inspection ("judged inadequate in 2019" does not answer for 2023).
-        years = years_in([h.passage.text]) or ({h.passage.date.year} if h.passage.date else set())
-        if query.years and years and not years & set(query.years):
-            continue
-        stated |= judgements_in(h.passage.text)
+        # With a year asked about, a sentence that dates itself only to other years speaks of
+        # another inspection ("judged inadequate in January 2018" does not answer for 2023); one
+        # naming no year is of its passage's date (or the years its passage names).
+        passage_years = ({h.passage.date.year} if h.passage.date else set()) or years_in([h.passage.text])
+        for sentence in sentences_of(h.passage.text):
+            years = years_in([sentence]) or passage_years
+            if query.years and years and not years & set(query.years):
+                continue
+            stated |= judgements_in(sentence)
     if not stated or query.presumed_judgement in stated:
         return None
     said = ", ".join(sorted(s.replace("_", " ") for s in stated))

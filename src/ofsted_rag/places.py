@@ -64,12 +64,23 @@ def spans(text: str) -> list[tuple[int, int, Authority]]:
     return sorted(taken, key=lambda m: m[0])
 
 
+# Two places sharing their last word, the first left out: "North and West Northamptonshire",
+# "East and West Sussex".
+_SHARED_NAME = re.compile(r"\b((?:north|south|east|west)(?:[\s-]+(?:east|west))?)\s+(?:and|&)\s+"
+                          r"(?:north|south|east|west)(?:[\s-]+(?:east|west))?\s+([A-Za-z]+)", re.IGNORECASE)
+
+
 def mentioned(text: str) -> list[Authority]:
-    """Authorities the text names, each once, in text order (see `spans`)."""
+    """Authorities the text names, each once, in text order (see `spans`), with the first of two
+    sharing their last word ("North and West Northamptonshire" names North Northamptonshire too)."""
     found: list[Authority] = []
     for _, _, a in spans(text):
         if a not in found:
             found.append(a)
+    for m in _SHARED_NAME.finditer(text):
+        for _, _, a in spans(f"{m.group(1)} {m.group(2)}"):
+            if a not in found:
+                found.insert(0, a)
     return found
 
 
@@ -90,9 +101,26 @@ def corpus_councils_for(authority: Authority, councils: list[str]) -> list[str]:
 @lru_cache(maxsize=4096)
 def strip_places(text: str) -> str:
     """The text without the authority names in it (so a council's name is not a topic word)."""
+    text = _SHARED_NAME.sub(lambda m: " " if spans(f"{m.group(1)} {m.group(2)}") else m.group(0), text)
     for pattern, _ in _patterns():
         text = pattern.sub(" ", text)
     return text
+
+
+def lowercase_names(text: str, written_as_name: Callable[[str], bool]) -> list[tuple[str, Authority]]:
+    """(the word as written, authority) for each council whose name is also an ordinary word
+    ("Bury", "Reading") written in lower case in the text, where `written_as_name` says the
+    documents only ever write that word as a name (capitalised, never in lower case): there, the
+    word can only be the place. Questions are often typed all in lower case."""
+    out: list[tuple[str, Authority]] = []
+    for a in authorities():
+        if not a.ambiguous:
+            continue
+        for m in re.finditer(rf"(?<![\w-]){re.escape(a.name.lower())}(?:['’]s)?(?![\w-])", text):
+            if written_as_name(a.name.lower()):
+                out.append((m.group(0), a))
+                break
+    return out
 
 
 def misspelt(text: str, is_word: Callable[[str], bool] = lambda word: False) -> list[tuple[str, Authority]]:

@@ -184,13 +184,16 @@ class QueryAnalyser:
     """Turns a question into a `Query`, with the field's vocabulary (retrieve.Vocabulary)."""
 
     def __init__(self, vocabulary, *, is_word: Callable[[str], bool] | None = None,
-                 held: Callable[[places.Authority], bool] | None = None) -> None:
+                 held: Callable[[places.Authority], bool] | None = None,
+                 written_as_name: Callable[[str], bool] | None = None) -> None:
         """`is_word`: whether the documents use a word (so it is no misspelt council name);
-        `held`: whether anything stored names an authority. Without them, misspelt council names
-        are not read."""
+        `held`: whether anything stored names an authority; `written_as_name`: whether the
+        documents write a word only as a name, never in lower case. Without them, misspelt council
+        names, and council names that are also words typed in lower case ("bury"), are not read."""
         self.vocabulary = vocabulary
         self.is_word = is_word
         self.held = held
+        self.written_as_name = written_as_name
 
     def analyse(self, question: str) -> Query:
         text = " ".join(question.split())
@@ -199,6 +202,13 @@ class QueryAnalyser:
         stripped = places.strip_places(text)
         search = text
         misread: tuple[str, ...] = ()
+        if self.written_as_name is not None and self.held is not None:
+            # "what is bury doing ...": a held council whose name the documents only write as a
+            # name is that council, typed in lower case.
+            for written, authority in places.lowercase_names(text, self.written_as_name):
+                if self.held(authority) and authority not in councils:
+                    councils = (*councils, authority)
+                    stripped = re.sub(rf"(?<![\w-]){re.escape(written)}(?![\w-])", " ", stripped)
         if not councils and self.is_word is not None and self.held is not None:
             # A council named with a slip of spelling is read as that council only when the
             # store holds it: a guess never makes the answer "they do not cover ...".
