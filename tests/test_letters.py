@@ -58,3 +58,21 @@ def test_who_were_the_inspectors_is_answered_with_their_names(letter_engine):
 def test_a_subject_the_letter_does_not_cover_is_refused(letter_engine):
     answer = letter_engine.ask("what did ofsted say about sefton's fostering service?")
     assert answer.refused
+
+
+def test_what_a_document_is_counts_as_context_for_every_sentence_in_it(tmp_path, embedder):
+    """'at the focused visit' is answered by a sentence of the focused-visit letter, though the
+    sentence itself, under the letter's 'Overview', never says 'focused visit'."""
+    from conftest import engine_over
+
+    engine = engine_over({
+        "rutland-letter-2019.txt":
+            "Focused visit to Rutland children's services\n\n"
+            "This letter summarises the findings of the visit on 8 and 9 October 2019.\n\n"
+            "Overview\n\n"
+            "Independent reviewing officers do not challenge drift effectively. Their caseloads, at an "
+            "average of 86 children, are too high to allow close oversight between reviews.\n",
+    }, tmp_path / "pages", embedder)
+    found = engine.gather("What were IRO caseloads in Rutland at the focused visit?")
+    candidate = next(c for c in engine.extractive.candidates(found.query, found.hits) if "86 children" in c.sentence)
+    assert candidate.features["terms"] == 1.0

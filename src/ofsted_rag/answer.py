@@ -204,12 +204,14 @@ class ExtractiveAnswerer:
     def __init__(self, max_sentences: int = 5, evidence: Evidence | None = None,
                  embedder: Embedder | None = None, vocabulary: Vocabulary | None = None,
                  vectors: VectorCache | None = None,
-                 following: Callable[[StoredPassage], Sequence[StoredPassage]] | None = None) -> None:
+                 following: Callable[[StoredPassage], Sequence[StoredPassage]] | None = None,
+                 heading: Callable[[StoredPassage], str] | None = None) -> None:
         """`vectors` (else a cache of its own over `embedder`) gives sentence and question
         vectors; with neither, sentences are scored by their passage's dense similarity.
         `following` gives the passages after one in its document's item (a lead-in's list);
         without it a lead-in whose list is in other passages is never quoted."""
         self.following = following
+        self.heading = heading
         self.max_sentences = max_sentences
         self.evidence = evidence or default_evidence()
         if vectors is None and embedder is not None:
@@ -246,6 +248,9 @@ class ExtractiveAnswerer:
         units: list[_Unit] = []
         for rank, hit in enumerate(hits):
             title = hit.passage.item_title or ""
+            # What the whole document is (its title, its committee) is context for every sentence
+            # in it: "at the 2019 focused visit" is answered by a sentence of the focused-visit letter.
+            heading = self.heading(hit.passage) if self.heading else ""
             passage_coverage = query.topic.coverage(self._words(f"{title} {hit.passage.text}"))
             previous = ""
             texts = sentences_of(hit.passage.text)
@@ -263,7 +268,7 @@ class ExtractiveAnswerer:
                 if len(content_words(text)) >= 2 and not INSTRUCTION.search(text):
                     # The sentence before, in the same point, and the item's title may name what
                     # this one goes on about ("Plans are too generic ..." after "CP conferences ...").
-                    context = self._words(f"{title} {previous} {text}")
+                    context = self._words(f"{heading} {title} {previous} {text}")
                     units.append(_Unit(text, hit, rank, extra, tuple(pieces),
                                        coverage=query.topic.coverage(self._words(text)),
                                        context_coverage=max(query.topic.coverage(context), passage_coverage * 0.5),

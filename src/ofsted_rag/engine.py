@@ -89,7 +89,7 @@ class Engine:
                                       written_as_name=self._written_as_name)
         self.extractive = ExtractiveAnswerer(max_sentences=settings.answer_sentences, vectors=self.vectors,
                                              vocabulary=self.retriever.vocabulary,
-                                             following=self._following)
+                                             following=self._following, heading=self._heading)
         self.answerer = answerer if answerer is not None else _configured_answerer(settings, self.extractive)
         self._derived: dict[tuple, object] = {}
         self._derived_generation: int | None = None
@@ -232,6 +232,19 @@ class Engine:
     def _held(self, authority: places.Authority) -> bool:
         """Whether any stored document is recorded as this authority's or names it."""
         return any(self._documents_naming(authority)[:2])
+
+    def _heading(self, passage: StoredPassage) -> str:
+        """What a document is: its title, its committee and the heading its text opens under
+        ("Focused visit to Lambeth children's services")."""
+        def build():
+            opening: dict[str, tuple[int, str]] = {}
+            for p in self.retriever.passages:
+                if p.item_title and (p.doc_id not in opening or p.start < opening[p.doc_id][0]):
+                    opening[p.doc_id] = (p.start, p.item_title)
+            return {d: " ".join(dict.fromkeys(x for x in (r.meta.title, r.meta.body, opening.get(d, (0, ""))[1]) if x))
+                    for d, r in self.store.documents().items()}
+
+        return self._per_generation(("headings",), build).get(passage.doc_id) or passage.body or ""
 
     def _written_as_name(self, word: str) -> bool:
         """Whether the stored passages never write this word in lower case (so, where they use it,
