@@ -112,3 +112,14 @@ def test_a_premise_about_a_year_is_weighed_against_the_judgements_given_for_that
     answer = engine.ask("Why was Rutland rated inadequate in 2023?")
     assert answer.refused
     assert "do not say it was judged inadequate" in answer.text
+
+
+def test_a_dated_story_naming_a_month_without_its_year_speaks_of_that_month(tmp_path, embedder):
+    engine = engine_over({
+        "www.anytown-telegraph.co.uk__2025_09_04_rutland-childrens-services-report.txt":
+            "A new Ofsted report praises Rutland's children's services.\n\n"
+            "The report, published after an inspection across three weeks in July, gives an overall good judgement.\n",
+    }, tmp_path / "pages", embedder)
+    found = engine.gather("What overall grade did Ofsted give Rutland after the July 2025 inspection?")
+    assert found.refusal is None
+    assert any("overall good judgement" in h.passage.text for h in found.hits)

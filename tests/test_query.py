@@ -247,3 +247,21 @@ def test_a_council_named_like_a_word_is_read_in_lower_case_when_the_documents_on
     analyser = QueryAnalyser(Vocabulary.load(), is_word=lambda w: True, held=lambda a: a is bury,
                              written_as_name=lambda word: False)
     assert analyser.analyse("what is bury doing about caseloads?").councils == ()
+
+
+def test_deemed_to_require_improvement_states_requires_improvement():
+    assert judgements_in("The council was deemed to ‘require improvement to be good’ across all areas.") == {"requires_improvement"}
+
+
+def test_several_days_answers_how_long(analyse):
+    assert fits(analyse("how long did the council take to look at new referrals?"),
+                "Inspectors found referrals were not looked at for several days.")
+
+
+def test_a_month_without_its_year_in_a_dated_text_is_the_last_such_month_before_it():
+    import datetime as dt
+    from ofsted_rag.query import months_of_dated
+
+    months = months_of_dated("The report followed an inspection across three weeks in July. The council may act "
+                             "on it; the panel met in December.", dt.date(2025, 9, 4))
+    assert months == ((2025, 7), (2024, 12))

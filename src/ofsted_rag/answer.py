@@ -126,7 +126,7 @@ class Candidate:
 # What a sentence offers, for each kind of answer a question can ask for.
 _HAS_MONEY = re.compile(r"£|\b(?:million|thousand|pounds|\d+(?:\.\d+)?\s?(?:m|k|bn))\b", re.IGNORECASE)
 _HAS_NUMBER = re.compile(r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|"
-                         r"forty|fifty|hundred|half|quarter|third|majority|minority|most|few|all|none|every|weekly|"
+                         r"forty|fifty|hundred|hundreds|thousands|dozens?|several|half|quarter|third|majority|minority|most|few|all|none|every|weekly|"
                          r"daily|monthly|annual|annually|fortnightly)\b", re.IGNORECASE)
 _HAS_DATE = re.compile(r"\b(?:19|20)\d\d\b|\b(?:january|february|march|april|may|june|july|august|september|"
                        r"october|november|december|spring|summer|autumn|winter|monday|tuesday|wednesday|"

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from ofsted_rag import places
 from ofsted_rag.answer import MAX_LIST_ITEMS, RERANK_DEPTH, ExtractiveAnswerer, refuse
-from ofsted_rag.query import MONTH_NAMES, Query, QueryAnalyser, judgements_in, months_in, years_in
+from ofsted_rag.query import MONTH_NAMES, Query, QueryAnalyser, judgements_in, months_in, months_of_dated, years_in
 from ofsted_rag.config import Settings
 from ofsted_rag.documents import Answer, DocumentMeta, RetrievalStep, StoredPassage, fold, sentences_of
 from ofsted_rag.embedding import Embedder, VectorCache, default_embedder
@@ -294,7 +294,7 @@ class Engine:
             return True
         if query.months:
             if p.date is not None:
-                return (p.date.year, p.date.month) in query.months or bool(set(months_in(p.text)) & set(query.months))
+                return (p.date.year, p.date.month) in query.months or bool(set(months_of_dated(p.text, p.date)) & set(query.months))
             return bool(months.get(p.doc_id, set()) & set(query.months))
         if _mentions_year(p, query.years):
             return True

@@ -370,7 +370,7 @@ def presumed_judgement(question: str) -> str | None:
     return next((k for k, forms in cues().judgements.items() if said in forms), None)
 
 
-_JUDGEMENT_CUE = r"(?:judged|judgements?|judgments?|rated|ratings?|graded|grades?|grading|assessed|found to be|effectiveness|overall)"
+_JUDGEMENT_CUE = r"(?:judged|judgements?|judgments?|rated|ratings?|graded|grades?|grading|assessed|found to be|deemed|effectiveness|overall)"
 # What Ofsted gives judgements on: a council's services for children and its areas of work.
 _JUDGED_THING = (r"(?:services?|leadership|management|governance|arrangements|practice|protection|"
                  r"effectiveness|experiences?|board|lscb|authority|department)")
@@ -435,6 +435,24 @@ def months_in(text: str) -> tuple[tuple[int, int], ...]:
     found = [(m.start(), (int(m.group(2)), MONTH_NAMES.index(m.group(1).lower()) + 1)) for m in _MONTH_YEAR.finditer(text)]
     found += [(m.start(), (int(m.group(3)), int(m.group(2)))) for m in _NUMERIC_DATE.finditer(text)]
     return tuple(dict.fromkeys(month for _, month in sorted(found)))
+
+
+# A month named without its year, capitalised as a month is ("in July"); "May" only after a day or
+# a preposition, as it is otherwise the verb.
+_MONTH_ALONE = re.compile(r"(?:\b(" + "|".join(m.title() for m in MONTH_NAMES if m != "may") + r")|"
+                          r"(?:\b(?:in|on|since|during|from|until|by|of|early|mid|late)\s+|\b\d{1,2}(?:st|nd|rd|th)?\s+)(May))"
+                          r"\b(?!,?\s+(?:of\s+)?(?:19|20)\d\d)")
+
+
+def months_of_dated(text: str, date) -> tuple[tuple[int, int], ...]:
+    """The months a dated text names, a month written without its year ("an inspection across
+    three weeks in July", in a story of 4 September 2025) being the last such month up to the
+    text's own date."""
+    bare = []
+    for m in _MONTH_ALONE.finditer(text):
+        month = MONTH_NAMES.index((m.group(1) or m.group(2)).lower()) + 1
+        bare.append((date.year if month <= date.month else date.year - 1, month))
+    return tuple(dict.fromkeys([*months_in(text), *bare]))
 
 
 def years_in(texts: Sequence[str]) -> set[int]:
