@@ -89,3 +89,17 @@ def test_a_page_whose_address_names_a_council_speaks_for_it_though_its_text_name
     found = engine.gather("Who took over running child protection on the Isle of Wight?")
     assert found.refusal is None
     assert {h.standing for h in found.hits if "took over" in h.passage.text} == {0.5}
+
+
+def test_a_successor_councils_document_speaks_for_the_council_it_took_over_from(tmp_path, embedder):
+    """Cumberland took over Cumbria's children's services in 2023: its press release recalling
+    'the former Cumbria County Council' is no passing mention of Cumbria."""
+    engine = engine_over({
+        "cumberland-news-ofsted-2025.txt":
+            "Cumberland Council\n\nCumberland Council has been rated good in its first inspection of children's services.\n\n"
+            "Children's services at the former Cumbria County Council were judged inadequate in 2015 and "
+            "requires improvement to be good in 2017.\n",
+    }, tmp_path / "pages", embedder)
+    found = engine.gather("What were Cumbria's previous Ofsted grades for children's services?")
+    assert found.refusal is None
+    assert {h.standing for h in found.hits if "former Cumbria" in h.passage.text} == {0.5}

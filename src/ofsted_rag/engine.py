@@ -193,6 +193,7 @@ class Engine:
         own: set[str] = set()
         mentioned: set[str] = set()
         addressed: set[str] = set()
+        kin: set[str] = set()
         covered: list[str] = []
         uncovered: list[str] = []
         for authority in query.councils:
@@ -202,6 +203,8 @@ class Engine:
                 own |= recorded
                 mentioned |= named - recorded
                 addressed |= in_address
+                for other in places.lineage(authority):
+                    kin |= self._documents_naming(other)[0]
             else:
                 uncovered.append(authority.name)
         if not covered:
@@ -210,9 +213,10 @@ class Engine:
         unknown = self._per_generation(("unrecorded",), lambda: {p.doc_id for p in self.retriever.passages if not p.council})
         # A document that names the council but is recorded as another council's speaks of it only
         # in passing, unless its address names it ("onthewight.com/isle-of-wight-...": a page's
-        # address is named after what it is about); one of unknown council that names it is taken
-        # as its own.
-        mention_only = frozenset(d for d in mentioned if d not in unknown and d not in addressed)
+        # address is named after what it is about) or the other council took over its services or
+        # handed them on (Cumberland recalling "the former Cumbria County Council"); one of unknown
+        # council that names it is taken as its own.
+        mention_only = frozenset(d for d in mentioned if d not in unknown and d not in addressed and d not in kin)
         theirs = frozenset(own | (mentioned & unknown))
         allowed = own | mentioned | unknown
         if flt.councils:

@@ -24,6 +24,8 @@ class Authority:
     official: str
     aliases: tuple[str, ...]
     ambiguous: bool = False
+    # The councils that took over a former authority's children's services.
+    succeeded_by: tuple[str, ...] = ()
 
     def forms(self) -> tuple[str, ...]:
         return (self.name, self.official, *self.aliases)
@@ -34,9 +36,17 @@ def authorities() -> tuple[Authority, ...]:
     path = resources.files("ofsted_rag").joinpath("resources/authorities.toml")
     data = tomllib.loads(path.read_text("utf-8"))
     return tuple(
-        Authority(a["name"], a.get("official", a["name"]), tuple(a.get("aliases", [])), bool(a.get("ambiguous", False)))
+        Authority(a["name"], a.get("official", a["name"]), tuple(a.get("aliases", [])), bool(a.get("ambiguous", False)),
+                  tuple(a.get("succeeded_by", [])))
         for a in data.get("authority", [])
     )
+
+
+def lineage(authority: Authority) -> tuple[Authority, ...]:
+    """The councils that took over this one's children's services, and those it took them over
+    from (Cumbria -> Cumberland, Westmorland and Furness; Cumberland -> Cumbria)."""
+    return tuple(a for a in authorities()
+                 if a.name in authority.succeeded_by or authority.name in a.succeeded_by)
 
 
 @lru_cache(maxsize=1)
