@@ -61,8 +61,8 @@ def test_a_subject_the_letter_does_not_cover_is_refused(letter_engine):
 
 
 def test_what_a_document_is_counts_as_context_for_every_sentence_in_it(tmp_path, embedder):
-    """'at the focused visit' is answered by a sentence of the focused-visit letter, though the
-    sentence itself, under the letter's 'Overview', never says 'focused visit'."""
+    """A question naming the focused visit is answered by a sentence of the focused-visit letter,
+    though the sentence itself, under the letter's 'Overview', never says 'focused visit'."""
     from conftest import engine_over
 
     engine = engine_over({
@@ -73,6 +73,6 @@ def test_what_a_document_is_counts_as_context_for_every_sentence_in_it(tmp_path,
             "Independent reviewing officers do not challenge drift effectively. Their caseloads, at an "
             "average of 86 children, are too high to allow close oversight between reviews.\n",
     }, tmp_path / "pages", embedder)
-    found = engine.gather("What were IRO caseloads in Rutland at the focused visit?")
+    found = engine.gather("How many children did each of Rutland's IROs carry at the focused visit?")
     candidate = next(c for c in engine.extractive.candidates(found.query, found.hits) if "86 children" in c.sentence)
     assert candidate.features["terms"] == 1.0

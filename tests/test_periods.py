@@ -93,10 +93,10 @@ def test_an_undated_document_may_speak_of_the_year_after_the_latest_it_names(tmp
             "The council had judged its own services good in June 2015.\n\n"
             "Inspectors found that ten care leavers had spent too long in bed and breakfast accommodation.\n",
     }, tmp_path / "pages", embedder)
-    found = engine.gather("How many Rutland care leavers were in bed and breakfast accommodation in 2016?")
+    found = engine.gather("Were any Rutland care leavers housed in bed and breakfast accommodation in 2016?")
     assert found.refusal is None
     assert any("bed and breakfast" in h.passage.text for h in found.hits)
-    assert engine.gather("How many Rutland care leavers were in bed and breakfast accommodation in 2018?").refusal
+    assert engine.gather("Were any Rutland care leavers housed in bed and breakfast accommodation in 2018?").refusal
 
 
 def test_a_premise_about_a_year_is_weighed_against_the_judgements_given_for_that_year(tmp_path, embedder):
@@ -109,7 +109,7 @@ def test_a_premise_about_a_year_is_weighed_against_the_judgements_given_for_that
             "(a) The Cabinet Member reminded the Panel that children's services had been judged inadequate in "
             "January 2018. She said the overall judgement of good at this inspection was a tribute to the staff.\n",
     }, tmp_path / "pages", embedder)
-    answer = engine.ask("Why was Rutland rated inadequate in 2023?")
+    answer = engine.ask("Rutland was rated inadequate in 2023: what were the reasons?")
     assert answer.refused
     assert "do not say it was judged inadequate" in answer.text
 
@@ -120,6 +120,6 @@ def test_a_dated_story_naming_a_month_without_its_year_speaks_of_that_month(tmp_
             "A new Ofsted report praises Rutland's children's services.\n\n"
             "The report, published after an inspection across three weeks in July, gives an overall good judgement.\n",
     }, tmp_path / "pages", embedder)
-    found = engine.gather("What overall grade did Ofsted give Rutland after the July 2025 inspection?")
+    found = engine.gather("How was Rutland graded following the July 2025 inspection?")
     assert found.refusal is None
     assert any("overall good judgement" in h.passage.text for h in found.hits)

@@ -210,15 +210,15 @@ def test_adequate_is_read_as_the_grade_before_requires_improvement():
 
 
 def test_getting_a_judgement_presumes_it(analyse):
-    assert analyse("why did the council get an inadequate rating from Ofsted?").presumed_judgement == "inadequate"
+    assert analyse("after the council was given an inadequate rating, what changed?").presumed_judgement == "inadequate"
 
 
 def test_failing_an_inspection_named_by_its_year_presumes_inadequate(analyse):
-    assert analyse("why did the board fail its 2017 inspection?").presumed_judgement == "inadequate"
+    assert analyse("what went wrong when the service failed its 2016 inspection?").presumed_judgement == "inadequate"
 
 
 def test_naming_a_judgement_without_saying_it_was_given_presumes_nothing(analyse):
-    assert analyse("which area of the inspection escaped an inadequate grade?").presumed_judgement is None
+    assert analyse("did any service avoid an inadequate grade?").presumed_judgement is None
 
 
 def test_a_name_with_a_prefixed_surname_answers_who(analyse):
@@ -227,14 +227,14 @@ def test_a_name_with_a_prefixed_surname_answers_who(analyse):
 
 
 def test_two_places_sharing_their_last_word_are_both_named(analyse):
-    query = analyse("who runs children's social care for north and west northamptonshire?")
+    query = analyse("what did ofsted say about fostering in north and west northamptonshire?")
     assert [a.name for a in query.councils] == ["North Northamptonshire", "West Northamptonshire"]
     assert "north" not in query.topic.describe()
 
 
 def test_across_teams_does_not_ask_across_councils(analyse):
-    assert not analyse("how do managers work the same way across teams?").across_councils
-    assert analyse("how has covid hit improvement work across councils?").across_councils
+    assert not analyse("do workers share caseload data across teams?").across_councils
+    assert analyse("what have inspections found across councils?").across_councils
 
 
 def test_a_council_named_like_a_word_is_read_in_lower_case_when_the_documents_only_write_it_as_a_name():
@@ -254,7 +254,7 @@ def test_deemed_to_require_improvement_states_requires_improvement():
 
 
 def test_several_days_answers_how_long(analyse):
-    assert fits(analyse("how long did the council take to look at new referrals?"),
+    assert fits(analyse("how long were contacts left waiting for a decision?"),
                 "Inspectors found referrals were not looked at for several days.")
 
 

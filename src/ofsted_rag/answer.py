@@ -248,8 +248,9 @@ class ExtractiveAnswerer:
         units: list[_Unit] = []
         for rank, hit in enumerate(hits):
             title = hit.passage.item_title or ""
-            # What the whole document is (its title, its committee) is context for every sentence
-            # in it: "at the 2019 focused visit" is answered by a sentence of the focused-visit letter.
+            # What the whole document is (its title, its committee, its opening heading) is context
+            # for every sentence in it: a question naming the kind of document it asks about is
+            # answered by a sentence of that document, though the sentence never names its kind.
             heading = self.heading(hit.passage) if self.heading else ""
             passage_coverage = query.topic.coverage(self._words(f"{title} {hit.passage.text}"))
             previous = ""
