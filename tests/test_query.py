@@ -265,3 +265,9 @@ def test_a_month_without_its_year_in_a_dated_text_is_the_last_such_month_before_
     months = months_of_dated("The report followed an inspection across three weeks in July. The council may act "
                              "on it; the panel met in December.", dt.date(2025, 9, 4))
     assert months == ((2025, 7), (2024, 12))
+
+
+def test_asking_what_someone_said_about_a_rating_asks_for_their_words_not_the_judgement(analyse):
+    query = analyse("what did the cabinet member say once the inadequate rating was published?")
+    assert "judgement" not in query.kinds
+    assert fits(query, "The cabinet member said she was sorry that services had fallen short.")

@@ -287,7 +287,7 @@ def answer_kinds(question: str) -> frozenset[str]:
         kinds.add("number")
     if "who" in kinds and _asks_for_organisation(question):
         kinds.add("organisation")
-    if "judgement" in kinds and kinds & {"who", "date", "number", "money"}:
+    if "judgement" in kinds and kinds & {"who", "date", "number", "money", "statement"}:
         # "Who is the cabinet member quoted on the outstanding rating?" names a judgement but asks
         # for a person: the question word decides what kind of answer it wants.
         kinds.discard("judgement")
