@@ -668,3 +668,10 @@ def test_a_number_standing_alone_is_not_a_passage():
     texts = [p.text for p in parse_bytes(text.encode(), "r.txt").passages]
     assert not any(re.fullmatch(r"\d+", t) for t in texts)
     assert "It noted the plan." in texts
+
+
+def test_a_news_groups_video_banner_and_a_crown_copyright_line_are_not_passages():
+    text = ("Council praised by inspectors\n\ndate 2024-05-17 Watch more of our videos on Shots! and live on Freeview\n\n"
+            "Inspectors praised the council's work with care leavers.\n\n© Crown copyright 2010")
+    texts = [p.text for p in parse_bytes(text.encode(), "news.txt").passages]
+    assert texts == ["Inspectors praised the council's work with care leavers."]

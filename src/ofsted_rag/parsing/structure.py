@@ -21,6 +21,9 @@ FURNITURE = re.compile(
     r"no\.? item|local democracy|[-–—]+ ?advertisement ?[-–—]+|advertisement|"
     r"related articles|latest articles|related stories|more stories|share this( article| page)?|"
     r"print this page|back to top|skip to (main )?content|webcast for .*|"
+    # A news group's video banner on its local papers' pages, and the copyright line that closes
+    # every government publication.
+    r"(?:date \S+ )?watch more of our videos\b.*|(?:published: [^©]*)?©? ?crown copyright\b.*|"
     # A letter's salutation and sign-off: not headings of what follows them.
     r"dear [^.!?]{1,60}|yours (?:sincerely|faithfully|truly)|(?:kind|best|warm) regards)[,.]?$",
     re.IGNORECASE,
