@@ -271,3 +271,42 @@ def test_asking_what_someone_said_about_a_rating_asks_for_their_words_not_the_ju
     query = analyse("what did the cabinet member say once the inadequate rating was published?")
     assert "judgement" not in query.kinds
     assert fits(query, "The cabinet member said she was sorry that services had fallen short.")
+
+
+def test_a_question_asking_two_things_is_read_as_two_parts_about_the_same_council_and_year(analyse):
+    query = analyse("rutland's 2019 monitoring visit - which visit was it, and what did it find?")
+    assert [p.text for p in query.parts] == ["which visit was it", "what did it find?"]
+    assert all([a.name for a in p.councils] == ["Rutland"] and p.years == (2019,) for p in query.parts)
+
+
+def test_a_part_asking_only_when_keeps_the_questions_topic_and_asks_for_a_date(analyse):
+    query = analyse("rutland ILACS - what grade and when?")
+    grade, when = query.parts
+    assert "judgement" in grade.kinds and when.kinds == {"date"}
+    assert when.topic == query.topic
+
+
+def test_a_question_asking_one_thing_has_no_parts(analyse):
+    assert analyse("in rutland, when did the focused visit on the front door take place?").parts == ()
+
+
+def test_how_much_of_a_whole_asks_for_a_share_not_a_sum(analyse):
+    query = analyse("how much of the council's budget goes on children's social care?")
+    assert "money" not in query.kinds
+    assert fits(query, "Spending on the service rose from 20 per cent of the budget to 31 per cent.")
+
+
+def test_a_judgement_table_row_run_into_one_line_states_its_grades():
+    assert judgements_in("Help and protection of children Requires improvement 1.2 Children in care Good") == {
+        "requires_improvement", "good"}
+    assert judgements_in("She presented an Outstanding Contribution award to the team.") == set()
+
+
+def test_rating_a_named_service_a_judgement_presumes_it(analyse):
+    assert analyse("why did ofsted rate the county's fostering service inadequate?").presumed_judgement == "inadequate"
+    assert analyse("how did ofsted rate the county's fostering service?").presumed_judgement is None
+
+
+def test_not_being_given_a_judgement_presumes_no_judgement(analyse):
+    assert analyse("why was the family centre not judged outstanding?").presumed_judgement is None
+    assert analyse("why wasn't the fostering service rated good?").presumed_judgement is None

@@ -9,6 +9,8 @@ What a question is read for, and from where:
   many", a sum for "how much ... spend", a person or a body for "who");
 - whether it asks across councils ("which councils ...");
 - a judgement it presumes ("why was X rated inadequate"), which the documents can contradict;
+- its parts, when it asks several things ("what grade was given, and when?"), each read as a
+  question of its own about the same councils and period;
 - the texts it is searched and compared with: the vocabulary-expanded question for retrieval, its
   subject (no council names or question words) and the whole question without council names for
   sentence similarity.
@@ -19,7 +21,7 @@ from __future__ import annotations
 import re
 import tomllib
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from importlib import resources
 
@@ -53,6 +55,8 @@ class Cues:
     yes_no: re.Pattern
     procedure: re.Pattern
     items: re.Pattern
+    part_boundary: re.Pattern
+    part_start: re.Pattern
 
 
 @lru_cache(maxsize=1)
@@ -71,6 +75,8 @@ def cues() -> Cues:
         yes_no=re.compile(data["polarity"]["yes_no"], re.IGNORECASE),
         procedure=re.compile(data["asks"]["procedure"], re.IGNORECASE),
         items=re.compile(data["asks"]["items"], re.IGNORECASE),
+        part_boundary=re.compile(data["part_boundary"], re.IGNORECASE),
+        part_start=re.compile(data["part_start"], re.IGNORECASE),
     )
 
 
@@ -144,6 +150,9 @@ class Query:
     # The plural noun phrase whose members it asks for ("what were the main findings" -> "main
     # findings"), None when it asks no such thing.
     items: str | None = None
+    # What a question asking more than one thing asks in each part ("what grade, and when?"), each
+    # analysed as a question of its own about the same councils and period; () when it asks one.
+    parts: tuple["Query", ...] = ()
 
     @property
     def forms(self) -> tuple[str, str]:
@@ -177,6 +186,8 @@ class Query:
             bits.append("about procedure")
         if self.items:
             bits.append(f"asks what the {self.items} were")
+        if self.parts:
+            bits.append("parts: " + " | ".join(p.text for p in self.parts))
         return "; ".join(bits)
 
 
@@ -196,7 +207,27 @@ class QueryAnalyser:
         self.written_as_name = written_as_name
 
     def analyse(self, question: str) -> Query:
-        text = " ".join(question.split())
+        query = self._analyse(" ".join(question.split()))
+        prefix, clauses = question_parts(query.text)
+        if len(clauses) < 2:
+            return query
+        return replace(query, parts=tuple(self._part(query, prefix, clause) for clause in clauses))
+
+    def _part(self, whole: Query, prefix: str, clause: str) -> Query:
+        """One part of a question asking several things: read with the words before its first part
+        ("Barsetshire's 2019 visit - ..."), about the whole question's councils and period, its text
+        the part as asked. A part naming nothing of its own ("... and when?") keeps the whole
+        question's topic and asks only for its own kind of answer."""
+        part = self._analyse(f"{prefix} {clause}".strip())
+        if not (part.topic.concepts and content_words(places.strip_places(clause)) - cues().question_words):
+            part = replace(part, topic=whole.topic, subject=whole.subject, whole=whole.whole, expanded=whole.expanded,
+                           search_text=whole.search_text)
+        return replace(part, text=clause, councils=whole.councils, misread=whole.misread,
+                       years=part.years or whole.years, months=part.months or whole.months,
+                       starts=part.starts or whole.starts, across_councils=whole.across_councils,
+                       presumed_judgement=whole.presumed_judgement)
+
+    def _analyse(self, text: str) -> Query:
         c = cues()
         councils = tuple(places.mentioned(text))
         stripped = places.strip_places(text)
@@ -279,10 +310,24 @@ class QueryAnalyser:
         return f"{text} {' '.join(self.vocabulary.expansions(text))}"
 
 
+def question_parts(question: str) -> tuple[str, list[str]]:
+    """A question split where it starts asking something more ("what grade was given, and when?"):
+    the words before its first part that ask nothing themselves, which belong to every part, and its
+    parts. One part for a question asking one thing."""
+    c = cues()
+    pieces = [p.strip() for p in c.part_boundary.split(question) if p.strip(" ,;:-–—?")]
+    prefix = ""
+    if pieces and not c.part_start.match(pieces[0]):
+        prefix = pieces.pop(0).strip(" ,;:-–—")
+    return prefix, pieces
+
+
 def answer_kinds(question: str) -> frozenset[str]:
     """The kinds of answer a question asks for; "organisation" refines "who"."""
     c = cues()
-    kinds = {k for k, pattern in c.kinds.items() if pattern.search(question)}
+    kinds = {k for k, pattern in c.kinds.items() if k != "share" and pattern.search(question)}
+    if c.kinds["share"].search(question):
+        kinds.discard("money")
     if "count" in kinds:
         kinds.add("number")
     if "who" in kinds and _asks_for_organisation(question):
@@ -364,6 +409,10 @@ def presumed_judgement(question: str) -> str | None:
     """The Ofsted judgement a question takes for granted ("why was it rated inadequate?"), as the
     key of resources/questions.toml [judgements]."""
     m = cues().presumes_judgement.search(question)
+    if m and re.search(r"\b(?:not|never)\b|n['’]t\b", question[:m.start()], re.IGNORECASE):
+        # "why was it not judged outstanding?", "why wasn't it rated good?" take for granted that
+        # it was not.
+        return None
     if not m:
         return "inadequate" if cues().presumes_failure.search(question) else None
     said = m.group("judgement").lower()
@@ -376,6 +425,10 @@ _JUDGED_THING = (r"(?:services?|leadership|management|governance|arrangements|pr
                  r"effectiveness|experiences?|board|lscb|authority|department)")
 # "judged the overall effectiveness of services in X to be good": a link word before the judgement.
 _LINK = r"(?:to be|as|was|were|is|are|remains|remained|remain|which is|which was)"
+
+
+_TABLE_GRADE = re.compile(r"\b([a-z][a-z'’]+)\s+(Outstanding|Good|Requires improvement(?: to be good)?|Inadequate)"
+                          r"(?=\s*$|\s+\d|\s+[A-Z])")
 
 
 def judgements_in(text: str) -> set[str]:
@@ -403,6 +456,12 @@ def judgements_in(text: str) -> set[str]:
     if "requires_improvement" in found and not re.search(
             rf"\b{_JUDGEMENT_CUE}\W+(?:[\w']+\W+){{0,3}}?good\b", re.sub(r"requires? improvement to be good", "", folded)):
         found.discard("good")
+    # A judgement table's rows run together in one line ("Adoption performance Requires improvement
+    # 2.2 Experiences and progress of care leavers Good"): a grade with a capital straight after a
+    # label's last word in lower case, ending the text or followed by a number or the next label.
+    for m in _TABLE_GRADE.finditer(text):
+        if m.group(1).lower() not in STOP_WORDS:
+            found.add(m.group(2).lower().replace(" to be good", "").replace(" ", "_"))
     return found
 
 
