@@ -8,6 +8,9 @@ for (a date for "when", a figure for "how many"), and how its passage ranked in 
 weights and the threshold are fitted on the eval's calibration split (eval/calibrate.py) and live
 in resources/evidence.toml. The answer leads with the best sentence and adds the sentences close
 to it; when no sentence reaches the threshold it refuses and lists the closest passages instead.
+A question asking several things that no sentence answers whole is answered part by part: the
+parts that reach the threshold are answered, and a note names each part the documents do not
+answer.
 """
 
 from __future__ import annotations
@@ -224,6 +227,12 @@ class ExtractiveAnswerer:
         best = candidates[0] if candidates else None
         confidence = self.evidence.confidence(candidates)
         if best is None or confidence < self.evidence.threshold:
+            if query.parts:
+                # No sentence answers everything it asks; a part the documents do answer is
+                # answered, and the answer says which parts they do not.
+                answered = self._answer_parts(query, hits, steps)
+                if answered is not None:
+                    return answered
             why = (f"the best sentence's evidence is {confidence:.2f}, below {self.evidence.threshold:.2f}"
                    if best else "no sentence to weigh")
             return refuse(query.text, hits, steps=(*steps, RetrievalStep("refused", f"{why} ({query.describe()})")))
@@ -240,6 +249,33 @@ class ExtractiveAnswerer:
                                     f"evidence {confidence:.2f} (threshold {self.evidence.threshold:.2f}); "
                                     f"{query.describe()}"),
             *((RetrievalStep("not in the documents", note),) if note else ()),
+        ))
+
+    def _answer_parts(self, query: Query, hits: Sequence[Hit], steps: Sequence[RetrievalStep]) -> Answer | None:
+        """The answer to a question asking several things, part by part: each part whose evidence
+        reaches the threshold gives its sentences, in the order the question asks; each part that
+        none answers is named in a note. None when no part is answered."""
+        answered: list[tuple[Query, list[Candidate], float]] = []
+        unanswered: list[Query] = []
+        for part in query.parts:
+            candidates = self.candidates(part, hits)
+            confidence = self.evidence.confidence(candidates)
+            if candidates and confidence >= self.evidence.threshold:
+                answered.append((part, candidates, confidence))
+            else:
+                unanswered.append(part)
+        if not answered:
+            return None
+        share = max(2, self.max_sentences // len(answered))
+        chosen = _dedupe([c for part, candidates, _ in answered for c in self.choose(part, candidates)[:share]])
+        notes = tuple(f"The documents do not answer this part of the question: “{p.text.rstrip('?').strip()}?”"
+                      for p in unanswered)
+        detail = "; ".join(f"“{p.text}” {c:.2f}" for p, _, c in answered)
+        return compose(query, [(c.sentence, (c.passage, *c.extra)) for c in chosen], notes=notes, steps=(
+            *steps,
+            RetrievalStep("answer", f"{len(chosen)} sentence(s) answering {len(answered)} of {len(query.parts)} parts "
+                                    f"(evidence {detail}; threshold {self.evidence.threshold:.2f}); {query.describe()}"),
+            *(RetrievalStep("not in the documents", n) for n in notes),
         ))
 
     def candidates(self, query: Query, hits: Sequence[Hit]) -> list[Candidate]:
