@@ -676,3 +676,28 @@ def test_a_news_groups_video_banner_and_a_crown_copyright_line_are_not_passages(
     texts = [p.text for p in parse_bytes(text.encode(), "news.txt").passages]
     assert "Inspectors praised the council's work with care leavers." in texts
     assert not any("videos" in t or "copyright" in t for t in texts)
+
+
+def test_a_reports_contents_page_is_not_passages():
+    text = ("Inspection of Anytown children's services\n\nContents\n\nAbout this inspection 2\n\n"
+            "1. Overall effectiveness 6\n\n2. Capacity for improvement 6\n\na. The effectiveness of services in taking steps\n\n"
+            "to keep children safe 8\n\nRecord of main findings 30\n\n"
+            "Overall effectiveness\n\nThe overall effectiveness of services is adequate.")
+    passages = parse_bytes(text.encode(), "report.txt").passages
+    assert [p.text for p in passages] == ["The overall effectiveness of services is adequate."]
+
+
+def test_ofsted_front_page_fields_copied_without_their_colons_are_passages():
+    text = ("Inspection of safeguarding services in Anytown\n\nInspection dates 4-15 March 2011\n\n"
+            "Reporting inspector A Person HMI\n\nThe inspection looked at safeguarding.")
+    passages = parse_bytes(text.encode(), "report.txt").passages
+    assert [p.text for p in passages][:2] == ["Inspection dates 4-15 March 2011", "Reporting inspector A Person HMI"]
+
+
+def test_a_document_sites_page_header_and_page_count_are_removed():
+    header = "8/7/2019 Anytown inspection report 2011"
+    text = (f"{header}\n\n1/3\n\nThe first page reports on help.\n\n{header}\n\n2/3\n\n"
+            f"The second page reports on care.\n\n{header}\n\n3/3\n\nThe third page reports on leavers.")
+    passages = parse_bytes(text.encode(), "report.txt").passages
+    assert [p.text for p in passages] == ["The first page reports on help.", "The second page reports on care.",
+                                          "The third page reports on leavers."]

@@ -20,7 +20,7 @@ from ofsted_rag.parsing.structure import parse_structure
 from ofsted_rag.parsing.text import remove_running_headers
 
 # Bumped whenever parsing changes what passages a file gives, so an ingest re-parses every file.
-PARSER_VERSION = "17"
+PARSER_VERSION = "18"
 DEFAULT_MAX_BYTES = 25 * 1024 * 1024
 
 

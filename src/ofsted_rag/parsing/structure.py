@@ -67,7 +67,9 @@ MEETING_LINE = re.compile(
     re.IGNORECASE,
 )
 # A page number on a line of its own: "Page 3 of 12", "Page 3", "- 3 -", "3 | Page".
-PAGE_NUMBER_LINE = re.compile(r"^(?:page\s+\d{1,4}(?:\s+of\s+\d{1,4})?|[-–—]\s*\d{1,4}\s*[-–—]|\d{1,4}\s*\|\s*page)$", re.I)
+# "Page 3 of 12", "- 3 -", "3 | Page", and "3/33" as document sites print a copied PDF's pages.
+PAGE_NUMBER_LINE = re.compile(r"^(?:page\s+\d{1,4}(?:\s+of\s+\d{1,4})?|[-–—]\s*\d{1,4}\s*[-–—]|\d{1,4}\s*\|\s*page|"
+                              r"\d{1,4}\s*/\s*\d{1,4})$", re.I)
 # A line holding only a date: a letter's or a notice's date line; metadata, not a passage.
 DATE_LINE = re.compile(
     r"^(?:(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday),?\s+)?\d{1,2}(?:st|nd|rd|th)?\s+"
@@ -100,6 +102,10 @@ FIELD_LINE = re.compile(r"^[A-Z][A-Za-z'’ ]{2,40}:\s+\S.{0,120}$")
 # The same as a line of its own, its label perhaps a question ("Is Key decision?: No") or with a
 # plural mark ("Name(s) of inspector: ...").
 RECORD_FIELD = re.compile(r"^[A-Z][A-Za-z'’ ()?]{2,40}:\s+\S.{0,120}$")
+# The fields of an Ofsted report's front page, copied without their colon ("Inspection dates
+# 11-22 October 2010", "Reporting inspector A Person HMI"): the labels Ofsted's templates use.
+OFSTED_FIELD = re.compile(r"^(?:inspection dates?|dates? of (?:the )?inspection|(?:reporting|lead) inspectors?|lead hmi|"
+                          r"age group|report published|publication date)\s+\S", re.IGNORECASE)
 MINUTES_MARK = re.compile(r"^minutes\s*:?$", re.I)
 ITEM_ALONE = re.compile(r"^(\d{1,3})\.?$")
 ITEM_WITH_TITLE = re.compile(r"^(\d{1,3})\.\s+(\S.{2,200})$")
@@ -200,6 +206,36 @@ def _lines(text: str) -> list[_Line]:
     for raw in text.split("\n"):
         out.append(_Line(raw, pos))
         pos += len(raw) + 1
+    return _without_contents(out)
+
+
+# A report's contents page: a "Contents" line and the entries under it, each ending in its page
+# number ("Overall effectiveness 6"), an entry perhaps wrapped onto a second line. They name the
+# report's sections and say nothing of them, so they are no passages.
+CONTENTS = re.compile(r"^(?:table of )?contents:?$", re.IGNORECASE)
+CONTENTS_ENTRY = re.compile(r"^\S.{0,150}\s\d{1,3}$")
+CONTENTS_MIN_ENTRIES = 3
+
+
+def _without_contents(lines: list[_Line]) -> list[_Line]:
+    out = list(lines)
+    for i, line in enumerate(lines):
+        if not CONTENTS.match(line.text):
+            continue
+        nonblank = [k for k in range(i + 1, len(lines)) if lines[k].text]
+        entries: list[int] = []
+        for n, k in enumerate(nonblank):
+            text = lines[k].text
+            if CONTENTS_ENTRY.match(text):
+                entries.append(k)
+                continue
+            wrapped = (n + 1 < len(nonblank) and CONTENTS_ENTRY.match(lines[nonblank[n + 1]].text)
+                       and not _ends_sentence(text))
+            if not wrapped:
+                break
+        if len(entries) >= CONTENTS_MIN_ENTRIES:
+            for k in range(i, entries[-1] + 1):
+                out[k] = _Line("", lines[k].start)
     return out
 
 
@@ -514,9 +550,10 @@ def _is_heading(block: list[_Line], next_block: list[_Line] | None) -> bool:
     if GRADE_ALONE.match(text):
         # A grade on its own line is a judgement table's cell, the value of the row above it.
         return False
-    if " | " in text or RECORD_FIELD.match(text):
+    if " | " in text or RECORD_FIELD.match(text) or OFSTED_FIELD.match(text):
         # A table row ("Visit dates | 26 and 27 November 2019") or a front-page field ("Date of
-        # review: 3rd March 2014") is a record of its own, not the title of what follows it.
+        # review: 3rd March 2014", "Reporting inspector A Person HMI") is a record of its own,
+        # not the title of what follows it.
         return False
     return True
 

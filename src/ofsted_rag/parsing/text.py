@@ -72,8 +72,9 @@ def normalise(text: str) -> str:
     return "\n".join(lines).strip("\n")
 
 
-# A page number written as a line ("Page 3 of 12", "3", "- 3 -").
-_PAGE_NUMBER = re.compile(r"^(?:page\s+)?\d{1,4}(?:\s+of\s+\d{1,4})?$|^[-–—]\s*\d{1,4}\s*[-–—]$", re.IGNORECASE)
+# A page number written as a line ("Page 3 of 12", "3", "- 3 -", "3/33").
+_PAGE_NUMBER = re.compile(r"^(?:page\s+)?\d{1,4}(?:\s+of\s+\d{1,4})?$|^[-–—]\s*\d{1,4}\s*[-–—]$|^\d{1,4}\s*/\s*\d{1,4}$",
+                          re.IGNORECASE)
 # The page number a running header carries: "3", "Page 3", "Page 3 of 30" (the page is the 3:
 # every page of a document is "of 30").
 _PAGE_MARK = r"(?:[Pp]age\s+)?(?P<page>\d{1,4})(?:\s+of\s+\d{1,4})?"
