@@ -310,3 +310,21 @@ def test_rating_a_named_service_a_judgement_presumes_it(analyse):
 def test_not_being_given_a_judgement_presumes_no_judgement(analyse):
     assert analyse("why was the family centre not judged outstanding?").presumed_judgement is None
     assert analyse("why wasn't the fostering service rated good?").presumed_judgement is None
+
+
+def test_a_month_cut_short_with_its_year_is_read_as_that_month(analyse):
+    query = analyse("what did the nov 2023 inspection find?")
+    assert query.months == ((2023, 11),)
+    assert "nov" not in query.topic.describe()
+    assert months_in("Visited on 6 Sept. 2019.") == ((2019, 9),)
+
+
+def test_the_annual_assessment_grades_before_2013_are_judgements():
+    assert judgements_in("The annual assessment gave the council a grade of 'performs well'.") == {"performs_well"}
+    assert judgements_in("Staff said the team is performing well.") == set()
+
+
+def test_good_or_outstanding_said_straight_of_what_ofsted_judges_is_a_judgement():
+    assert judgements_in("The council's adoption agency is good and its fostering agency is outstanding.") == {
+        "good", "outstanding"}
+    assert judgements_in("The service is good at listening to children.") == set()

@@ -36,7 +36,9 @@ _RELATIVE_PERIOD = re.compile(
     r"(?:(?:january|february|march|april|may|june|july|august|september|october|november|december),?\s+)?"
     r"(?:19|20)\d\d\b", re.IGNORECASE)
 _YEARS_AND_MONTHS = re.compile(r"\b(?:19|20)\d\d\b|\b(?:january|february|march|april|may|june|july|august|"
-                               r"september|october|november|december)\b", re.IGNORECASE)
+                               r"september|october|november|december)\b"
+                               r"|\b(?:jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec)\.?(?=,?\s+(?:19|20)\d\d\b)",
+                               re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -422,7 +424,7 @@ def presumed_judgement(question: str) -> str | None:
 _JUDGEMENT_CUE = r"(?:judged|judgements?|judgments?|rated|ratings?|graded|grades?|grading|assessed|found to be|deemed|effectiveness|overall)"
 # What Ofsted gives judgements on: a council's services for children and its areas of work.
 _JUDGED_THING = (r"(?:services?|leadership|management|governance|arrangements|practice|protection|"
-                 r"effectiveness|experiences?|board|lscb|authority|department)")
+                 r"effectiveness|experiences?|board|lscb|authority|department|agency|agencies)")
 # "judged the overall effectiveness of services in X to be good": a link word before the judgement.
 _LINK = r"(?:to be|as|was|were|is|are|remains|remained|remain|which is|which was)"
 
@@ -456,6 +458,11 @@ def judgements_in(text: str) -> set[str]:
     if "requires_improvement" in found and not re.search(
             rf"\b{_JUDGEMENT_CUE}\W+(?:[\w']+\W+){{0,3}}?good\b", re.sub(r"requires? improvement to be good", "", folded)):
         found.discard("good")
+    # "good" or "outstanding" said straight of what Ofsted judges, and nothing more said of it
+    # ("its fostering agency is outstanding."), not "the service is good at listening".
+    for m in re.finditer(rf"\b{_JUDGED_THING}\s+(?:is|are|was|were|remains?|remained)\s+(?:now\s+|still\s+)?"
+                         r"(good|outstanding)(?=\s*(?:[.;,]|and\b|$))", folded):
+        found.add(m.group(1))
     # A judgement table's rows run together in one line ("Adoption performance Requires improvement
     # 2.2 Experiences and progress of care leavers Good"): a grade with a capital straight after a
     # label's last word in lower case, ending the text or followed by a number or the next label.
@@ -467,7 +474,15 @@ def judgements_in(text: str) -> set[str]:
 
 MONTH_NAMES = ("january", "february", "march", "april", "may", "june", "july", "august", "september",
                "october", "november", "december")
-_MONTH_YEAR = re.compile(r"\b(" + "|".join(MONTH_NAMES) + r"),?\s+(?:of\s+)?((?:19|20)\d\d)\b", re.IGNORECASE)
+# A month with its year, its name written out or cut short as people type it ("Nov 2023", "Sept. 2019").
+_MONTH_SHORT = r"jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec"
+_MONTH_YEAR = re.compile(r"\b(" + "|".join(MONTH_NAMES) + rf"|(?:{_MONTH_SHORT})\.?),?\s+(?:of\s+)?((?:19|20)\d\d)\b",
+                         re.IGNORECASE)
+
+
+def _month_number(name: str) -> int:
+    """1 to 12 for a month's name, written out or cut short."""
+    return next(i for i, m in enumerate(MONTH_NAMES, 1) if m.startswith(name.lower().rstrip(".")[:3]))
 # A season with its year ("autumn 2020", "spring of 2021"), and its first month.
 _SEASONS = {"spring": 3, "summer": 6, "autumn": 9, "fall": 9, "winter": 12}
 _SEASON_YEAR = re.compile(r"\b(spring|summer|autumn|fall|winter),?\s+(?:of\s+)?((?:19|20)\d\d)\b", re.IGNORECASE)
@@ -491,7 +506,7 @@ def period_start(text: str) -> tuple[int, int] | None:
 
 def months_in(text: str) -> tuple[tuple[int, int], ...]:
     """(year, month) of each "March 2022", "July, 2018" or "24/09/2021" in a text, in text order."""
-    found = [(m.start(), (int(m.group(2)), MONTH_NAMES.index(m.group(1).lower()) + 1)) for m in _MONTH_YEAR.finditer(text)]
+    found = [(m.start(), (int(m.group(2)), _month_number(m.group(1)))) for m in _MONTH_YEAR.finditer(text)]
     found += [(m.start(), (int(m.group(3)), int(m.group(2)))) for m in _NUMERIC_DATE.finditer(text)]
     return tuple(dict.fromkeys(month for _, month in sorted(found)))
 
