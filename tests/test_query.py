@@ -1,10 +1,12 @@
 """Question analysis, as a specification: what a question is read for (query.py), and which
 sentences offer the kind of answer it asks for (answer.fits). The wording here is invented."""
 
+import datetime as dt
+
 import pytest
 
 from ofsted_rag.answer import fits
-from ofsted_rag.query import QueryAnalyser, judgements_in, months_in, passage_words
+from ofsted_rag.query import QueryAnalyser, judgements_in, months_in, months_of_dated, passage_words
 from ofsted_rag.retrieve import Vocabulary
 
 
@@ -259,9 +261,6 @@ def test_several_days_answers_how_long(analyse):
 
 
 def test_a_month_without_its_year_in_a_dated_text_is_the_last_such_month_before_it():
-    import datetime as dt
-    from ofsted_rag.query import months_of_dated
-
     months = months_of_dated("The report followed an inspection across three weeks in July. The council may act "
                              "on it; the panel met in December.", dt.date(2025, 9, 4))
     assert months == ((2025, 7), (2024, 12))
@@ -328,3 +327,8 @@ def test_good_or_outstanding_said_straight_of_what_ofsted_judges_is_a_judgement(
     assert judgements_in("The council's adoption agency is good and its fostering agency is outstanding.") == {
         "good", "outstanding"}
     assert judgements_in("The service is good at listening to children.") == set()
+
+
+def test_this_may_in_a_dated_story_is_the_may_before_it():
+    assert months_of_dated("A monitoring visit this May found further progress.", dt.date(2018, 6, 8)) == ((2018, 5),)
+    assert months_of_dated("We may visit again.", dt.date(2018, 6, 8)) == ()

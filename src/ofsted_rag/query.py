@@ -511,10 +511,11 @@ def months_in(text: str) -> tuple[tuple[int, int], ...]:
     return tuple(dict.fromkeys(month for _, month in sorted(found)))
 
 
-# A month named without its year, capitalised as a month is ("in July"); "May" only after a day or
-# a preposition, as it is otherwise the verb.
+# A month named without its year, capitalised as a month is ("in July"); "May" only after a day,
+# a preposition or "this"/"last" ("this May"), as it is otherwise the verb.
 _MONTH_ALONE = re.compile(r"(?:\b(" + "|".join(m.title() for m in MONTH_NAMES if m != "may") + r")|"
-                          r"(?:\b(?:in|on|since|during|from|until|by|of|early|mid|late)\s+|\b\d{1,2}(?:st|nd|rd|th)?\s+)(May))"
+                          r"(?:\b(?:in|on|since|during|from|until|by|of|early|mid|late|this|last)\s+|"
+                          r"\b\d{1,2}(?:st|nd|rd|th)?\s+)(May))"
                           r"\b(?!,?\s+(?:of\s+)?(?:19|20)\d\d)")
 
 
