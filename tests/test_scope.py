@@ -77,6 +77,16 @@ def test_a_council_misspelt_in_the_question_is_answered_from_its_documents(engin
     assert {c.passage.file_name for c in answer.citations} == {"rutland.moderngov.co.uk__mgAi.aspx_ID=501.txt"}
 
 
+def test_a_council_misspelt_into_its_own_stem_is_read_as_that_council(tmp_path, embedder):
+    """A stemmer drops the double l of "Sandwell": "sandwel" is its stem, not a word the pages use."""
+    engine = engine_over({
+        "sandwell-scrutiny-2023-03-13.txt":
+            "Sandwell Metropolitan Borough Council\n\nMinutes of the Children's Scrutiny Board held on 13 March 2023\n\n"
+            "4. Fostering\n\nThe Board noted that the fostering service had recruited 12 new carers.\n",
+    }, tmp_path / "pages", embedder)
+    assert [a.name for a in engine.analyse("how many foster carers did sandwel's service recruit?").councils] == ["Sandwell"]
+
+
 def test_a_page_whose_address_names_a_council_speaks_for_it_though_its_text_names_another_formally(tmp_path, embedder):
     """A local site's story about its island names the neighbouring county council, which took over
     its services, in full; the island only in everyday words and in the page's address."""

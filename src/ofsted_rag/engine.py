@@ -85,7 +85,7 @@ class Engine:
         # One cache of vectors for the question, its reworded forms and the answer sentences.
         self.vectors = VectorCache(self.embedder)
         self.retriever = HybridRetriever(self.store, self.embedder, vectors=self.vectors)
-        self.analyser = QueryAnalyser(self.retriever.vocabulary, is_word=self.retriever.knows, held=self._held,
+        self.analyser = QueryAnalyser(self.retriever.vocabulary, is_word=self._uses_word, held=self._held,
                                       written_as_name=self._written_as_name)
         self.extractive = ExtractiveAnswerer(max_sentences=settings.answer_sentences, vectors=self.vectors,
                                              vocabulary=self.retriever.vocabulary,
@@ -249,6 +249,13 @@ class Engine:
                     for d, r in self.store.documents().items()}
 
         return self._per_generation(("headings",), build).get(passage.doc_id) or passage.body or ""
+
+    def _uses_word(self, word: str) -> bool:
+        """Whether the stored passages use this word as it is written (in any case). Not any form
+        of it: a stem would take "sandwel" for "Sandwell", whose double l the stemmer drops."""
+        words = self._per_generation(("words",), lambda: {
+            w.lower() for p in self.retriever.passages for w in re.findall(r"[A-Za-z]+", p.text)})
+        return word.lower() in words
 
     def _written_as_name(self, word: str) -> bool:
         """Whether the stored passages never write this word in lower case (so, where they use it,
