@@ -208,13 +208,15 @@ class ExtractiveAnswerer:
                  embedder: Embedder | None = None, vocabulary: Vocabulary | None = None,
                  vectors: VectorCache | None = None,
                  following: Callable[[StoredPassage], Sequence[StoredPassage]] | None = None,
-                 heading: Callable[[StoredPassage], str] | None = None) -> None:
+                 heading: Callable[[StoredPassage], str] | None = None,
+                 item_text: Callable[[StoredPassage], str] | None = None) -> None:
         """`vectors` (else a cache of its own over `embedder`) gives sentence and question
         vectors; with neither, sentences are scored by their passage's dense similarity.
         `following` gives the passages after one in its document's item (a lead-in's list);
         without it a lead-in whose list is in other passages is never quoted."""
         self.following = following
         self.heading = heading
+        self.item_text = item_text
         self.max_sentences = max_sentences
         self.evidence = evidence or default_evidence()
         if vectors is None and embedder is not None:
@@ -288,6 +290,10 @@ class ExtractiveAnswerer:
             # for every sentence in it: a question naming the kind of document it asks about is
             # answered by a sentence of that document, though the sentence never names its kind.
             heading = self.heading(hit.passage) if self.heading else ""
+            # A term naming the kind of inspection ("ILACS") holds for every sentence of an item
+            # that names it anywhere.
+            item_words = (self._words(self.item_text(hit.passage))
+                          if self.item_text and query.topic.item_terms else set())
             passage_coverage = query.topic.coverage(self._words(f"{title} {hit.passage.text}"))
             previous = ""
             texts = sentences_of(hit.passage.text)
@@ -309,7 +315,7 @@ class ExtractiveAnswerer:
                     units.append(_Unit(text, hit, rank, extra, tuple(pieces),
                                        coverage=query.topic.coverage(self._words(text)),
                                        context_coverage=max(query.topic.coverage(context), passage_coverage * 0.5),
-                                       terms=query.topic.terms_covered(context)))
+                                       terms=query.topic.terms_covered(context, item_words)))
                 previous = text
         if not units:
             return []

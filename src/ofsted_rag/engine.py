@@ -89,7 +89,8 @@ class Engine:
                                       written_as_name=self._written_as_name)
         self.extractive = ExtractiveAnswerer(max_sentences=settings.answer_sentences, vectors=self.vectors,
                                              vocabulary=self.retriever.vocabulary,
-                                             following=self._following, heading=self._heading)
+                                             following=self._following, heading=self._heading,
+                                             item_text=self._item_text)
         self.answerer = answerer if answerer is not None else _configured_answerer(settings, self.extractive)
         self._derived: dict[tuple, object] = {}
         self._derived_generation: int | None = None
@@ -354,6 +355,21 @@ class Engine:
         after = self.neighbours(passage, before=0, after=MAX_LIST_ITEMS)[1:]
         self.vectors.remember(self.store.sentence_vectors([p.id for p in after]))
         return after
+
+    def _item_text(self, passage: StoredPassage) -> str:
+        """The whole text of the item a passage is in (its title and every passage of it)."""
+        def build():
+            out: dict[tuple, list[str]] = {}
+            for doc_id, located in self._passages_by_document().items():
+                for _, item, title, p in located:
+                    out.setdefault((doc_id, item, title), [title or ""]).append(p.text)
+            return {key: " ".join(texts) for key, texts in out.items()}
+
+        located = self._passages_by_document().get(passage.doc_id, [])
+        own = next((x for x in located if x[3].id == passage.id), None)
+        if own is None:
+            return passage.text
+        return self._per_generation(("item texts",), build).get((passage.doc_id, own[1], own[2]), passage.text)
 
     def neighbours(self, passage: StoredPassage, before: int = 2, after: int = 2) -> list[StoredPassage]:
         """Passages around this one in the same document and item, in reading order."""

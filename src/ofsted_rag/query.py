@@ -101,12 +101,17 @@ class Topic:
 
     concepts: tuple[tuple[frozenset[str], ...], ...]
     terms: tuple[tuple[frozenset[str], ...], ...] = ()
+    # The terms naming the kind of inspection a document reports ("ILACS"): the words of the
+    # sentence's whole item may carry them.
+    item_terms: tuple[tuple[frozenset[str], ...], ...] = ()
 
-    def terms_covered(self, words: set[str]) -> float:
-        """The share of the question's field terms that the words carry (1.0 with none)."""
+    def terms_covered(self, words: set[str], item_words: set[str] = frozenset()) -> float:
+        """The share of the question's field terms that the words carry (1.0 with none); a term
+        naming the kind of inspection may be carried by the words of the sentence's item."""
         if not self.terms:
             return 1.0
-        return sum(1 for alts in self.terms if any(alt <= words for alt in alts)) / len(self.terms)
+        return sum(1 for alts in self.terms
+                   if any(alt <= words or (alts in self.item_terms and alt <= item_words) for alt in alts)) / len(self.terms)
 
     def coverage(self, words: set[str]) -> float:
         """The share of the question's concepts that the words carry (0.0 with none)."""
@@ -281,12 +286,15 @@ class QueryAnalyser:
     def topic(self, text: str) -> Topic:
         """Vocabulary phrases as groups of equivalent forms, then the remaining content words."""
         concepts: list[tuple[frozenset[str], ...]] = []
+        item_terms: list[tuple[frozenset[str], ...]] = []
         taken: list[tuple[int, int]] = []
         for start, end, forms in sorted(self.vocabulary.matches(text), key=lambda m: m[0] - m[1]):
             if any(start < e and s < end for s, e in taken):
                 continue
             taken.append((start, end))
             concepts.append(tuple(frozenset(form_words(f)) for f in forms if form_words(f)))
+            if self.vocabulary.item_term(forms):
+                item_terms.append(concepts[-1])
         # An ordinal names one of a series ("the third monitoring visit"): evidence about another
         # of the series does not answer, so it is held to like a field term.
         for m in _ORDINAL.finditer(text):
@@ -297,7 +305,7 @@ class QueryAnalyser:
         rest = "".join(" " if any(s <= i < e for s, e in taken) else ch for i, ch in enumerate(text))
         rest = _YEARS_AND_MONTHS.sub(" ", rest)
         concepts.extend((frozenset([w]),) for w in sorted(content_words(rest) - cues().question_words))
-        return Topic(tuple(x for x in concepts if x), terms)
+        return Topic(tuple(x for x in concepts if x), terms, tuple(x for x in item_terms if x))
 
     def _subject(self, stripped: str, text: str) -> str:
         """The question's subject, without council names and question words (the framing of a

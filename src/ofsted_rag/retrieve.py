@@ -19,6 +19,7 @@ import tempfile
 import threading
 import time
 import tomllib
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -61,7 +62,10 @@ class Retrieval:
 class Vocabulary:
     """Equivalent forms from resources/vocabulary.toml ("CP" <-> "child protection")."""
 
-    def __init__(self, groups: list[tuple[list[str], set[str]]], expand_only: set[int] = frozenset()) -> None:
+    def __init__(self, groups: list[tuple[list[str], set[str]]], expand_only: set[int] = frozenset(),
+                 whole_item: set[int] = frozenset()) -> None:
+        # The forms, in lower case, of the groups that hold for a whole item (`item_term`).
+        self._item_forms = {f.lower() for n, (forms, _) in enumerate(groups) if n in whole_item for f in forms}
         # (first word of the form, its pattern, the group's other forms, whether it is a field term)
         self._patterns: list[tuple[str | None, re.Pattern, list[str], bool]] = []
         for n, (forms, exact) in enumerate(groups):
@@ -84,7 +88,13 @@ class Vocabulary:
         data = tomllib.loads(resources.files("ofsted_rag").joinpath("resources/vocabulary.toml").read_text("utf-8"))
         terms = data.get("term", [])
         return cls([(t["forms"], set(t.get("exact", []))) for t in terms],
-                   {n for n, t in enumerate(terms) if t.get("expand_only")})
+                   {n for n, t in enumerate(terms) if t.get("expand_only")},
+                   {n for n, t in enumerate(terms) if t.get("whole_item")})
+
+    def item_term(self, forms: Sequence[str]) -> bool:
+        """Whether a group (given by its forms) names the kind of inspection a document reports,
+        and so holds for every sentence of an item that names it anywhere."""
+        return any(f.lower() in self._item_forms for f in forms)
 
     def matches(self, text: str) -> list[tuple[int, int, list[str]]]:
         """(start, end, all forms of its group) for each field term the text uses (not the
