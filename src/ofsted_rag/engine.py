@@ -357,19 +357,9 @@ class Engine:
         return after
 
     def _item_text(self, passage: StoredPassage) -> str:
-        """The whole text of the item a passage is in (its title and every passage of it)."""
-        def build():
-            out: dict[tuple, list[str]] = {}
-            for doc_id, located in self._passages_by_document().items():
-                for _, item, title, p in located:
-                    out.setdefault((doc_id, item, title), [title or ""]).append(p.text)
-            return {key: " ".join(texts) for key, texts in out.items()}
-
-        located = self._passages_by_document().get(passage.doc_id, [])
-        own = next((x for x in located if x[3].id == passage.id), None)
-        if own is None:
-            return passage.text
-        return self._per_generation(("item texts",), build).get((passage.doc_id, own[1], own[2]), passage.text)
+        """The whole text of the item a passage is in: its title and every passage of it."""
+        whole = len(self._passages_by_document().get(passage.doc_id, ()))
+        return " ".join([passage.item_title or "", *(p.text for p in self.neighbours(passage, whole, whole))])
 
     def neighbours(self, passage: StoredPassage, before: int = 2, after: int = 2) -> list[StoredPassage]:
         """Passages around this one in the same document and item, in reading order."""
