@@ -26,6 +26,7 @@ from functools import lru_cache
 from importlib import resources
 
 from ofsted_rag import places
+from ofsted_rag.parsing.metadata import month_number
 from ofsted_rag.support import STOP_WORDS, content_words
 
 _YEAR = re.compile(r"\b(19[5-9]\d|20\d\d)\b")
@@ -35,9 +36,12 @@ _RELATIVE_PERIOD = re.compile(
     r"\b(?:before|prior to|until|till|up to|since|after|from)\s+(?:(?:the\s+)?(?:end|start|beginning)\s+of\s+)?"
     r"(?:(?:january|february|march|april|may|june|july|august|september|october|november|december),?\s+)?"
     r"(?:19|20)\d\d\b", re.IGNORECASE)
+# A month cut short ("Nov", "Sept."): read as a month only with its year, as "mar" or "dec" alone
+# may be other words.
+_MONTH_SHORT = r"jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec"
 _YEARS_AND_MONTHS = re.compile(r"\b(?:19|20)\d\d\b|\b(?:january|february|march|april|may|june|july|august|"
                                r"september|october|november|december)\b"
-                               r"|\b(?:jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec)\.?(?=,?\s+(?:19|20)\d\d\b)",
+                               rf"|\b(?:{_MONTH_SHORT})\.?(?=,?\s+(?:19|20)\d\d\b)",
                                re.IGNORECASE)
 
 
@@ -483,14 +487,9 @@ def judgements_in(text: str) -> set[str]:
 MONTH_NAMES = ("january", "february", "march", "april", "may", "june", "july", "august", "september",
                "october", "november", "december")
 # A month with its year, its name written out or cut short as people type it ("Nov 2023", "Sept. 2019").
-_MONTH_SHORT = r"jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec"
 _MONTH_YEAR = re.compile(r"\b(" + "|".join(MONTH_NAMES) + rf"|(?:{_MONTH_SHORT})\.?),?\s+(?:of\s+)?((?:19|20)\d\d)\b",
                          re.IGNORECASE)
 
-
-def _month_number(name: str) -> int:
-    """1 to 12 for a month's name, written out or cut short."""
-    return next(i for i, m in enumerate(MONTH_NAMES, 1) if m.startswith(name.lower().rstrip(".")[:3]))
 # A season with its year ("autumn 2020", "spring of 2021"), and its first month.
 _SEASONS = {"spring": 3, "summer": 6, "autumn": 9, "fall": 9, "winter": 12}
 _SEASON_YEAR = re.compile(r"\b(spring|summer|autumn|fall|winter),?\s+(?:of\s+)?((?:19|20)\d\d)\b", re.IGNORECASE)
@@ -514,7 +513,7 @@ def period_start(text: str) -> tuple[int, int] | None:
 
 def months_in(text: str) -> tuple[tuple[int, int], ...]:
     """(year, month) of each "March 2022", "July, 2018" or "24/09/2021" in a text, in text order."""
-    found = [(m.start(), (int(m.group(2)), _month_number(m.group(1)))) for m in _MONTH_YEAR.finditer(text)]
+    found = [(m.start(), (int(m.group(2)), month_number(m.group(1)))) for m in _MONTH_YEAR.finditer(text)]
     found += [(m.start(), (int(m.group(3)), int(m.group(2)))) for m in _NUMERIC_DATE.finditer(text)]
     return tuple(dict.fromkeys(month for _, month in sorted(found)))
 

@@ -222,7 +222,7 @@ def parse_date(text: str) -> dt.date | None:
     """The first whole date written in `text`, in any common English form, or None."""
     candidates: list[tuple[int, dt.date]] = []
     for m in _TEXT_DATE.finditer(text):
-        month = _month_number(m.group(2))
+        month = month_number(m.group(2))
         _add_date(candidates, m.start(), int(m.group(3)), month, int(m.group(1)))
     for m in _ISO_DATE.finditer(text):
         _add_date(candidates, m.start(), int(m.group(1)), int(m.group(2)), int(m.group(3)))
@@ -243,7 +243,8 @@ def date_in_name(name: str) -> dt.date | None:
     return candidates[0][1] if candidates else None
 
 
-def _month_number(word: str) -> int:
+def month_number(word: str) -> int:
+    """1 to 12 for a month's name, written out or cut short ("Sept.", "nov")."""
     word = word.lower().rstrip(".")
     return MONTHS.get(word) or next(n for m, n in MONTHS.items() if m.startswith(word[:3]))
 
