@@ -92,3 +92,15 @@ def corpus_copy(tmp_path) -> Path:
     target = tmp_path / "corpus"
     shutil.copytree(CORPUS, target)
     return target
+
+
+@pytest.fixture(scope="session")
+def eval_store(tmp_path_factory, embedder):
+    """A store holding corpus/ and the development corpus eval/corpus/ (no manifest), as the eval
+    builds its own."""
+    from ofsted_rag.evaluation.runner import prepare_eval_store
+
+    settings = make_settings(tmp_path_factory.mktemp("eval-store") / "data")
+    report = prepare_eval_store(settings, ROOT / "eval", embedder)
+    assert report.count("skipped") == 0, [o for o in report.outcomes if o.status == "skipped"]
+    return settings

@@ -25,18 +25,6 @@ EVAL = Path(__file__).resolve().parents[1] / "eval"
 
 
 @pytest.fixture(scope="module")
-def eval_store(tmp_path_factory, embedder):
-    """A store holding corpus/ and the development corpus eval/corpus/ (no manifest), as the eval
-    builds its own."""
-    from conftest import make_settings
-
-    settings = make_settings(tmp_path_factory.mktemp("eval-store") / "data")
-    report = prepare_eval_store(settings, EVAL, embedder)
-    assert report.count("skipped") == 0, [o for o in report.outcomes if o.status == "skipped"]
-    return settings
-
-
-@pytest.fixture(scope="module")
 def gate_run(eval_store, embedder):
     """One eval of the test split, shared by the gate and the targets."""
     started = time.perf_counter()

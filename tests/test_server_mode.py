@@ -23,7 +23,7 @@ from conftest import CORPUS, ROOT, make_settings
 from ofsted_rag.engine import Engine
 from ofsted_rag.errors import StoreError
 from ofsted_rag.ingest import ingest
-from ofsted_rag.store import PassageStore
+from ofsted_rag.store import SEARCH_BREADTH, PassageStore
 
 BIN = Path(sys.executable).parent
 CHROMA = BIN / "chroma"
@@ -95,6 +95,8 @@ def test_server_store_holds_the_same_passages_and_registry(server_settings, corp
     server, embedded = PassageStore(server_settings), PassageStore(corpus_settings)
     assert not server_settings.chroma_path.exists(), "server mode must not write an embedded store"
     assert server.count() == embedded.count() > 100
+    # Searched as widely as an embedded store: the same exact nearest passages.
+    assert server.passages.configuration_json["hnsw"]["ef_search"] == SEARCH_BREADTH
     assert {p.id: p for p in server.all_passages()} == {p.id: p for p in embedded.all_passages()}
     theirs = embedded.documents(with_text=True)
     ours = server.documents(with_text=True)

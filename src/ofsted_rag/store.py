@@ -162,6 +162,14 @@ def damaged_store(settings: Settings, exc: Exception) -> StoreError:
                       f"move that folder aside and run `ofsted-rag ingest` to rebuild it")
 
 
+# How many passages Chroma's graph search weighs before it returns the nearest. Its default (100
+# for our 50 candidates) is approximate, and its graph is built afresh in each process, so the
+# passages near the 50th differed from run to run: the same question, asked of the same store,
+# now and then found another passage. This breadth gives the exact nearest passages, every time,
+# for stores of thousands of passages, at a cost of a few milliseconds.
+SEARCH_BREADTH = 500
+
+
 class PassageStore:
     """Reads and writes passages and the document registry."""
 
@@ -176,6 +184,9 @@ class PassageStore:
             self.passages = self.client.get_or_create_collection(
                 self.settings.collection, embedding_function=None, metadata={"hnsw:space": "cosine"}
             )
+            searched = ((getattr(self.passages, "configuration_json", None) or {}).get("hnsw") or {}).get("ef_search")
+            if searched is not None and searched < SEARCH_BREADTH:
+                self.passages.modify(configuration={"hnsw": {"ef_search": SEARCH_BREADTH}})
             self.registry = self.client.get_or_create_collection(
                 self.settings.collection + "_documents", embedding_function=None
             )
