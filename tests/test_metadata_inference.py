@@ -325,6 +325,28 @@ def test_a_place_in_a_news_address_path_gives_way_to_the_council_the_text_names(
     assert meta.council == "Telford and Wrekin Council"
 
 
+def test_a_place_in_a_news_path_gives_way_to_a_council_the_text_names_formally_after_its_opening():
+    text = ("Bosses have promised a drive to improve services for children after a critical report.\n\n"
+            "An Ofsted review of Wigan Council's help for vulnerable children found it requires improvement.\n")
+    address = "https://www.lancs.live/news/lancashire-news/action-promised-after-report-23672555"
+    assert infer_meta(text, url=address).council != "Lancashire County Council"
+    assert infer_meta(text, "www.lancs.live__news_lancashire-news_action-promised-23672555.txt").council != (
+        "Lancashire County Council")
+
+
+def test_a_local_paper_named_after_a_place_names_its_region_not_the_council_the_text_names():
+    text = ("Children's services praised\n\nInspectors said Blackpool Council had made strong progress "
+            "for children in care.\n")
+    assert infer_meta(text, "www.lancs.live__news_children-praised-1.txt").council == "Blackpool Council"
+
+
+def test_a_place_in_an_address_path_stands_beside_a_text_naming_its_successor_councils():
+    text = ("Services across the county still require improvement.\n\nThe trust serves North "
+            "Northamptonshire Council and West Northamptonshire Council.\n")
+    meta = infer_meta(text, "www.example-express.co.uk__news_services-in-northamptonshire-rated-3931646.txt")
+    assert meta.council == "Northamptonshire County Council"
+
+
 def test_a_council_host_still_outranks_a_council_the_text_names():
     text = "Members noted the letter from Barsetshire's neighbour, Kirklees Council.\n"
     assert infer_meta(text, "democracy.leeds.gov.uk__mgAi.aspx_ID=1.txt").council == "Leeds City Council"

@@ -31,7 +31,7 @@ from ofsted_rag.parsing.structure import (
     PAGE_NUMBER_LINE,
     clean_title,
 )
-from ofsted_rag.places import Authority, authorities, mentioned
+from ofsted_rag.places import Authority, authorities, lineage, mentioned
 
 MONTHS = {m: i for i, m in enumerate(
     ["january", "february", "march", "april", "may", "june", "july", "august", "september",
@@ -134,20 +134,35 @@ _NEWS_CUES = {
 def infer_meta(text: str, file_name: str | None = None, url: str | None = None) -> DocumentMeta:
     """Everything known without a manifest: URL over file name over header lines over text.
 
-    A web address names its council by its host ("democracy.kirklees.gov.uk"); a place in its
-    path is often a site's section ("bbc.co.uk/news/uk-england-shropshire-...": a regional news
-    page about its neighbour), so a council read from the path of an address (or of a file named
-    after one) counts only when the text names none."""
+    A council's own web site names it by its host ("democracy.kirklees.gov.uk"); a place in the
+    path of an address is often a site's section ("bbc.co.uk/news/uk-england-shropshire-...": a
+    regional news page about its neighbour), so a council read from the path of an address (or of
+    a file named after one) counts only when the text names none: neither in its header lines nor
+    formally anywhere ("lancs.live/news/lancashire-news/..." about "Blackburn with Darwen
+    Council"). Another site named after a place (a local paper's "lancs.live") names its region,
+    not its publisher: it yields to a text formally naming other councils and never that one."""
     from_url = meta_from_url(url) if url else DocumentMeta()
     from_name = meta_from_file_name(file_name) if file_name else DocumentMeta()
     from_text = meta_from_text(text)
-    if from_text.council:
-        if from_url.council and not _names_host(url or "", from_url.council):
-            from_url = replace(from_url, council=None)
-        saved_page = _FILE_HOST.match(re.sub(r"\.(?:txt|html?|pdf|docx)$", "", file_name or "", flags=re.IGNORECASE))
-        if from_name.council and saved_page and not _names_host(saved_page.group(1), from_name.council):
-            from_name = replace(from_name, council=None)
+    # The councils the text names formally, with those that took over their services or handed
+    # them on (a page on "Northamptonshire" naming "North Northamptonshire Council" speaks of it).
+    formal = {k.official for a in _formal_authorities(text.split("\n")) for k in (a, *lineage(a))}
+
+    def yields(host: str, council: str) -> bool:
+        if not _names_host(host, council):
+            return bool(from_text.council) or bool(formal) and council not in formal
+        return not _COUNCIL_HOST.search(host) and bool(formal) and council not in formal
+
+    if from_url.council and yields(urlsplit(url or "").hostname or "", from_url.council):
+        from_url = replace(from_url, council=None)
+    saved_page = _FILE_HOST.match(re.sub(r"\.(?:txt|html?|pdf|docx)$", "", file_name or "", flags=re.IGNORECASE))
+    if from_name.council and saved_page and yields(saved_page.group(1), from_name.council):
+        from_name = replace(from_name, council=None)
     return from_url.merged_over(from_name).merged_over(from_text)
+
+
+# Hosts a council publishes on: its own (".gov.uk") and its committee system's ("barnet.moderngov.co.uk").
+_COUNCIL_HOST = re.compile(r"(?:\.gov\.uk|\.moderngov\.co\.uk)$", re.IGNORECASE)
 
 
 def _names_host(address: str, council: str) -> bool:
@@ -193,8 +208,11 @@ def meta_from_url(url: str) -> DocumentMeta:
     return DocumentMeta(council=authority.official if authority else None, date=date_in_name(path), url=url)
 
 
-# A file saved from a web page and named after its address ("barnet.moderngov.co.uk__mgAi.aspx_ID=4017.txt").
-_FILE_HOST = re.compile(r"^(?:https?_*)?((?:[a-z0-9-]+\.)+(?:uk|com|org|net|gov))(?:_|$)", re.IGNORECASE)
+# A file saved from a web page and named after its address ("barnet.moderngov.co.uk__mgAi.aspx_ID=4017.txt",
+# "www.lancs.live__news_..."): a host of a common domain, or of any domain before the "__" that
+# stands for the address's first slash.
+_FILE_HOST = re.compile(r"^(?:https?_*)?((?:[a-z0-9-]+\.)+(?:(?:uk|com|org|net|gov)(?=_|$)|[a-z]{2,12}(?=__|$)))",
+                        re.IGNORECASE)
 
 
 def meta_from_file_name(file_name: str) -> DocumentMeta:
