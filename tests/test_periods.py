@@ -114,6 +114,18 @@ def test_a_premise_about_a_year_is_weighed_against_the_judgements_given_for_that
     assert "do not say it was judged inadequate" in answer.text
 
 
+def test_a_fall_from_a_judgement_is_a_false_premise_when_the_council_kept_it(tmp_path, embedder):
+    engine = engine_over({
+        "www.anytown-gazette.co.uk__news_rutland-outstanding-again.txt":
+            "Rutland's children's services have been judged 'outstanding' by Ofsted for the second time in a row.\n\n"
+            "Inspectors praised the stable workforce and the council's work with care leavers.\n",
+    }, tmp_path / "pages", embedder)
+    answer = engine.ask("why was rutland downgraded from outstanding at its latest inspection?")
+    assert answer.refused
+    assert "do not say it was judged below outstanding" in answer.text
+    assert engine.gather("what did inspectors praise in rutland?").refusal is None
+
+
 def test_a_dated_story_naming_a_month_without_its_year_speaks_of_that_month(tmp_path, embedder):
     engine = engine_over({
         "www.anytown-telegraph.co.uk__2025_09_04_rutland-childrens-services-report.txt":

@@ -154,6 +154,11 @@ def test_a_year_named_as_a_bound_does_not_narrow_the_question(analyse):
     assert query.years == () and query.months == ()
 
 
+def test_a_month_cut_short_named_as_a_bound_does_not_narrow_the_question(analyse):
+    query = analyse("how many more monitoring visits were planned after dec 2021?")
+    assert query.years == () and query.months == ()
+
+
 def test_a_year_asked_about_still_narrows_the_question_beside_a_bound(analyse):
     assert analyse("what changed in 2021 since March 2020?").years == (2021,)
 
@@ -295,6 +300,12 @@ def test_how_much_of_a_whole_asks_for_a_share_not_a_sum(analyse):
     assert fits(query, "Spending on the service rose from 20 per cent of the budget to 31 per cent.")
 
 
+def test_a_judgement_beside_requires_improvement_is_still_given():
+    assert judgements_in("The county joins its neighbour in moving from ‘requires improvement’ to ‘good’.") == {
+        "requires_improvement", "good"}
+    assert judgements_in("The council was judged requires improvement to be good overall.") == {"requires_improvement"}
+
+
 def test_a_judgement_table_row_run_into_one_line_states_its_grades():
     assert judgements_in("Help and protection of children Requires improvement 1.2 Children in care Good") == {
         "requires_improvement", "good"}
@@ -309,6 +320,23 @@ def test_rating_a_named_service_a_judgement_presumes_it(analyse):
 def test_not_being_given_a_judgement_presumes_no_judgement(analyse):
     assert analyse("why was the family centre not judged outstanding?").presumed_judgement is None
     assert analyse("why wasn't the fostering service rated good?").presumed_judgement is None
+
+
+def test_a_judgement_said_to_have_changed_presumes_where_it_moved(analyse):
+    to = analyse("why was the county downgraded to requires improvement in 2024?")
+    assert (to.presumed_judgement, to.presumed_judgements) == ("requires_improvement", {"requires_improvement"})
+    below = analyse("why did ofsted downgrade the borough from outstanding at its june inspection?")
+    assert below.presumed == "below outstanding" and below.presumed_judgements >= {"good", "inadequate"}
+    assert "outstanding" not in below.presumed_judgements
+    assert analyse("why did the city lose its good ofsted rating?").presumed == "below good"
+    above = analyse("how has the service improved from inadequate?")
+    assert above.presumed == "above inadequate" and "inadequate" not in above.presumed_judgements
+    assert analyse("why was it downgraded from outstanding to good?").presumed_judgements == {"good"}
+
+
+def test_a_grade_word_said_of_something_else_presumes_no_judgement(analyse):
+    assert analyse("why did referrals drop from good levels?").presumed_judgement is None
+    assert analyse("why wasn't the service downgraded from good?").presumed_judgement is None
 
 
 def test_a_month_cut_short_with_its_year_is_read_as_that_month(analyse):

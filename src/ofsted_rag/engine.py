@@ -462,11 +462,10 @@ def _contradicted_judgement(query: Query, hits: Sequence) -> str | None:
             if query.years and years and not years & set(query.years):
                 continue
             stated |= judgements_in(sentence)
-    if not stated or query.presumed_judgement in stated:
+    if not stated or stated & query.presumed_judgements:
         return None
     said = ", ".join(sorted(s.replace("_", " ") for s in stated))
-    return (f"they do not say it was judged {query.presumed_judgement.replace('_', ' ')} "
-            f"(the passages below state: {said})")
+    return f"they do not say it was judged {query.presumed} (the passages below state: {said})"
 
 
 def _configured_answerer(settings: Settings, fallback: ExtractiveAnswerer):

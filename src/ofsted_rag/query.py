@@ -30,15 +30,17 @@ from ofsted_rag.parsing.metadata import month_number
 from ofsted_rag.support import STOP_WORDS, content_words
 
 _YEAR = re.compile(r"\b(19[5-9]\d|20\d\d)\b")
-# A period named as a bound ("before 2023", "since March 2020", "until 2019") is not the period the
-# question asks about: the answer lies on the other side of it, so it does not narrow the search.
-_RELATIVE_PERIOD = re.compile(
-    r"\b(?:before|prior to|until|till|up to|since|after|from)\s+(?:(?:the\s+)?(?:end|start|beginning)\s+of\s+)?"
-    r"(?:(?:january|february|march|april|may|june|july|august|september|october|november|december),?\s+)?"
-    r"(?:19|20)\d\d\b", re.IGNORECASE)
 # A month cut short ("Nov", "Sept."): read as a month only with its year, as "mar" or "dec" alone
 # may be other words.
 _MONTH_SHORT = r"jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec"
+# A period named as a bound ("before 2023", "since March 2020", "after dec 2021", "until 2019") is
+# not the period the question asks about: the answer lies on the other side of it, so it does not
+# narrow the search.
+_RELATIVE_PERIOD = re.compile(
+    r"\b(?:before|prior to|until|till|up to|since|after|from)\s+(?:(?:the\s+)?(?:end|start|beginning)\s+of\s+)?"
+    r"(?:(?:january|february|march|april|may|june|july|august|september|october|november|december"
+    rf"|(?:{_MONTH_SHORT})\.?),?\s+)?"
+    r"(?:19|20)\d\d\b", re.IGNORECASE)
 _YEARS_AND_MONTHS = re.compile(r"\b(?:19|20)\d\d\b|\b(?:january|february|march|april|may|june|july|august|"
                                r"september|october|november|december)\b"
                                rf"|\b(?:{_MONTH_SHORT})\.?(?=,?\s+(?:19|20)\d\d\b)",
@@ -53,6 +55,9 @@ class Cues:
     across_councils: re.Pattern
     presumes_judgement: re.Pattern
     presumes_failure: re.Pattern
+    # (pattern, relation): "downgraded to X" presumes X (""), "downgraded from X" one "below" X.
+    presumes_move: tuple[tuple[re.Pattern, str], ...]
+    judgement_ranks: tuple[frozenset[str], ...]
     prospective: re.Pattern
     kinds: dict[str, re.Pattern]
     organisation_heads: frozenset[str]
@@ -73,6 +78,9 @@ def cues() -> Cues:
         across_councils=re.compile(data["across_councils"], re.IGNORECASE),
         presumes_judgement=re.compile(data["presumes_judgement"], re.IGNORECASE),
         presumes_failure=re.compile(data["presumes_failure"], re.IGNORECASE),
+        presumes_move=tuple((re.compile(data[key], re.IGNORECASE), relation) for key, relation in
+                            (("presumes_move_to", ""), ("presumes_fall_from", "below"), ("presumes_rise_from", "above"))),
+        judgement_ranks=tuple(frozenset(rank) for rank in data["judgement_ranks"]["ranks"]),
         prospective=re.compile(data["prospective"], re.IGNORECASE),
         kinds={k: re.compile(v, re.IGNORECASE) for k, v in data["answer_kind"].items()},
         organisation_heads=frozenset(data["organisation"]["heads"]),
@@ -139,6 +147,8 @@ class Query:
     topic: Topic
     kinds: frozenset[str]
     across_councils: bool
+    # The judgement it takes for granted (a key of questions.toml [judgements]) and how the one
+    # given stands to it: "" (that one), "below" ("downgraded from outstanding") or "above".
     presumed_judgement: str | None
     # Council names as written with a slip of spelling ("bradfrod"), read as `councils`.
     misread: tuple[str, ...]
@@ -165,6 +175,19 @@ class Query:
     # analysed as a question of its own about the same councils and period; () when it asks one.
     parts: tuple["Query", ...] = ()
 
+    presumed_relation: str = ""
+
+    @property
+    def presumed(self) -> str:
+        """The presumed judgement as words ("below outstanding"), "" with none."""
+        said = (self.presumed_judgement or "").replace("_", " ")
+        return f"{self.presumed_relation} {said}".strip() if said else ""
+
+    @property
+    def presumed_judgements(self) -> frozenset[str]:
+        """The judgements any of which would bear out what the question takes for granted."""
+        return judgements_presumed(self.presumed_judgement, self.presumed_relation)
+
     @property
     def forms(self) -> tuple[str, str]:
         """The two texts a sentence is compared with: the subject and the whole question."""
@@ -188,7 +211,7 @@ class Query:
         if self.across_councils:
             bits.append("across councils")
         if self.presumed_judgement:
-            bits.append(f"presumes: {self.presumed_judgement}")
+            bits.append(f"presumes: {self.presumed}")
         if self.prospective:
             bits.append("asks what was planned")
         if self.polarity:
@@ -236,7 +259,7 @@ class QueryAnalyser:
         return replace(part, text=clause, councils=whole.councils, misread=whole.misread,
                        years=part.years or whole.years, months=part.months or whole.months,
                        starts=part.starts or whole.starts, across_councils=whole.across_councils,
-                       presumed_judgement=whole.presumed_judgement)
+                       presumed_judgement=whole.presumed_judgement, presumed_relation=whole.presumed_relation)
 
     def _analyse(self, text: str) -> Query:
         c = cues()
@@ -265,6 +288,7 @@ class QueryAnalyser:
         kinds = answer_kinds(text)
         across = bool(c.across_councils.search(text)) and len(councils) != 1
         periods = _RELATIVE_PERIOD.sub(" ", text)  # the periods asked about, not those named as bounds
+        presumed = presumed_judgement(text)
         return Query(
             text=text,
             councils=councils,
@@ -273,7 +297,8 @@ class QueryAnalyser:
             topic=self.topic(stripped),
             kinds=kinds,
             across_councils=across,
-            presumed_judgement=presumed_judgement(text),
+            presumed_judgement=presumed[0],
+            presumed_relation=presumed[1],
             misread=misread,
             search_text=search,
             prospective=bool(c.prospective.search(text)),
@@ -419,18 +444,35 @@ def items_head(items: str) -> str:
     return next(w for w in items.split() if w.lower().endswith("s") and not _NOT_PLURAL.search(w) and len(w) > 3)
 
 
-def presumed_judgement(question: str) -> str | None:
-    """The Ofsted judgement a question takes for granted ("why was it rated inadequate?"), as the
-    key of resources/questions.toml [judgements]."""
-    m = cues().presumes_judgement.search(question)
-    if m and re.search(r"\b(?:not|never)\b|n['’]t\b", question[:m.start()], re.IGNORECASE):
+def presumed_judgement(question: str) -> tuple[str | None, str]:
+    """The Ofsted judgement a question takes for granted ("why was it rated inadequate?",
+    "why was it downgraded to requires improvement?"), as the key of resources/questions.toml
+    [judgements], and its relation to the judgement given: "" (that one), "below" ("why was it
+    downgraded from outstanding?") or "above" ("upgraded from inadequate")."""
+    c = cues()
+    found = [(m, "") for m in [c.presumes_judgement.search(question)] if m]
+    found += [(m, relation) for pattern, relation in c.presumes_move if (m := pattern.search(question))]
+    if not found:
+        return ("inadequate" if c.presumes_failure.search(question) else None), ""
+    m, relation = min(found, key=lambda f: f[0].start())
+    if re.search(r"\b(?:not|never)\b|n['’]t\b", question[:m.start()], re.IGNORECASE):
         # "why was it not judged outstanding?", "why wasn't it rated good?" take for granted that
         # it was not.
-        return None
-    if not m:
-        return "inadequate" if cues().presumes_failure.search(question) else None
+        return None, ""
     said = m.group("judgement").lower()
-    return next((k for k, forms in cues().judgements.items() if said in forms), None)
+    return next((k for k, forms in c.judgements.items() if said in forms), None), relation
+
+
+def judgements_presumed(judgement: str | None, relation: str) -> frozenset[str]:
+    """The judgements any of which a presumption holds for: the one named, or those ranked below
+    or above it."""
+    if judgement is None:
+        return frozenset()
+    if not relation:
+        return frozenset({judgement})
+    ranks = cues().judgement_ranks
+    at = next(n for n, rank in enumerate(ranks) if judgement in rank)
+    return frozenset().union(*(ranks[at + 1:] if relation == "below" else ranks[:at]))
 
 
 _JUDGEMENT_CUE = r"(?:judged|judgements?|judgments?|rated|ratings?|graded|grades?|grading|assessed|found to be|deemed|effectiveness|overall)"
@@ -451,6 +493,9 @@ def judgements_in(text: str) -> set[str]:
     services to be good"): a judgement word within three words after a word that gives a judgement,
     or after a link ("to be", "was") within eight; not "good progress" or "inadequate housing"."""
     folded = text.lower().replace("’", "'").replace("‘", "'").replace("“", '"').replace("”", '"')
+    # "requires improvement to be good" says requires improvement, not good; a "good" beside it may
+    # still be given ("moving from 'requires improvement' to 'good'").
+    folded = re.sub(r"\b(requir(?:es|ed|e|ing) improvement) to be good\b", r"\1", folded)
     found: set[str] = set()
     for key, forms in cues().judgements.items():
         alternatives = "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True))
@@ -466,10 +511,6 @@ def judgements_in(text: str) -> set[str]:
                 and re.search(rf"\b{_JUDGED_THING}\b(?:\W+[\w']+){{0,8}}?\W+(?:is|are|was|were|remains?|remained|been|be)"
                               rf"\s+(?:still\s+|now\s+)?(?:{alternatives})\b", folded)):
             found.add(key)
-    # "requires improvement to be good" says requires improvement, not good.
-    if "requires_improvement" in found and not re.search(
-            rf"\b{_JUDGEMENT_CUE}\W+(?:[\w']+\W+){{0,3}}?good\b", re.sub(r"requires? improvement to be good", "", folded)):
-        found.discard("good")
     # "good" or "outstanding" said straight of what Ofsted judges, and nothing more said of it
     # ("its fostering agency is outstanding."), not "the service is good at listening".
     for m in re.finditer(rf"\b{_JUDGED_THING}\s+(?:is|are|was|were|remains?|remained)\s+(?:now\s+|still\s+)?"
