@@ -21,3 +21,16 @@ def test_a_sentence_of_a_story_about_an_ilacs_answers_about_the_ilacs_though_it_
     answer = engine.ask("what overall grade did rutland get at its 2024 ILACS?")
     assert not answer.refused, answer.text
     assert "judged good overall" in answer.text
+
+
+def test_workloads_answer_a_question_about_caseloads(tmp_path, embedder):
+    engine = engine_over({
+        "www.rutland.gov.uk__news_2024_social-workers-inspection.txt":
+            "Inspectors praise Rutland's social workers\n\n"
+            "Ofsted inspectors spoke to social workers at Rutland County Council in March 2024.\n\n"
+            "Social workers told inspectors that their workloads were manageable and that they valued the "
+            "training they could access.\n",
+    }, tmp_path / "pages", embedder)
+    answer = engine.ask("what did ofsted say about caseloads for rutland's social workers?")
+    assert not answer.refused, answer.text
+    assert "workloads were manageable" in answer.text
