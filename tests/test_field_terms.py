@@ -1,7 +1,8 @@
 """A field term the question uses must be in the answer's context; a term naming the inspection a
-whole item is about (an ILACS) may be named anywhere in that item.
+whole item is about (an ILACS, a focused visit) may be named anywhere in that item, as a phrase.
 
-The story below is invented for this test, in the shape of a council's press release."""
+The stories and minutes below are invented for these tests, in the shapes of a council's press
+release and a ModernGov item."""
 
 from __future__ import annotations
 
@@ -34,3 +35,29 @@ def test_workloads_answer_a_question_about_caseloads(tmp_path, embedder):
     answer = engine.ask("what did ofsted say about caseloads for rutland's social workers?")
     assert not answer.refused, answer.text
     assert "workloads were manageable" in answer.text
+
+
+def test_a_sentence_of_a_story_about_a_focused_visit_answers_about_the_visit(tmp_path, embedder):
+    engine = engine_over({
+        "www.rutland.gov.uk__news_2021_ofsted-focused-visit.txt":
+            "Ofsted comments on Rutland's children's services\n\n"
+            "Ofsted carried out a focused visit to Rutland County Council's children's services in May 2021.\n\n"
+            "The inspectors looked at the council's arrangements for children in need and for children "
+            "subject to child protection plans.\n",
+    }, tmp_path / "pages", embedder)
+    found = engine.gather("what did the rutland focused visit look at?")
+    looked = next(c for c in engine.extractive.candidates(found.query, found.hits) if "looked at" in c.sentence)
+    assert looked.features["terms"] == 1.0
+
+
+def test_an_item_naming_focus_and_visits_apart_names_no_focused_visit(tmp_path, embedder):
+    engine = engine_over({
+        "rutland-scrutiny-2018-07-10.txt":
+            "Rutland County Council\n\nMinutes of the Children's Scrutiny Panel held on 10 July 2018\n\n"
+            "5. Children's social care performance\n\n"
+            "(a) Members noted that work on NEET young people still needed focus.\n\n"
+            "(b) All statutory visits to children in care had been made on time.\n",
+    }, tmp_path / "pages", embedder)
+    found = engine.gather("what did rutland's focused visit find about children in care?")
+    candidates = engine.extractive.candidates(found.query, found.hits)
+    assert candidates and all(c.features["terms"] < 1.0 for c in candidates if "visits" in c.sentence)

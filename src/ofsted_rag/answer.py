@@ -28,7 +28,7 @@ import numpy as np
 from ofsted_rag.documents import (Answer, AnswerSentence, Citation, RetrievalStep, StoredPassage, notes_paragraph,
                                   sentences_of, split_sentences)
 from ofsted_rag.embedding import Embedder, VectorCache
-from ofsted_rag.query import Query, items_head, judgements_in, passage_words
+from ofsted_rag.query import Query, form_words, items_head, judgements_in, passage_words
 from ofsted_rag.reading import counts_without_detail, describes, mentions, procedural, tone
 from ofsted_rag.retrieve import Hit, Vocabulary
 from ofsted_rag.support import INSTRUCTION, content_words
@@ -292,8 +292,7 @@ class ExtractiveAnswerer:
             heading = self.heading(hit.passage) if self.heading else ""
             # A term naming the kind of inspection ("ILACS") holds for every sentence of an item
             # that names it anywhere.
-            item_words = (self._words(self.item_text(hit.passage))
-                          if self.item_text and query.topic.item_terms else set())
+            named_in_item = self._item_terms_named(query, hit.passage)
             passage_coverage = query.topic.coverage(self._words(f"{title} {hit.passage.text}"))
             previous = ""
             texts = sentences_of(hit.passage.text)
@@ -315,7 +314,7 @@ class ExtractiveAnswerer:
                     units.append(_Unit(text, hit, rank, extra, tuple(pieces),
                                        coverage=query.topic.coverage(self._words(text)),
                                        context_coverage=max(query.topic.coverage(context), passage_coverage * 0.5),
-                                       terms=query.topic.terms_covered(context, item_words)))
+                                       terms=query.topic.terms_covered(context, named_in_item)))
                 previous = text
         if not units:
             return []
@@ -383,6 +382,15 @@ class ExtractiveAnswerer:
         if not items or max(words) > MAX_LIST_ITEM_WORDS or sum(words) > MAX_LIST_WORDS:
             return ()
         return tuple(items)
+
+    def _item_terms_named(self, query: Query, passage: StoredPassage) -> tuple:
+        """The question's whole-item terms that the passage's item names, each as a phrase (its
+        words together: an item saying "focus" in one point and "visits" in another names no
+        focused visit)."""
+        if not (self.item_text and self.vocabulary and query.topic.item_terms):
+            return ()
+        said = {frozenset(form_words(forms[0])) for _, _, forms in self.vocabulary.matches(self.item_text(passage))}
+        return tuple(alts for alts in query.topic.item_terms if said & set(alts))
 
     def _words(self, text: str) -> set[str]:
         expanded = f"{text} {' '.join(self.vocabulary.expansions(text))}" if self.vocabulary else text

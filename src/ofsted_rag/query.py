@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from importlib import resources
@@ -117,13 +117,14 @@ class Topic:
     # sentence's whole item may carry them.
     item_terms: tuple[tuple[frozenset[str], ...], ...] = ()
 
-    def terms_covered(self, words: set[str], item_words: set[str] = frozenset()) -> float:
+    def terms_covered(self, words: set[str], named_in_item: Collection = ()) -> float:
         """The share of the question's field terms that the words carry (1.0 with none); a term
-        naming the kind of inspection may be carried by the words of the sentence's item."""
+        naming the kind of inspection (one of `item_terms`) may be named by the sentence's item
+        instead (`named_in_item`)."""
         if not self.terms:
             return 1.0
         return sum(1 for alts in self.terms
-                   if any(alt <= words or (alts in self.item_terms and alt <= item_words) for alt in alts)) / len(self.terms)
+                   if alts in named_in_item or any(alt <= words for alt in alts)) / len(self.terms)
 
     def coverage(self, words: set[str]) -> float:
         """The share of the question's concepts that the words carry (0.0 with none)."""
