@@ -300,6 +300,11 @@ def test_how_much_of_a_whole_asks_for_a_share_not_a_sum(analyse):
     assert fits(query, "Spending on the service rose from 20 per cent of the budget to 31 per cent.")
 
 
+def test_a_judgement_said_of_services_in_a_place_is_given():
+    assert judgements_in("Ofsted noted that 'Children's Services in Barsetshire are good';") == {"good"}
+    assert judgements_in("The services in the borough are good at engaging families.") == set()
+
+
 def test_a_judgement_beside_requires_improvement_is_still_given():
     assert judgements_in("The county joins its neighbour in moving from ‘requires improvement’ to ‘good’.") == {
         "requires_improvement", "good"}

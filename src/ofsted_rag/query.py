@@ -512,10 +512,12 @@ def judgements_in(text: str) -> set[str]:
                 and re.search(rf"\b{_JUDGED_THING}\b(?:\W+[\w']+){{0,8}}?\W+(?:is|are|was|were|remains?|remained|been|be)"
                               rf"\s+(?:still\s+|now\s+)?(?:{alternatives})\b", folded)):
             found.add(key)
-    # "good" or "outstanding" said straight of what Ofsted judges, and nothing more said of it
-    # ("its fostering agency is outstanding."), not "the service is good at listening".
-    for m in re.finditer(rf"\b{_JUDGED_THING}\s+(?:is|are|was|were|remains?|remained)\s+(?:now\s+|still\s+)?"
-                         r"(good|outstanding)(?=\s*(?:[.;,]|and\b|$))", folded):
+    # "good" or "outstanding" said straight of what Ofsted judges, a place or two words between
+    # ("its fostering agency is outstanding.", "'children's services in Sheffield are good'"), and
+    # nothing more said of it: not "the service is good at listening".
+    for m in re.finditer(rf"\b{_JUDGED_THING}(?:\s+(?:in|at|of|for|across)\s+(?:the\s+)?[\w'-]+(?:\s+[\w'-]+)?)?"
+                         r"\s+(?:is|are|was|were|remains?|remained)\s+(?:now\s+|still\s+)?"
+                         r"(good|outstanding)(?=['\"]?\s*(?:[.;,]|and\b|['\"]|$))", folded):
         found.add(m.group(1))
     # A judgement table's rows run together in one line ("Adoption performance Requires improvement
     # 2.2 Experiences and progress of care leavers Good"): a grade with a capital straight after a
