@@ -354,3 +354,18 @@ def test_a_council_host_still_outranks_a_council_the_text_names():
 
 def test_a_council_host_ending_in_county_names_the_council():
     assert meta_from_file_name("rutlandcounty.moderngov.co.uk__mgAi.aspx_ID=1.txt").council == "Rutland County Council"
+
+
+def test_a_letters_subject_line_below_its_letterhead_and_address_is_its_title():
+    text = ("Ofsted\n\nPiccadilly Gate, Store Street, Manchester M1 2WD | T 0300 123 1231\n\n14 March 2022\n\n"
+            "Ms A Person\nDirector of Children's Services\nRutland County Council\nCatmose\nOakham\nLE15 6HP\n\n"
+            "Dear Ms Person\n\nFocused visit to Rutland County Council children's services\n\n"
+            "This letter summarises the findings of the focused visit to Rutland children's services.\n")
+    assert infer_meta(text, "letter.txt").title == "Focused visit to Rutland County Council children's services"
+
+
+def test_an_issue_page_is_titled_by_the_inspection_it_names():
+    text = ("Issue - meetings\n\nInspection of Local Authority Children's Services (ILACS) - Outcomes and Action Plan\n\n"
+            "Meeting: 07/03/2023 - Children's Scrutiny Panel (Item 6)\n\nThe Panel received the outcome.\n")
+    assert infer_meta(text, "issue.txt").title == (
+        "Inspection of Local Authority Children's Services (ILACS) - Outcomes and Action Plan")

@@ -19,8 +19,9 @@ from ofsted_rag.parsing.metadata import canonical_council, infer_meta
 from ofsted_rag.parsing.structure import parse_structure
 from ofsted_rag.parsing.text import remove_running_headers
 
-# Bumped whenever parsing changes what passages a file gives, so an ingest re-parses every file.
-PARSER_VERSION = "18"
+# Bumped whenever parsing changes what passages a file gives, or what is read of a file's council,
+# date or title, so an ingest re-parses every file.
+PARSER_VERSION = "19"
 DEFAULT_MAX_BYTES = 25 * 1024 * 1024
 
 

@@ -528,12 +528,28 @@ def _infer_body(lines: list[str]) -> str | None:
     return None
 
 
+_SALUTATION = re.compile(r"^Dear\s+[A-Z][\w.'’ -]{1,60},?$")
+
+
 def _infer_title(lines: list[str]) -> str | None:
+    """A ModernGov page's item or meeting; else a line naming what Ofsted inspected ("Focused
+    visit to Norfolk County Council children's services") near the top, or a letter's subject
+    line below its letterhead ("Ofsted", an address) and salutation; else the first line."""
     for i, line in enumerate(lines[:6]):
         if ITEM_PAGE.match(line) and i + 1 < len(lines):
             return clean_title(lines[i + 1])
         if MEETING_PAGE.match(line) and i + 1 < len(lines):
             return "Agenda and minutes: " + lines[i + 1]
+    def titled(line: str) -> bool:
+        return len(line) < 150 and not line.endswith(".")
+
+    for line in lines[:8]:
+        if titled(line) and _INSPECTED.search(line):
+            return clean_title(line)
+    for i, line in enumerate(lines[:25]):
+        # A letter's subject line follows its salutation, below the letterhead and address.
+        if _SALUTATION.match(line) and i + 1 < len(lines) and titled(lines[i + 1]):
+            return clean_title(lines[i + 1])
     if lines and len(lines[0]) < 200:
         return clean_title(lines[0])
     return None
