@@ -369,3 +369,16 @@ def test_an_issue_page_is_titled_by_the_inspection_it_names():
             "Meeting: 07/03/2023 - Children's Scrutiny Panel (Item 6)\n\nThe Panel received the outcome.\n")
     assert infer_meta(text, "issue.txt").title == (
         "Inspection of Local Authority Children's Services (ILACS) - Outcomes and Action Plan")
+
+
+def test_a_storys_byline_dates_it():
+    text = ("Care for children in Rutland remains inconsistent, inspectors find\n\n"
+            "Rutland Editorial 3rd Apr, 2019 Updated: 3rd Apr, 2019\n\n"
+            "After February's focused visit, the inspector published his findings on March 21.\n")
+    assert infer_meta(text, "story.txt").date == dt.date(2019, 4, 3)
+
+
+def test_a_line_dating_a_visit_or_an_event_to_come_does_not_date_the_page():
+    for line in ("Inspection dates 19–21 February 2014", "Report and Ofsted letter to follow on 20 March 2025."):
+        text = f"Children's services in Rutland\n\n{line}\n\nThe council welcomed the findings.\n"
+        assert infer_meta(text, "page.txt").date is None, line

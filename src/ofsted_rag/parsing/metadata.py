@@ -332,7 +332,18 @@ def _read_header(head: list[str]) -> HeaderFacts:
     for line in head:
         if (_WEEKDAY_LINE.match(line) or _DATE_ONLY_LINE.match(line)) and len(line) < 80 and parse_date(line):
             return HeaderFacts(parse_date(line))
+    for line in head[:8]:
+        # A story's byline: a short line near the top giving its date beside its author or
+        # section ("Coventry Editorial 3rd Apr, 2019 Updated: 3rd Apr, 2019").
+        if len(line.split()) <= 12 and _TEXT_DATE.search(line) and not _NOT_A_BYLINE.search(line):
+            return HeaderFacts(parse_date(line))
     return HeaderFacts()
+
+
+# Lines with a date that is not the document's own: when inspectors visited, a meeting to come,
+# a deadline, a period reported on.
+_NOT_A_BYLINE = re.compile(r"\b(?:inspection|visit|dates?\s*:|next|due|deadline|until|between|from|to\b|"
+                           r"period|ending|ended|by\b|before|after|since|held)", re.IGNORECASE)
 
 
 # ================================================================== councils
