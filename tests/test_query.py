@@ -300,6 +300,12 @@ def test_how_much_of_a_whole_asks_for_a_share_not_a_sum(analyse):
     assert fits(query, "Spending on the service rose from 20 per cent of the budget to 31 per cent.")
 
 
+def test_the_scale_of_grades_gives_no_judgement():
+    assert judgements_in("There are now four possible ratings – outstanding, good, requires improvement or inadequate.") == set()
+    assert judgements_in("Ofsted has four levels: Outstanding, Good, Requires Improvement and Inadequate.") == set()
+    assert judgements_in("It was judged good and outstanding for care leavers.") == {"good", "outstanding"}
+
+
 def test_a_judgement_said_of_services_in_a_place_is_given():
     assert judgements_in("Ofsted noted that 'Children's Services in Barsetshire are good';") == {"good"}
     assert judgements_in("The services in the borough are good at engaging families.") == set()

@@ -488,6 +488,10 @@ _TABLE_GRADE = re.compile(r"\b([a-z][a-z'’]+)\s+(Outstanding|Good|Requires imp
                           r"(?=\s*$|\s+\d|\s+[A-Z])")
 
 
+_GRADE = r"['\"]?(?:outstanding|good|requires improvement|requiring improvement|inadequate|adequate)['\"]?"
+_GRADE_SCALE = re.compile(rf"{_GRADE}(?:\s*(?:,|/|\bor\b|\band\b|,\s*(?:or|and)\b)\s*{_GRADE}){{2,}}")
+
+
 def judgements_in(text: str) -> set[str]:
     """The judgements a text states as judgements ("judged to be good", "Overall effectiveness:
     requires improvement to be good", "rated X outstanding", "judged the overall effectiveness of
@@ -497,6 +501,9 @@ def judgements_in(text: str) -> set[str]:
     # "requires improvement to be good" says requires improvement, not good; a "good" beside it may
     # still be given ("moving from 'requires improvement' to 'good'").
     folded = re.sub(r"\b(requir(?:es|ed|e|ing) improvement) to be good\b", r"\1", folded)
+    # The scale itself, three grades or more in a row ("four possible ratings – outstanding, good,
+    # requires improvement or inadequate"), gives none of them.
+    folded = _GRADE_SCALE.sub(" ", folded)
     found: set[str] = set()
     for key, forms in cues().judgements.items():
         alternatives = "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True))
