@@ -382,3 +382,10 @@ def test_a_line_dating_a_visit_or_an_event_to_come_does_not_date_the_page():
     for line in ("Inspection dates 19–21 February 2014", "Report and Ofsted letter to follow on 20 March 2025."):
         text = f"Children's services in Rutland\n\n{line}\n\nThe council welcomed the findings.\n"
         assert infer_meta(text, "page.txt").date is None, line
+
+
+def test_a_date_set_one_part_to_a_line_above_the_headline_dates_the_page_and_is_not_its_title():
+    text = ("30\n\nJune\n\n2014\n\n|\n\n11:09\n\nRutland's children's services rated good by Ofsted\n\n"
+            "That is the conclusion of a recent Ofsted inspection of children's services in Rutland.\n")
+    meta = infer_meta(text, "news.txt")
+    assert (meta.date, meta.title) == (dt.date(2014, 6, 30), "Rutland's children's services rated good by Ofsted")

@@ -332,12 +332,24 @@ def _read_header(head: list[str]) -> HeaderFacts:
     for line in head:
         if (_WEEKDAY_LINE.match(line) or _DATE_ONLY_LINE.match(line)) and len(line) < 80 and parse_date(line):
             return HeaderFacts(parse_date(line))
-    for line in head[:8]:
+    for line in [*head[:8], " ".join(_first_fragments(head))]:
         # A story's byline: a short line near the top giving its date beside its author or
-        # section ("Coventry Editorial 3rd Apr, 2019 Updated: 3rd Apr, 2019").
+        # section ("Coventry Editorial 3rd Apr, 2019 Updated: 3rd Apr, 2019"), or its day, month
+        # and year set one to a line by the page's layout.
         if len(line.split()) <= 12 and _TEXT_DATE.search(line) and not _NOT_A_BYLINE.search(line):
             return HeaderFacts(parse_date(line))
     return HeaderFacts()
+
+
+def _first_fragments(lines: list[str]) -> list[str]:
+    """The page's first lines when three or more are of one or two words each ("30", "June",
+    "2014", "|", "11:09"): a date or a menu set one part to a line."""
+    fragments = []
+    for line in lines:
+        if len(line.split()) > 2:
+            break
+        fragments.append(line)
+    return fragments if len(fragments) >= 3 else []
 
 
 # Lines with a date that is not the document's own: when inspectors visited, a meeting to come,
@@ -561,6 +573,8 @@ def _infer_title(lines: list[str]) -> str | None:
         # A letter's subject line follows its salutation, below the letterhead and address.
         if _SALUTATION.match(line) and i + 1 < len(lines) and titled(lines[i + 1]):
             return clean_title(lines[i + 1])
-    if lines and len(lines[0]) < 200:
-        return clean_title(lines[0])
+    # Not a date set one part to a line above the headline ("30", "June", "2014").
+    rest = lines[len(_first_fragments(lines)):]
+    if rest and len(rest[0]) < 200:
+        return clean_title(rest[0])
     return None
