@@ -345,6 +345,12 @@ def test_a_judgement_said_to_have_changed_presumes_where_it_moved(analyse):
     assert analyse("why was it downgraded from outstanding to good?").presumed_judgements == {"good"}
 
 
+def test_asking_which_part_was_given_a_grade_presumes_nothing_of_the_overall_judgement(analyse):
+    assert analyse("barsetshire ILACS 2022 - overall grade and which judgement was only good?").presumed_judgement is None
+    assert analyse("which area was rated outstanding at the 2022 inspection?").presumed_judgement is None
+    assert analyse("why was the area rated outstanding?").presumed_judgement == "outstanding"
+
+
 def test_a_grade_word_said_of_something_else_presumes_no_judgement(analyse):
     assert analyse("why did referrals drop from good levels?").presumed_judgement is None
     assert analyse("why wasn't the service downgraded from good?").presumed_judgement is None

@@ -460,8 +460,15 @@ def presumed_judgement(question: str) -> tuple[str | None, str]:
         # "why was it not judged outstanding?", "why wasn't it rated good?" take for granted that
         # it was not.
         return None, ""
+    if _WHICH_PART.search(question[:m.end()]):
+        # "which judgement was only good?", "which area was rated outstanding?" take for granted
+        # that some part was given it, which the council's overall judgement cannot gainsay.
+        return None, ""
     said = m.group("judgement").lower()
     return next((k for k, forms in c.judgements.items() if said in forms), None), relation
+
+
+_WHICH_PART = re.compile(r"\bwhich\s+(?:[\w'’-]+\s+){1,3}?(?:was|were|is|are|got|get|gets|received|had)\b", re.IGNORECASE)
 
 
 def judgements_presumed(judgement: str | None, relation: str) -> frozenset[str]:
