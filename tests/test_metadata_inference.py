@@ -376,6 +376,8 @@ def test_a_storys_byline_dates_it():
             "Rutland Editorial 3rd Apr, 2019 Updated: 3rd Apr, 2019\n\n"
             "After February's focused visit, the inspector published his findings on March 21.\n")
     assert infer_meta(text, "story.txt").date == dt.date(2019, 4, 3)
+    byline = "Rutland's services praised\n\nBy A Reporter, Local Democracy Reporter, 12 May 2025\n\nInspectors found strengths.\n"
+    assert infer_meta(byline, "story.txt").date == dt.date(2025, 5, 12)
 
 
 def test_a_line_dating_a_visit_or_an_event_to_come_does_not_date_the_page():

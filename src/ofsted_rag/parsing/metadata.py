@@ -355,7 +355,7 @@ def _first_fragments(lines: list[str]) -> list[str]:
 # Lines with a date that is not the document's own: when inspectors visited, a meeting to come,
 # a deadline, a period reported on.
 _NOT_A_BYLINE = re.compile(r"\b(?:inspection|visit|dates?\s*:|next|due|deadline|until|between|from|to\b|"
-                           r"period|ending|ended|by\b|before|after|since|held)", re.IGNORECASE)
+                           r"period|ending|ended|before|after|since|held)", re.IGNORECASE)
 
 
 # ================================================================== councils
@@ -554,6 +554,10 @@ def _infer_body(lines: list[str]) -> str | None:
 _SALUTATION = re.compile(r"^Dear\s+[A-Z][\w.'’ -]{1,60},?$")
 
 
+def _reads_as_title(line: str) -> bool:
+    return len(line) < 150 and not line.endswith(".")
+
+
 def _infer_title(lines: list[str]) -> str | None:
     """A ModernGov page's item or meeting; else a line naming what Ofsted inspected ("Focused
     visit to Norfolk County Council children's services") near the top, or a letter's subject
@@ -563,15 +567,12 @@ def _infer_title(lines: list[str]) -> str | None:
             return clean_title(lines[i + 1])
         if MEETING_PAGE.match(line) and i + 1 < len(lines):
             return "Agenda and minutes: " + lines[i + 1]
-    def titled(line: str) -> bool:
-        return len(line) < 150 and not line.endswith(".")
-
     for line in lines[:8]:
-        if titled(line) and _INSPECTED.search(line):
+        if _reads_as_title(line) and _INSPECTED.search(line):
             return clean_title(line)
     for i, line in enumerate(lines[:25]):
         # A letter's subject line follows its salutation, below the letterhead and address.
-        if _SALUTATION.match(line) and i + 1 < len(lines) and titled(lines[i + 1]):
+        if _SALUTATION.match(line) and i + 1 < len(lines) and _reads_as_title(lines[i + 1]):
             return clean_title(lines[i + 1])
     # Not a date set one part to a line above the headline ("30", "June", "2014").
     rest = lines[len(_first_fragments(lines)):]
