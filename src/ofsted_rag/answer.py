@@ -134,8 +134,6 @@ _HAS_NUMBER = re.compile(r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|
 _HAS_DATE = re.compile(r"\b(?:19|20)\d\d\b|\b(?:january|february|march|april|may|june|july|august|september|"
                        r"october|november|december|spring|summer|autumn|winter|monday|tuesday|wednesday|"
                        r"thursday|friday|saturday|sunday)\b|\b\d{1,2}/\d{1,2}/\d{2,4}\b", re.IGNORECASE)
-# A person named: a title and a surname, or a first and last name said to be or do something.
-# Surnames may carry a prefix or a second part ("O’Brien", "McAllister", "Bower-Brown").
 # A sentence saying no judgement was given answers "what was it rated?" too (focused visits and
 # joint inspections are not graded).
 _NO_JUDGEMENT = re.compile(
@@ -143,14 +141,18 @@ _NO_JUDGEMENT = re.compile(
     r"received|award|awarded|carry|carries)\s+(?:an?\s+)?(?:overall\s+)?(?:judge?ments?|grades?|gradings?|ratings?)\b"
     r"|\bno\s+(?:overall\s+)?(?:judge?ments?|grades?|ratings?)\s+(?:is|are|was|were|has been|have been)\s+(?:made|given|awarded)\b"
     r"|\bungraded\b|\bnot\s+(?:been\s+)?(?:graded|rated|judged)\b", re.IGNORECASE)
+# A person named: a title and a surname, or a first and last name said to be or do something.
+# A first name and a surname; a surname may carry a prefix or a second part ("O’Brien",
+# "McAllister", "Bower-Brown").
+_FULL_NAME = r"[A-Z][a-z]+\s+(?:Mc|Mac|O['’]|D['’])?[A-Z][a-z'’]+(?:-[A-Z][a-z'’]+)?"
 _PERSON = re.compile(r"\b(?:Councillor|Cllr|Mr|Mrs|Ms|Miss|Dr|Professor|Sir|Dame)\.?\s+(?:[A-Z]\.?\s+)*[A-Z][a-z]+"
                      # A name beside its role, as letters and reports sign: "Pauline Turner HMI",
                      # "inspector Pauline Turner", "Jane Smith Director of Children's Services".
-                     r"|\b[A-Z][a-z]+\s+(?:Mc|Mac|O['’]|D['’])?[A-Z][a-z'’]+(?:-[A-Z][a-z'’]+)?(?=\s+(?:HMI|Director|Head|Chair|Chairman|Chairwoman|Leader|Chief|Executive|Assistant|Corporate|Interim|Lead)\b)"
-                     r"|(?:(?<=\binspector )|(?<=\bInspector )|(?<=\bchaired by )|(?<=\bled by ))[A-Z][a-z]+\s+(?:Mc|Mac|O['’]|D['’])?[A-Z][a-z'’]+(?:-[A-Z][a-z'’]+)?\b"
-                     r"|\b[A-Z][a-z]+\s+(?:Mc|Mac|O['’]|D['’])?[A-Z][a-z'’]+(?:-[A-Z][a-z'’]+)?(?=,|\s+(?:is|was|said|says|told|added|introduced|presented|chairs|chaired|leads|led|reported|explained)\b)"
-                     r"|\b[A-Z][a-z]+\s+(?:Mc|Mac|O['’]|D['’])?[A-Z][a-z'’]+(?:-[A-Z][a-z'’]+)?\s+and\s+[A-Z][a-z]+\s+(?:Mc|Mac|O['’]|D['’])?[A-Z][a-z'’]+(?:-[A-Z][a-z'’]+)?\b"
-                     r"|(?:(?<=\bis )|(?<=\bwas )|(?<=\bare )|(?<=\bwere )|(?<=\bby ))[A-Z][a-z]+\s+(?:Mc|Mac|O['’]|D['’])?[A-Z][a-z'’]+(?:-[A-Z][a-z'’]+)?\b")
+                     rf"|\b{_FULL_NAME}(?=\s+(?:HMI|Director|Head|Chair|Chairman|Chairwoman|Leader|Chief|Executive|Assistant|Corporate|Interim|Lead)\b)"
+                     rf"|(?:(?<=\binspector )|(?<=\bInspector )|(?<=\bchaired by )|(?<=\bled by )){_FULL_NAME}\b"
+                     rf"|\b{_FULL_NAME}(?=,|\s+(?:is|was|said|says|told|added|introduced|presented|chairs|chaired|leads|led|reported|explained)\b)"
+                     rf"|\b{_FULL_NAME}\s+and\s+{_FULL_NAME}\b"
+                     rf"|(?:(?<=\bis )|(?<=\bwas )|(?<=\bare )|(?<=\bwere )|(?<=\bby )){_FULL_NAME}\b")
 # Capitalised words that are roles, bodies or places, not the name a "who" question asks for.
 _GENERIC_NAMES = {"the", "council", "councils", "borough", "trust", "hub", "team", "board", "visit",
                   "ofsted", "committee", "members", "officers", "service", "services", "royal", "city", "county",
