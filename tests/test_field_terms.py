@@ -61,3 +61,41 @@ def test_an_item_naming_focus_and_visits_apart_names_no_focused_visit(tmp_path, 
     found = engine.gather("what did rutland's focused visit find about children in care?")
     candidates = engine.extractive.candidates(found.query, found.hits)
     assert candidates and all(c.features["terms"] < 1.0 for c in candidates if "visits" in c.sentence)
+
+
+def _graded_story(year_line: str) -> dict[str, str]:
+    return {
+        "www.rutland.gov.uk__news_ofsted-rates-childrens-services.txt":
+            "Ofsted rates Rutland's children's services\n\n"
+            f"Rutland County Council's children's services have been rated good by Ofsted{year_line}.\n\n"
+            "Inspectors said that care leavers are well supported by personal advisers who know them well.\n",
+    }
+
+
+def test_a_story_stating_a_grade_since_2018_reports_an_ilacs_though_it_never_names_one(tmp_path, embedder):
+    # Since 2018 the ILACS is the only inspection that grades a council's children's services.
+    engine = engine_over(_graded_story(" after an inspection in March 2023"), tmp_path / "pages", embedder)
+    found = engine.gather("what did rutland's ILACS say about care leavers?")
+    leavers = next(c for c in engine.extractive.candidates(found.query, found.hits) if "personal advisers" in c.sentence)
+    assert leavers.features["terms"] == 1.0
+    answer = engine.ask("what did rutland's ILACS say about care leavers?")
+    assert not answer.refused and "personal advisers" in answer.text
+
+
+def test_a_grade_before_2018_or_beside_a_focused_visit_reports_no_ilacs(tmp_path, embedder):
+    for n, year_line in enumerate((" after an inspection in March 2015",
+                                   " in 2019, a year after a focused visit in 2018")):
+        engine = engine_over(_graded_story(year_line), tmp_path / f"pages{n}", embedder)
+        found = engine.gather("what did rutland's ILACS say about care leavers?")
+        leavers = next(c for c in engine.extractive.candidates(found.query, found.hits) if "personal advisers" in c.sentence)
+        assert leavers.features["terms"] == 0.5, year_line
+
+
+def test_an_undated_story_naming_an_earlier_year_reports_no_ilacs_by_its_grade(tmp_path, embedder):
+    # "rated good ... since the last inspection in 2014": the grade may be of a SIF inspection.
+    engine = engine_over(_graded_story(", up from requires improvement at the last inspection in 2014"),
+                         tmp_path / "pages", embedder)
+    found = engine.gather("what did rutland's ILACS say about care leavers?")
+    leavers = next(c for c in engine.extractive.candidates(found.query, found.hits) if "personal advisers" in c.sentence)
+    assert leavers.features["terms"] == 0.5
+

@@ -135,3 +135,19 @@ def test_a_dated_story_naming_a_month_without_its_year_speaks_of_that_month(tmp_
     found = engine.gather("How was Rutland graded following the July 2025 inspection?")
     assert found.refusal is None
     assert any("overall good judgement" in h.passage.text for h in found.hits)
+
+
+def test_an_undated_story_naming_a_year_only_as_the_last_inspections_speaks_of_a_later_time(tmp_path, embedder):
+    # Invented, in the shape of a local news story on a new inspection report, with no date of its own.
+    engine = engine_over({
+        "www.barsetshire-echo.co.uk__news_childrens-services-outstanding.txt":
+            "Barsetshire children's services rated outstanding\n\n"
+            "Barsetshire County Council's services for children have been rated outstanding by Ofsted.\n\n"
+            "Since the last inspection in 2018, leaders have strengthened practice across every team.\n\n"
+            "Inspectors said care leavers are helped to find settled homes and stay in touch with advisers.\n",
+    }, tmp_path / "pages", embedder)
+    # The 2018 inspection is only the point the story counts from: what it said is not here.
+    earlier = engine.ask("what did barsetshire's 2018 inspection say about care leavers?")
+    assert earlier.refused, earlier.text
+    later = engine.ask("what did barsetshire's 2024 inspection say about care leavers?")
+    assert not later.refused and "settled homes" in later.text

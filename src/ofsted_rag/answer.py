@@ -388,11 +388,14 @@ class ExtractiveAnswerer:
     def _item_terms_named(self, query: Query, passage: StoredPassage) -> tuple:
         """The question's whole-item terms that the passage's item names, each as a phrase (its
         words together: an item saying "focus" in one point and "visits" in another names no
-        focused visit)."""
+        focused visit); or, for the one inspection that gives a grade, that reports it by its grade
+        (`query.Grading`)."""
         if not (self.item_text and self.vocabulary and query.topic.item_terms):
             return ()
-        said = {frozenset(form_words(forms[0])) for _, _, forms in self.vocabulary.matches(self.item_text(passage))}
-        return tuple(alts for alts in query.topic.item_terms if said & set(alts))
+        text = self.item_text(passage)
+        said = {frozenset(form_words(forms[0])) for _, _, forms in self.vocabulary.matches(text)}
+        return tuple(alts for alts in query.topic.item_terms if said & set(alts) or (
+            (grading := query.topic.grading(alts)) is not None and grading.reported_by(text, passage.date)))
 
     def _words(self, text: str) -> set[str]:
         expanded = f"{text} {' '.join(self.vocabulary.expansions(text))}" if self.vocabulary else text

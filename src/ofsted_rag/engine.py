@@ -16,7 +16,8 @@ from pathlib import Path
 
 from ofsted_rag import places
 from ofsted_rag.answer import MAX_LIST_ITEMS, RERANK_DEPTH, ExtractiveAnswerer, refuse
-from ofsted_rag.query import MONTH_NAMES, Query, QueryAnalyser, judgements_in, months_in, months_of_dated, years_in
+from ofsted_rag.query import (MONTH_NAMES, Query, QueryAnalyser, judgements_in, months_in, months_of_dated,
+                              years_as_earlier, years_in)
 from ofsted_rag.config import Settings
 from ofsted_rag.documents import Answer, DocumentMeta, RetrievalStep, StoredPassage, fold, sentences_of
 from ofsted_rag.embedding import Embedder, VectorCache, default_embedder
@@ -312,6 +313,10 @@ class Engine:
             return True
         if p.date is None:
             named = years.get(p.doc_id, set())
+            if not self._document_years_besides_earlier().get(p.doc_id):
+                # Naming years only as an earlier inspection's ("since the last inspection in
+                # 2018"), it was written after them, of a later time.
+                return any(y > max(named) for y in query.years)
             # An undated document was written no earlier than the latest year it names, and a
             # report or story often comes out the year after what it reports ("the service has
             # declined since 2012 ... self-assessed as good in June 2015", published February
@@ -330,6 +335,16 @@ class Engine:
             return years, months
 
         return self._per_generation(("periods",), build)
+
+    def _document_years_besides_earlier(self) -> dict[str, set[int]]:
+        """Per document, the years its text names other than as an earlier inspection's."""
+        def build():
+            other: dict[str, set[int]] = {}
+            for p in self.retriever.passages:
+                other.setdefault(p.doc_id, set()).update(years_as_earlier([p.text, p.item_title or ""])[1])
+            return other
+
+        return self._per_generation(("years besides earlier",), build)
 
     def _per_generation(self, key: tuple, build: Callable[[], object]):
         """A value derived from the stored passages, kept until an ingest changes the store."""

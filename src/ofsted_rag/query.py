@@ -18,6 +18,7 @@ What a question is read for, and from where:
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import tomllib
 from collections.abc import Callable, Collection, Sequence
@@ -106,6 +107,28 @@ def passage_words(text: str) -> set[str]:
 
 
 @dataclass(frozen=True)
+class Grading:
+    """How an item reports the one inspection that gives a grade without naming it: it is dated
+    `since` or later, states a grade, and names none of the `ungraded` visits. An undated item is
+    read so only when every year it names is `since` or later: one naming an earlier year may
+    report the grade of an earlier inspection, whatever later year it also names ("a re-inspection
+    is expected in 2018")."""
+
+    since: int
+    ungraded: tuple[str, ...] = ()
+
+    @lru_cache(maxsize=1024)
+    def reported_by(self, text: str, date: dt.date | None) -> bool:
+        years = [date.year] if date else [int(y) for y in _YEAR.findall(text)]
+        if not years or min(years) < self.since:
+            return False
+        if any(re.search(r"(?<![\w-])" + re.escape(v).replace(r"\ ", r"[\s-]+") + r"(?![\w-])", text, re.IGNORECASE)
+               for v in self.ungraded):
+            return False
+        return bool(judgements_in(text))
+
+
+@dataclass(frozen=True)
 class Topic:
     """What a question is about: each concept is a set of alternative word sets, one of which a
     text must contain ("care leavers" | "leaving care"; "CP" | "child protection"). `terms` are the
@@ -116,6 +139,12 @@ class Topic:
     # The terms naming the kind of inspection a document reports ("ILACS"): the words of the
     # sentence's whole item may carry them.
     item_terms: tuple[tuple[frozenset[str], ...], ...] = ()
+    # Of the item terms, those naming the one inspection that gives a grade, with how an item
+    # reports it by its grade alone.
+    gradings: tuple[tuple[tuple[frozenset[str], ...], Grading], ...] = ()
+
+    def grading(self, alts: tuple[frozenset[str], ...]) -> Grading | None:
+        return next((g for a, g in self.gradings if a == alts), None)
 
     def terms_covered(self, words: set[str], named_in_item: Collection = ()) -> float:
         """The share of the question's field terms that the words carry (1.0 with none); a term
@@ -317,6 +346,7 @@ class QueryAnalyser:
         """Vocabulary phrases as groups of equivalent forms, then the remaining content words."""
         concepts: list[tuple[frozenset[str], ...]] = []
         item_terms: list[tuple[frozenset[str], ...]] = []
+        gradings: list[tuple[tuple[frozenset[str], ...], Grading]] = []
         taken: list[tuple[int, int]] = []
         for start, end, forms in sorted(self.vocabulary.matches(text), key=lambda m: m[0] - m[1]):
             if any(start < e and s < end for s, e in taken):
@@ -325,6 +355,8 @@ class QueryAnalyser:
             concepts.append(tuple(frozenset(form_words(f)) for f in forms if form_words(f)))
             if self.vocabulary.item_term(forms):
                 item_terms.append(concepts[-1])
+                if graded := self.vocabulary.graded(forms):
+                    gradings.append((concepts[-1], Grading(*graded)))
         # An ordinal names one of a series ("the third monitoring visit"): evidence about another
         # of the series does not answer, so it is held to like a field term.
         for m in _ORDINAL.finditer(text):
@@ -335,7 +367,8 @@ class QueryAnalyser:
         rest = "".join(" " if any(s <= i < e for s, e in taken) else ch for i, ch in enumerate(text))
         rest = _YEARS_AND_MONTHS.sub(" ", rest)
         concepts.extend((frozenset([w]),) for w in sorted(content_words(rest) - cues().question_words))
-        return Topic(tuple(x for x in concepts if x), terms, tuple(x for x in item_terms if x))
+        return Topic(tuple(x for x in concepts if x), terms, tuple(x for x in item_terms if x),
+                     tuple((a, g) for a, g in gradings if a))
 
     def _subject(self, stripped: str, text: str) -> str:
         """The question's subject, without council names and question words (the framing of a
@@ -597,3 +630,18 @@ def months_of_dated(text: str, date) -> tuple[tuple[int, int], ...]:
 
 def years_in(texts: Sequence[str]) -> set[int]:
     return {int(y) for t in texts for y in _YEAR.findall(t)}
+
+
+# A year named as that of an earlier inspection: "since the last inspection in 2018", "at its
+# previous inspection (March 2014)", "last inspected in 2019".
+_EARLIER_INSPECTION = re.compile(
+    r"\b(?:(?:the|its|their|our|a)\s+(?:last|previous|prior|earlier)\s+(?:full\s+|ofsted\s+|standard\s+)?"
+    r"(?:inspection|judgement|judgment)|(?:last|previously)\s+inspected)"
+    r"\s*(?:in|of|during|\()?\s*(?:(?:\d{1,2}\s+)?[A-Z][a-z]+\s+)?(19[5-9]\d|20\d\d)\b", re.IGNORECASE)
+
+
+def years_as_earlier(texts: Sequence[str]) -> tuple[set[int], set[int]]:
+    """The years texts name: those named as an earlier inspection's, and all the others."""
+    earlier = {int(m.group(1)) for t in texts for m in _EARLIER_INSPECTION.finditer(t)}
+    other = years_in([_EARLIER_INSPECTION.sub(" ", t) for t in texts])
+    return earlier, other

@@ -63,9 +63,13 @@ class Vocabulary:
     """Equivalent forms from resources/vocabulary.toml ("CP" <-> "child protection")."""
 
     def __init__(self, groups: list[tuple[list[str], set[str]]], expand_only: set[int] = frozenset(),
-                 whole_item: set[int] = frozenset()) -> None:
+                 whole_item: set[int] = frozenset(),
+                 graded: dict[int, tuple[int, tuple[str, ...]]] | None = None) -> None:
         # The forms, in lower case, of the groups that hold for a whole item (`item_term`).
         self._item_forms = {f.lower() for n, (forms, _) in enumerate(groups) if n in whole_item for f in forms}
+        # By form: the year from which a group is the one graded inspection, and the ungraded
+        # visits an item reporting it by its grade does not name (`graded`).
+        self._graded = {f.lower(): grading for n, grading in (graded or {}).items() for f in groups[n][0]}
         # (first word of the form, its pattern, the group's other forms, whether it is a field term)
         self._patterns: list[tuple[str | None, re.Pattern, list[str], bool]] = []
         for n, (forms, exact) in enumerate(groups):
@@ -89,12 +93,20 @@ class Vocabulary:
         terms = data.get("term", [])
         return cls([(t["forms"], set(t.get("exact", []))) for t in terms],
                    {n for n, t in enumerate(terms) if t.get("expand_only")},
-                   {n for n, t in enumerate(terms) if t.get("whole_item")})
+                   {n for n, t in enumerate(terms) if t.get("whole_item")},
+                   {n: (int(t["graded_since"]), tuple(t.get("ungraded", ()))) for n, t in enumerate(terms)
+                    if "graded_since" in t})
 
     def item_term(self, forms: Sequence[str]) -> bool:
         """Whether a group (given by its forms) names the kind of inspection a document reports,
         and so holds for every sentence of an item that names it anywhere."""
         return any(f.lower() in self._item_forms for f in forms)
+
+    def graded(self, forms: Sequence[str]) -> tuple[int, tuple[str, ...]] | None:
+        """For a group (given by its forms) naming the one inspection that gives a grade: the year
+        from which it has been the only one, and the ungraded visits an item must not name to be
+        read as reporting it by its grade alone. None for other groups."""
+        return next((self._graded[f.lower()] for f in forms if f.lower() in self._graded), None)
 
     def matches(self, text: str) -> list[tuple[int, int, list[str]]]:
         """(start, end, all forms of its group) for each field term the text uses (not the
