@@ -99,3 +99,18 @@ def test_an_undated_story_naming_an_earlier_year_reports_no_ilacs_by_its_grade(t
     leavers = next(c for c in engine.extractive.candidates(found.query, found.hits) if "personal advisers" in c.sentence)
     assert leavers.features["terms"] == 0.5
 
+
+def test_a_question_on_two_joined_subjects_is_answered_by_a_sentence_on_each(tmp_path, embedder):
+    engine = engine_over({
+        "www.rutland.gov.uk__news_2023_ofsted-findings.txt":
+            "What Ofsted found in Rutland\n\n"
+            "Ofsted published its report on Rutland County Council's children's services in May 2023.\n\n"
+            "Strengths\n\n"
+            "- The multi-agency safeguarding hub gives partners one clear place to raise concerns\n\n"
+            "- Personal advisers keep in close touch with care leavers and know them well\n\n"
+            "Weaknesses\n\n"
+            "- Some children wait too long for an assessment of their needs\n",
+    }, tmp_path / "pages", embedder)
+    answer = engine.ask("what strengths did ofsted find in rutland about the MASH and care leavers?")
+    assert not answer.refused, answer.text
+    assert "one clear place" in answer.text and "close touch with care leavers" in answer.text

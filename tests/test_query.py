@@ -377,3 +377,18 @@ def test_good_or_outstanding_said_straight_of_what_ofsted_judges_is_a_judgement(
 def test_this_may_in_a_dated_story_is_the_may_before_it():
     assert months_of_dated("A monitoring visit this May found further progress.", dt.date(2018, 6, 8)) == ((2018, 5),)
     assert months_of_dated("We may visit again.", dt.date(2018, 6, 8)) == ()
+
+
+def test_a_question_joining_field_terms_is_asked_once_for_each(analyse):
+    query = analyse("what did inspectors say about barsetshire's MASH and care leavers?")
+    assert [p.text for p in query.parts] == ["what did inspectors say about barsetshire's MASH?",
+                                             "what did inspectors say about barsetshire's care leavers?"]
+    assert all(p.councils == query.councils for p in query.parts)
+    listed = analyse("how did barsetshire do on CIN, CP and care plans?")
+    assert [p.text for p in listed.parts] == ["how did barsetshire do on CIN and care plans?",
+                                              "how did barsetshire do on CP and care plans?"]
+
+
+def test_field_terms_not_joined_ask_one_thing(analyse):
+    assert analyse("what did barsetshire's ILACS say about care leavers?").parts == ()
+    assert analyse("what did ofsted say about care leavers in barsetshire?").parts == ()

@@ -274,8 +274,31 @@ class QueryAnalyser:
         query = self._analyse(" ".join(question.split()))
         prefix, clauses = question_parts(query.text)
         if len(clauses) < 2:
+            # "what did Ofsted say about the MASH and care leavers?" asks about each field term
+            # it joins: a sentence on the MASH and another on care leavers answer it between them.
+            clauses = self._subjects(query.text)
+            prefix = ""
+        if len(clauses) < 2:
             return query
         return replace(query, parts=tuple(self._part(query, prefix, clause) for clause in clauses))
+
+    def _subjects(self, text: str) -> list[str]:
+        """The question once for each of the field terms it joins by "and", "or" or commas ("the
+        MASH and care leavers" -> "the MASH", "care leavers"); [] when it joins none."""
+        spans: list[tuple[int, int]] = []
+        for start, end, _ in sorted(self.vocabulary.matches(text), key=lambda m: (m[0], m[0] - m[1])):
+            if not spans or start >= spans[-1][1]:
+                spans.append((start, end))
+        for n in range(len(spans) - 1):
+            chain = [spans[n]]
+            for following in spans[n + 1:]:
+                if not _JOIN.fullmatch(text[chain[-1][1]:following[0]]):
+                    break
+                chain.append(following)
+            if len(chain) >= 2:
+                head, tail = text[:chain[0][0]], text[chain[-1][1]:]
+                return [f"{head}{text[start:end]}{tail}" for start, end in chain]
+        return []
 
     def _part(self, whole: Query, prefix: str, clause: str) -> Query:
         """One part of a question asking several things: read with the words before its first part
@@ -381,6 +404,10 @@ class QueryAnalyser:
 
     def _expand(self, text: str) -> str:
         return f"{text} {' '.join(self.vocabulary.expansions(text))}"
+
+
+# What joins field terms in a list: "and", "or", "&", "/" or commas, a determiner after it.
+_JOIN = re.compile(r"\s*(?:,\s*(?:and|or|&)?|and|or|&|/)\s*(?:(?:the|its|their|our|his|her)\s+)?", re.IGNORECASE)
 
 
 def question_parts(question: str) -> tuple[str, list[str]]:
