@@ -136,8 +136,8 @@ def lowercase_names(text: str, written_as_name: Callable[[str], bool]) -> list[t
 def misspelt(text: str, is_word: Callable[[str], bool] = lambda word: False) -> list[tuple[str, Authority]]:
     """(the words as written, authority) for each council a question names with a slip in its
     spelling ("Bradfrod", "Nottingam"): a run of words within one edit (a letter added, dropped,
-    changed, or two swapped) of an authority's name of six letters or more, two edits for a name of
-    nine or more. Never a word the documents themselves use (`is_word`), an ambiguous name, or a
+    changed, or two swapped) of an authority's name of six letters or more ("Oldam" for Oldham), two
+    edits for a name of nine or more. Never a word the documents themselves use (`is_word`), an ambiguous name, or a
     run as near to two authorities. For questions only: documents are not misspelt this way."""
     words = [(m.start(), m.end(), m.group(0)) for m in re.finditer(r"[A-Za-z]+(?:['’][a-z]+)?", text)]
     out: list[tuple[int, str, Authority]] = []
@@ -150,7 +150,7 @@ def misspelt(text: str, is_word: Callable[[str], bool] = lambda word: False) -> 
             key = re.sub(r"['’]s$", "", written.lower())
             # Only a run holding a word the documents never use can be a slip; its first and last
             # words are not joining words ("and maidenhed" is not a run to try).
-            if (len(key.replace(" ", "")) < 6 or not any(len(w) >= 4 and not is_word(w.lower()) for _, _, w in run)
+            if (len(key.replace(" ", "")) < 5 or not any(len(w) >= 4 and not is_word(w.lower()) for _, _, w in run)
                     or run[0][2].lower() in _JOINING or run[-1][2].lower() in _JOINING
                     or any(start < e and s < end for s, e in taken)):
                 continue
