@@ -188,6 +188,13 @@ def test_a_word_the_documents_use_is_never_read_as_a_misspelt_council():
     assert [a.name for a in _analyser_holding("Sutton").analyse("what did the report say about sutten?").councils] == ["Sutton"]
 
 
+def test_a_council_with_a_letter_dropped_is_read_though_five_letters_are_left():
+    query = _analyser_holding("Oldham").analyse("oldam ILACS 2024 - what grade did it get?")
+    assert [a.name for a in query.councils] == ["Oldham"] and query.misread == ("oldam",)
+    # A word the documents use stays a word, however near a council's name.
+    assert _analyser_holding("Oldham").analyse("what did the panel say about the report?").councils == ()
+
+
 def test_a_who_question_naming_a_judgement_asks_for_a_person(analyse):
     query = analyse("who is the cabinet member quoted on the outstanding rating?")
     assert "who" in query.kinds and "judgement" not in query.kinds
@@ -392,3 +399,9 @@ def test_a_question_joining_field_terms_is_asked_once_for_each(analyse):
 def test_field_terms_not_joined_ask_one_thing(analyse):
     assert analyse("what did barsetshire's ILACS say about care leavers?").parts == ()
     assert analyse("what did ofsted say about care leavers in barsetshire?").parts == ()
+
+
+def test_a_judgement_spoken_of_as_a_possibility_is_not_presumed(analyse):
+    assert analyse("what did the cabinet member say losing a good judgement would cost barsetshire?").presumed_judgement is None
+    assert analyse("what would happen if barsetshire were rated inadequate?").presumed_judgement is None
+    assert analyse("why did barsetshire lose its good rating?").presumed_judgement == "good"

@@ -520,6 +520,10 @@ def presumed_judgement(question: str) -> tuple[str | None, str]:
         # "why was it not judged outstanding?", "why wasn't it rated good?" take for granted that
         # it was not.
         return None, ""
+    if _HYPOTHETICAL.search(question):
+        # "what would losing a good judgement cost?", "what if it were rated inadequate?" speak of
+        # a judgement that might be given, and take none for granted.
+        return None, ""
     if _WHICH_PART.search(question[:m.end()]):
         # "which judgement was only good?", "which area was rated outstanding?" take for granted
         # that some part was given it, which the council's overall judgement cannot gainsay.
@@ -528,6 +532,8 @@ def presumed_judgement(question: str) -> tuple[str | None, str]:
     return next((k for k, forms in c.judgements.items() if said in forms), None), relation
 
 
+_HYPOTHETICAL = re.compile(r"\b(?:would|might|if|whether|risk(?:s|ed|ing)?|cost\s+of|avoid(?:s|ed|ing)?|prevent(?:s|ed|ing)?)\b",
+                           re.IGNORECASE)
 _WHICH_PART = re.compile(r"\bwhich\s+(?:[\w'’-]+\s+){1,3}?(?:was|were|is|are|got|get|gets|received|had)\b", re.IGNORECASE)
 
 
