@@ -151,3 +151,22 @@ def test_an_undated_story_naming_a_year_only_as_the_last_inspections_speaks_of_a
     assert earlier.refused, earlier.text
     later = engine.ask("what did barsetshire's 2024 inspection say about care leavers?")
     assert not later.refused and "settled homes" in later.text
+
+
+def test_a_story_written_soon_after_a_month_it_names_speaks_of_that_month_throughout(tmp_path, embedder):
+    # Invented, in the shape of a council's dated press release on an inspection two months before.
+    story = ("Barsetshire children's services inspection outcome\n\n"
+             "Published: {published}\n\n"
+             "Ofsted inspected Barsetshire County Council's children's services in November 2023.\n\n"
+             "Inspectors found that social workers visit children regularly and know them well.\n\n"
+             "The report said that the quality of assessments varies too much between teams.\n")
+    soon = engine_over({"www.barsetshire.gov.uk__news_ofsted-outcome.txt": story.format(published="15 January 2024")},
+                       tmp_path / "soon", embedder)
+    answer = soon.ask("what did the november 2023 inspection of barsetshire say about assessments?")
+    assert not answer.refused and "quality of assessments" in answer.text
+    # Written years later, the same words name that inspection in passing: its other sentences
+    # are of their own time.
+    later = engine_over({"www.barsetshire.gov.uk__news_ofsted-outcome.txt": story.format(published="15 January 2027")},
+                        tmp_path / "later", embedder)
+    found = later.gather("what did the november 2023 inspection of barsetshire say about assessments?")
+    assert not any("quality of assessments" in h.passage.text for h in found.hits)

@@ -307,7 +307,8 @@ class Engine:
             return True
         if query.months:
             if p.date is not None:
-                return (p.date.year, p.date.month) in query.months or bool(set(months_of_dated(p.text, p.date)) & set(query.months))
+                return ((p.date.year, p.date.month) in query.months or bool(set(months_of_dated(p.text, p.date)) & set(query.months))
+                        or self._reports_soon_after(p, query))
             return bool(months.get(p.doc_id, set()) & set(query.months))
         if _mentions_year(p, query.years):
             return True
@@ -322,7 +323,34 @@ class Engine:
             # declined since 2012 ... self-assessed as good in June 2015", published February
             # 2016): it may speak of that next year too.
             return bool(named & set(query.years)) or (max(named) + 1) in query.years
-        return False
+        return self._reports_soon_after(p, query)
+
+    def _reports_soon_after(self, p: StoredPassage, query: Query) -> bool:
+        """A dated document names the period asked about somewhere and was written within the
+        year after it: a letter, story or set of minutes on an inspection comes soon after it, and
+        its passages that do not repeat the date ("the report said ...") speak of it too. Written
+        later, it names the period only in passing ("since the 2014 inspection")."""
+        if p.date is None:
+            return False
+        years, months = self._dated_document_periods().get(p.doc_id, (set(), set()))
+        written = p.date.year * 12 + p.date.month
+        if query.months:
+            return any(m in months and 0 <= written - (m[0] * 12 + m[1]) <= 12 for m in query.months)
+        return any(y in years and 0 <= p.date.year - y <= 1 for y in query.years)
+
+    def _dated_document_periods(self) -> dict[str, tuple[set[int], set[tuple[int, int]]]]:
+        """Per dated document, the years and the (year, month)s its text names, a month written
+        without its year read against the document's date."""
+        def build():
+            out: dict[str, tuple[set[int], set[tuple[int, int]]]] = {}
+            for p in self.retriever.passages:
+                if p.date is not None:
+                    years, months = out.setdefault(p.doc_id, (set(), set()))
+                    years.update(years_in([p.text, p.item_title or ""]))
+                    months.update(months_of_dated(f"{p.item_title or ''} {p.text}", p.date))
+            return out
+
+        return self._per_generation(("dated periods",), build)
 
     def _document_periods(self) -> tuple[dict[str, set[int]], dict[str, set[tuple[int, int]]]]:
         """Per document, the years and the (year, month)s its text names."""
