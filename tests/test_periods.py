@@ -126,6 +126,17 @@ def test_a_fall_from_a_judgement_is_a_false_premise_when_the_council_kept_it(tmp
     assert engine.gather("what did inspectors praise in rutland?").refusal is None
 
 
+def test_a_share_of_councils_given_a_judgement_is_not_the_named_councils_judgement(tmp_path, embedder):
+    engine = engine_over({
+        "www.anytown-gazette.co.uk__news_rutland-rated-good.txt":
+            "Rutland's children's services have been rated good by Ofsted.\n\n"
+            "Across England, 60 per cent of councils inspected so far have been judged inadequate or requires improvement.\n",
+    }, tmp_path / "pages", embedder)
+    answer = engine.ask("why was rutland rated inadequate at its latest inspection?")
+    assert answer.refused
+    assert "do not say it was judged inadequate" in answer.text
+
+
 def test_a_dated_story_naming_a_month_without_its_year_speaks_of_that_month(tmp_path, embedder):
     engine = engine_over({
         "www.anytown-telegraph.co.uk__2025_09_04_rutland-childrens-services-report.txt":

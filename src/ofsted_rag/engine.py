@@ -487,6 +487,9 @@ def _spaced(name: str) -> str:
     return re.sub(r"(?:%20|[_\-.+/=?&:])+", " ", name)
 
 
+_SHARE = re.compile(r"\bper\s*cent\b|\d\s*%|\bproportion of\b|\b\d+\s+(?:out\s+)?of\s+(?:the\s+)?\d+\b", re.IGNORECASE)
+
+
 def _contradicted_judgement(query: Query, hits: Sequence) -> str | None:
     """When a question presumes an Ofsted judgement ("why was it rated inadequate?") and the
     passages found state a judgement but never that one, the premise is false: say so rather than
@@ -503,6 +506,10 @@ def _contradicted_judgement(query: Query, hits: Sequence) -> str | None:
         for sentence in sentences_of(h.passage.text):
             years = years_in([sentence]) or passage_years
             if query.years and years and not years & set(query.years):
+                continue
+            if _SHARE.search(sentence):
+                # "70 per cent of councils have been judged inadequate" states the share of
+                # councils given a judgement, not the judgement of the one asked about.
                 continue
             stated |= judgements_in(sentence)
     if not stated or stated & query.presumed_judgements:
