@@ -405,3 +405,9 @@ def test_a_judgement_spoken_of_as_a_possibility_is_not_presumed(analyse):
     assert analyse("what did the cabinet member say losing a good judgement would cost barsetshire?").presumed_judgement is None
     assert analyse("what would happen if barsetshire were rated inadequate?").presumed_judgement is None
     assert analyse("why did barsetshire lose its good rating?").presumed_judgement == "good"
+
+
+def test_a_year_naming_a_law_or_reform_is_no_period_asked_about(analyse):
+    assert analyse("how quickly did barsetshire put the 2014 special needs reforms into practice?").years == ()
+    assert analyse("what does the children act 1989 ask of barsetshire in 2019?").years == (2019,)
+    assert analyse("what did barsetshire's 2019 inspection find?").years == (2019,)

@@ -42,6 +42,9 @@ _RELATIVE_PERIOD = re.compile(
     r"(?:(?:january|february|march|april|may|june|july|august|september|october|november|december"
     rf"|(?:{_MONTH_SHORT})\.?),?\s+)?"
     r"(?:19|20)\d\d\b", re.IGNORECASE)
+# A year that names a law, a reform or a framework rather than a time asked about.
+_NAMED_BY_YEAR = re.compile(r"\b(?:19|20)\d\d\s+(?:[\w'’-]+\s+){0,2}?(?:reforms?|act|legislation|regulations?|code of practice|"
+                            r"framework|white paper|green paper)\b|\bact\s+(?:19|20)\d\d\b", re.IGNORECASE)
 _YEARS_AND_MONTHS = re.compile(r"\b(?:19|20)\d\d\b|\b(?:january|february|march|april|may|june|july|august|"
                                r"september|october|november|december)\b"
                                rf"|\b(?:{_MONTH_SHORT})\.?(?=,?\s+(?:19|20)\d\d\b)",
@@ -340,7 +343,9 @@ class QueryAnalyser:
                 search = search.replace(written, authority.name + possessive)
         kinds = answer_kinds(text)
         across = bool(c.across_councils.search(text)) and len(councils) != 1
-        periods = _RELATIVE_PERIOD.sub(" ", text)  # the periods asked about, not those named as bounds
+        # The periods asked about, not those named as bounds ("since 2019") or naming a law or
+        # reform ("the 2014 SEND reforms", "the Children Act 1989").
+        periods = _NAMED_BY_YEAR.sub(" ", _RELATIVE_PERIOD.sub(" ", text))
         presumed = presumed_judgement(text)
         return Query(
             text=text,
