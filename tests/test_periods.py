@@ -181,3 +181,17 @@ def test_a_story_written_soon_after_a_month_it_names_speaks_of_that_month_throug
                         tmp_path / "later", embedder)
     found = later.gather("what did the november 2023 inspection of barsetshire say about assessments?")
     assert not any("quality of assessments" in h.passage.text for h in found.hits)
+
+
+def test_an_annual_assessments_scale_is_no_judgement_and_its_grades_can_be_presumed(tmp_path, embedder):
+    # Invented, in the shape of a council press release on an annual performance assessment.
+    engine = engine_over({
+        "www.barsetshire.gov.uk__news_2011_annual-assessment.txt":
+            "Barsetshire's children's services performing well, says Ofsted\n\n"
+            "Published: 10 November 2011\n\n"
+            "Ofsted's annual assessment rates councils as performing poorly, adequately, well or excellently. "
+            "Barsetshire is judged to be performing well.\n",
+    }, tmp_path / "pages", embedder)
+    answer = engine.ask("why did ofsted rate barsetshire as performing poorly in its 2011 annual assessment?")
+    assert answer.refused
+    assert "performing poorly" in answer.text and "performing well" in answer.text

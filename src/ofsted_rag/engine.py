@@ -16,8 +16,8 @@ from pathlib import Path
 
 from ofsted_rag import places
 from ofsted_rag.answer import MAX_LIST_ITEMS, RERANK_DEPTH, ExtractiveAnswerer, refuse
-from ofsted_rag.query import (MONTH_NAMES, Query, QueryAnalyser, judgements_in, months_in, months_of_dated,
-                              years_as_earlier, years_in)
+from ofsted_rag.query import (MONTH_NAMES, Query, QueryAnalyser, judgement_name, judgements_in, months_in,
+                              months_of_dated, years_as_earlier, years_in)
 from ofsted_rag.config import Settings
 from ofsted_rag.documents import Answer, DocumentMeta, RetrievalStep, StoredPassage, fold, sentences_of
 from ofsted_rag.embedding import Embedder, VectorCache, default_embedder
@@ -514,7 +514,7 @@ def _contradicted_judgement(query: Query, hits: Sequence) -> str | None:
             stated |= judgements_in(sentence)
     if not stated or stated & query.presumed_judgements:
         return None
-    said = ", ".join(sorted(s.replace("_", " ") for s in stated))
+    said = ", ".join(sorted(judgement_name(s) for s in stated))
     return f"they do not say it was judged {query.presumed} (the passages below state: {said})"
 
 

@@ -213,7 +213,7 @@ class Query:
     @property
     def presumed(self) -> str:
         """The presumed judgement as words ("below outstanding"), "" with none."""
-        said = (self.presumed_judgement or "").replace("_", " ")
+        said = judgement_name(self.presumed_judgement) if self.presumed_judgement else ""
         return f"{self.presumed_relation} {said}".strip() if said else ""
 
     @property
@@ -510,6 +510,11 @@ def items_head(items: str) -> str:
     return next(w for w in items.split() if w.lower().endswith("s") and not _NOT_PLURAL.search(w) and len(w) > 3)
 
 
+def judgement_name(key: str) -> str:
+    """A judgement's key as words after "judged": "requires improvement", "performing poorly"."""
+    return key.replace("performs_", "performing_").replace("_", " ")
+
+
 def presumed_judgement(question: str) -> tuple[str | None, str]:
     """The Ofsted judgement a question takes for granted ("why was it rated inadequate?",
     "why was it downgraded to requires improvement?"), as the key of resources/questions.toml
@@ -568,6 +573,9 @@ _TABLE_GRADE = re.compile(r"\b([a-z][a-z'’]+)\s+(Outstanding|Good|Requires imp
 
 _GRADE = r"['\"]?(?:outstanding|good|requires improvement|requiring improvement|inadequate|adequate)['\"]?"
 _GRADE_SCALE = re.compile(rf"{_GRADE}(?:\s*(?:,|/|\bor\b|\band\b|,\s*(?:or|and)\b)\s*{_GRADE}){{2,}}")
+# The annual performance assessment's scale: "performing poorly, adequately, well or excellently".
+_PERFORMING = r"(?:poorly|adequately|well|excellently)"
+_PERFORMANCE_SCALE = re.compile(rf"\bperform(?:s|ing)?\s+{_PERFORMING}(?:\s*(?:,|/|\bor\b|\band\b|,\s*(?:or|and)\b)\s*{_PERFORMING}){{2,}}")
 
 
 def judgements_in(text: str) -> set[str]:
@@ -580,8 +588,9 @@ def judgements_in(text: str) -> set[str]:
     # still be given ("moving from 'requires improvement' to 'good'").
     folded = re.sub(r"\b(requir(?:es|ed|e|ing) improvement) to be good\b", r"\1", folded)
     # The scale itself, three grades or more in a row ("four possible ratings – outstanding, good,
-    # requires improvement or inadequate"), gives none of them.
-    folded = _GRADE_SCALE.sub(" ", folded)
+    # requires improvement or inadequate", "performing poorly, adequately, well or excellently"),
+    # gives none of them.
+    folded = _PERFORMANCE_SCALE.sub(" ", _GRADE_SCALE.sub(" ", folded))
     found: set[str] = set()
     for key, forms in cues().judgements.items():
         alternatives = "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True))
