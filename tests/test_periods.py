@@ -195,3 +195,17 @@ def test_an_annual_assessments_scale_is_no_judgement_and_its_grades_can_be_presu
     answer = engine.ask("why did ofsted rate barsetshire as performing poorly in its 2011 annual assessment?")
     assert answer.refused
     assert "performing poorly" in answer.text and "performing well" in answer.text
+
+
+def test_a_year_naming_a_law_does_not_date_an_undated_page(tmp_path, embedder):
+    # Invented, in the shape of an undated local news story on a joint SEND inspection.
+    engine = engine_over({
+        "www.barsetshire-echo.co.uk__news_send-inspection-concerns.txt":
+            "Inspectors raise concerns about SEND services in Barsetshire\n\n"
+            "National reforms which came into force in 2014 gave councils a duty to join up education, health "
+            "and care for children with special educational needs.\n\n"
+            "Inspectors found significant weaknesses in how Barsetshire's partners jointly commission services.\n",
+    }, tmp_path / "pages", embedder)
+    answer = engine.ask("what weaknesses did the 2018 SEND inspection find in barsetshire?")
+    assert not answer.refused, answer.text
+    assert "jointly commission" in answer.text

@@ -411,3 +411,10 @@ def test_a_year_naming_a_law_or_reform_is_no_period_asked_about(analyse):
     assert analyse("how quickly did barsetshire put the 2014 special needs reforms into practice?").years == ()
     assert analyse("what does the children act 1989 ask of barsetshire in 2019?").years == (2019,)
     assert analyse("what did barsetshire's 2019 inspection find?").years == (2019,)
+
+
+def test_years_naming_laws_are_not_years_written_of():
+    from ofsted_rag.query import years_written_of
+    assert years_written_of(["the Children and Families Act 2014 placed new duties"]) == set()
+    assert years_written_of(["reforms which came into force in 2014"]) == set()
+    assert years_written_of(["the council was inspected in 2019 under the 2018 framework"]) == {2019}

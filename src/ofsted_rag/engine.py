@@ -17,7 +17,7 @@ from pathlib import Path
 from ofsted_rag import places
 from ofsted_rag.answer import MAX_LIST_ITEMS, RERANK_DEPTH, ExtractiveAnswerer, refuse
 from ofsted_rag.query import (MONTH_NAMES, Query, QueryAnalyser, judgement_name, judgements_in, months_in,
-                              months_of_dated, years_as_earlier, years_in)
+                              months_of_dated, years_as_earlier, years_in, years_written_of)
 from ofsted_rag.config import Settings
 from ofsted_rag.documents import Answer, DocumentMeta, RetrievalStep, StoredPassage, fold, sentences_of
 from ofsted_rag.embedding import Embedder, VectorCache, default_embedder
@@ -346,7 +346,7 @@ class Engine:
             for p in self.retriever.passages:
                 if p.date is not None:
                     years, months = out.setdefault(p.doc_id, (set(), set()))
-                    years.update(years_in([p.text, p.item_title or ""]))
+                    years.update(years_written_of([p.text, p.item_title or ""]))
                     months.update(months_of_dated(f"{p.item_title or ''} {p.text}", p.date))
             return out
 
@@ -358,7 +358,7 @@ class Engine:
             years: dict[str, set[int]] = {}
             months: dict[str, set[tuple[int, int]]] = {}
             for p in self.retriever.passages:
-                years.setdefault(p.doc_id, set()).update(years_in([p.text, p.item_title or ""]))
+                years.setdefault(p.doc_id, set()).update(years_written_of([p.text, p.item_title or ""]))
                 months.setdefault(p.doc_id, set()).update(months_in(f"{p.item_title or ''} {p.text}"))
             return years, months
 
@@ -473,8 +473,8 @@ def _written_before(date: dt.date, query: Query) -> bool:
 
 
 def _mentions_year(p: StoredPassage, years: Sequence[int]) -> bool:
-    haystack = " ".join(x for x in (p.text, p.item_title or "") if x)
-    return any(str(y) in haystack or (p.date and p.date.year == y) for y in years)
+    named = years_written_of([p.text, p.item_title or ""])
+    return any(y in named or (p.date and p.date.year == y) for y in years)
 
 
 def _names_any(p: StoredPassage, forms: Sequence[str]) -> bool:

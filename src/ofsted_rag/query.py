@@ -42,9 +42,13 @@ _RELATIVE_PERIOD = re.compile(
     r"(?:(?:january|february|march|april|may|june|july|august|september|october|november|december"
     rf"|(?:{_MONTH_SHORT})\.?),?\s+)?"
     r"(?:19|20)\d\d\b", re.IGNORECASE)
-# A year that names a law, a reform or a framework rather than a time asked about.
-_NAMED_BY_YEAR = re.compile(r"\b(?:19|20)\d\d\s+(?:[\w'’-]+\s+){0,2}?(?:reforms?|act|legislation|regulations?|code of practice|"
-                            r"framework|white paper|green paper)\b|\bact\s+(?:19|20)\d\d\b", re.IGNORECASE)
+# A year that names a law, a reform or a framework rather than a time asked about or written of:
+# "the 2014 SEND reforms", "the Children and Families Act 2014", "reforms which came into force
+# in 2014", "the framework introduced in 2018".
+_LAW = r"(?:reforms?|act|legislation|regulations?|code of practice|framework|white paper|green paper)"
+_NAMED_BY_YEAR = re.compile(rf"\b(?:19|20)\d\d\s+(?:[\w'’-]+\s+){{0,2}}?{_LAW}\b|\bact\s+(?:19|20)\d\d\b"
+                            rf"|\b{_LAW}\s+(?:(?:which|that)\s+)?(?:came into (?:force|effect)|(?:was|were)\s+introduced"
+                            rf"|introduced|took effect)\s+(?:in\s+)?(?:[A-Z][a-z]+\s+)?(?:19|20)\d\d\b", re.IGNORECASE)
 _YEARS_AND_MONTHS = re.compile(r"\b(?:19|20)\d\d\b|\b(?:january|february|march|april|may|june|july|august|"
                                r"september|october|november|december)\b"
                                rf"|\b(?:{_MONTH_SHORT})\.?(?=,?\s+(?:19|20)\d\d\b)",
@@ -679,6 +683,12 @@ def years_in(texts: Sequence[str]) -> set[int]:
     return {int(y) for t in texts for y in _YEAR.findall(t)}
 
 
+def years_written_of(texts: Sequence[str]) -> set[int]:
+    """The years texts name as times they speak of: not those naming a law or reform ("the
+    Children and Families Act 2014")."""
+    return years_in([_NAMED_BY_YEAR.sub(" ", t) for t in texts])
+
+
 # A year named as that of an earlier inspection: "since the last inspection in 2018", "at its
 # previous inspection (March 2014)", "last inspected in 2019".
 _EARLIER_INSPECTION = re.compile(
@@ -690,5 +700,5 @@ _EARLIER_INSPECTION = re.compile(
 def years_as_earlier(texts: Sequence[str]) -> tuple[set[int], set[int]]:
     """The years texts name: those named as an earlier inspection's, and all the others."""
     earlier = {int(m.group(1)) for t in texts for m in _EARLIER_INSPECTION.finditer(t)}
-    other = years_in([_EARLIER_INSPECTION.sub(" ", t) for t in texts])
+    other = years_written_of([_EARLIER_INSPECTION.sub(" ", t) for t in texts])
     return earlier, other
