@@ -508,8 +508,8 @@ def _contradicted_judgement(query: Query, hits: Sequence) -> str | None:
             if query.years and years and not years & set(query.years):
                 continue
             if _SHARE.search(sentence):
-                # "70 per cent of councils have been judged inadequate" states the share of
-                # councils given a judgement, not the judgement of the one asked about.
+                # "60 per cent of the councils inspected were rated inadequate" gives the share
+                # of councils with a judgement, not the judgement of the one asked about.
                 continue
             stated |= judgements_in(sentence)
     if not stated or stated & query.presumed_judgements:
