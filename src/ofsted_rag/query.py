@@ -124,7 +124,8 @@ class Grading:
     since: int
     ungraded: tuple[str, ...] = ()
 
-    @lru_cache(maxsize=1024)
+    # Kept for the items of a few questions' hits: item texts can be long.
+    @lru_cache(maxsize=256)
     def reported_by(self, text: str, date: dt.date | None) -> bool:
         years = [date.year] if date else [int(y) for y in _YEAR.findall(text)]
         if not years or min(years) < self.since:
