@@ -17,7 +17,7 @@ from pathlib import Path
 from ofsted_rag import places
 from ofsted_rag.answer import MAX_LIST_ITEMS, RERANK_DEPTH, ExtractiveAnswerer, refuse
 from ofsted_rag.query import (MONTH_NAMES, Query, QueryAnalyser, judgement_name, judgements_in, months_in,
-                              months_of_dated, years_as_earlier, years_in, years_written_of)
+                              months_of_dated, years_besides_earlier, years_in, years_written_of)
 from ofsted_rag.config import Settings
 from ofsted_rag.documents import Answer, DocumentMeta, RetrievalStep, StoredPassage, fold, sentences_of
 from ofsted_rag.embedding import Embedder, VectorCache, default_embedder
@@ -301,7 +301,7 @@ class Engine:
         for a question about what was planned or expected."""
         if p.date is not None and not query.prospective and _written_before(p.date, query):
             return False
-        years, months = self._document_periods()
+        years, months, besides_earlier = self._document_periods()
         if p.date is None and not years.get(p.doc_id):
             # Undated and naming no year anywhere: nothing says it is of another period.
             return True
@@ -314,7 +314,7 @@ class Engine:
             return True
         if p.date is None:
             named = years.get(p.doc_id, set())
-            if not self._document_years_besides_earlier().get(p.doc_id):
+            if not besides_earlier.get(p.doc_id):
                 # Naming years only as an earlier inspection's ("since the last inspection in
                 # 2018"), it was written after them, of a later time.
                 return any(y > max(named) for y in query.years)
@@ -352,27 +352,21 @@ class Engine:
 
         return self._per_generation(("dated periods",), build)
 
-    def _document_periods(self) -> tuple[dict[str, set[int]], dict[str, set[tuple[int, int]]]]:
-        """Per document, the years and the (year, month)s its text names."""
+    def _document_periods(self) -> tuple[dict[str, set[int]], dict[str, set[tuple[int, int]]], dict[str, set[int]]]:
+        """Per document, the years and the (year, month)s its text names, and the years it names
+        other than as an earlier inspection's ("since the last inspection in 2018")."""
         def build():
             years: dict[str, set[int]] = {}
             months: dict[str, set[tuple[int, int]]] = {}
+            besides_earlier: dict[str, set[int]] = {}
             for p in self.retriever.passages:
-                years.setdefault(p.doc_id, set()).update(years_written_of([p.text, p.item_title or ""]))
+                texts = [p.text, p.item_title or ""]
+                years.setdefault(p.doc_id, set()).update(years_written_of(texts))
                 months.setdefault(p.doc_id, set()).update(months_in(f"{p.item_title or ''} {p.text}"))
-            return years, months
+                besides_earlier.setdefault(p.doc_id, set()).update(years_besides_earlier(texts))
+            return years, months, besides_earlier
 
         return self._per_generation(("periods",), build)
-
-    def _document_years_besides_earlier(self) -> dict[str, set[int]]:
-        """Per document, the years its text names other than as an earlier inspection's."""
-        def build():
-            other: dict[str, set[int]] = {}
-            for p in self.retriever.passages:
-                other.setdefault(p.doc_id, set()).update(years_as_earlier([p.text, p.item_title or ""])[1])
-            return other
-
-        return self._per_generation(("years besides earlier",), build)
 
     def _per_generation(self, key: tuple, build: Callable[[], object]):
         """A value derived from the stored passages, kept until an ingest changes the store."""

@@ -136,9 +136,10 @@ def lowercase_names(text: str, written_as_name: Callable[[str], bool]) -> list[t
 def misspelt(text: str, is_word: Callable[[str], bool] = lambda word: False) -> list[tuple[str, Authority]]:
     """(the words as written, authority) for each council a question names with a slip in its
     spelling ("Bradfrod", "Nottingam"): a run of words within one edit (a letter added, dropped,
-    changed, or two swapped) of an authority's name of six letters or more ("Oldam" for Oldham), two
-    edits for a name of nine or more. Never a word the documents themselves use (`is_word`), an ambiguous name, or a
-    run as near to two authorities. For questions only: documents are not misspelt this way."""
+    changed, or two swapped) of an authority's name of six letters or more ("Oldam" for Oldham),
+    two edits for a name of nine or more. Never a word the documents themselves use (`is_word`),
+    an ambiguous name, or a run as near to two authorities. For questions only: documents are not
+    misspelt this way."""
     words = [(m.start(), m.end(), m.group(0)) for m in re.finditer(r"[A-Za-z]+(?:['’][a-z]+)?", text)]
     out: list[tuple[int, str, Authority]] = []
     taken: list[tuple[int, int]] = []

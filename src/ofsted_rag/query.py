@@ -698,8 +698,6 @@ _EARLIER_INSPECTION = re.compile(
     r"\s*(?:in|of|during|\()?\s*(?:(?:\d{1,2}\s+)?[A-Z][a-z]+\s+)?(19[5-9]\d|20\d\d)\b", re.IGNORECASE)
 
 
-def years_as_earlier(texts: Sequence[str]) -> tuple[set[int], set[int]]:
-    """The years texts name: those named as an earlier inspection's, and all the others."""
-    earlier = {int(m.group(1)) for t in texts for m in _EARLIER_INSPECTION.finditer(t)}
-    other = years_written_of([_EARLIER_INSPECTION.sub(" ", t) for t in texts])
-    return earlier, other
+def years_besides_earlier(texts: Sequence[str]) -> set[int]:
+    """The years texts speak of, other than those named as an earlier inspection's or a law's."""
+    return years_written_of([_EARLIER_INSPECTION.sub(" ", t) for t in texts])
