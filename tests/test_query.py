@@ -149,6 +149,12 @@ def test_a_month_is_read_with_a_comma_before_its_year_and_from_a_date_in_figures
     assert months_in("data to the end of July, 2018; decision made on 24/09/2021") == ((2018, 7), (2021, 9))
 
 
+def test_a_span_of_months_names_every_month_in_it():
+    assert months_in("the forward plan for July to October 2022") == ((2022, 7), (2022, 8), (2022, 9), (2022, 10))
+    assert months_in("inspected 28 November to 9 December 2022") == ((2022, 11), (2022, 12))
+    assert months_in("between December and February 2024") == ((2023, 12), (2024, 1), (2024, 2))
+
+
 def test_a_year_named_as_a_bound_does_not_narrow_the_question(analyse):
     query = analyse("what was the council's judgement before 2023?")
     assert query.years == () and query.months == ()

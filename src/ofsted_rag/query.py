@@ -633,6 +633,14 @@ MONTH_NAMES = ("january", "february", "march", "april", "may", "june", "july", "
 _MONTH_YEAR = re.compile(r"\b(" + "|".join(MONTH_NAMES) + rf"|(?:{_MONTH_SHORT})\.?),?\s+(?:of\s+)?((?:19|20)\d\d)\b",
                          re.IGNORECASE)
 
+# A span of months ending in a year ("July to October 2022", "27 June to 8 July 2022", "between
+# November and February 2023"): it names each month in it, the first in the year before when it
+# comes later in the calendar than the last.
+_MONTH = "|".join(MONTH_NAMES) + rf"|(?:{_MONTH_SHORT})\.?"
+_DAY = r"(?:\d{1,2}(?:st|nd|rd|th)?\s+)?"
+_MONTH_RANGE = re.compile(rf"\b({_MONTH})\s+{_DAY}(?:to|until|and|-|\u2013|\u2014)\s+{_DAY}({_MONTH}),?\s+((?:19|20)\d\d)\b",
+                          re.IGNORECASE)
+
 # A season with its year ("autumn 2020", "spring of 2021"), and its first month.
 _SEASONS = {"spring": 3, "summer": 6, "autumn": 9, "fall": 9, "winter": 12}
 _SEASON_YEAR = re.compile(r"\b(spring|summer|autumn|fall|winter),?\s+(?:of\s+)?((?:19|20)\d\d)\b", re.IGNORECASE)
@@ -658,6 +666,10 @@ def months_in(text: str) -> tuple[tuple[int, int], ...]:
     """(year, month) of each "March 2022", "July, 2018" or "24/09/2021" in a text, in text order."""
     found = [(m.start(), (int(m.group(2)), month_number(m.group(1)))) for m in _MONTH_YEAR.finditer(text)]
     found += [(m.start(), (int(m.group(3)), int(m.group(2)))) for m in _NUMERIC_DATE.finditer(text)]
+    for m in _MONTH_RANGE.finditer(text):
+        first, last, year = month_number(m.group(1)), month_number(m.group(2)), int(m.group(3))
+        start = (year if first <= last else year - 1) * 12 + first - 1
+        found += [(m.start(), (n // 12, n % 12 + 1)) for n in range(start, year * 12 + last)]
     return tuple(dict.fromkeys(month for _, month in sorted(found)))
 
 
