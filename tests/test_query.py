@@ -6,7 +6,7 @@ import datetime as dt
 import pytest
 
 from ofsted_rag.answer import fits
-from ofsted_rag.query import QueryAnalyser, judgements_in, months_in, months_of_dated, passage_words
+from ofsted_rag.query import QueryAnalyser, judgements_in, months_in, months_of_dated, passage_words, years_named
 from ofsted_rag.retrieve import Vocabulary
 
 
@@ -153,6 +153,16 @@ def test_a_span_of_months_names_every_month_in_it():
     assert months_in("the forward plan for July to October 2022") == ((2022, 7), (2022, 8), (2022, 9), (2022, 10))
     assert months_in("inspected 28 November to 9 December 2022") == ((2022, 11), (2022, 12))
     assert months_in("between December and February 2024") == ((2023, 12), (2024, 1), (2024, 2))
+
+
+def test_a_span_of_years_asks_about_each_year_in_it(analyse):
+    assert analyse("what grades did the 2006/07 annual assessment give?").years == (2006, 2007)
+    assert analyse("what did the 2019 to 2021 plan promise?").years == (2019, 2020, 2021)
+
+
+def test_a_date_in_figures_is_not_a_span_of_years():
+    assert years_named("agreed on 2011-12-05") == [2011]
+    assert years_named("the annual report 2020-21") == [2020, 2021]
 
 
 def test_a_year_named_as_a_bound_does_not_narrow_the_question(analyse):

@@ -31,6 +31,23 @@ from ofsted_rag.parsing.metadata import month_number
 from ofsted_rag.support import STOP_WORDS, content_words
 
 _YEAR = re.compile(r"\b(19[5-9]\d|20\d\d)\b")
+# A span of years, as councils write their financial and school years ("2006/07", "2020-21",
+# "2019 to 2022"): it names each year in it. A date in figures ("2011-12-05") is not one.
+_YEAR_SPAN = re.compile(r"\b((?:19|20)\d\d)\s*(?:/|-|\u2013|to)\s*(\d\d|(?:19|20)\d\d)\b(?![-/.]\d)")
+_LONGEST_SPAN = 10
+
+
+def years_named(text: str) -> list[int]:
+    """The years a text names, in text order, with every year of a span it names."""
+    found = [(m.start(), int(m.group(1))) for m in _YEAR.finditer(text)]
+    for m in _YEAR_SPAN.finditer(text):
+        first, last = int(m.group(1)), m.group(2)
+        end = int(last) if len(last) == 4 else first // 100 * 100 + int(last)
+        if first < end <= first + _LONGEST_SPAN:
+            found += [(m.start(), year) for year in range(first + 1, end + 1)]
+    return list(dict.fromkeys(year for _, year in sorted(found)))
+
+
 # A month cut short ("Nov", "Sept."): read as a month only with its year, as "mar" or "dec" alone
 # may be other words.
 _MONTH_SHORT = r"jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec"
@@ -355,7 +372,7 @@ class QueryAnalyser:
         return Query(
             text=text,
             councils=councils,
-            years=tuple(dict.fromkeys(int(y) for y in _YEAR.findall(periods))),
+            years=tuple(years_named(periods)),
             months=months_in(periods),
             topic=self.topic(stripped),
             kinds=kinds,
@@ -693,7 +710,7 @@ def months_of_dated(text: str, date) -> tuple[tuple[int, int], ...]:
 
 
 def years_in(texts: Sequence[str]) -> set[int]:
-    return {int(y) for t in texts for y in _YEAR.findall(t)}
+    return {y for t in texts for y in years_named(t)}
 
 
 def years_written_of(texts: Sequence[str]) -> set[int]:
