@@ -49,6 +49,9 @@ _ISO_DATE = re.compile(r"(?<!\d)(\d{4})[-_.](\d{1,2})[-_.](\d{1,2})(?!\d)")
 _DMY_DATE = re.compile(r"(?<![\d.])(\d{1,2})[/._-](\d{1,2})[/._-](\d{4}|\d{2})(?![\d.])")
 # "20230314": eight digits with nothing else numeric around them.
 _COMPACT_DATE = re.compile(r"(?<!\d)((?:19|20)\d{2})(\d{2})(\d{2})(?!\d)")
+# The same, day first as English sites write it ("news/25112016/..."): read when the eight digits
+# are no date year first.
+_COMPACT_DATE_DAY_FIRST = re.compile(r"(?<!\d)(\d{2})(\d{2})((?:19|20)\d{2})(?!\d)")
 
 _HEADER_LINES = 15
 # A line that ends the header: the attendance list and the first item belong to the meeting's
@@ -251,13 +254,16 @@ def parse_date(text: str) -> dt.date | None:
 
 
 def date_in_name(name: str) -> dt.date | None:
-    """A date in a file name or URL path, also written as eight digits ("20230314")."""
+    """A date in a file name or URL path, also written as eight digits ("20230314", "14032023")."""
     found = parse_date(name)
     if found:
         return found
     candidates: list[tuple[int, dt.date]] = []
     for m in _COMPACT_DATE.finditer(name):
         _add_date(candidates, m.start(), int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    if not candidates:
+        for m in _COMPACT_DATE_DAY_FIRST.finditer(name):
+            _add_date(candidates, m.start(), int(m.group(3)), int(m.group(2)), int(m.group(1)))
     return candidates[0][1] if candidates else None
 
 
