@@ -16,7 +16,7 @@ import pytest
 from docx import Document
 
 from ofsted_rag.answer import FEATURES, Candidate, ExtractiveAnswerer, Evidence, compose, missing_detail
-from ofsted_rag.documents import StoredPassage
+from ofsted_rag.documents import StoredPassage, unfinished
 from ofsted_rag.export import answer_to_docx, answer_to_markdown
 from ofsted_rag.output import answer_to_json
 from ofsted_rag.query import QueryAnalyser
@@ -254,6 +254,28 @@ def test_a_sentence_of_the_kind_asked_for_still_leads_before_polarity_counts(ana
     dated = "In March 2021 inspectors praised the strong and effective front door."
     chosen = answerer.choose(query, [candidate(dated, "a", 1.0), candidate(CRITICISM, "b", 0.95, fits=0.0)])
     assert chosen[0].sentence == dated
+
+
+def test_a_sentence_cut_off_before_its_end_gives_way_to_a_whole_one(analyse, answerer):
+    query = analyse("What did inspectors say about strategy meetings?")
+    cut = "Inspectors said that the challenge that strategy meetings bring to agencies arises from the"
+    chosen = answerer.choose(query, [candidate(cut, "a", 1.0), candidate(SUBSTANCE, "b", 0.95)])
+    assert [c.sentence for c in chosen] == [SUBSTANCE, cut]
+
+
+def test_a_list_item_ending_before_the_next_one_is_not_cut_off():
+    assert not unfinished("(2) the director be asked to report on the monthly dip samples; and")
+    assert unfinished("Problems had been made worse by")
+
+
+def test_a_list_item_is_read_with_the_lead_in_its_list_follows(analyse):
+    lead_in = passage("On the pandemic, the findings were as follows:-", "1")
+    item = passage("Leaders invoked their emergency plan swiftly and effectively.", "bullet 1")
+    query = analyse("What did inspectors find about the pandemic?")
+    hit = Hit(item, 1.0, 0.5, 1, 1)
+    alone = ExtractiveAnswerer(evidence=EVIDENCE).candidates(query, [hit])[0]
+    read = ExtractiveAnswerer(evidence=EVIDENCE, preceding=lambda p: [lead_in]).candidates(query, [hit])[0]
+    assert alone.features["context_coverage"] < read.features["context_coverage"]
 
 
 # ---------------------------------------------------------------------------- what the documents do not say

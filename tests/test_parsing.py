@@ -589,6 +589,13 @@ def test_a_lead_in_ending_in_a_colon_brings_its_list():
     assert units == ["Inspectors found two strengths: • stable staffing; • clear plans.", "The panel thanked them."]
 
 
+def test_a_lead_in_ending_in_a_colon_and_dash_or_a_dash_brings_its_list():
+    units = sentence_units("Progress was reviewed in relation to:-\n• referrals;\n• assessments.")
+    assert units == ["Progress was reviewed in relation to:- • referrals; • assessments."]
+    units = sentence_units("The areas inspected are \u2013\n\u2022 help and protection\n\u2022 leadership")
+    assert units == ["The areas inspected are \u2013 \u2022 help and protection \u2022 leadership"]
+
+
 def test_a_sentence_opening_with_an_unresolved_pronoun_joins_the_one_before():
     units = sentence_units("Two actions were set. These were about planning. The board met.")
     assert units == ["Two actions were set. These were about planning.", "The board met."]

@@ -25,8 +25,8 @@ from importlib import resources
 
 import numpy as np
 
-from ofsted_rag.documents import (Answer, AnswerSentence, Citation, RetrievalStep, StoredPassage, notes_paragraph,
-                                  sentences_of, split_sentences)
+from ofsted_rag.documents import (Answer, AnswerSentence, Citation, RetrievalStep, StoredPassage, is_lead_in,
+                                  notes_paragraph, sentences_of, split_sentences, unfinished)
 from ofsted_rag.embedding import Embedder, VectorCache
 from ofsted_rag.query import Query, form_words, items_head, judgements_in, passage_words
 from ofsted_rag.reading import counts_without_detail, describes, mentions, procedural, tone
@@ -210,13 +210,16 @@ class ExtractiveAnswerer:
                  embedder: Embedder | None = None, vocabulary: Vocabulary | None = None,
                  vectors: VectorCache | None = None,
                  following: Callable[[StoredPassage], Sequence[StoredPassage]] | None = None,
+                 preceding: Callable[[StoredPassage], Sequence[StoredPassage]] | None = None,
                  heading: Callable[[StoredPassage], str] | None = None,
                  item_text: Callable[[StoredPassage], str] | None = None) -> None:
         """`vectors` (else a cache of its own over `embedder`) gives sentence and question
         vectors; with neither, sentences are scored by their passage's dense similarity.
         `following` gives the passages after one in its document's item (a lead-in's list);
-        without it a lead-in whose list is in other passages is never quoted."""
+        without it a lead-in whose list is in other passages is never quoted. `preceding` gives
+        those before it (a list item's lead-in)."""
         self.following = following
+        self.preceding = preceding
         self.heading = heading
         self.item_text = item_text
         self.max_sentences = max_sentences
@@ -295,13 +298,16 @@ class ExtractiveAnswerer:
             # A term naming the kind of inspection ("ILACS") holds for every sentence of an item
             # that names it anywhere.
             named_in_item = self._item_terms_named(query, hit.passage)
-            passage_coverage = query.topic.coverage(self._words(f"{title} {hit.passage.text}"))
+            # A list item means what its lead-in says it is ("In relation to Covid, the findings
+            # were:" over "Leaders invoked their major incident plan swiftly").
+            lead_in = self._lead_in_before(hit.passage)
+            passage_coverage = query.topic.coverage(self._words(f"{title} {lead_in} {hit.passage.text}"))
             previous = ""
             texts = sentences_of(hit.passage.text)
             for n, text in enumerate(texts):
                 extra: tuple[StoredPassage, ...] = ()
                 pieces = [text]
-                if text.endswith(":"):
+                if is_lead_in(text):
                     # A lead-in is quoted with its list or not at all; it is as close to the
                     # question as the closest of its parts.
                     extra = self._list_after(hit.passage) if n == len(texts) - 1 else ()
@@ -312,7 +318,7 @@ class ExtractiveAnswerer:
                 if len(content_words(text)) >= 2 and not INSTRUCTION.search(text):
                     # The sentence before, in the same point, and the item's title may name what
                     # this one goes on about ("Plans are too generic ..." after "CP conferences ...").
-                    context = self._words(f"{heading} {title} {previous} {text}")
+                    context = self._words(f"{heading} {title} {lead_in} {previous} {text}")
                     units.append(_Unit(text, hit, rank, extra, tuple(pieces),
                                        coverage=query.topic.coverage(self._words(text)),
                                        context_coverage=max(query.topic.coverage(context), passage_coverage * 0.5),
@@ -374,7 +380,7 @@ class ExtractiveAnswerer:
             return ()
         items: list[StoredPassage] = []
         for p in self.following(passage):
-            if not (_LIST_POINT.match(p.point or "") or _LIST_ITEM.match(p.text)) or len(items) >= MAX_LIST_ITEMS:
+            if not _is_list_item(p) or len(items) >= MAX_LIST_ITEMS:
                 break
             items.append(p)
         # A list of short items completes its lead-in ("... relating to: early help; the MASH").
@@ -384,6 +390,17 @@ class ExtractiveAnswerer:
         if not items or max(words) > MAX_LIST_ITEM_WORDS or sum(words) > MAX_LIST_WORDS:
             return ()
         return tuple(items)
+
+    def _lead_in_before(self, passage: StoredPassage) -> str:
+        """For a list item, the lead-in its list follows in the item ("... as follows:"), past
+        the items before it; "" for a passage that is no list item or follows none."""
+        if self.preceding is None or not _is_list_item(passage):
+            return ""
+        for before in reversed(self.preceding(passage)):
+            if not _is_list_item(before):
+                last = sentences_of(before.text)[-1]
+                return last if is_lead_in(last) else ""
+        return ""
 
     def _item_terms_named(self, query: Query, passage: StoredPassage) -> tuple:
         """The question's whole-item terms that the passage's item names, each as a phrase (its
@@ -459,11 +476,18 @@ class ExtractiveAnswerer:
         return lead
 
 
+def _is_list_item(passage: StoredPassage) -> bool:
+    """A bullet or lettered point: by the point the parser gave it, or by its own mark."""
+    return bool(_LIST_POINT.match(passage.point or "") or _LIST_ITEM.match(passage.text))
+
+
 def _incidental(query: Query, sentence: str) -> bool:
     """Whether a sentence says nothing of what was asked itself: a question (a letter's heading
-    "What needs to improve?" asks, it does not answer) or, unless the question is about procedure,
-    a procedural sentence (apologies, a paper appended or noted)."""
-    return sentence.rstrip().endswith("?") or (not query.asks_procedure and procedural(sentence) is not None)
+    "What needs to improve?" asks, it does not answer), a sentence cut off before its end, or,
+    unless the question is about procedure, a procedural sentence (apologies, a paper appended or
+    noted)."""
+    return (sentence.rstrip().endswith("?") or unfinished(sentence)
+            or (not query.asks_procedure and procedural(sentence) is not None))
 
 
 def _list_item(text: str) -> str:

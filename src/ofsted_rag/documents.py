@@ -81,9 +81,41 @@ _BACK_REFERENCE = re.compile(r"^(?:these|they|this|it|those)\b", re.IGNORECASE)
 _LIST_ITEM = re.compile(r"^\s*(?:\([a-z]{1,3}\)|\([ivx]+\)|[•·▪◦●‣∙\-–*]|\d{1,3}[.)]|[a-z][.)])\s*", re.IGNORECASE)
 
 
+# The end of a lead-in: a colon, also written ":-" or ": -" as older minutes do ("in relation
+# to:-"), or a dash after a space ("The five areas inspected are -").
+_LEAD_IN_END = re.compile(r"(?::\s*[-\u2013\u2014]?|\s[-\u2013\u2014])$")
+
+
+def is_lead_in(sentence: str) -> bool:
+    """Whether a sentence introduces the list that follows it rather than saying something itself."""
+    return bool(_LEAD_IN_END.search(sentence.rstrip()))
+
+
+# Words no finished sentence ends on: articles, prepositions, conjunctions, possessives and
+# auxiliaries. A sentence ending on one with no closing mark was cut off ("... arise from the"):
+# a page copied short, a PDF's text broken off.
+_CANNOT_END = frozenset(
+    "a an the of to in on at by for with from into onto over under about as than between within through across "
+    "and or but nor that which whose whether because although while if its their our his her your my "
+    "is are was were be been has have had will would should could can may must".split())
+_CLOSING_MARKS = ".!?:;\"'”’)]"
+
+
+# A list item ends on "; and" or ", or" before the next item: finished, not cut off.
+_LIST_ITEM_END = re.compile(r"[;,]\s*(?:and|or)$", re.IGNORECASE)
+
+
+def unfinished(sentence: str) -> bool:
+    """Whether a sentence was cut off before its end (`_CANNOT_END`)."""
+    text = sentence.rstrip()
+    words = re.findall(r"[A-Za-z]+", text)
+    return (bool(words) and text[-1] not in _CLOSING_MARKS and words[-1].lower() in _CANNOT_END
+            and not is_lead_in(text) and not _LIST_ITEM_END.search(text))
+
+
 def sentence_units(text: str) -> list[str]:
     """The units an answer may quote from a passage (or from consecutive passages joined with
-    newlines): its sentences, except that a lead-in ending in ":" is joined to the list that
+    newlines): its sentences, except that a lead-in (`is_lead_in`) is joined to the list that
     follows it, and a sentence opening with an unresolved "These", "They", "This" or "It" is
     joined to the sentence before it, so a quoted unit never loses what it refers to.
 
@@ -106,7 +138,7 @@ def sentence_units(text: str) -> list[str]:
                 units[-1] = f"{units[-1]} {sentence}"
             else:
                 units.append(sentence)
-        if units and units[-1].endswith(":"):
+        if units and is_lead_in(units[-1]):
             lead_in_open = True
     return units
 

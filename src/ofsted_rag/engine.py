@@ -90,8 +90,8 @@ class Engine:
                                       written_as_name=self._written_as_name)
         self.extractive = ExtractiveAnswerer(max_sentences=settings.answer_sentences, vectors=self.vectors,
                                              vocabulary=self.retriever.vocabulary,
-                                             following=self._following, heading=self._heading,
-                                             item_text=self._item_text)
+                                             following=self._following, preceding=self._preceding,
+                                             heading=self._heading, item_text=self._item_text)
         self.answerer = answerer if answerer is not None else _configured_answerer(settings, self.extractive)
         self._derived: dict[tuple, object] = {}
         self._derived_generation: int | None = None
@@ -392,6 +392,10 @@ class Engine:
         after = self.neighbours(passage, before=0, after=MAX_LIST_ITEMS)[1:]
         self.vectors.remember(self.store.sentence_vectors([p.id for p in after]))
         return after
+
+    def _preceding(self, passage: StoredPassage) -> list[StoredPassage]:
+        """The passages before one in its item (where the lead-in of a list item is)."""
+        return self.neighbours(passage, before=MAX_LIST_ITEMS, after=0)[:-1]
 
     def _item_text(self, passage: StoredPassage) -> str:
         """The whole text of the item a passage is in: its title and every passage of it."""
