@@ -268,6 +268,25 @@ def test_a_list_item_ending_before_the_next_one_is_not_cut_off():
     assert unfinished("Problems had been made worse by")
 
 
+def test_a_question_taking_a_judgement_for_granted_does_not_lead_with_another(analyse, answerer):
+    query = analyse("Which councils had their children's services judged outstanding?")
+    other = "Eastmere's children's services were judged inadequate at the inspection."
+    named = "Westmere's children's services were judged outstanding in every area."
+    chosen = answerer.choose(query, [candidate(other, "a", 1.0), candidate(named, "b", 0.95)])
+    assert [c.sentence for c in chosen] == [named]
+
+
+def test_a_question_asking_what_came_before_a_judgement_seeks_no_judgement(analyse):
+    assert analyse("Which grade did Eastmere hold before it was judged inadequate?").sought_judgements == frozenset()
+    assert analyse("Which councils were judged good?").sought_judgements == {"good"}
+
+
+def test_another_judgement_alone_still_answers(analyse, answerer):
+    query = analyse("Which councils had their children's services judged outstanding?")
+    other = "Eastmere's children's services were judged inadequate at the inspection."
+    assert [c.sentence for c in answerer.choose(query, [candidate(other, "a", 1.0)])] == [other]
+
+
 def test_a_list_item_is_read_with_the_lead_in_its_list_follows(analyse):
     lead_in = passage("On the pandemic, the findings were as follows:-", "1")
     item = passage("Leaders invoked their emergency plan swiftly and effectively.", "bullet 1")

@@ -6,7 +6,7 @@ import datetime as dt
 import pytest
 
 from ofsted_rag.answer import fits
-from ofsted_rag.query import QueryAnalyser, judgements_in, months_in, months_of_dated, passage_words, years_named
+from ofsted_rag.query import QueryAnalyser, judgements_in, judgements_reached, months_in, months_of_dated, passage_words, years_named
 from ofsted_rag.retrieve import Vocabulary
 
 
@@ -147,6 +147,12 @@ def test_a_grading_followed_by_which_is_states_a_judgement():
 
 def test_a_month_is_read_with_a_comma_before_its_year_and_from_a_date_in_figures():
     assert months_in("data to the end of July, 2018; decision made on 24/09/2021") == ((2018, 7), (2021, 9))
+
+
+def test_a_move_between_judgements_reports_the_one_it_reaches():
+    assert judgements_reached("its rating has risen from 'requires improvement' to 'good'") == {"good"}
+    assert judgements_reached("now judged inadequate, down from good") == {"inadequate"}
+    assert judgements_reached("the service was judged good") == {"good"}
 
 
 def test_a_span_of_months_names_every_month_in_it():

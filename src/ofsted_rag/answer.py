@@ -427,16 +427,18 @@ class ExtractiveAnswerer:
         What the question asks shapes the order: the first sentence is of the kind asked for (a
         date for "when"), does not speak only against the question's polarity (praise for "what
         was weak") and is not incidental (a question, or procedural unless the question is about
-        procedure), whenever a near sentence is so. Supporting sentences that speak clearly and
-        only against the question's polarity are left out; incidental ones come after the
-        others.
-        Polarity and procedure only ever reorder or thin the answer, never refuse it."""
+        procedure) and states no judgement other than one the question takes for granted,
+        whenever a near sentence is so. Supporting sentences that speak clearly and only against
+        the question's polarity, or state only judgements other than the one taken for granted,
+        are left out; incidental ones come after the others.
+        Polarity, judgements and procedure only ever reorder or thin the answer, never refuse it."""
         floor = candidates[0].score * self.evidence.relative
         near = [c for c in candidates if c.score >= floor]
         lead = self._lead(query, candidates, near)
         # Within each passage a substantive sentence comes before a procedural one, so the one
         # sentence a passage gives is the substantive one when it is near enough.
-        rest = [c for c in near if c is not lead and not tone(c.sentence).opposes(query.polarity, clearly=True)]
+        rest = [c for c in near if c is not lead and not tone(c.sentence).opposes(query.polarity, clearly=True)
+                and not _states_another_judgement(query, c.sentence)]
         rest.sort(key=lambda c: _incidental(query, c.sentence))
         near = [lead, *rest]
         chosen: list[Candidate] = [lead]
@@ -466,8 +468,9 @@ class ExtractiveAnswerer:
             lead = next((c for c in candidates if c.features["fits"]
                          and self.evidence.answerable(c.features) >= self.evidence.threshold), lead)
 
-        def faults(c: Candidate) -> tuple[bool, bool]:
-            return tone(c.sentence).opposes(query.polarity), _incidental(query, c.sentence)
+        def faults(c: Candidate) -> tuple[bool, bool, bool]:
+            return (_states_another_judgement(query, c.sentence), tone(c.sentence).opposes(query.polarity),
+                    _incidental(query, c.sentence))
 
         if any(faults(lead)):
             better = [c for c in near if c.features["fits"] >= lead.features["fits"] and faults(c) < faults(lead)]
@@ -479,6 +482,15 @@ class ExtractiveAnswerer:
 def _is_list_item(passage: StoredPassage) -> bool:
     """A bullet or lettered point: by the point the parser gave it, or by its own mark."""
     return bool(_LIST_POINT.match(passage.point or "") or _LIST_ITEM.match(passage.text))
+
+
+def _states_another_judgement(query: Query, sentence: str) -> bool:
+    """Whether a sentence states Ofsted judgements, none of them one the question seeks: it is
+    no evidence for "which councils were rated outstanding?" or "why was it judged inadequate?"."""
+    if not query.sought_judgements:
+        return False
+    stated = judgements_in(sentence)
+    return bool(stated) and not stated & query.sought_judgements
 
 
 def _incidental(query: Query, sentence: str) -> bool:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from ofsted_rag import places
 from ofsted_rag.answer import MAX_LIST_ITEMS, RERANK_DEPTH, ExtractiveAnswerer, refuse
-from ofsted_rag.query import (MONTH_NAMES, Query, QueryAnalyser, judgement_name, judgements_in, months_in,
+from ofsted_rag.query import (MONTH_NAMES, Query, QueryAnalyser, judgement_name, judgements_reached, months_in,
                               months_of_dated, years_besides_earlier, years_in, years_written_of)
 from ofsted_rag.config import Settings
 from ofsted_rag.documents import Answer, DocumentMeta, RetrievalStep, StoredPassage, fold, sentences_of
@@ -509,7 +509,7 @@ def _contradicted_judgement(query: Query, hits: Sequence) -> str | None:
                 # "60 per cent of the councils inspected were rated inadequate" gives the share
                 # of councils with a judgement, not the judgement of the one asked about.
                 continue
-            stated |= judgements_in(sentence)
+            stated |= judgements_reached(sentence)
     if not stated or stated & query.presumed_judgements:
         return None
     said = ", ".join(sorted(judgement_name(s) for s in stated))

@@ -231,6 +231,8 @@ class Query:
     parts: tuple["Query", ...] = ()
 
     presumed_relation: str = ""
+    # The judgements its answer's sentences state (`judgements_sought`).
+    sought_judgements: frozenset[str] = frozenset()
 
     @property
     def presumed(self) -> str:
@@ -337,7 +339,8 @@ class QueryAnalyser:
         return replace(part, text=clause, councils=whole.councils, misread=whole.misread,
                        years=part.years or whole.years, months=part.months or whole.months,
                        starts=part.starts or whole.starts, across_councils=whole.across_councils,
-                       presumed_judgement=whole.presumed_judgement, presumed_relation=whole.presumed_relation)
+                       presumed_judgement=whole.presumed_judgement, presumed_relation=whole.presumed_relation,
+                       sought_judgements=whole.sought_judgements)
 
     def _analyse(self, text: str) -> Query:
         c = cues()
@@ -379,6 +382,7 @@ class QueryAnalyser:
             across_councils=across,
             presumed_judgement=presumed[0],
             presumed_relation=presumed[1],
+            sought_judgements=judgements_sought(text),
             misread=misread,
             search_text=search,
             prospective=bool(c.prospective.search(text)),
@@ -543,27 +547,55 @@ def presumed_judgement(question: str) -> tuple[str | None, str]:
     [judgements], and its relation to the judgement given: "" (that one), "below" ("why was it
     downgraded from outstanding?") or "above" ("upgraded from inadequate")."""
     c = cues()
-    found = [(m, "") for m in [c.presumes_judgement.search(question)] if m]
-    found += [(m, relation) for pattern, relation in c.presumes_move if (m := pattern.search(question))]
-    if not found:
+    named = _judgement_named(question)
+    if named is None:
         return ("inadequate" if c.presumes_failure.search(question) else None), ""
-    m, relation = min(found, key=lambda f: f[0].start())
-    if re.search(r"\b(?:not|never)\b|n['’]t\b", question[:m.start()], re.IGNORECASE):
-        # "why was it not judged outstanding?", "why wasn't it rated good?" take for granted that
-        # it was not.
-        return None, ""
-    if _HYPOTHETICAL.search(question):
-        # "what would losing a good judgement cost?", "what if it were rated inadequate?" speak of
-        # a judgement that might be given, and take none for granted.
-        return None, ""
+    m, relation = named
     if _WHICH_PART.search(question[:m.end()]):
         # "which judgement was only good?", "which area was rated outstanding?" take for granted
         # that some part was given it, which the council's overall judgement cannot gainsay.
         return None, ""
+    return _judgement_key(m), relation
+
+
+def judgements_sought(question: str) -> frozenset[str]:
+    """The judgements the sentences answering a question state: the one it says was given ("why
+    was it rated inadequate?", "what did it still need to improve when rated outstanding?"), or
+    whose holders it asks for ("which councils were rated outstanding?"), or those a move it names
+    leads to ("downgraded from good"). Empty for one asking what came before or after a judgement
+    ("what was it rated before the inadequate judgement?"): another judgement answers it."""
+    named = _judgement_named(question)
+    if named is None or _BEFORE_OR_AFTER.search(_RELATIVE_PERIOD.sub(" ", question)):
+        return frozenset()
+    return judgements_presumed(_judgement_key(named[0]), named[1])
+
+
+def _judgement_named(question: str) -> tuple[re.Match, str] | None:
+    """The first judgement a question says was given (or moved to or from) and its relation, when
+    it says so as a fact: not denied ("why was it not judged outstanding?") nor a possibility."""
+    c = cues()
+    found = [(m, "") for m in [c.presumes_judgement.search(question)] if m]
+    found += [(m, relation) for pattern, relation in c.presumes_move if (m := pattern.search(question))]
+    if not found:
+        return None
+    m, relation = min(found, key=lambda f: f[0].start())
+    if re.search(r"\b(?:not|never)\b|n['’]t\b", question[:m.start()], re.IGNORECASE):
+        # "why was it not judged outstanding?", "why wasn't it rated good?" take for granted that
+        # it was not.
+        return None
+    if _HYPOTHETICAL.search(question):
+        # "what would losing a good judgement cost?", "what if it were rated inadequate?" speak of
+        # a judgement that might be given, and take none for granted.
+        return None
+    return m, relation
+
+
+def _judgement_key(m: re.Match) -> str | None:
     said = m.group("judgement").lower()
-    return next((k for k, forms in c.judgements.items() if said in forms), None), relation
+    return next((k for k, forms in cues().judgements.items() if said in forms), None)
 
 
+_BEFORE_OR_AFTER = re.compile(r"\b(?:before|after|previous(?:ly)?|prior|earlier|since|until|later|next)\b", re.IGNORECASE)
 _HYPOTHETICAL = re.compile(r"\b(?:would|might|if|whether|risk(?:s|ed|ing)?|cost\s+of|avoid(?:s|ed|ing)?|prevent(?:s|ed|ing)?)\b",
                            re.IGNORECASE)
 _WHICH_PART = re.compile(r"\bwhich\s+(?:[\w'’-]+\s+){1,3}?(?:was|were|is|are|got|get|gets|received|had)\b", re.IGNORECASE)
@@ -598,6 +630,33 @@ _GRADE_SCALE = re.compile(rf"{_GRADE}(?:\s*(?:,|/|\bor\b|\band\b|,\s*(?:or|and)\
 # The annual performance assessment's scale: "performing poorly, adequately, well or excellently".
 _PERFORMING = r"(?:poorly|adequately|well|excellently)"
 _PERFORMANCE_SCALE = re.compile(rf"\bperform(?:s|ing)?\s+{_PERFORMING}(?:\s*(?:,|/|\bor\b|\band\b|,\s*(?:or|and)\b)\s*{_PERFORMING}){{2,}}")
+
+
+# A judgement moved from ("risen from an Ofsted rating of 'requires improvement' to 'good'", "up
+# from inadequate"): the one given before, not the one the text reports.
+_MOVED_FROM = re.compile(
+    r"\b(?:(?:up|down|risen|rose|improved|moved|climbed|fallen|fell|dropped|slipped)\s+)?from\s+(?:(?:an?|its|the|their)\s+)?"
+    r"(?:ofsted\s+)?(?:(?:rating|judge?ment|grade|grading)\s+(?:of\s+)?)?[\"'‘“]?(?:outstanding|good|adequate|inadequate|"
+    r"requir(?:es|ing) improvement(?: to be good)?)[\"'’”]?(?=\s*,?\s*(?:to|into)\b)"
+    r"|\b(?:up|down)\s+from\s+(?:(?:an?|its|the|their)\s+)?[\"'‘“]?(?:outstanding|good|adequate|inadequate|"
+    r"requir(?:es|ing) improvement(?: to be good)?)\b", re.IGNORECASE)
+
+
+_GRADE = r"(?:outstanding|good|adequate|inadequate|requir(?:es|ing) improvement(?: to be good)?)"
+_MOVED_TO = re.compile(rf"\bfrom\s+(?:[\w'’‘\"“”-]+\s+){{0,5}}?[\"'‘“]?{_GRADE}[\"'’”]?\s*,?\s*(?:to|into)\s+(?:an?\s+)?"
+                       rf"[\"'‘“]?({_GRADE})\b", re.IGNORECASE)
+
+
+def judgements_reached(text: str) -> set[str]:
+    """The judgements a text states as given: the one a move reaches ("risen from an Ofsted
+    rating of 'requires improvement' to 'good'"), not the one it was moved from (`_MOVED_FROM`)."""
+    reached = {_grade_key(m.group(1)) for m in _MOVED_TO.finditer(text)}
+    return (judgements_in(_MOVED_FROM.sub(" ", text)) | reached) - {None}
+
+
+def _grade_key(said: str) -> str | None:
+    said = re.sub(r"\s+to be good$", "", said.lower())
+    return next((k for k, forms in cues().judgements.items() if said in forms), None)
 
 
 def judgements_in(text: str) -> set[str]:
