@@ -91,6 +91,14 @@ def test_a_grade_before_2018_or_beside_a_focused_visit_reports_no_ilacs(tmp_path
         assert leavers.features["terms"] == 0.5, year_line
 
 
+def test_a_focused_visit_recalled_from_years_before_does_not_stop_a_grade_reporting_an_ilacs(tmp_path, embedder):
+    engine = engine_over(_graded_story(" in 2024; the weaknesses a focused visit found in 2021 have been addressed"),
+                         tmp_path / "pages", embedder)
+    found = engine.gather("what did rutland's ILACS say about care leavers?")
+    leavers = next(c for c in engine.extractive.candidates(found.query, found.hits) if "personal advisers" in c.sentence)
+    assert leavers.features["terms"] == 1.0
+
+
 def test_an_undated_story_naming_an_earlier_year_reports_no_ilacs_by_its_grade(tmp_path, embedder):
     # "rated good ... since the last inspection in 2014": the grade may be of a SIF inspection.
     engine = engine_over(_graded_story(", up from requires improvement at the last inspection in 2014"),

@@ -312,11 +312,16 @@ def test_a_question_asking_two_things_is_read_as_two_parts_about_the_same_counci
     assert all([a.name for a in p.councils] == ["Rutland"] and p.years == (2019,) for p in query.parts)
 
 
-def test_a_part_asking_only_when_keeps_the_questions_topic_and_asks_for_a_date(analyse):
+def test_a_part_asking_only_when_is_about_what_the_words_before_it_name(analyse):
     query = analyse("rutland ILACS - what grade and when?")
     grade, when = query.parts
     assert "judgement" in grade.kinds and when.kinds == {"date"}
-    assert when.topic == query.topic
+    assert when.topic == analyse("rutland ILACS").topic != query.topic
+
+
+def test_a_part_asking_only_when_with_nothing_before_it_keeps_the_questions_topic(analyse):
+    query = analyse("what grade did rutland get at its ILACS, and when?")
+    assert query.parts[-1].kinds == {"date"} and query.parts[-1].topic == query.topic
 
 
 def test_a_question_asking_one_thing_has_no_parts(analyse):

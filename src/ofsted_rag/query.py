@@ -147,10 +147,29 @@ class Grading:
         years = [date.year] if date else [int(y) for y in _YEAR.findall(text)]
         if not years or min(years) < self.since:
             return False
-        if any(re.search(r"(?<![\w-])" + re.escape(v).replace(r"\ ", r"[\s-]+") + r"(?![\w-])", text, re.IGNORECASE)
-               for v in self.ungraded):
+        if self._names_ungraded_visit(text, max(years)):
             return False
         return bool(judgements_in(text))
+
+    def _names_ungraded_visit(self, text: str, written: int) -> bool:
+        """Whether the item names an ungraded visit it may be reporting. One dated more than a
+        year before the item was written ("the focused visit in 2021", in a 2024 story) is recalled
+        in passing: a story or letter on a visit comes out within the year after it."""
+        for form in self.ungraded:
+            pattern = r"(?<![\w-])" + re.escape(form).replace(r"\ ", r"[\s-]+") + r"(?![\w-])"
+            for m in re.finditer(pattern, text, re.IGNORECASE):
+                # Its year: the first after it ("a focused visit in 2021"), else the last before it
+                # ("the 2021 focused visit").
+                after = _YEAR.findall(text[m.end():m.end() + _VISIT_YEAR_REACH])
+                before = _YEAR.findall(text[max(0, m.start() - _VISIT_YEAR_REACH):m.start()])
+                year = int(after[0]) if after else int(before[-1]) if before else None
+                if year is None or year >= written - 1:
+                    return True
+        return False
+
+
+# How far from the name of a visit its year is looked for ("the subsequent focused visit in 2021").
+_VISIT_YEAR_REACH = 30
 
 
 @dataclass(frozen=True)
@@ -330,10 +349,12 @@ class QueryAnalyser:
     def _part(self, whole: Query, prefix: str, clause: str) -> Query:
         """One part of a question asking several things: read with the words before its first part
         ("Barsetshire's 2019 visit - ..."), about the whole question's councils and period, its text
-        the part as asked. A part naming nothing of its own ("... and when?") keeps the whole
-        question's topic and asks only for its own kind of answer."""
+        the part as asked. A part about nothing, with no words before it either ("... and
+        when?"), keeps the whole question's topic and asks only for its own kind of answer; one
+        read with words before it ("X's focused visit - when was it, and which children did it
+        look at?") is about what they name, not about what the other parts ask."""
         part = self._analyse(f"{prefix} {clause}".strip())
-        if not (part.topic.concepts and content_words(places.strip_places(clause)) - cues().question_words):
+        if not part.topic.concepts:
             part = replace(part, topic=whole.topic, subject=whole.subject, whole=whole.whole, expanded=whole.expanded,
                            search_text=whole.search_text)
         return replace(part, text=clause, councils=whole.councils, misread=whole.misread,
