@@ -699,11 +699,13 @@ def judgements_in(text: str) -> set[str]:
         if re.search(rf"\b{_JUDGEMENT_CUE}\W+(?:(?:[\w']+\W+){{0,3}}?|(?:[\w']+\W+){{0,8}}?{_LINK}\W+)(?:{alternatives})\b",
                      folded):
             found.add(key)
-        # A judgement in quotation marks is given as one ("Children's Services 'Inadequate'"); so
+        # A judgement in quotation marks is given as one ("Children's Services 'Inadequate'"), but
+        # not one quoted as a word describing what follows it ("'outstanding' practice"); so
         # is "inadequate" or "requires improvement" said of what Ofsted judges ("its services for
         # children ... are inadequate"), not of anything ("some housing was inadequate"). Never
         # "good" or "outstanding" after "is": "it is good to see", "9 were outstanding" (not done).
-        elif re.search(rf"['\"]\s*(?:{alternatives})\s*['\"]", folded) or (
+        elif any(not _describes_next(folded, m.end())
+                 for m in re.finditer(rf"['\"]\s*(?:{alternatives})\s*['\"]", folded)) or (
                 key in ("inadequate", "requires_improvement")
                 and re.search(rf"\b{_JUDGED_THING}\b(?:\W+[\w']+){{0,8}}?\W+(?:is|are|was|were|remains?|remained|been|be)"
                               rf"\s+(?:still\s+|now\s+)?(?:{alternatives})\b", folded)):
@@ -722,6 +724,21 @@ def judgements_in(text: str) -> set[str]:
         if m.group(1).lower() not in STOP_WORDS:
             found.add(m.group(2).lower().replace(" to be good", "").replace(" ", "_"))
     return found
+
+
+def _describes_next(text: str, end: int) -> bool:
+    """Whether the word after a quoted grade is what it describes ("'outstanding' practice"): a
+    word that is not a function word."""
+    m = re.match(r"\s+([a-z][a-z'-]*)", text[end:])
+    return bool(m) and m.group(1) not in STOP_WORDS and m.group(1) not in _NOT_DESCRIBED
+
+
+# Words after a quoted grade that do not make it a mere description: what Ofsted grades ("its
+# 'inadequate' children's services"), the grade itself, and times.
+_NOT_DESCRIBED = frozenset({"overall", "rating", "ratings", "judgement", "judgment", "grade", "grading", "after",
+                            "following", "since", "until", "last", "again", "across", "today", "yesterday",
+                            "children's", "childrens", "children", "services", "service", "social", "council",
+                            "authority", "department", "leadership"})
 
 
 MONTH_NAMES = ("january", "february", "march", "april", "may", "june", "july", "august", "september",
