@@ -149,6 +149,11 @@ def test_a_month_is_read_with_a_comma_before_its_year_and_from_a_date_in_figures
     assert months_in("data to the end of July, 2018; decision made on 24/09/2021") == ((2018, 7), (2021, 9))
 
 
+def test_a_question_saying_a_grade_was_got_from_ofsted_presumes_it(analyse):
+    assert analyse("why did rutland's leadership get outstanding from ofsted?").presumed_judgement == "outstanding"
+    assert analyse("how did rutland get good at recruiting social workers?").presumed_judgement is None
+
+
 def test_a_grade_quoted_as_a_word_describing_what_follows_is_no_judgement():
     assert judgements_in("rated 'good', with examples of 'innovative' and 'outstanding' practice") == {"good"}
     assert judgements_in("the council's 'inadequate' children's services") == {"inadequate"}
