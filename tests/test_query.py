@@ -154,6 +154,12 @@ def test_a_question_saying_a_grade_was_got_from_ofsted_presumes_it(analyse):
     assert analyse("how did rutland get good at recruiting social workers?").presumed_judgement is None
 
 
+def test_a_grade_given_by_a_verb_phrase_straight_before_it_is_a_judgement():
+    assert judgements_in("its services were found to require improvement in four areas") == {"requires_improvement"}
+    assert judgements_in("care leavers' services were marked as good") == {"good"}
+    assert judgements_in("inspectors found to their surprise good links with schools") == set()
+
+
 def test_a_grade_quoted_as_a_word_describing_what_follows_is_no_judgement():
     assert judgements_in("rated 'good', with examples of 'innovative' and 'outstanding' practice") == {"good"}
     assert judgements_in("the council's 'inadequate' children's services") == {"inadequate"}

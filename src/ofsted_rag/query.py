@@ -696,7 +696,11 @@ def judgements_in(text: str) -> set[str]:
     found: set[str] = set()
     for key, forms in cues().judgements.items():
         alternatives = "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True))
-        if re.search(rf"\b{_JUDGEMENT_CUE}\W+(?:(?:[\w']+\W+){{0,3}}?|(?:[\w']+\W+){{0,8}}?{_LINK}\W+)(?:{alternatives})\b",
+        # A grade given by a verb phrase straight before it: "found to require improvement",
+        # "marked as good" (not "found to have good links").
+        if re.search(rf"\b(?:found to(?: be)?|marked as|classed as|classified as)\s+['\"]?(?:{alternatives})\b", folded):
+            found.add(key)
+        elif re.search(rf"\b{_JUDGEMENT_CUE}\W+(?:(?:[\w']+\W+){{0,3}}?|(?:[\w']+\W+){{0,8}}?{_LINK}\W+)(?:{alternatives})\b",
                      folded):
             found.add(key)
         # A judgement in quotation marks is given as one ("Children's Services 'Inadequate'"), but
