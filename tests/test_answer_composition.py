@@ -258,7 +258,7 @@ def test_a_sentence_of_the_kind_asked_for_still_leads_before_polarity_counts(ana
 
 def test_a_sentence_cut_off_before_its_end_gives_way_to_a_whole_one(analyse, answerer):
     query = analyse("What did inspectors say about strategy meetings?")
-    cut = "Inspectors said that the challenge that strategy meetings bring to agencies arises from the"
+    cut = "Inspectors said the delays in strategy meetings came about because of the"
     chosen = answerer.choose(query, [candidate(cut, "a", 1.0), candidate(SUBSTANCE, "b", 0.95)])
     assert [c.sentence for c in chosen] == [SUBSTANCE, cut]
 
@@ -269,7 +269,7 @@ def test_a_list_item_ending_before_the_next_one_is_not_cut_off():
 
 
 def test_a_question_taking_a_judgement_for_granted_does_not_lead_with_another(analyse, answerer):
-    query = analyse("Which councils had their children's services judged outstanding?")
+    query = analyse("Which boroughs were graded outstanding by the inspectorate?")
     other = "Eastmere's children's services were judged inadequate at the inspection."
     named = "Westmere's children's services were judged outstanding in every area."
     chosen = answerer.choose(query, [candidate(other, "a", 1.0), candidate(named, "b", 0.95)])
@@ -282,14 +282,14 @@ def test_a_question_asking_what_came_before_a_judgement_seeks_no_judgement(analy
 
 
 def test_another_judgement_alone_still_answers(analyse, answerer):
-    query = analyse("Which councils had their children's services judged outstanding?")
+    query = analyse("Which boroughs were graded outstanding by the inspectorate?")
     other = "Eastmere's children's services were judged inadequate at the inspection."
     assert [c.sentence for c in answerer.choose(query, [candidate(other, "a", 1.0)])] == [other]
 
 
 def test_a_list_item_is_read_with_the_lead_in_its_list_follows(analyse):
-    lead_in = passage("On the pandemic, the findings were as follows:-", "1")
-    item = passage("Leaders invoked their emergency plan swiftly and effectively.", "bullet 1")
+    lead_in = passage("On the pandemic, the panel heard:-", "1")
+    item = passage("Managers moved every visit online within a week.", "bullet 1")
     query = analyse("What did inspectors find about the pandemic?")
     hit = Hit(item, 1.0, 0.5, 1, 1)
     alone = ExtractiveAnswerer(evidence=EVIDENCE).candidates(query, [hit])[0]

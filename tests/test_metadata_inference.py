@@ -186,8 +186,8 @@ def test_an_eight_digit_date_in_a_file_name_is_the_date():
 
 
 def test_an_eight_digit_date_written_day_first_in_an_address_is_the_date():
-    assert date_in_name("https://www.example-news.co.uk/news/25112016/council-story") == dt.date(2016, 11, 25)
-    assert date_in_name("agenda-for-cabinet-24042019-1600") == dt.date(2019, 4, 24)
+    assert date_in_name("https://www.example-news.co.uk/news/14032023/council-story") == dt.date(2023, 3, 14)
+    assert date_in_name("cabinet-papers-05062018-1400") == dt.date(2018, 6, 5)
     assert date_in_name("decisions-20132014-archive") is None
 
 

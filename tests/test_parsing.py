@@ -590,8 +590,8 @@ def test_a_lead_in_ending_in_a_colon_brings_its_list():
 
 
 def test_a_lead_in_ending_in_a_colon_and_dash_or_a_dash_brings_its_list():
-    units = sentence_units("Progress was reviewed in relation to:-\n• referrals;\n• assessments.")
-    assert units == ["Progress was reviewed in relation to:- • referrals; • assessments."]
+    units = sentence_units("The panel asked about the following:-\n• referrals;\n• assessments.")
+    assert units == ["The panel asked about the following:- • referrals; • assessments."]
     units = sentence_units("The areas inspected are \u2013\n\u2022 help and protection\n\u2022 leadership")
     assert units == ["The areas inspected are \u2013 \u2022 help and protection \u2022 leadership"]
 

@@ -150,35 +150,35 @@ def test_a_month_is_read_with_a_comma_before_its_year_and_from_a_date_in_figures
 
 
 def test_a_question_saying_a_grade_was_got_from_ofsted_presumes_it(analyse):
-    assert analyse("why did rutland's leadership get outstanding from ofsted?").presumed_judgement == "outstanding"
+    assert analyse("why did rutland's fostering service receive outstanding from the inspectors?").presumed_judgement == "outstanding"
     assert analyse("how did rutland get good at recruiting social workers?").presumed_judgement is None
 
 
 def test_a_grade_given_by_a_verb_phrase_straight_before_it_is_a_judgement():
-    assert judgements_in("its services were found to require improvement in four areas") == {"requires_improvement"}
+    assert judgements_in("its services were found to require improvement overall") == {"requires_improvement"}
     assert judgements_in("care leavers' services were marked as good") == {"good"}
     assert judgements_in("inspectors found to their surprise good links with schools") == set()
 
 
 def test_a_grade_quoted_as_a_word_describing_what_follows_is_no_judgement():
-    assert judgements_in("rated 'good', with examples of 'innovative' and 'outstanding' practice") == {"good"}
+    assert judgements_in("rated 'good', and praised for 'outstanding' work with care leavers") == {"good"}
     assert judgements_in("the council's 'inadequate' children's services") == {"inadequate"}
 
 
 def test_a_move_between_judgements_reports_the_one_it_reaches():
-    assert judgements_reached("its rating has risen from 'requires improvement' to 'good'") == {"good"}
+    assert judgements_reached("the grade moved up from 'requires improvement' to 'good'") == {"good"}
     assert judgements_reached("now judged inadequate, down from good") == {"inadequate"}
     assert judgements_reached("the service was judged good") == {"good"}
 
 
 def test_a_span_of_months_names_every_month_in_it():
-    assert months_in("the forward plan for July to October 2022") == ((2022, 7), (2022, 8), (2022, 9), (2022, 10))
+    assert months_in("the work programme for March to June 2021") == ((2021, 3), (2021, 4), (2021, 5), (2021, 6))
     assert months_in("inspected 28 November to 9 December 2022") == ((2022, 11), (2022, 12))
     assert months_in("between December and February 2024") == ((2023, 12), (2024, 1), (2024, 2))
 
 
 def test_a_span_of_years_asks_about_each_year_in_it(analyse):
-    assert analyse("what grades did the 2006/07 annual assessment give?").years == (2006, 2007)
+    assert analyse("which scores came out of the 2007/08 annual assessment?").years == (2007, 2008)
     assert analyse("what did the 2019 to 2021 plan promise?").years == (2019, 2020, 2021)
 
 

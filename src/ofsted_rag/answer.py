@@ -298,8 +298,8 @@ class ExtractiveAnswerer:
             # A term naming the kind of inspection ("ILACS") holds for every sentence of an item
             # that names it anywhere.
             named_in_item = self._item_terms_named(query, hit.passage)
-            # A list item means what its lead-in says it is ("In relation to Covid, the findings
-            # were:" over "Leaders invoked their major incident plan swiftly").
+            # A list item means what its lead-in says it is ("On the pandemic, the panel heard:-"
+            # over "Managers moved every visit online within a week").
             lead_in = self._lead_in_before(hit.passage)
             passage_coverage = query.topic.coverage(self._words(f"{title} {lead_in} {hit.passage.text}"))
             previous = ""
@@ -486,7 +486,7 @@ def _is_list_item(passage: StoredPassage) -> bool:
 
 def _states_another_judgement(query: Query, sentence: str) -> bool:
     """Whether a sentence states Ofsted judgements, none of them one the question seeks: it is
-    no evidence for "which councils were rated outstanding?" or "why was it judged inadequate?"."""
+    no evidence for a question asking which councils hold a judgement, or why one was given."""
     if not query.sought_judgements:
         return False
     stated = judgements_in(sentence)

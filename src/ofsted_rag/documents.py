@@ -92,7 +92,7 @@ def is_lead_in(sentence: str) -> bool:
 
 
 # Words no finished sentence ends on: articles, prepositions, conjunctions, possessives and
-# auxiliaries. A sentence ending on one with no closing mark was cut off ("... arise from the"):
+# auxiliaries. A sentence ending on one with no closing mark was cut off ("... because of the"):
 # a page copied short, a PDF's text broken off.
 _CANNOT_END = frozenset(
     "a an the of to in on at by for with from into onto over under about as than between within through across "

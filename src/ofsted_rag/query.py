@@ -153,13 +153,13 @@ class Grading:
 
     def _names_ungraded_visit(self, text: str, written: int) -> bool:
         """Whether the item names an ungraded visit it may be reporting. One dated more than a
-        year before the item was written ("the focused visit in 2021", in a 2024 story) is recalled
+        year before the item was written ("the focused visit of 2020", in a 2023 story) is recalled
         in passing: a story or letter on a visit comes out within the year after it."""
         for form in self.ungraded:
             pattern = r"(?<![\w-])" + re.escape(form).replace(r"\ ", r"[\s-]+") + r"(?![\w-])"
             for m in re.finditer(pattern, text, re.IGNORECASE):
-                # Its year: the first after it ("a focused visit in 2021"), else the last before it
-                # ("the 2021 focused visit").
+                # Its year: the first after it ("a focused visit in 2020"), else the last before it
+                # ("the 2020 focused visit").
                 after = _YEAR.findall(text[m.end():m.end() + _VISIT_YEAR_REACH])
                 before = _YEAR.findall(text[max(0, m.start() - _VISIT_YEAR_REACH):m.start()])
                 year = int(after[0]) if after else int(before[-1]) if before else None
@@ -168,7 +168,7 @@ class Grading:
         return False
 
 
-# How far from the name of a visit its year is looked for ("the subsequent focused visit in 2021").
+# How far from the name of a visit its year is looked for ("the focused visit held in 2020").
 _VISIT_YEAR_REACH = 30
 
 
@@ -582,7 +582,7 @@ def presumed_judgement(question: str) -> tuple[str | None, str]:
 def judgements_sought(question: str) -> frozenset[str]:
     """The judgements the sentences answering a question state: the one it says was given ("why
     was it rated inadequate?", "what did it still need to improve when rated outstanding?"), or
-    whose holders it asks for ("which councils were rated outstanding?"), or those a move it names
+    whose holders it asks for ("which boroughs hold a good grade?"), or those a move it names
     leads to ("downgraded from good"). Empty for one asking what came before or after a judgement
     ("what was it rated before the inadequate judgement?"): another judgement answers it."""
     named = _judgement_named(question)
@@ -653,8 +653,8 @@ _PERFORMING = r"(?:poorly|adequately|well|excellently)"
 _PERFORMANCE_SCALE = re.compile(rf"\bperform(?:s|ing)?\s+{_PERFORMING}(?:\s*(?:,|/|\bor\b|\band\b|,\s*(?:or|and)\b)\s*{_PERFORMING}){{2,}}")
 
 
-# A judgement moved from ("risen from an Ofsted rating of 'requires improvement' to 'good'", "up
-# from inadequate"): the one given before, not the one the text reports.
+# A judgement moved from ("moved up from a 'requires improvement' rating to 'good'", "up from
+# inadequate"): the one given before, not the one the text reports.
 _MOVED_FROM = re.compile(
     r"\b(?:(?:up|down|risen|rose|improved|moved|climbed|fallen|fell|dropped|slipped)\s+)?from\s+(?:(?:an?|its|the|their)\s+)?"
     r"(?:ofsted\s+)?(?:(?:rating|judge?ment|grade|grading)\s+(?:of\s+)?)?[\"'‘“]?(?:outstanding|good|adequate|inadequate|"
@@ -669,8 +669,8 @@ _MOVED_TO = re.compile(rf"\bfrom\s+(?:[\w'’‘\"“”-]+\s+){{0,5}}?[\"'‘�
 
 
 def judgements_reached(text: str) -> set[str]:
-    """The judgements a text states as given: the one a move reaches ("risen from an Ofsted
-    rating of 'requires improvement' to 'good'"), not the one it was moved from (`_MOVED_FROM`)."""
+    """The judgements a text states as given: the one a move reaches ("moved up from
+    'requires improvement' to 'good'"), not the one it was moved from (`_MOVED_FROM`)."""
     reached = {_grade_key(m.group(1)) for m in _MOVED_TO.finditer(text)}
     return (judgements_in(_MOVED_FROM.sub(" ", text)) | reached) - {None}
 
@@ -751,7 +751,7 @@ MONTH_NAMES = ("january", "february", "march", "april", "may", "june", "july", "
 _MONTH_YEAR = re.compile(r"\b(" + "|".join(MONTH_NAMES) + rf"|(?:{_MONTH_SHORT})\.?),?\s+(?:of\s+)?((?:19|20)\d\d)\b",
                          re.IGNORECASE)
 
-# A span of months ending in a year ("July to October 2022", "27 June to 8 July 2022", "between
+# A span of months ending in a year ("March to June 2021", "27 June to 8 July 2022", "between
 # November and February 2023"): it names each month in it, the first in the year before when it
 # comes later in the calendar than the last.
 _MONTH = "|".join(MONTH_NAMES) + rf"|(?:{_MONTH_SHORT})\.?"

@@ -49,7 +49,7 @@ _ISO_DATE = re.compile(r"(?<!\d)(\d{4})[-_.](\d{1,2})[-_.](\d{1,2})(?!\d)")
 _DMY_DATE = re.compile(r"(?<![\d.])(\d{1,2})[/._-](\d{1,2})[/._-](\d{4}|\d{2})(?![\d.])")
 # "20230314": eight digits with nothing else numeric around them.
 _COMPACT_DATE = re.compile(r"(?<!\d)((?:19|20)\d{2})(\d{2})(\d{2})(?!\d)")
-# The same, day first as English sites write it ("news/25112016/..."): read when the eight digits
+# The same, day first as English sites write it ("news/14032023/..."): read when the eight digits
 # are no date year first.
 _COMPACT_DATE_DAY_FIRST = re.compile(r"(?<!\d)(\d{2})(\d{2})((?:19|20)\d{2})(?!\d)")
 
