@@ -160,6 +160,22 @@ def test_a_grade_given_by_a_verb_phrase_straight_before_it_is_a_judgement():
     assert judgements_in("inspectors found to their surprise good links with schools") == set()
 
 
+def test_a_list_of_judgements_after_dashes_states_each():
+    assert judgements_in("Ofsted rated: help and protection – Good; leadership – Requires improvement to be good") == {
+        "good", "requires_improvement"}
+    assert judgements_in("the news was shared with staff - Good news travels fast") == set()
+
+
+def test_a_move_to_a_judgement_is_presumed_however_much_it_names_on_the_way(analyse):
+    query = analyse("why did ofsted downgrade rutland's help and protection for older children to inadequate?")
+    assert query.presumed_judgement == "inadequate"
+
+
+def test_an_inspection_before_one_named_by_its_date_asks_about_no_period(analyse):
+    assert analyse("what was rutland rated at the inspection before the June 2019 one?").months == ()
+    assert analyse("what did rutland need to improve after its 2019 focused visit?").years == (2019,)
+
+
 def test_a_grade_quoted_as_a_word_describing_what_follows_is_no_judgement():
     assert judgements_in("rated 'good', and praised for 'outstanding' work with care leavers") == {"good"}
     assert judgements_in("the council's 'inadequate' children's services") == {"inadequate"}

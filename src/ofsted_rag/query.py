@@ -51,11 +51,13 @@ def years_named(text: str) -> list[int]:
 # A month cut short ("Nov", "Sept."): read as a month only with its year, as "mar" or "dec" alone
 # may be other words.
 _MONTH_SHORT = r"jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec"
-# A period named as a bound ("before 2023", "since March 2020", "after dec 2021", "until 2019") is
+# A period named as a bound ("before 2023", "since March 2020", "after dec 2021", "until 2019",
+# "the inspection before the July 2018 one"; not "after its 2018 visit", which asks what it found) is
 # not the period the question asks about: the answer lies on the other side of it, so it does not
 # narrow the search.
 _RELATIVE_PERIOD = re.compile(
-    r"\b(?:before|prior to|until|till|up to|since|after|from)\s+(?:(?:the\s+)?(?:end|start|beginning)\s+of\s+)?"
+    r"\b(?:(?:before|prior to)\s+(?:the|its|their)\s+|"
+    r"(?:before|prior to|until|till|up to|since|after|from)\s+(?:(?:the\s+)?(?:end|start|beginning)\s+of\s+)?)"
     r"(?:(?:january|february|march|april|may|june|july|august|september|october|november|december"
     rf"|(?:{_MONTH_SHORT})\.?),?\s+)?"
     r"(?:19|20)\d\d\b", re.IGNORECASE)
@@ -586,7 +588,7 @@ def judgements_sought(question: str) -> frozenset[str]:
     leads to ("downgraded from good"). Empty for one asking what came before or after a judgement
     ("what was it rated before the inadequate judgement?"): another judgement answers it."""
     named = _judgement_named(question)
-    if named is None or _BEFORE_OR_AFTER.search(_RELATIVE_PERIOD.sub(" ", question)):
+    if named is None or _BEFORE_OR_AFTER.search(_SINCE_OR_UNTIL_YEAR.sub(" ", question)):
         return frozenset()
     return judgements_presumed(_judgement_key(named[0]), named[1])
 
@@ -616,6 +618,8 @@ def _judgement_key(m: re.Match) -> str | None:
     return next((k for k, forms in cues().judgements.items() if said in forms), None)
 
 
+# "since 2018", "until March 2020": a time bound, not a judgement before or after another.
+_SINCE_OR_UNTIL_YEAR = re.compile(r"\b(?:since|until|till|up to|from)\s+(?:[A-Za-z]+\.?\s+)?(?:19|20)\d\d\b", re.IGNORECASE)
 _BEFORE_OR_AFTER = re.compile(r"\b(?:before|after|previous(?:ly)?|prior|earlier|since|until|later|next)\b", re.IGNORECASE)
 _HYPOTHETICAL = re.compile(r"\b(?:would|might|if|whether|risk(?:s|ed|ing)?|cost\s+of|avoid(?:s|ed|ing)?|prevent(?:s|ed|ing)?)\b",
                            re.IGNORECASE)
@@ -642,8 +646,11 @@ _JUDGED_THING = (r"(?:services?|leadership|management|governance|arrangements|pr
 _LINK = r"(?:to be|as|was|were|is|are|remains|remained|remain|which is|which was)"
 
 
-_TABLE_GRADE = re.compile(r"\b([a-z][a-z'’]+)\s+(Outstanding|Good|Requires improvement(?: to be good)?|Inadequate)"
-                          r"(?=\s*$|\s+\d|\s+[A-Z])")
+# A judgement table's row, or a list of them: a label's last word in lower case, then its grade with
+# a capital, straight after it or after a dash or colon ("children in care – Good; leadership –
+# Requires improvement"), ending the text or followed by a number, the next label or a ";".
+_TABLE_GRADE = re.compile(r"\b([a-z][a-z'’]+)\s+(?:[-\u2013\u2014:]\s+)?(Outstanding|Good|Requires improvement(?: to be good)?|Inadequate)"
+                          r"(?=\s*$|\s+\d|\s+[A-Z]|\s*;)")
 
 
 _GRADE = r"['\"]?(?:outstanding|good|requires improvement|requiring improvement|inadequate|adequate)['\"]?"
