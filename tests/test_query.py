@@ -172,7 +172,7 @@ def test_a_move_to_a_judgement_is_presumed_however_much_it_names_on_the_way(anal
 
 
 def test_an_inspection_before_one_named_by_its_date_asks_about_no_period(analyse):
-    assert analyse("what was rutland rated at the inspection before the June 2019 one?").months == ()
+    assert analyse("how was rutland graded before its March 2021 inspection?").months == ()
     assert analyse("what did rutland need to improve after its 2019 focused visit?").years == (2019,)
 
 

@@ -52,7 +52,7 @@ def years_named(text: str) -> list[int]:
 # may be other words.
 _MONTH_SHORT = r"jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec"
 # A period named as a bound ("before 2023", "since March 2020", "after dec 2021", "until 2019",
-# "the inspection before the July 2018 one"; not "after its 2018 visit", which asks what it found) is
+# "graded before its March 2021 inspection"; not "after its 2018 visit", which asks what it found) is
 # not the period the question asks about: the answer lies on the other side of it, so it does not
 # narrow the search.
 _RELATIVE_PERIOD = re.compile(
