@@ -614,8 +614,7 @@ def _judgement_named(question: str) -> tuple[re.Match, str] | None:
 
 
 def _judgement_key(m: re.Match) -> str | None:
-    said = m.group("judgement").lower()
-    return next((k for k, forms in cues().judgements.items() if said in forms), None)
+    return _grade_key(m.group("judgement"))
 
 
 # "since 2018", "until March 2020": a time bound, not a judgement before or after another.
@@ -660,19 +659,16 @@ _PERFORMING = r"(?:poorly|adequately|well|excellently)"
 _PERFORMANCE_SCALE = re.compile(rf"\bperform(?:s|ing)?\s+{_PERFORMING}(?:\s*(?:,|/|\bor\b|\band\b|,\s*(?:or|and)\b)\s*{_PERFORMING}){{2,}}")
 
 
+_GRADE_WORDS = r"(?:outstanding|good|adequate|inadequate|requir(?:es|ing) improvement(?: to be good)?)"
 # A judgement moved from ("moved up from a 'requires improvement' rating to 'good'", "up from
 # inadequate"): the one given before, not the one the text reports.
 _MOVED_FROM = re.compile(
     r"\b(?:(?:up|down|risen|rose|improved|moved|climbed|fallen|fell|dropped|slipped)\s+)?from\s+(?:(?:an?|its|the|their)\s+)?"
-    r"(?:ofsted\s+)?(?:(?:rating|judge?ment|grade|grading)\s+(?:of\s+)?)?[\"'‘“]?(?:outstanding|good|adequate|inadequate|"
-    r"requir(?:es|ing) improvement(?: to be good)?)[\"'’”]?(?=\s*,?\s*(?:to|into)\b)"
-    r"|\b(?:up|down)\s+from\s+(?:(?:an?|its|the|their)\s+)?[\"'‘“]?(?:outstanding|good|adequate|inadequate|"
-    r"requir(?:es|ing) improvement(?: to be good)?)\b", re.IGNORECASE)
+    rf"(?:ofsted\s+)?(?:(?:rating|judge?ment|grade|grading)\s+(?:of\s+)?)?[\"'‘“]?{_GRADE_WORDS}[\"'’”]?(?=\s*,?\s*(?:to|into)\b)"
+    rf"|\b(?:up|down)\s+from\s+(?:(?:an?|its|the|their)\s+)?[\"'‘“]?{_GRADE_WORDS}\b", re.IGNORECASE)
 
-
-_GRADE = r"(?:outstanding|good|adequate|inadequate|requir(?:es|ing) improvement(?: to be good)?)"
-_MOVED_TO = re.compile(rf"\bfrom\s+(?:[\w'’‘\"“”-]+\s+){{0,5}}?[\"'‘“]?{_GRADE}[\"'’”]?\s*,?\s*(?:to|into)\s+(?:an?\s+)?"
-                       rf"[\"'‘“]?({_GRADE})\b", re.IGNORECASE)
+_MOVED_TO = re.compile(rf"\bfrom\s+(?:[\w'’‘\"“”-]+\s+){{0,5}}?[\"'‘“]?{_GRADE_WORDS}[\"'’”]?\s*,?\s*(?:to|into)\s+(?:an?\s+)?"
+                       rf"[\"'‘“]?({_GRADE_WORDS})\b", re.IGNORECASE)
 
 
 def judgements_reached(text: str) -> set[str]:
