@@ -243,6 +243,25 @@ def test_a_question_in_a_document_gives_way_to_a_statement(analyse, answerer):
     assert chosen[0].sentence == SUBSTANCE
 
 
+def test_the_best_sentence_giving_way_to_the_lead_still_comes_next(analyse, answerer):
+    # Tone and procedure are read from word lists and can be wrong: the sentence with the most
+    # evidence is never pushed out of the answer by weaker sentences of other passages.
+    query = analyse("Who stood in for the absent member at the panel?")
+    absent = "Apologies for absence were received from Councillor Amos Reed with Councillor Ida Vale substituting."
+    others = [candidate(f"The panel discussed report number {n} on placements.", f"o{n}", 0.9 - n / 100)
+              for n in range(1, 6)]
+    chosen = answerer.choose(query, [candidate(absent, "a", 1.0), *others])
+    assert chosen[1].sentence == absent
+    assert len(chosen) == answerer.max_sentences
+
+
+def test_the_best_sentence_is_still_left_out_when_it_is_no_statement(analyse, answerer):
+    query = analyse("What did the panel hear about strategy meetings?")
+    heading = "How timely are strategy meetings?"
+    chosen = answerer.choose(query, [candidate(heading, "a", 1.0), candidate(SUBSTANCE, "b", 0.95)])
+    assert [c.sentence for c in chosen] == [SUBSTANCE, heading]
+
+
 def test_a_question_about_procedure_keeps_a_procedural_sentence_first(analyse, answerer):
     query = analyse("What was decided about the inspection letter?")
     chosen = answerer.choose(query, [candidate(PROCEDURE, "a", 1.0), candidate(SUBSTANCE, "b", 0.95)])

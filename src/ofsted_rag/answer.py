@@ -435,11 +435,18 @@ class ExtractiveAnswerer:
         floor = candidates[0].score * self.evidence.relative
         near = [c for c in candidates if c.score >= floor]
         lead = self._lead(query, candidates, near)
+        best = near[0]
+        # The best sentence, when another leads, still comes next: its tone or its being procedural
+        # may be misread, and it is the strongest evidence there is. Only a sentence stating another
+        # judgement than the one sought, or one that is no statement, gives way.
+        keep_best = (best is not lead and not _states_another_judgement(query, best.sentence)
+                     and not _not_a_statement(best.sentence))
         # Within each passage a substantive sentence comes before a procedural one, so the one
         # sentence a passage gives is the substantive one when it is near enough.
-        rest = [c for c in near if c is not lead and not tone(c.sentence).opposes(query.polarity, clearly=True)
-                and not _states_another_judgement(query, c.sentence)]
-        rest.sort(key=lambda c: _incidental(query, c.sentence))
+        rest = [c for c in near if c is not lead
+                and ((c is best and keep_best) or (not tone(c.sentence).opposes(query.polarity, clearly=True)
+                                                   and not _states_another_judgement(query, c.sentence)))]
+        rest.sort(key=lambda c: (not (c is best and keep_best), _incidental(query, c.sentence)))
         near = [lead, *rest]
         chosen: list[Candidate] = [lead]
         if query.across_councils:
@@ -498,8 +505,13 @@ def _incidental(query: Query, sentence: str) -> bool:
     "What needs to improve?" asks, it does not answer), a sentence cut off before its end, or,
     unless the question is about procedure, a procedural sentence (apologies, a paper appended or
     noted)."""
-    return (sentence.rstrip().endswith("?") or unfinished(sentence)
-            or (not query.asks_procedure and procedural(sentence) is not None))
+    return _not_a_statement(sentence) or (not query.asks_procedure and procedural(sentence) is not None)
+
+
+def _not_a_statement(sentence: str) -> bool:
+    """A question (a letter's heading "What needs to improve?" asks, it does not answer) or a
+    sentence cut off before its end."""
+    return sentence.rstrip().endswith("?") or unfinished(sentence)
 
 
 def _list_item(text: str) -> str:
