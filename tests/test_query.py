@@ -108,6 +108,13 @@ def test_names_listed_with_and_answer_who_were(analyse):
     assert not fits(query, "Inspectors reviewed plans for children in need.")
 
 
+def test_a_name_before_a_reporting_verb_answers_who_was(analyse):
+    query = analyse("who was the director when the letter came?")
+    assert fits(query, "The letter to the director, Lena Brook, found drift in planning.")
+    assert fits(query, "A letter to the director Lena Brook states that plans drift.")
+    assert not fits(query, "A letter to the director states that plans drift.")
+
+
 def test_a_month_and_year_named_ask_about_that_month(analyse):
     query = analyse("what did the panel hear in March 2022 and in june 2023?")
     assert query.months == ((2022, 3), (2023, 6)) and query.years == (2022, 2023)

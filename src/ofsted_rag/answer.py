@@ -150,7 +150,7 @@ _PERSON = re.compile(r"\b(?:Councillor|Cllr|Mr|Mrs|Ms|Miss|Dr|Professor|Sir|Dame
                      # "inspector Pauline Turner", "Jane Smith Director of Children's Services".
                      rf"|\b{_FULL_NAME}(?=\s+(?:HMI|Director|Head|Chair|Chairman|Chairwoman|Leader|Chief|Executive|Assistant|Corporate|Interim|Lead)\b)"
                      rf"|(?:(?<=\binspector )|(?<=\bInspector )|(?<=\bchaired by )|(?<=\bled by )){_FULL_NAME}\b"
-                     rf"|\b{_FULL_NAME}(?=,|\s+(?:is|was|said|says|told|added|introduced|presented|chairs|chaired|leads|led|reported|explained)\b)"
+                     rf"|\b{_FULL_NAME}(?=,|\s+(?:is|was|said|says|told|added|introduced|presented|chairs|chaired|leads|led|reported|explained|stated|states|wrote|writes|commented|confirmed|warned|admitted|announced|acknowledged)\b)"
                      rf"|\b{_FULL_NAME}\s+and\s+{_FULL_NAME}\b"
                      rf"|(?:(?<=\bis )|(?<=\bwas )|(?<=\bare )|(?<=\bwere )|(?<=\bby )){_FULL_NAME}\b")
 # Capitalised words that are roles, bodies or places, not the name a "who" question asks for.
