@@ -584,6 +584,13 @@ def test_a_page_number_is_never_a_sentence():
     assert split_sentences("Page 3 of 12") == []
 
 
+def test_a_photographs_credit_line_is_never_a_sentence():
+    assert split_sentences("Picture: the county council") == []
+    assert split_sentences("Image credit: a local paper. Inspectors found drift.") == ["Inspectors found drift."]
+    # A credit run on into a sentence, over a line break, is kept with it.
+    assert split_sentences("Photo: the council\nInspectors found drift.") == ["Photo: the council\nInspectors found drift."]
+
+
 def test_a_lead_in_ending_in_a_colon_brings_its_list():
     units = sentence_units("Inspectors found two strengths:\n• stable staffing;\n• clear plans.\nThe panel thanked them.")
     assert units == ["Inspectors found two strengths: • stable staffing; • clear plans.", "The panel thanked them."]

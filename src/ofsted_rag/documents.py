@@ -32,11 +32,13 @@ _ABBREVIATIONS = re.compile(r"\b(?:e\.g|i\.e|etc|cllr|mr|mrs|ms|dr|no|vs|approx|
 _LEADING_LABEL = re.compile(r"^(?:\([a-z]{1,3}\)|\([ivx]+\)|[•·▪◦●‣∙\-–*]|\d+(?:\.\d+)+\.?)\s*")
 
 
-# A page number or a bare date: never a sentence of an answer.
+# A page number, a bare date or a photograph's credit line: never a sentence of an answer.
 _NOT_A_SENTENCE = re.compile(
     r"^(?:page\s+\d{1,4}(?:\s+of\s+\d{1,4})?|\d{1,4}|[-–—]\s*\d{1,4}\s*[-–—]"
     r"|(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+)?\d{1,2}(?:st|nd|rd|th)?\s+[A-Z][a-z]+,?\s+\d{4}"
-    r"|\d{1,2}[/.]\d{1,2}[/.]\d{2,4})\.?$",
+    r"|\d{1,2}[/.]\d{1,2}[/.]\d{2,4}"
+    # A news photograph's credit line: "Picture: the council", "Image credit: a local paper".
+    r"|(?:picture|photo|photograph|image)s?(?:\s+(?:credit|caption))?\s*:\s*[^.!?:\n]{0,60})\.?$",
     re.IGNORECASE,
 )
 # A second front-page field run on after a first ("Inspection dates: 9 to 20 October 2017 Report
