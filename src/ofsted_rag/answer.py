@@ -430,7 +430,8 @@ class ExtractiveAnswerer:
         procedure) and states no judgement other than one the question takes for granted,
         whenever a near sentence is so. Supporting sentences that speak clearly and only against
         the question's polarity, or state only judgements other than the one taken for granted,
-        are left out; incidental ones come after the others.
+        are left out; incidental ones come after the others. The best sentence, when another
+        leads, comes second unless it states another judgement or is no statement.
         Polarity, judgements and procedure only ever reorder or thin the answer, never refuse it."""
         floor = candidates[0].score * self.evidence.relative
         near = [c for c in candidates if c.score >= floor]
