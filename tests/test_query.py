@@ -140,6 +140,12 @@ def test_a_judgement_may_follow_its_cue_through_to_be():
     assert judgements_in("Ofsted judged the overall effectiveness of services in the borough to be good.") == {"good"}
 
 
+def test_a_grade_naming_a_rating_states_it():
+    assert judgements_in("The borough became the first in its region to receive an Outstanding rating.") == {"outstanding"}
+    assert judgements_in("Its 'inadequate' judgement stood for two years.") == {"inadequate"}
+    assert judgements_in("The school gave pupils good grades in the mock exams.") == set()
+
+
 def test_a_question_about_what_will_happen_asks_what_was_planned(analyse):
     assert analyse("when will the improvement plan come back to the panel?").prospective
 

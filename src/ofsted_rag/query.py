@@ -703,6 +703,11 @@ def judgements_in(text: str) -> set[str]:
         # "marked as good" (not "found to have good links").
         if re.search(rf"\b(?:found to(?: be)?|marked as|classed as|classified as)\s+['\"]?(?:{alternatives})\b", folded):
             found.add(key)
+        # A grade as the name of a rating: "received an 'outstanding' rating", "its inadequate
+        # judgement", "a good overall grade".
+        elif re.search(rf"\b(?:an?|its|their|the)\s+['\"]?(?:{alternatives})['\"]?\s+(?:overall\s+)?"
+                       rf"(?:rating|judgement|judgment|grade|grading)\b", folded):
+            found.add(key)
         elif re.search(rf"\b{_JUDGEMENT_CUE}\W+(?:(?:[\w']+\W+){{0,3}}?|(?:[\w']+\W+){{0,8}}?{_LINK}\W+)(?:{alternatives})\b",
                      folded):
             found.add(key)
