@@ -115,6 +115,13 @@ def test_a_name_before_a_reporting_verb_answers_who_was(analyse):
     assert not fits(query, "A letter to the director states that plans drift.")
 
 
+def test_a_name_after_its_role_or_before_has_answers_who_was(analyse):
+    query = analyse("who was the director when the letter came?")
+    assert fits(query, "The letter went to head of service Lena Brook last week.")
+    assert fits(query, "Lena Brook has been named the new director.")
+    assert not fits(query, "The letter went to the head of service last week.")
+
+
 def test_a_month_and_year_named_ask_about_that_month(analyse):
     query = analyse("what did the panel hear in March 2022 and in june 2023?")
     assert query.months == ((2022, 3), (2023, 6)) and query.years == (2022, 2023)

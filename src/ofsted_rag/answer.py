@@ -150,9 +150,15 @@ _PERSON = re.compile(r"\b(?:Councillor|Cllr|Mr|Mrs|Ms|Miss|Dr|Professor|Sir|Dame
                      # "inspector Pauline Turner", "Jane Smith Director of Children's Services".
                      rf"|\b{_FULL_NAME}(?=\s+(?:HMI|Director|Head|Chair|Chairman|Chairwoman|Leader|Chief|Executive|Assistant|Corporate|Interim|Lead)\b)"
                      rf"|(?:(?<=\binspector )|(?<=\bInspector )|(?<=\bchaired by )|(?<=\bled by )){_FULL_NAME}\b"
-                     rf"|\b{_FULL_NAME}(?=,|\s+(?:is|was|said|says|told|added|introduced|presented|chairs|chaired|leads|led|reported|explained|stated|states|wrote|writes|commented|confirmed|warned|admitted|announced|acknowledged)\b)"
+                     rf"|\b{_FULL_NAME}(?=,|\s+(?:is|was|has|had|will|said|says|told|added|introduced|presented|chairs|chaired|leads|led|reported|explained|stated|states|wrote|writes|commented|confirmed|warned|admitted|announced|acknowledged)\b)"
                      rf"|\b{_FULL_NAME}\s+and\s+{_FULL_NAME}\b"
                      rf"|(?:(?<=\bis )|(?<=\bwas )|(?<=\bare )|(?<=\bwere )|(?<=\bby )){_FULL_NAME}\b")
+# A name after the role it holds, as news and letters write it: "director of children's services
+# Jane Smith", "chief executive Ravi Shah", "head of department Ann Cole". Only the name is the
+# person (the role's words are generic).
+_ROLE_THEN_NAME = re.compile(r"\b(?i:director|head|executive|leader|chair|chairman|chairwoman|manager|officer|inspector|"
+                             r"member|minister|secretary|mayor|commissioner)"
+                             rf"(?:\s+(?i:of|for)(?:\s+[\w'’&-]+){{1,3}}?)?,?\s+({_FULL_NAME})\b")
 # Capitalised words that are roles, bodies or places, not the name a "who" question asks for.
 _GENERIC_NAMES = {"the", "council", "councils", "borough", "trust", "hub", "team", "board", "visit",
                   "ofsted", "committee", "members", "officers", "service", "services", "royal", "city", "county",
@@ -173,8 +179,9 @@ def fits(query: Query, sentence: str) -> bool:
         return False
     if "who" in kinds:
         if not query.asks_organisation and re.match(r"^\s*who(?:'s| is| are| was| were)\b", query.text, re.I) and not any(
-            not ({w.lower() for w in re.findall(r"[A-Za-z]+", m.group(0))} & _GENERIC_NAMES - {"councillor"})
-            for m in _PERSON.finditer(sentence)
+            not ({w.lower() for w in re.findall(r"[A-Za-z]+", name)} & _GENERIC_NAMES - {"councillor"})
+            for name in [*(m.group(0) for m in _PERSON.finditer(sentence)),
+                         *(m.group(1) for m in _ROLE_THEN_NAME.finditer(sentence))]
         ):
             return False
         words = re.findall(r"[A-Za-z][A-Za-z'’-]*", sentence)
