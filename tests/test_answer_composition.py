@@ -316,6 +316,20 @@ def test_a_list_item_is_read_with_the_lead_in_its_list_follows(analyse):
     assert alone.features["context_coverage"] < read.features["context_coverage"]
 
 
+def test_a_paragraph_followed_by_a_lead_in_referring_to_it_is_quoted_with_the_list(analyse):
+    said = passage("The letter also set out where the borough must do better.", "1")
+    lead_in = passage("These were:", "2")
+    items = [passage("• the timeliness of return home interviews", "bullet 1"),
+             passage("• managers' oversight of plans.", "bullet 2")]
+    query = analyse("Where did the letter say the borough must do better?")
+    answerer = ExtractiveAnswerer(evidence=EVIDENCE, following=lambda p: {"p-6-1": [lead_in, *items],
+                                                                          "p-6-2": items}.get(p.id, []))
+    quoted = answerer.candidates(query, [Hit(said, 1.0, 0.5, 1, 1)])[0]
+    assert quoted.sentence == ("The letter also set out where the borough must do better. These were: "
+                               "the timeliness of return home interviews; managers' oversight of plans.")
+    assert [p.id for p in quoted.extra] == ["p-6-2", "p-6-bullet 1", "p-6-bullet 2"]
+
+
 # ---------------------------------------------------------------------------- what the documents do not say
 
 COUNTED = "Inspectors identified two areas for priority action."

@@ -26,7 +26,7 @@ from importlib import resources
 import numpy as np
 
 from ofsted_rag.documents import (Answer, AnswerSentence, Citation, RetrievalStep, StoredPassage, is_lead_in,
-                                  notes_paragraph, sentences_of, split_sentences, unfinished)
+                                  notes_paragraph, refers_back, sentences_of, split_sentences, unfinished)
 from ofsted_rag.embedding import Embedder, VectorCache
 from ofsted_rag.query import Query, form_words, items_head, judgements_in, passage_words
 from ofsted_rag.reading import counts_without_detail, describes, mentions, procedural, tone
@@ -321,7 +321,15 @@ class ExtractiveAnswerer:
                     if not extra:
                         continue
                     pieces += [u for p in extra for u in sentences_of(p.text)]
-                    text = f"{text} " + "; ".join(_list_item(p.text) for p in extra)
+                    text = f"{text} {_joined(extra)}"
+                elif n == len(texts) - 1 and (after := self._referring_list_after(hit.passage)):
+                    # A paragraph's closing sentence followed by a lead-in that refers back to it
+                    # ("The letter named three things to put right." then "These were:" and bullets) is
+                    # quoted with both: it says what the list is, the lead-in alone does not.
+                    lead, items = after
+                    pieces += [*sentences_of(lead.text), *(u for p in items for u in sentences_of(p.text))]
+                    text = f"{text} {lead.text.strip()} {_joined(items)}"
+                    extra = (lead, *items)
                 if len(content_words(text)) >= 2 and not INSTRUCTION.search(text):
                     # The sentence before, in the same point, and the item's title may name what
                     # this one goes on about ("Plans are too generic ..." after "CP conferences ...").
@@ -408,6 +416,20 @@ class ExtractiveAnswerer:
                 last = sentences_of(before.text)[-1]
                 return last if is_lead_in(last) else ""
         return ""
+
+    def _referring_list_after(self, passage: StoredPassage) -> tuple[StoredPassage, tuple[StoredPassage, ...]] | None:
+        """When the passage after one is a lead-in that refers back to it ("These were:") with a
+        short list after it: that lead-in and its list items."""
+        if self.following is None or _is_list_item(passage):
+            return None
+        after = self.following(passage)
+        if not after or _is_list_item(after[0]):
+            return None
+        units = sentences_of(after[0].text)
+        if len(units) != 1 or not (refers_back(units[0]) and is_lead_in(units[0])):
+            return None
+        items = self._list_after(after[0])
+        return (after[0], items) if items else None
 
     def _item_terms_named(self, query: Query, passage: StoredPassage) -> tuple:
         """The question's whole-item terms that the passage's item names, each as a phrase (its
@@ -526,6 +548,14 @@ def _list_item(text: str) -> str:
     """A list item as it is joined to its lead-in: its sentences, without the ";", "," or "; and"
     that ended it in the list (the join puts "; " between items)."""
     return re.sub(r"\s*(?:[;,]\s*(?:and|or)?|\band|\bor)\s*$", "", " ".join(split_sentences(text)), flags=re.IGNORECASE)
+
+
+def _joined(items: Sequence[StoredPassage]) -> str:
+    """List items as one run after their lead-in, "; " between them; the full stop that ended an
+    item ends only the last."""
+    texts = [_list_item(p.text) for p in items]
+    stop = "." if texts and texts[-1].endswith(".") else ""
+    return "; ".join(t.rstrip(".") for t in texts) + stop
 
 
 def _dedupe(chosen: list[Candidate]) -> list[Candidate]:

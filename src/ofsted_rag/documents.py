@@ -136,13 +136,19 @@ def sentence_units(text: str) -> list[str]:
             continue
         lead_in_open = False
         for sentence in split_sentences(line):
-            if units and _BACK_REFERENCE.match(sentence) and not _refers_inside(sentence):
+            if units and refers_back(sentence):
                 units[-1] = f"{units[-1]} {sentence}"
             else:
                 units.append(sentence)
         if units and is_lead_in(units[-1]):
             lead_in_open = True
     return units
+
+
+def refers_back(sentence: str) -> bool:
+    """Whether a sentence opens with a "These", "They", "This", "It" or "Those" that refers to
+    what came before it ("These were:", "It was noted"), not to a noun of its own ("This visit")."""
+    return bool(_BACK_REFERENCE.match(sentence)) and not _refers_inside(sentence)
 
 
 def _refers_inside(sentence: str) -> bool:
