@@ -145,12 +145,15 @@ _NO_JUDGEMENT = re.compile(
 # A first name and a surname; a surname may carry a prefix or a second part ("O’Brien",
 # "McAllister", "Bower-Brown").
 _FULL_NAME = r"[A-Z][a-z]+\s+(?:Mc|Mac|O['’]|D['’])?[A-Z][a-z'’]+(?:-[A-Z][a-z'’]+)?"
+# What people named in minutes, letters and news are said to do: speak, write, chair, present.
+_REPORTS = ("said|says|told|added|introduced|presented|chairs|chaired|leads|led|reported|explained|stated|states|"
+            "wrote|writes|commented|confirmed|warned|admitted|announced|acknowledged")
 _PERSON = re.compile(r"\b(?:Councillor|Cllr|Mr|Mrs|Ms|Miss|Dr|Professor|Sir|Dame)\.?\s+(?:[A-Z]\.?\s+)*[A-Z][a-z]+"
                      # A name beside its role, as letters and reports sign: "Pauline Turner HMI",
                      # "inspector Pauline Turner", "Jane Smith Director of Children's Services".
                      rf"|\b{_FULL_NAME}(?=\s+(?:HMI|Director|Head|Chair|Chairman|Chairwoman|Leader|Chief|Executive|Assistant|Corporate|Interim|Lead)\b)"
                      rf"|(?:(?<=\binspector )|(?<=\bInspector )|(?<=\bchaired by )|(?<=\bled by )){_FULL_NAME}\b"
-                     rf"|\b{_FULL_NAME}(?=,|\s+(?:is|was|has|had|will|said|says|told|added|introduced|presented|chairs|chaired|leads|led|reported|explained|stated|states|wrote|writes|commented|confirmed|warned|admitted|announced|acknowledged)\b)"
+                     rf"|\b{_FULL_NAME}(?=,|\s+(?:is|was|has|had|will|{_REPORTS})\b)"
                      rf"|\b{_FULL_NAME}\s+and\s+{_FULL_NAME}\b"
                      rf"|(?:(?<=\bis )|(?<=\bwas )|(?<=\bare )|(?<=\bwere )|(?<=\bby )){_FULL_NAME}\b")
 # A name after the role it holds, as news and letters write it: "director of children's services
@@ -473,11 +476,12 @@ class ExtractiveAnswerer:
                      and not _not_a_statement(best.sentence))
         # Within each passage a substantive sentence comes before a procedural one, so the one
         # sentence a passage gives is the substantive one when it is near enough.
-        rest = [c for c in near if c is not lead
-                and ((c is best and keep_best) or (not tone(c.sentence).opposes(query.polarity, clearly=True)
-                                                   and not _states_another_judgement(query, c.sentence)))]
-        rest.sort(key=lambda c: (not (c is best and keep_best), _incidental(query, c.sentence)))
-        near = [lead, *rest]
+        first = [best] if keep_best else []
+        rest = [c for c in near if c is not lead and not (keep_best and c is best)
+                and not tone(c.sentence).opposes(query.polarity, clearly=True)
+                and not _states_another_judgement(query, c.sentence)]
+        rest.sort(key=lambda c: _incidental(query, c.sentence))
+        near = [lead, *first, *rest]
         chosen: list[Candidate] = [lead]
         if query.across_councils:
             councils = {lead.passage.council}
