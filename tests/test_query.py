@@ -127,6 +127,14 @@ def test_a_month_and_year_named_ask_about_that_month(analyse):
     assert query.months == ((2022, 3), (2023, 6)) and query.years == (2022, 2023)
 
 
+def test_a_form_the_documents_also_write_names_the_term_but_is_not_searched_for(analyse):
+    vocabulary = Vocabulary.load()
+    assert "focused inspection" not in vocabulary.expand("what did the focused visit find?")
+    query = analyse("what did the focused visit find?")
+    assert query.topic.terms_covered(passage_words("A focused inspection found drift in plans.")) == 1.0
+    assert query.topic.terms_covered(passage_words("An inspection found drift in plans.")) == 0.0
+
+
 def test_an_ordinal_is_held_to_like_a_field_term(analyse):
     query = analyse("what did the third monitoring visit find?")
     assert query.topic.terms_covered(passage_words("The third monitoring visit found drift.")) == 1.0

@@ -64,7 +64,10 @@ class Vocabulary:
 
     def __init__(self, groups: list[tuple[list[str], set[str]]], expand_only: set[int] = frozenset(),
                  whole_item: set[int] = frozenset(),
-                 graded: dict[int, tuple[int, tuple[str, ...]]] | None = None) -> None:
+                 graded: dict[int, tuple[int, tuple[str, ...]]] | None = None,
+                 unsearched: frozenset[str] = frozenset()) -> None:
+        # Forms recognised in a text but never added to one (`expansions`).
+        self._unsearched = {f.lower() for f in unsearched}
         # The forms, in lower case, of the groups that hold for a whole item (`item_term`).
         self._item_forms = {f.lower() for n, (forms, _) in enumerate(groups) if n in whole_item for f in forms}
         # By form: the year from which a group is the one graded inspection, and the ungraded
@@ -95,7 +98,8 @@ class Vocabulary:
                    {n for n, t in enumerate(terms) if t.get("expand_only")},
                    {n for n, t in enumerate(terms) if t.get("whole_item")},
                    {n: (int(t["graded_since"]), tuple(t.get("ungraded", ()))) for n, t in enumerate(terms)
-                    if "graded_since" in t})
+                    if "graded_since" in t},
+                   frozenset(f for t in terms for f in t.get("unsearched", ())))
 
     def item_term(self, forms: Sequence[str]) -> bool:
         """Whether a group (given by its forms) names the kind of inspection a document reports,
@@ -118,13 +122,15 @@ class Vocabulary:
         return out
 
     def expansions(self, text: str) -> list[str]:
-        """Forms to add to a query: the other forms of every group the text uses."""
+        """Forms to add to a query: the other forms of every group the text uses, except those
+        marked unsearched."""
         if text in self._expansions:
             return list(self._expansions[text])
         out: list[str] = []
         for pattern, others, _ in self._candidates(text):
             if pattern.search(text):
-                out.extend(o for o in others if o not in out and o.lower() not in text.lower())
+                out.extend(o for o in others if o not in out and o.lower() not in text.lower()
+                           and o.lower() not in self._unsearched)
         if len(self._expansions) > 20_000:
             self._expansions.clear()
         self._expansions[text] = out
