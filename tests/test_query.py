@@ -63,6 +63,21 @@ def test_who_is_a_role_asks_for_a_person(analyse):
     assert "who" in query.kinds and not query.asks_organisation
 
 
+def test_which_before_a_noun_for_a_person_asks_for_a_person(analyse):
+    for question in ("which inspector signed the letter?", "which Barsetshire cabinet member spoke?",
+                     "which HMI led the visit?"):
+        query = analyse(question)
+        assert {"who", "person"} <= query.kinds, question
+    assert "who" not in analyse("which areas did inspectors praise?").kinds
+    assert "person" not in analyse("who is the partner agency for the pilot?").kinds
+
+
+def test_a_which_person_question_is_answered_by_a_name_not_any_capital(analyse):
+    query = analyse("which inspectors carried out the visit?")
+    assert fits(query, "Inspectors Ann Cole and Ravi Shah found plans were strong.")
+    assert not fits(query, "Ofsted carried out a focused inspection of Children's Social Care in March.")
+
+
 def test_which_councils_asks_across_councils(analyse):
     assert analyse("which councils struggled to recruit foster carers?").across_councils
 

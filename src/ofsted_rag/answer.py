@@ -181,7 +181,7 @@ def fits(query: Query, sentence: str) -> bool:
     if "judgement" in kinds and not judgements_in(sentence) and not _NO_JUDGEMENT.search(sentence):
         return False
     if "who" in kinds:
-        if not query.asks_organisation and re.match(r"^\s*who(?:'s| is| are| was| were)\b", query.text, re.I) and not any(
+        if "person" in kinds and not any(
             not ({w.lower() for w in re.findall(r"[A-Za-z]+", name)} & _GENERIC_NAMES - {"councillor"})
             for name in [*(m.group(0) for m in _PERSON.finditer(sentence)),
                          *(m.group(1) for m in _ROLE_THEN_NAME.finditer(sentence))]

@@ -477,15 +477,18 @@ def question_parts(question: str) -> tuple[str, list[str]]:
 
 
 def answer_kinds(question: str) -> frozenset[str]:
-    """The kinds of answer a question asks for; "organisation" refines "who"."""
+    """The kinds of answer a question asks for; "person" and "organisation" refine "who"."""
     c = cues()
     kinds = {k for k, pattern in c.kinds.items() if k != "share" and pattern.search(question)}
     if c.kinds["share"].search(question):
         kinds.discard("money")
     if "count" in kinds:
         kinds.add("number")
+    if "person" in kinds:
+        kinds.add("who")
     if "who" in kinds and _asks_for_organisation(question):
         kinds.add("organisation")
+        kinds.discard("person")
     if "judgement" in kinds and kinds & {"who", "date", "number", "money", "statement"}:
         # "Who is the cabinet member quoted on the outstanding rating?" names a judgement but asks
         # for a person: the question word decides what kind of answer it wants.
