@@ -330,6 +330,19 @@ def test_a_paragraph_followed_by_a_lead_in_referring_to_it_is_quoted_with_the_li
     assert [p.id for p in quoted.extra] == ["p-6-2", "p-6-bullet 1", "p-6-bullet 2"]
 
 
+def test_a_line_naming_a_speaker_is_quoted_with_the_opening_of_the_quotation(analyse):
+    speaker = passage("Councillor Ann Cole, cabinet member for children, said:", "1")
+    quotation = passage("“We are proud of our social workers. The report shows their care.”", "2")
+    query = analyse("Which cabinet member commented on the report?")
+    answerer = ExtractiveAnswerer(evidence=EVIDENCE, following=lambda p: {"p-6-1": [quotation]}.get(p.id, []))
+    quoted = answerer.candidates(query, [Hit(speaker, 1.0, 0.5, 1, 1)])[0]
+    assert quoted.sentence == ("Councillor Ann Cole, cabinet member for children, said: "
+                               "“We are proud of our social workers.")
+    assert [p.id for p in quoted.extra] == ["p-6-2"]
+    unquoted = ExtractiveAnswerer(evidence=EVIDENCE, following=lambda p: [passage("The board met.", "2")])
+    assert unquoted.candidates(query, [Hit(speaker, 1.0, 0.5, 1, 1)]) == []
+
+
 # ---------------------------------------------------------------------------- what the documents do not say
 
 COUNTED = "Inspectors identified two areas for priority action."

@@ -45,6 +45,8 @@ RERANK_WHOLE = 0.02
 # A passage that is an item of a list: a bullet, a lettered or roman-numbered point.
 _LIST_POINT = re.compile(r"^(?:bullet\b|[a-z]{1,2}$|[ivx]+$)")
 _LIST_ITEM = re.compile(r"^\s*(?:\([a-z]{1,3}\)|\([ivx]+\)|[•·▪◦●‣∙\-–*])\s*")
+# The marks a quotation opens with.
+_OPENING_QUOTES = "“\"‘'"
 MAX_LIST_ITEMS = 8
 MAX_LIST_ITEM_WORDS = 25
 MAX_LIST_WORDS = 80
@@ -319,12 +321,19 @@ class ExtractiveAnswerer:
                 pieces = [text]
                 if is_lead_in(text):
                     # A lead-in is quoted with its list or not at all; it is as close to the
-                    # question as the closest of its parts.
+                    # question as the closest of its parts. A line that names a speaker ("Jane
+                    # Smith, cabinet member for children, said:") is quoted with the opening
+                    # sentence of the quotation after it, as news prints them.
                     extra = self._list_after(hit.passage) if n == len(texts) - 1 else ()
-                    if not extra:
+                    if extra:
+                        pieces += [u for p in extra for u in sentences_of(p.text)]
+                        text = f"{text} {_joined(extra)}"
+                    elif n == len(texts) - 1 and (quote := self._quote_after(hit.passage)):
+                        extra, opening = quote
+                        pieces.append(opening)
+                        text = f"{text} {opening}"
+                    else:
                         continue
-                    pieces += [u for p in extra for u in sentences_of(p.text)]
-                    text = f"{text} {_joined(extra)}"
                 elif n == len(texts) - 1 and (after := self._referring_list_after(hit.passage)):
                     # A paragraph's closing sentence followed by a lead-in that refers back to it
                     # ("The letter named three things to put right." then "These were:" and bullets) is
@@ -408,6 +417,17 @@ class ExtractiveAnswerer:
         if not items or max(words) > MAX_LIST_ITEM_WORDS or sum(words) > MAX_LIST_WORDS:
             return ()
         return tuple(items)
+
+    def _quote_after(self, passage: StoredPassage) -> tuple[tuple[StoredPassage], str] | None:
+        """When the passage after a lead-in opens a quotation: that passage and the quotation's
+        first sentence."""
+        if self.following is None:
+            return None
+        after = self.following(passage)
+        if not after or _is_list_item(after[0]) or after[0].text.lstrip()[:1] not in _OPENING_QUOTES:
+            return None
+        opening = sentences_of(after[0].text)
+        return ((after[0],), opening[0]) if opening else None
 
     def _lead_in_before(self, passage: StoredPassage) -> str:
         """For a list item, the lead-in its list follows in the item ("... as follows:"), past
