@@ -271,10 +271,6 @@ class Query:
         """The two texts a sentence is compared with: the subject and the whole question."""
         return (self.subject, self.whole)
 
-    @property
-    def asks_organisation(self) -> bool:
-        return "organisation" in self.kinds
-
     def describe(self) -> str:
         bits = [f"topic: {self.topic.describe()}"]
         if self.councils:
