@@ -224,6 +224,19 @@ def test_a_report_is_dated_by_publication_not_by_inspection():
     assert meta(front).date == dt.date(2017, 12, 14)
 
 
+def test_a_date_written_month_first_is_read():
+    # Many web pages' templates print "January 24, 2024".
+    assert meta("Praise for the borough's services\n\nPublished: Wednesday, January 24, 2024\n\nThe council was praised.").date \
+        == dt.date(2024, 1, 24)
+
+
+def test_a_date_stamp_without_a_colon_is_the_date_only_when_a_date_follows_at_once():
+    assert meta("date 2018-03-14 Much improved, councillors were told.\n\nThe service is better.").date == dt.date(2018, 3, 14)
+    assert meta("Date 14/03/2018\n\nThe panel met.").date == dt.date(2018, 3, 14)
+    # "Date of next meeting" is not the document's date.
+    assert meta("Date of next meeting 12 May 2024\n\nThe panel met.").date is None
+
+
 def test_a_date_inside_a_sentence_is_not_the_documents_date():
     assert meta("Agenda item\n\nUpdate\n\nMinutes:\n\nThe visit took place on 14 March 2023 and was brief.").date is None
 

@@ -236,6 +236,11 @@ def test_a_span_of_months_names_every_month_in_it():
     assert months_in("between December and February 2024") == ((2023, 12), (2024, 1), (2024, 2))
 
 
+def test_a_date_written_month_first_names_its_month():
+    assert months_in("Published: Wednesday, January 24, 2024; Sept. 5th 2019") == ((2024, 1), (2019, 9))
+    assert months_in("in May 12 councillors met") == ()
+
+
 def test_a_span_of_years_asks_about_each_year_in_it(analyse):
     assert analyse("which scores came out of the 2007/08 annual assessment?").years == (2007, 2008)
     assert analyse("what did the 2019 to 2021 plan promise?").years == (2019, 2020, 2021)

@@ -754,9 +754,10 @@ _NOT_DESCRIBED = frozenset({"overall", "rating", "ratings", "judgement", "judgme
 
 MONTH_NAMES = ("january", "february", "march", "april", "may", "june", "july", "august", "september",
                "october", "november", "december")
-# A month with its year, its name written out or cut short as people type it ("Nov 2023", "Sept. 2019").
-_MONTH_YEAR = re.compile(r"\b(" + "|".join(MONTH_NAMES) + rf"|(?:{_MONTH_SHORT})\.?),?\s+(?:of\s+)?((?:19|20)\d\d)\b",
-                         re.IGNORECASE)
+# A month with its year, its name written out or cut short as people type it ("Nov 2023", "Sept. 2019"),
+# or with the day between them as many web pages print dates ("January 24, 2024").
+_MONTH_YEAR = re.compile(r"\b(" + "|".join(MONTH_NAMES) + rf"|(?:{_MONTH_SHORT})\.?),?\s+"
+                         r"(?:(?:[1-9]|[12]\d|3[01])(?:st|nd|rd|th)?,?\s+)?(?:of\s+)?((?:19|20)\d\d)\b", re.IGNORECASE)
 
 # A span of months ending in a year ("March to June 2021", "27 June to 8 July 2022", "between
 # November and February 2023"): it names each month in it, the first in the year before when it

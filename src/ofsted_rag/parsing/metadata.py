@@ -43,6 +43,10 @@ _WEEKDAY_NAMES = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
 _TEXT_DATE = re.compile(
     rf"(?<!\d)(\d{{1,2}})(?:st|nd|rd|th)?[\s_-]+({_MONTH_NAMES})\.?,?[\s_-]+(\d{{4}})(?!\d)", re.IGNORECASE
 )
+# "January 24, 2024", "Jan 24th 2024": month first, as many web pages' templates print dates.
+_MONTH_FIRST_DATE = re.compile(
+    rf"\b({_MONTH_NAMES})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})(?!\d)", re.IGNORECASE
+)
 # "2019-01-22", "2019_01_22", "2019.01.22".
 _ISO_DATE = re.compile(r"(?<!\d)(\d{4})[-_.](\d{1,2})[-_.](\d{1,2})(?!\d)")
 # "22/01/2019", "22.01.19", "22-01-2019": day first, as dates are written in England.
@@ -74,6 +78,11 @@ _MINUTES_OF = re.compile(
 # decision page's "Date of decision: 24/09/2021" (when it was decided, not when published).
 _DATE_FIELD = re.compile(r"^(?:date(?: of (?:the )?(?:meeting|decision))?|(?:meeting|decision) date|decision made)"
                          r"\s*[:\-–]\s*(?P<value>.+)$", re.I)
+# "Date 14/03/2018", "date 2018-03-14 Much improved ...": the label without its colon, as a table's
+# cells or a page's date stamp run into the text, is a date field only when a date follows at once.
+_BARE_DATE_FIELD = re.compile(
+    rf"^(?:date|published)\s+(?P<value>(?:\d{{4}}-\d{{1,2}}-\d{{1,2}}|\d{{1,2}}[/.]\d{{1,2}}[/.]\d{{2,4}}"
+    rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{_MONTH_NAMES})\.?,?\s+\d{{4}})(?!\d))", re.I)
 # A report's publication date is its date; the inspection dates are when inspectors visited.
 _PUBLISHED_FIELD = re.compile(
     r"^(?:report published|date published|published(?: on)?|publication date|date of publication)\s*:?\s*(?P<value>.+)$",
@@ -245,6 +254,8 @@ def parse_date(text: str) -> dt.date | None:
     for m in _TEXT_DATE.finditer(text):
         month = month_number(m.group(2))
         _add_date(candidates, m.start(), int(m.group(3)), month, int(m.group(1)))
+    for m in _MONTH_FIRST_DATE.finditer(text):
+        _add_date(candidates, m.start(), int(m.group(3)), month_number(m.group(1)), int(m.group(2)))
     for m in _ISO_DATE.finditer(text):
         _add_date(candidates, m.start(), int(m.group(1)), int(m.group(2)), int(m.group(3)))
     for m in _DMY_DATE.finditer(text):
@@ -326,7 +337,7 @@ def _read_header(head: list[str]) -> HeaderFacts:
             date = parse_date(line)
             if date:
                 return HeaderFacts(date, body if body and _BODY.search(body) else None)
-    for pattern in (_DATE_FIELD, _PUBLISHED_FIELD):
+    for pattern in (_DATE_FIELD, _PUBLISHED_FIELD, _BARE_DATE_FIELD):
         for line in head:
             m = pattern.match(line)
             if m and parse_date(m.group("value")):
