@@ -52,6 +52,9 @@ def test_how_many_asks_for_a_count_and_so_a_number(analyse):
 
 def test_how_much_with_spending_asks_for_money(analyse):
     assert "money" in analyse("how much did the service overspend?").kinds
+    assert "money" in analyse("how much did the council put in after the inspection?").kinds
+    assert "money" in analyse("how much was allocated to early help?").kinds
+    assert "money" not in analyse("how much has the service improved?").kinds
 
 
 def test_who_is_the_head_of_an_organisation_noun_asks_for_a_body(analyse):
