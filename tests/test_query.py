@@ -151,6 +151,9 @@ def test_a_form_the_documents_also_write_names_the_term_but_is_not_searched_for(
     query = analyse("what did the focused visit find?")
     assert query.topic.terms_covered(passage_words("A focused inspection found drift in plans.")) == 1.0
     assert query.topic.terms_covered(passage_words("An inspection found drift in plans.")) == 0.0
+    assert "protection of children" not in vocabulary.expand("when was child protection inspected?")
+    query = analyse("when was child protection inspected?")
+    assert query.topic.terms_covered(passage_words("The inspection of arrangements for the protection of children ended in March.")) == 1.0
 
 
 def test_an_ordinal_is_held_to_like_a_field_term(analyse):
