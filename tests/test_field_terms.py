@@ -122,3 +122,22 @@ def test_a_question_on_two_joined_subjects_is_answered_by_a_sentence_on_each(tmp
     answer = engine.ask("what strengths did ofsted find in rutland about the MASH and care leavers?")
     assert not answer.refused, answer.text
     assert "one clear place" in answer.text and "close touch with care leavers" in answer.text
+
+
+def test_a_term_setting_the_scene_may_be_named_elsewhere_in_the_story(tmp_path, embedder):
+    # "when Ofsted said it requires improvement" says which time is meant; the sentence naming the
+    # director, a few lines on, does not repeat it.
+    engine = engine_over({
+        "www.rutland.gov.uk__news_2019_ofsted-report-childrens-services.txt":
+            "Ofsted report on Rutland's children's services\n\n"
+            "Ofsted has said that Rutland County Council's children's services require improvement to be good.\n\n"
+            "Inspectors asked the council to make sure that plans for children in need are reviewed on time.\n\n"
+            "Pat Example, the council's director of children's services, said the changes had already begun.\n",
+    }, tmp_path / "pages", embedder)
+    found = engine.gather("who was rutland's DCS when ofsted said the council requires improvement?")
+    director = next(c for c in engine.extractive.candidates(found.query, found.hits) if "Pat Example" in c.sentence)
+    assert director.features["terms"] == 1.0
+    # Asked outright, the sentence must carry the term itself.
+    found = engine.gather("which rutland DCS said the council requires improvement?")
+    director = next(c for c in engine.extractive.candidates(found.query, found.hits) if "Pat Example" in c.sentence)
+    assert director.features["terms"] == 0.5

@@ -156,6 +156,20 @@ def test_a_form_the_documents_also_write_names_the_term_but_is_not_searched_for(
     assert query.topic.terms_covered(passage_words("The inspection of arrangements for the protection of children ended in March.")) == 1.0
 
 
+def test_a_clause_setting_the_scene_holds_its_terms_to_the_item_not_the_sentence(analyse):
+    query = analyse("who was the DCS when ofsted said the council requires improvement?")
+    assert [sorted(t[0]) for t in query.topic.setting_terms] == [["improv", "requir"]]
+    answer = passage_words("Jane Example, the director of children's services, said the changes were already made.")
+    item = passage_words("Ofsted rated the council requires improvement. " + "Jane Example, the director of children's services, said so.")
+    assert query.topic.terms_covered(answer) == 0.5
+    assert query.topic.terms_covered(answer, item_words=item) == 1.0
+    # The asked term itself must still be in the sentence.
+    assert query.topic.terms_covered(passage_words("The council requires improvement."), item_words=item) == 0.5
+    # A question opening with "when", or ending "and when?", sets no scene.
+    assert analyse("when did ofsted inspect child protection?").topic.setting_terms == ()
+    assert analyse("which councils had a CP inspection and when?").topic.setting_terms == ()
+
+
 def test_an_ordinal_is_held_to_like_a_field_term(analyse):
     query = analyse("what did the third monitoring visit find?")
     assert query.topic.terms_covered(passage_words("The third monitoring visit found drift.")) == 1.0

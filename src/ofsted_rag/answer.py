@@ -310,6 +310,8 @@ class ExtractiveAnswerer:
             # A term naming the kind of inspection ("ILACS") holds for every sentence of an item
             # that names it anywhere.
             named_in_item = self._item_terms_named(query, hit.passage)
+            # The terms setting the question's scene may be named anywhere in the item.
+            item_words = self._words(self.item_text(hit.passage)) if self.item_text and query.topic.setting_terms else ()
             # A list item means what its lead-in says it is ("On the pandemic, the panel heard:-"
             # over "Managers moved every visit online within a week").
             lead_in = self._lead_in_before(hit.passage)
@@ -349,7 +351,7 @@ class ExtractiveAnswerer:
                     units.append(_Unit(text, hit, rank, extra, tuple(pieces),
                                        coverage=query.topic.coverage(self._words(text)),
                                        context_coverage=max(query.topic.coverage(context), passage_coverage * 0.5),
-                                       terms=query.topic.terms_covered(context, named_in_item)))
+                                       terms=query.topic.terms_covered(context, named_in_item, item_words)))
                 previous = text
         if not units:
             return []

@@ -174,6 +174,12 @@ class Grading:
 _VISIT_YEAR_REACH = 30
 
 
+# A clause after the question's ask that sets its scene in time: "who was the DCS when Ofsted said
+# it requires improvement", "how much did they put in after the inadequate rating". Not a question
+# opening with "when", nor "... and when?".
+_SETTING_CLAUSE = re.compile(r"(?<=\w)[,\s]+(?:when|after|following|before)\s+(?=\S+\s+\S)", re.IGNORECASE)
+
+
 @dataclass(frozen=True)
 class Topic:
     """What a question is about: each concept is a set of alternative word sets, one of which a
@@ -188,18 +194,24 @@ class Topic:
     # Of the item terms, those naming the one inspection that gives a grade, with how an item
     # reports it by its grade alone.
     gradings: tuple[tuple[tuple[frozenset[str], ...], Grading], ...] = ()
+    # The terms of a clause setting the question's scene ("who was the DCS when Ofsted said it
+    # requires improvement"): the sentence's item must name them, the sentence need not.
+    setting_terms: tuple[tuple[frozenset[str], ...], ...] = ()
 
     def grading(self, alts: tuple[frozenset[str], ...]) -> Grading | None:
         return next((g for a, g in self.gradings if a == alts), None)
 
-    def terms_covered(self, words: set[str], named_in_item: Collection = ()) -> float:
+    def terms_covered(self, words: set[str], named_in_item: Collection = (), item_words: Collection[str] = ()) -> float:
         """The share of the question's field terms that the words carry (1.0 with none); a term
         naming the kind of inspection (one of `item_terms`) may be named by the sentence's item
-        instead (`named_in_item`)."""
+        instead (`named_in_item`), and so may a term of the clause setting the scene
+        (`setting_terms`, named anywhere in `item_words`)."""
         if not self.terms:
             return 1.0
+        item_words = set(item_words)
         return sum(1 for alts in self.terms
-                   if alts in named_in_item or any(alt <= words for alt in alts)) / len(self.terms)
+                   if alts in named_in_item or any(alt <= words for alt in alts)
+                   or (alts in self.setting_terms and any(alt <= item_words for alt in alts))) / len(self.terms)
 
     def coverage(self, words: set[str]) -> float:
         """The share of the question's concepts that the words carry (0.0 with none)."""
@@ -437,11 +449,14 @@ class QueryAnalyser:
                 taken.append((m.start(), m.end()))
                 concepts.append(tuple(frozenset([w]) for w in _ORDINAL_FORMS[m.group(0).lower()]))
         terms = tuple(x for x in concepts if x)
+        setting = _SETTING_CLAUSE.search(text)
+        setting_terms = tuple(concepts[n] for n, (start, _) in enumerate(taken)
+                              if setting and start >= setting.start() and concepts[n]) if setting else ()
         rest = "".join(" " if any(s <= i < e for s, e in taken) else ch for i, ch in enumerate(text))
         rest = _YEARS_AND_MONTHS.sub(" ", rest)
         concepts.extend((frozenset([w]),) for w in sorted(content_words(rest) - cues().question_words))
         return Topic(tuple(x for x in concepts if x), terms, tuple(x for x in item_terms if x),
-                     tuple((a, g) for a, g in gradings if a))
+                     tuple((a, g) for a, g in gradings if a), setting_terms)
 
     def _subject(self, stripped: str, text: str) -> str:
         """The question's subject, without council names and question words (the framing of a
