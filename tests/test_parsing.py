@@ -671,6 +671,18 @@ def test_a_meeting_page_copied_without_item_numbers_keeps_its_minutes():
     assert not any(t.startswith(("Venue:", "Contact:", "No. Item")) for t in texts)
 
 
+def test_a_numbered_paragraph_on_a_meeting_page_is_no_item_title_even_cut_off():
+    # A page saved up to a fixed length ends mid-sentence; its last numbered paragraph is still
+    # a paragraph (a title is short), so what it says is kept.
+    text = MEETING_PAGE_WITHOUT_NUMBERS + (
+        "\n\nCabinet Member priorities\n\n\n"
+        "Cllr Jane Example, Cabinet Member for Education, gave an update, highlighting the following:\n\n"
+        "1. Exam results: despite changes to how grades are expressed, the county's schools have done well. "
+        "Overall, 72% of the county's students a")
+    texts = [p.text for p in parse_bytes(text.encode(), "democracy.example.gov.uk__ieListDocuments.txt").passages]
+    assert any(t.startswith("1. Exam results") for t in texts)
+
+
 def test_a_link_to_earlier_minutes_does_not_date_a_meeting_page():
     parsed = parse_bytes(MEETING_PAGE_WITHOUT_NUMBERS.encode(), "democracy.example.gov.uk__ieListDocuments.txt")
     assert parsed.document.meta.date == dt.date(2017, 3, 14)

@@ -756,7 +756,9 @@ def _item_header(block: list[_Line], next_block: list[_Line] | None, state: _Sta
     if with_title and len(block) == 1 and state.meeting_page:
         number, title = with_title.groups()
         title = clean_title(title)
-        if _next_in_sequence(number, state) and title[-1:] not in ".;,":
+        # A numbered paragraph is no title however it ends (a page cut off mid-sentence): a
+        # title is short.
+        if _next_in_sequence(number, state) and title[-1:] not in ".;," and _is_title(title.rstrip(":")):
             return number, title, 1
     labelled = ITEM_LABEL.match(first)
     if labelled and not state.item_page:
