@@ -174,9 +174,9 @@ class Grading:
 _VISIT_YEAR_REACH = 30
 
 
-# A clause after the question's ask that sets its scene in time: "who was the DCS when Ofsted said
-# it requires improvement", "how much did they put in after the inadequate rating". Not a question
-# opening with "when", nor "... and when?".
+# A clause after the question's ask that sets its scene in time: "who led children's services when
+# the service was judged to require improvement", "what did the panel fund after the care leavers
+# review". Not a question opening with "when", nor "... and when?".
 _SETTING_CLAUSE = re.compile(r"(?<=\w)[,\s]+(?:when|after|following|before)\s+(?=\S+\s+\S)", re.IGNORECASE)
 
 
@@ -194,8 +194,8 @@ class Topic:
     # Of the item terms, those naming the one inspection that gives a grade, with how an item
     # reports it by its grade alone.
     gradings: tuple[tuple[tuple[frozenset[str], ...], Grading], ...] = ()
-    # The terms of a clause setting the question's scene ("who was the DCS when Ofsted said it
-    # requires improvement"): the sentence's item must name them, the sentence need not.
+    # The terms of a clause setting the question's scene ("... when the service was judged to
+    # require improvement"): the sentence's item must name them, the sentence need not.
     setting_terms: tuple[tuple[frozenset[str], ...], ...] = ()
 
     def grading(self, alts: tuple[frozenset[str], ...]) -> Grading | None:
