@@ -683,6 +683,17 @@ def test_a_numbered_paragraph_on_a_meeting_page_is_no_item_title_even_cut_off():
     assert any(t.startswith("1. Exam results") for t in texts)
 
 
+def test_a_saved_pages_date_stamp_dates_it_and_is_no_part_of_its_headline_or_first_sentence():
+    text = ("date 2023-03-23 Children's services in Barsetshire were rated outstanding by Ofsted.\n\n"
+            "Inspectors praised the help given to care leavers.")
+    parsed = parse_bytes(text.encode(), "news.txt")
+    assert parsed.document.meta.date == dt.date(2023, 3, 23)
+    assert parsed.document.meta.title.startswith("Children's services in Barsetshire")
+    first = parsed.passages[0]
+    assert first.text.startswith("Children's services in Barsetshire")
+    assert parsed.document.text[first.start:first.end] == first.text
+
+
 def test_a_link_to_earlier_minutes_does_not_date_a_meeting_page():
     parsed = parse_bytes(MEETING_PAGE_WITHOUT_NUMBERS.encode(), "democracy.example.gov.uk__ieListDocuments.txt")
     assert parsed.document.meta.date == dt.date(2017, 3, 14)

@@ -15,13 +15,13 @@ from pathlib import Path
 from ofsted_rag.documents import DocumentMeta, Passage, SourceDocument, document_id
 from ofsted_rag.errors import DocumentError
 from ofsted_rag.parsing import text as text_format
-from ofsted_rag.parsing.metadata import canonical_council, infer_meta
+from ofsted_rag.parsing.metadata import canonical_council, date_stamp_length, infer_meta
 from ofsted_rag.parsing.structure import parse_structure
 from ofsted_rag.parsing.text import remove_running_headers
 
 # Bumped whenever parsing changes what passages a file gives, or what is read of a file's council,
 # date or title, so an ingest re-parses every file.
-PARSER_VERSION = "24"
+PARSER_VERSION = "25"
 DEFAULT_MAX_BYTES = 25 * 1024 * 1024
 
 
@@ -147,6 +147,9 @@ def _passages(doc: SourceDocument) -> list[Passage]:
     out: list[Passage] = []
     seen: set[str] = set()
     for unit in parse_structure(doc.text, doc.meta.kind):
+        if unit.start == 0 and (stamp := date_stamp_length(doc.text)):
+            # The page's date stamp is its date (metadata), not the first sentence's words.
+            unit = replace(unit, start=min(stamp, unit.end))
         body = " ".join(doc.text[unit.start:unit.end].split())
         if not body:
             continue

@@ -83,6 +83,17 @@ _DATE_FIELD = re.compile(r"^(?:date(?: of (?:the )?(?:meeting|decision))?|(?:mee
 _BARE_DATE_FIELD = re.compile(
     rf"^(?:date|published)\s+(?P<value>(?:\d{{4}}-\d{{1,2}}-\d{{1,2}}|\d{{1,2}}[/.]\d{{1,2}}[/.]\d{{2,4}}"
     rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{_MONTH_NAMES})\.?,?\s+\d{{4}})(?!\d))", re.I)
+# A saved page's date stamp run into its first line ("date 2018-03-14 Much improved ..."): the
+# document's date, and no part of its headline or its first sentence.
+_DATE_STAMP = re.compile(r"^date \d{4}-\d{1,2}-\d{1,2} (?=\S)", re.I)
+
+
+def date_stamp_length(text: str) -> int:
+    """How many characters a date stamp takes at the start of a text (0 with none)."""
+    m = _DATE_STAMP.match(text)
+    return m.end() if m else 0
+
+
 # A report's publication date is its date; the inspection dates are when inspectors visited.
 _PUBLISHED_FIELD = re.compile(
     r"^(?:report published|date published|published(?: on)?|publication date|date of publication)\s*:?\s*(?P<value>.+)$",
@@ -594,5 +605,5 @@ def _infer_title(lines: list[str]) -> str | None:
     # Not a date set one part to a line above the headline ("30", "June", "2014").
     rest = lines[len(_first_fragments(lines)):]
     if rest and len(rest[0]) < 200:
-        return clean_title(rest[0])
+        return clean_title(rest[0][date_stamp_length(rest[0]):])
     return None
