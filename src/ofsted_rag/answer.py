@@ -311,7 +311,7 @@ class ExtractiveAnswerer:
             # that names it anywhere.
             named_in_item = self._item_terms_named(query, hit.passage)
             # The terms setting the question's scene may be named anywhere in the item.
-            item_words = self._words(self.item_text(hit.passage)) if self.item_text and query.topic.setting_terms else ()
+            item_words = self._words(self.item_text(hit.passage)) if self.item_text and query.topic.setting_terms else frozenset()
             # A list item means what its lead-in says it is ("On the pandemic, the panel heard:-"
             # over "Managers moved every visit online within a week").
             lead_in = self._lead_in_before(hit.passage)

@@ -21,7 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import tomllib
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Sequence, Set as AbstractSet
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from importlib import resources
@@ -201,14 +201,13 @@ class Topic:
     def grading(self, alts: tuple[frozenset[str], ...]) -> Grading | None:
         return next((g for a, g in self.gradings if a == alts), None)
 
-    def terms_covered(self, words: set[str], named_in_item: Collection = (), item_words: Collection[str] = ()) -> float:
+    def terms_covered(self, words: set[str], named_in_item: Collection = (), item_words: AbstractSet[str] = frozenset()) -> float:
         """The share of the question's field terms that the words carry (1.0 with none); a term
         naming the kind of inspection (one of `item_terms`) may be named by the sentence's item
         instead (`named_in_item`), and so may a term of the clause setting the scene
         (`setting_terms`, named anywhere in `item_words`)."""
         if not self.terms:
             return 1.0
-        item_words = set(item_words)
         return sum(1 for alts in self.terms
                    if alts in named_in_item or any(alt <= words for alt in alts)
                    or (alts in self.setting_terms and any(alt <= item_words for alt in alts))) / len(self.terms)
@@ -451,7 +450,7 @@ class QueryAnalyser:
         terms = tuple(x for x in concepts if x)
         setting = _SETTING_CLAUSE.search(text)
         setting_terms = tuple(concepts[n] for n, (start, _) in enumerate(taken)
-                              if setting and start >= setting.start() and concepts[n]) if setting else ()
+                              if start >= setting.start() and concepts[n]) if setting else ()
         rest = "".join(" " if any(s <= i < e for s, e in taken) else ch for i, ch in enumerate(text))
         rest = _YEARS_AND_MONTHS.sub(" ", rest)
         concepts.extend((frozenset([w]),) for w in sorted(content_words(rest) - cues().question_words))
