@@ -141,3 +141,23 @@ def test_a_term_setting_the_scene_may_be_named_elsewhere_in_the_story(tmp_path, 
     found = engine.gather("which rutland DCS said the council requires improvement?")
     director = next(c for c in engine.extractive.candidates(found.query, found.hits) if "Pat Example" in c.sentence)
     assert director.features["terms"] == 0.5
+
+
+def test_a_story_saved_from_its_lead_is_about_what_the_lead_names(tmp_path, embedder):
+    # No headline: the page opens with the story's first paragraph (too long to be taken for a
+    # headline), the only one naming SEND.
+    engine = engine_over({
+        "www.rutlandhealth.example__news_send-services-improving.txt":
+            "Support for children in Rutland with special educational needs and disabilities and for their "
+            "families is improving, though it still has some way to go, inspectors have said in a report "
+            "published this week.\n\n"
+            "The local area partnership, run jointly by Rutland County Council and the local NHS board, was "
+            "visited by inspectors from Ofsted and the CQC between 4 March and 8 March 2024.\n\n"
+            "Families told inspectors that waiting times for assessments were still too long.\n",
+    }, tmp_path / "pages", embedder)
+    found = engine.gather("when was rutland's SEND partnership inspected?")
+    visited = next(c for c in engine.extractive.candidates(found.query, found.hits) if "between 4 March" in c.sentence)
+    assert visited.features["terms"] == 1.0
+    answer = engine.ask("when was rutland's SEND partnership inspected?")
+    assert not answer.refused, answer.text
+    assert "between 4 March and 8 March 2024" in answer.text

@@ -241,14 +241,24 @@ class Engine:
 
     def _heading(self, passage: StoredPassage) -> str:
         """What a document is: its title, its committee and the heading its text opens under
-        ("Focused visit to Lambeth children's services")."""
+        ("Focused visit to Lambeth children's services"). A document with none of these, a story
+        saved from its first paragraph on, is what its opening sentence says it is about: a story's
+        lead names its subject ("Services for children with SEND in the county are improving ..."),
+        the sentences after it seldom repeat it ("The partnership was inspected in December")."""
         def build():
             opening: dict[str, tuple[int, str]] = {}
+            first: dict[str, StoredPassage] = {}
             for p in self.retriever.passages:
                 if p.item_title and (p.doc_id not in opening or p.start < opening[p.doc_id][0]):
                     opening[p.doc_id] = (p.start, p.item_title)
-            return {d: " ".join(dict.fromkeys(x for x in (r.meta.title, r.meta.body, opening.get(d, (0, ""))[1]) if x))
-                    for d, r in self.store.documents().items()}
+                if p.doc_id not in first or p.start < first[p.doc_id].start:
+                    first[p.doc_id] = p
+            headings = {d: " ".join(dict.fromkeys(x for x in (r.meta.title, r.meta.body, opening.get(d, (0, ""))[1]) if x))
+                        for d, r in self.store.documents().items()}
+            for d, h in headings.items():
+                if not h and d in first:
+                    headings[d] = next(iter(sentences_of(first[d].text)), "")
+            return headings
 
         return self._per_generation(("headings",), build).get(passage.doc_id) or passage.body or ""
 
