@@ -410,3 +410,17 @@ def test_a_date_set_one_part_to_a_line_above_the_headline_dates_the_page_and_is_
             "That is the conclusion of a recent Ofsted inspection of children's services in Rutland.\n")
     meta = infer_meta(text, "news.txt")
     assert (meta.date, meta.title) == (dt.date(2014, 6, 30), "Rutland's children's services rated good by Ofsted")
+
+
+def test_a_place_in_a_news_address_path_gives_way_to_a_text_naming_only_another_place_informally():
+    # The regional section's place is never named; the story speaks of another borough by its
+    # place name alone, so neither is taken from its header as the document's council.
+    text = ("Barsetshire children's services judged inadequate again\n\n"
+            "Children remain at risk of harm in Sandwell, inspectors have said.\n\n"
+            "The cabinet member said he was disappointed but would not resign.\n")
+    meta = infer_meta(text, "feeds.bbci.co.uk__news_uk-england-birmingham-33001234.txt")
+    assert meta.council != "Birmingham City Council"
+    # A story that names the section's place too is still taken as that place's.
+    text_naming_it = text + "\nBirmingham's director of children's services will lead the review.\n"
+    assert infer_meta(text_naming_it, "feeds.bbci.co.uk__news_uk-england-birmingham-33001234.txt").council == (
+        "Birmingham City Council")

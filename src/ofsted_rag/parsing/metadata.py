@@ -162,7 +162,8 @@ def infer_meta(text: str, file_name: str | None = None, url: str | None = None) 
     regional news page about its neighbour), so a council read from the path of an address (or of
     a file named after one) counts only when the text names none: neither in its header lines nor
     formally anywhere ("lancs.live/news/lancashire-news/..." about "Blackburn with Darwen
-    Council"). Another site named after a place (a local paper's "lancs.live") names its region,
+    Council"); nor, in any form, another authority only ("bbc.co.uk/news/uk-england-birmingham-..."
+    on a story that speaks of "Sandwell" and never of Birmingham). Another site named after a place (a local paper's "lancs.live") names its region,
     not its publisher: it yields to a text formally naming other councils and never that one."""
     from_url = meta_from_url(url) if url else DocumentMeta()
     from_name = meta_from_file_name(file_name) if file_name else DocumentMeta()
@@ -170,10 +171,17 @@ def infer_meta(text: str, file_name: str | None = None, url: str | None = None) 
     # The councils the text names formally, with those that took over their services or handed
     # them on (a page on "Northamptonshire" naming "North Northamptonshire Council" speaks of it).
     formal = {k.official for a in _formal_authorities(text.split("\n")) for k in (a, *lineage(a))}
+    named: set[str] = set()
+
+    def unnamed(council: str) -> bool:
+        """Whether the text names other authorities, in any form, and never this one."""
+        if not named:
+            named.update(k.official for a in mentioned(text) for k in (a, *lineage(a)))
+        return bool(named) and council not in named
 
     def yields(host: str, council: str) -> bool:
         if not _names_host(host, council):
-            return bool(from_text.council) or bool(formal) and council not in formal
+            return bool(from_text.council) or bool(formal) and council not in formal or unnamed(council)
         return not _COUNCIL_HOST.search(host) and bool(formal) and council not in formal
 
     if from_url.council and yields(urlsplit(url or "").hostname or "", from_url.council):
