@@ -126,6 +126,32 @@ def test_a_fall_from_a_judgement_is_a_false_premise_when_the_council_kept_it(tmp
     assert engine.gather("what did inspectors praise in rutland?").refusal is None
 
 
+def test_a_decline_taken_for_granted_is_a_false_premise_when_the_council_only_improved(tmp_path, embedder):
+    engine = engine_over({
+        "www.anytown-gazette.co.uk__news_rutland-front-door-praised.txt":
+            "Rutland's children's services front door has been praised by Ofsted after a focused visit.\n\n"
+            "Inspectors said decisions at the front door had improved significantly since the last inspection.\n\n"
+            "Managers now check every referral within a day.\n",
+    }, tmp_path / "pages", embedder)
+    answer = engine.ask("why did the focused visit find rutland's front door had got worse?")
+    assert answer.refused
+    assert "do not say it got worse" in answer.text
+    # Asking whether it got worse takes nothing for granted.
+    assert engine.gather("did rutland's front door get worse?").refusal is None
+
+
+def test_a_decline_taken_for_granted_stands_when_any_passage_says_something_declined(tmp_path, embedder):
+    engine = engine_over({
+        "www.anytown-gazette.co.uk__news_rutland-front-door-mixed.txt":
+            "Rutland's children's services front door has been reviewed by Ofsted after a focused visit.\n\n"
+            "Inspectors said early help had improved significantly since the last inspection.\n\n"
+            "They found that decisions at the front door had deteriorated as referrals rose.\n",
+    }, tmp_path / "pages", embedder)
+    answer = engine.ask("why did the focused visit find rutland's front door had got worse?")
+    assert not answer.refused, answer.text
+    assert "deteriorated" in answer.text
+
+
 def test_a_share_of_councils_given_a_judgement_is_not_the_named_councils_judgement(tmp_path, embedder):
     engine = engine_over({
         "www.anytown-gazette.co.uk__news_rutland-rated-good.txt":

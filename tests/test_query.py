@@ -545,3 +545,14 @@ def test_years_naming_laws_are_not_years_written_of():
     assert years_written_of(["the Children and Families Act 2014 placed new duties"]) == set()
     assert years_written_of(["reforms which came into force in 2014"]) == set()
     assert years_written_of(["the council was inspected in 2019 under the 2018 framework"]) == {2019}
+
+
+def test_a_question_saying_something_got_worse_takes_the_decline_for_granted(analyse):
+    assert analyse("why did the council's front door get worse after the visit?").presumes_decline
+    assert analyse("why did the monitoring visit find no progress on care plans?").presumes_decline
+    assert analyse("what caused the decline in support for care leavers?").presumes_decline
+    # Asked as yes/no, across councils, as a possibility or as "decline to": nothing taken for granted.
+    assert not analyse("did the front door get worse after the visit?").presumes_decline
+    assert not analyse("which councils saw their services get worse?").presumes_decline
+    assert not analyse("what would happen if placements got worse?").presumes_decline
+    assert not analyse("why did the council decline to attend the meeting?").presumes_decline

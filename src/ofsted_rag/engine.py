@@ -22,6 +22,7 @@ from ofsted_rag.config import Settings
 from ofsted_rag.documents import Answer, DocumentMeta, RetrievalStep, StoredPassage, fold, sentences_of
 from ofsted_rag.embedding import Embedder, VectorCache, default_embedder
 from ofsted_rag.parsing.metadata import authorities_in_address
+from ofsted_rag.reading import change
 from ofsted_rag.errors import EmptyStoreError
 from ofsted_rag.retrieve import HybridRetriever, Retrieval
 from ofsted_rag.store import DocumentRecord, PassageFilter, PassageStore
@@ -181,7 +182,8 @@ class Engine:
                 period = ", ".join(f"{MONTH_NAMES[m - 1].title()} {y}" for y, m in query.months) or ", ".join(map(str, query.years))
                 return Gathered(query, tuple(retrieval.hits), retrieved, steps, f"they say nothing about {period}")
         hits = hits[:top_k]
-        return Gathered(query, tuple(hits), retrieved, steps, _contradicted_judgement(query, hits))
+        return Gathered(query, tuple(hits), retrieved, steps,
+                        _contradicted_judgement(query, hits) or _contradicted_decline(query, hits))
 
     def scope(self, question: str | Query, flt: PassageFilter) -> Scope:
         """The documents that can answer for the councils the question names: those whose
@@ -505,25 +507,43 @@ def _contradicted_judgement(query: Query, hits: Sequence) -> str | None:
     if not query.presumed_judgement:
         return None
     stated: set[str] = set()
-    # About a named council, only its own documents say what it was judged.
+    for sentence in _own_sentences(query, hits):
+        if _SHARE.search(sentence):
+            # "60 per cent of the councils inspected were rated inadequate" gives the share
+            # of councils with a judgement, not the judgement of the one asked about.
+            continue
+        stated |= judgements_reached(sentence)
+    if not stated or stated & query.presumed_judgements:
+        return None
+    said = ", ".join(sorted(judgement_name(s) for s in stated))
+    return f"they do not say it was judged {query.presumed} (the passages below state: {said})"
+
+
+def _contradicted_decline(query: Query, hits: Sequence) -> str | None:
+    """When a question takes a decline for granted ("why did the front door get worse?") and the
+    passages found say things improved, and nowhere that anything declined, stalled or made too
+    little progress, the premise is false: say so rather than explain a decline nobody found."""
+    if not query.presumes_decline:
+        return None
+    changes = {change(sentence) for sentence in _own_sentences(query, hits)}
+    if "better" not in changes or "worse" in changes:
+        return None
+    return "they do not say it got worse or failed to improve (the passages below say it improved)"
+
+
+def _own_sentences(query: Query, hits: Sequence):
+    """The sentences of the hits that may speak for the council and period asked about: about a
+    named council, only its own documents say how it was judged or how it changed; with a year
+    asked about, a sentence that dates itself only to other years speaks of another inspection
+    ("judged inadequate in January 2018" does not answer for 2023), one naming no year is of its
+    passage's date (or the years its passage names)."""
     for h in (h for h in hits if h.standing == 1.0):
-        # With a year asked about, a sentence that dates itself only to other years speaks of
-        # another inspection ("judged inadequate in January 2018" does not answer for 2023); one
-        # naming no year is of its passage's date (or the years its passage names).
         passage_years = ({h.passage.date.year} if h.passage.date else set()) or years_in([h.passage.text])
         for sentence in sentences_of(h.passage.text):
             years = years_in([sentence]) or passage_years
             if query.years and years and not years & set(query.years):
                 continue
-            if _SHARE.search(sentence):
-                # "60 per cent of the councils inspected were rated inadequate" gives the share
-                # of councils with a judgement, not the judgement of the one asked about.
-                continue
-            stated |= judgements_reached(sentence)
-    if not stated or stated & query.presumed_judgements:
-        return None
-    said = ", ".join(sorted(judgement_name(s) for s in stated))
-    return f"they do not say it was judged {query.presumed} (the passages below state: {said})"
+            yield sentence
 
 
 def _configured_answerer(settings: Settings, fallback: ExtractiveAnswerer):

@@ -82,6 +82,7 @@ class Cues:
     across_councils: re.Pattern
     presumes_judgement: re.Pattern
     presumes_failure: re.Pattern
+    presumes_decline: re.Pattern
     # (pattern, relation): "downgraded to X" presumes X (""), "downgraded from X" one "below" X.
     presumes_move: tuple[tuple[re.Pattern, str], ...]
     judgement_ranks: tuple[frozenset[str], ...]
@@ -105,6 +106,7 @@ def cues() -> Cues:
         across_councils=re.compile(data["across_councils"], re.IGNORECASE),
         presumes_judgement=re.compile(data["presumes_judgement"], re.IGNORECASE),
         presumes_failure=re.compile(data["presumes_failure"], re.IGNORECASE),
+        presumes_decline=re.compile(data["presumes_decline"], re.IGNORECASE),
         presumes_move=tuple((re.compile(data[key], re.IGNORECASE), relation) for key, relation in
                             (("presumes_move_to", ""), ("presumes_fall_from", "below"), ("presumes_rise_from", "above"))),
         judgement_ranks=tuple(frozenset(rank) for rank in data["judgement_ranks"]["ranks"]),
@@ -263,6 +265,9 @@ class Query:
     parts: tuple["Query", ...] = ()
 
     presumed_relation: str = ""
+    # It takes for granted that something got worse or failed to improve ("why did the front door
+    # get worse?"): passages saying only that it improved gainsay it.
+    presumes_decline: bool = False
     # The judgements its answer's sentences state (`judgements_sought`).
     sought_judgements: frozenset[str] = frozenset()
 
@@ -297,6 +302,8 @@ class Query:
             bits.append("across councils")
         if self.presumed_judgement:
             bits.append(f"presumes: {self.presumed}")
+        if self.presumes_decline:
+            bits.append("presumes: a decline")
         if self.prospective:
             bits.append("asks what was planned")
         if self.polarity:
@@ -370,7 +377,7 @@ class QueryAnalyser:
                        years=part.years or whole.years, months=part.months or whole.months,
                        starts=part.starts or whole.starts, across_councils=whole.across_councils,
                        presumed_judgement=whole.presumed_judgement, presumed_relation=whole.presumed_relation,
-                       sought_judgements=whole.sought_judgements)
+                       presumes_decline=whole.presumes_decline, sought_judgements=whole.sought_judgements)
 
     def _analyse(self, text: str) -> Query:
         c = cues()
@@ -412,6 +419,7 @@ class QueryAnalyser:
             across_councils=across,
             presumed_judgement=presumed[0],
             presumed_relation=presumed[1],
+            presumes_decline=presumes_decline(text, across),
             sought_judgements=judgements_sought(text),
             misread=misread,
             search_text=search,
@@ -592,6 +600,15 @@ def presumed_judgement(question: str) -> tuple[str | None, str]:
         # that some part was given it, which the council's overall judgement cannot gainsay.
         return None, ""
     return _judgement_key(m), relation
+
+
+def presumes_decline(question: str, across_councils: bool = False) -> bool:
+    """Whether a question takes for granted that something got worse or failed to improve: it
+    says so as a fact, not as a yes/no question ("did it get worse?"), a possibility or of
+    councils in general ("which councils got worse?": some may have)."""
+    c = cues()
+    return bool(c.presumes_decline.search(question)) and not (
+        across_councils or c.yes_no.search(question) or _HYPOTHETICAL.search(question))
 
 
 def judgements_sought(question: str) -> frozenset[str]:

@@ -1,6 +1,7 @@
 """How a document's sentence is read when an answer is composed (answer.py): whether it praises,
 criticises or both (its polarity), whether it only records the running of a meeting (procedure),
-and whether it counts a subject without saying what its members were.
+and whether it counts a subject without saying what its members were; and whether it says
+something got better or worse (engine.py, for a question taking a decline for granted).
 
 The word lists and forms are data, in resources/sentences.toml: the general English of inspection
 letters, reports and minutes, each with the reason it holds.
@@ -28,6 +29,7 @@ class Lexicon:
     contrast: frozenset[str]
     clear_marks: int
     procedure: tuple[tuple[re.Pattern, str], ...]  # (whole-sentence form, why it is procedural)
+    change: dict[str, re.Pattern]        # "worse" / "better"
 
 
 def _words_pattern(words: list[str]) -> re.Pattern:
@@ -48,6 +50,7 @@ def lexicon() -> Lexicon:
         contrast=frozenset(pol["contrast"]),
         clear_marks=int(pol["clear_marks"]),
         procedure=tuple((re.compile(f["pattern"], re.IGNORECASE), f["reason"]) for f in data["procedure"]),
+        change={k: re.compile(data["change"][k], re.IGNORECASE) for k in ("worse", "better")},
     )
 
 
@@ -105,6 +108,13 @@ def tone(sentence: str) -> Tone:
             kind = "negative" if kind == "positive" else "positive"
         counts[kind] += 1
     return Tone(counts["positive"], counts["negative"], contrasted=any(w in lex.contrast for w in words))
+
+
+def change(sentence: str) -> str | None:
+    """"worse" when a sentence says something declined, stalled or made too little progress;
+    otherwise "better" when it says something improved; None when it says neither."""
+    text = _fold(sentence)
+    return next((k for k in ("worse", "better") if lexicon().change[k].search(text)), None)
 
 
 def procedural(sentence: str) -> str | None:
