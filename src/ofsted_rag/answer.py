@@ -244,7 +244,7 @@ class ExtractiveAnswerer:
     def answer(self, query: Query, hits: Sequence[Hit], *, steps: Sequence[RetrievalStep] = ()) -> Answer:
         candidates = self.candidates(query, hits)
         best = candidates[0] if candidates else None
-        confidence = self.evidence.confidence(candidates)
+        confidence = self._confidence(query, candidates)
         if best is None or confidence < self.evidence.threshold:
             if query.parts:
                 # No sentence answers everything it asks; a part the documents do answer is
@@ -270,6 +270,18 @@ class ExtractiveAnswerer:
             *((RetrievalStep("not in the documents", note),) if note else ()),
         ))
 
+    def _confidence(self, query: Query, candidates: Sequence[Candidate]) -> float:
+        """That the question has an answer here (`Evidence.confidence`). A question asking who
+        holds a role ("who is the executive member for children?") is answered by a sentence of
+        the council's own document that names a person beside every word of what it asks, however
+        low its passage ranks: the name beside the role is the answer itself."""
+        confidence = self.evidence.confidence(candidates)
+        if "person" in query.kinds and any(
+                c.features["coverage"] == 1.0 and c.features["terms"] == 1.0 and c.features["fits"] == 1.0
+                and c.features["standing"] == 1.0 for c in candidates[:CONFIDENCE_DEPTH]):
+            return max(confidence, self.evidence.threshold)
+        return confidence
+
     def _answer_parts(self, query: Query, hits: Sequence[Hit], steps: Sequence[RetrievalStep]) -> Answer | None:
         """The answer to a question asking several things, part by part: each part whose evidence
         reaches the threshold gives its sentences, in the order the question asks; each part that
@@ -278,7 +290,7 @@ class ExtractiveAnswerer:
         unanswered: list[Query] = []
         for part in query.parts:
             candidates = self.candidates(part, hits)
-            confidence = self.evidence.confidence(candidates)
+            confidence = self._confidence(part, candidates)
             if candidates and confidence >= self.evidence.threshold:
                 answered.append((part, candidates, confidence))
             else:
