@@ -556,3 +556,9 @@ def test_a_question_saying_something_got_worse_takes_the_decline_for_granted(ana
     assert not analyse("which councils saw their services get worse?").presumes_decline
     assert not analyse("what would happen if placements got worse?").presumes_decline
     assert not analyse("why did the council decline to attend the meeting?").presumes_decline
+
+
+def test_private_fostering_is_its_own_field_term_not_fostering(analyse):
+    query = analyse("what did the report say about private fostering?")
+    assert query.topic.terms_covered(passage_words("Most children in care live with the council's foster carers.")) == 0.0
+    assert query.topic.terms_covered(passage_words("Privately fostered children are visited on time.")) == 1.0
