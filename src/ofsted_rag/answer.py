@@ -272,7 +272,7 @@ class ExtractiveAnswerer:
 
     def _confidence(self, query: Query, candidates: Sequence[Candidate]) -> float:
         """That the question has an answer here (`Evidence.confidence`). A question asking who
-        holds a role ("who is the executive member for children?") is answered by a sentence of
+        holds a role ("who is the chair of the fostering panel?") is answered by a sentence of
         the council's own document that names a person beside every word of what it asks, however
         low its passage ranks: the name beside the role is the answer itself."""
         confidence = self.evidence.confidence(candidates)

@@ -265,8 +265,8 @@ class Query:
     parts: tuple["Query", ...] = ()
 
     presumed_relation: str = ""
-    # It takes for granted that something got worse or failed to improve ("why did the front door
-    # get worse?"): passages saying only that it improved gainsay it.
+    # It takes for granted that something got worse or failed to improve ("why have return
+    # interviews got worse?"): passages saying only that it improved gainsay it.
     presumes_decline: bool = False
     # The judgements its answer's sentences state (`judgements_sought`).
     sought_judgements: frozenset[str] = frozenset()
