@@ -520,9 +520,9 @@ def _contradicted_judgement(query: Query, hits: Sequence) -> str | None:
 
 
 def _contradicted_decline(query: Query, hits: Sequence) -> str | None:
-    """When a question takes a decline for granted ("why have return interviews got worse?") and the
-    passages found say things improved, and nowhere that anything declined, stalled or made too
-    little progress, the premise is false: say so rather than explain a decline nobody found."""
+    """When a question takes a decline for granted ("why have return interviews got worse?") and
+    the passages found say things improved, and nowhere that anything declined, stalled or made
+    too little progress, the premise is false: say so rather than explain a decline nobody found."""
     if not query.presumes_decline:
         return None
     changes = {change(sentence) for sentence in _own_sentences(query, hits)}
