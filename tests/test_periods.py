@@ -190,6 +190,34 @@ def test_an_undated_story_naming_a_year_only_as_the_last_inspections_speaks_of_a
     assert not later.refused and "settled homes" in later.text
 
 
+def test_an_undated_story_naming_a_year_only_where_a_span_began_speaks_of_a_later_time(tmp_path, embedder):
+    # Invented, in the shape of an undated local news story: "since 2020" only says when
+    # something started, so the story was written later.
+    engine = engine_over({
+        "www.barsetshire-echo.co.uk__news_improvement-too-slow.txt":
+            "Barsetshire children's services still require improvement\n\n"
+            "An improvement board has overseen Barsetshire's children's services since 2020.\n\n"
+            "The lead inspector said that plans for children leaving care were still too often out of date.\n",
+    }, tmp_path / "pages", embedder)
+    later = engine.ask("what did the lead inspector say about barsetshire's care leavers in 2023?")
+    assert not later.refused and "out of date" in later.text
+    assert engine.gather("what did the lead inspector say about barsetshire's care leavers in 2019?").refusal
+
+
+def test_an_undated_story_of_an_inspection_in_a_month_without_its_year_speaks_of_that_month_later(tmp_path, embedder):
+    # Invented, in the shape of an undated local news story giving the month of an inspection but
+    # not its year, and the year of the one before ("the last inspection held in 2019").
+    engine = engine_over({
+        "www.barsetshire-echo.co.uk__news_childrens-services-good.txt":
+            "Ofsted has rated Barsetshire's children's services good after an inspection in March.\n\n"
+            "Services were also judged good during the last inspection held in 2019.\n\n"
+            "Inspectors found that children in care live in stable homes close to their schools.\n",
+    }, tmp_path / "pages", embedder)
+    answer = engine.ask("how did ofsted rate barsetshire's children's services in march 2024?")
+    assert not answer.refused and "rated Barsetshire's children's services good" in answer.text
+    assert engine.gather("how did ofsted rate barsetshire's children's services in march 2018?").refusal
+
+
 def test_a_story_written_soon_after_a_month_it_names_speaks_of_that_month_throughout(tmp_path, embedder):
     # Invented, in the shape of a council's dated press release on an inspection two months before.
     story = ("Barsetshire children's services inspection outcome\n\n"

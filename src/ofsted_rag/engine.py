@@ -321,21 +321,27 @@ class Engine:
             if p.date is not None:
                 return ((p.date.year, p.date.month) in query.months or bool(set(months_of_dated(p.text, p.date)) & set(query.months))
                         or self._reports_soon_after(p, query))
-            return bool(months.get(p.doc_id, set()) & set(query.months))
+            return bool(months.get(p.doc_id, set()) & set(query.months)) or self._written_after(p, years, besides_earlier, query)
         if _mentions_year(p, query.years):
             return True
         if p.date is None:
             named = years.get(p.doc_id, set())
             if not besides_earlier.get(p.doc_id):
-                # Naming years only as an earlier inspection's ("since the last inspection in
-                # 2018"), it was written after them, of a later time.
-                return any(y > max(named) for y in query.years)
+                return self._written_after(p, years, besides_earlier, query)
             # An undated document was written no earlier than the latest year it names, and a
             # report or story often comes out the year after what it reports ("the service has
             # declined since 2012 ... self-assessed as good in June 2015", published February
             # 2016): it may speak of that next year too.
             return bool(named & set(query.years)) or (max(named) + 1) in query.years
         return self._reports_soon_after(p, query)
+
+    @staticmethod
+    def _written_after(p: StoredPassage, years: dict[str, set[int]], besides_earlier: dict[str, set[int]], query: Query) -> bool:
+        """An undated document naming years only as an earlier inspection's ("since the last
+        inspection in 2018") or as where a span began ("in place since 2019") was written after
+        them, of a later time: it may speak of any period after the latest of them."""
+        named = years.get(p.doc_id, set())
+        return bool(named) and not besides_earlier.get(p.doc_id) and any(y > max(named) for y in query.years)
 
     def _reports_soon_after(self, p: StoredPassage, query: Query) -> bool:
         """A dated document names the period asked about somewhere and was written within the

@@ -864,9 +864,15 @@ def years_written_of(texts: Sequence[str]) -> set[int]:
 _EARLIER_INSPECTION = re.compile(
     r"\b(?:(?:the|its|their|our|a)\s+(?:last|previous|prior|earlier)\s+(?:full\s+|ofsted\s+|standard\s+)?"
     r"(?:inspection|judgement|judgment)|(?:last|previously)\s+inspected)"
-    r"\s*(?:in|of|during|\()?\s*(?:(?:\d{1,2}\s+)?[A-Z][a-z]+\s+)?(19[5-9]\d|20\d\d)\b", re.IGNORECASE)
+    r"\s*(?:(?:held|carried\s+out|conducted|undertaken)\s+)?(?:in|of|during|\()?\s*(?:(?:\d{1,2}\s+)?[A-Z][a-z]+\s+)?"
+    r"(19[5-9]\d|20\d\d)\b", re.IGNORECASE)
+
+# A year that starts a span running up to the time of writing: "in place since 2019", "has
+# declined since March 2012". The text was written after it.
+_SPAN_START = re.compile(r"\bsince\s+(?:(?:\d{1,2}\s+)?[A-Za-z]+\s+)?(19[5-9]\d|20\d\d)\b", re.IGNORECASE)
 
 
 def years_besides_earlier(texts: Sequence[str]) -> set[int]:
-    """The years texts speak of, other than those named as an earlier inspection's or a law's."""
-    return years_written_of([_EARLIER_INSPECTION.sub(" ", t) for t in texts])
+    """The years texts speak of, other than those named as an earlier inspection's, a law's, or
+    as the start of a span running up to the writing ("since 2019")."""
+    return years_written_of([_SPAN_START.sub(" ", _EARLIER_INSPECTION.sub(" ", t)) for t in texts])
