@@ -424,3 +424,15 @@ def test_a_place_in_a_news_address_path_gives_way_to_a_text_naming_only_another_
     text_naming_it = text + "\nBirmingham's director of children's services will lead the review.\n"
     assert infer_meta(text_naming_it, "feeds.bbci.co.uk__news_uk-england-birmingham-33001234.txt").council == (
         "Birmingham City Council")
+
+
+def test_a_page_naming_no_council_is_the_council_whose_own_web_address_it_gives():
+    # An agenda front sheet re-hosted on a document site: the council is in its contact lines only.
+    text = ("Cabinet\n\nWednesday, 12 June 2024 at 5.30 p.m.\n\nThe quorum for Cabinet is 3 Members.\n\n"
+            "Contact for further enquiries: Democratic Services, Town Hall. Web: http://www.rutland.gov.uk\n")
+    assert infer_meta(text, "www.docsite.example__document_cabinet-agenda.txt").council == "Rutland County Council"
+
+
+def test_a_page_giving_several_councils_web_addresses_is_none_of_theirs():
+    text = ("Joint briefing on regional adoption\n\nSee www.rutland.gov.uk and www.kirklees.gov.uk for details.\n")
+    assert infer_meta(text, "briefing.txt").council is None

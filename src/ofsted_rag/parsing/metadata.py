@@ -189,7 +189,23 @@ def infer_meta(text: str, file_name: str | None = None, url: str | None = None) 
     saved_page = _FILE_HOST.match(re.sub(r"\.(?:txt|html?|pdf|docx)$", "", file_name or "", flags=re.IGNORECASE))
     if from_name.council and saved_page and yields(saved_page.group(1), from_name.council):
         from_name = replace(from_name, council=None)
-    return from_url.merged_over(from_name).merged_over(from_text)
+    meta = from_url.merged_over(from_name).merged_over(from_text)
+    if meta.council is None and (own := _council_of_own_site(text)) and (not formal or own in formal):
+        meta = replace(meta, council=own)
+    return meta
+
+
+# A council's own web address written in a text ("Web: www.barsetshire.gov.uk" on an agenda's front
+# sheet, a contact line's "democracy.barsetshire.gov.uk").
+_OWN_SITE = re.compile(r"(?<![\w@.-])(?:https?://)?((?:[a-z0-9-]+\.)+gov\.uk)\b", re.IGNORECASE)
+
+
+def _council_of_own_site(text: str) -> str | None:
+    """The council whose own web address a text gives, when it gives one council's only: an agenda
+    or report re-hosted on a document site, naming its council nowhere but in its contact lines,
+    is that council's. The weakest source: used only when nothing else names a council."""
+    found = {a.official for host in _OWN_SITE.findall(text) if (a := _authority_in_host(host))}
+    return found.pop() if len(found) == 1 else None
 
 
 # Hosts a council publishes on: its own (".gov.uk") and its committee system's ("barnet.moderngov.co.uk").
