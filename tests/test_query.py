@@ -126,6 +126,12 @@ def test_names_listed_with_and_answer_who_were(analyse):
     assert not fits(query, "Inspectors reviewed plans for children in need.")
 
 
+def test_names_after_a_plural_title_answer_who_sent_apologies(analyse):
+    query = analyse("which members sent apologies to the panel?")
+    assert fits(query, "Apologies were received from Councillors Hale and Okafor.")
+    assert not fits(query, "Apologies were received from two members of the panel.")
+
+
 def test_a_name_before_a_reporting_verb_answers_who_was(analyse):
     query = analyse("who was the director when the letter came?")
     assert fits(query, "The letter to the director, Lena Brook, found drift in planning.")

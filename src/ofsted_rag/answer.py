@@ -150,7 +150,9 @@ _FULL_NAME = r"[A-Z][a-z]+\s+(?:Mc|Mac|O['’]|D['’])?[A-Z][a-z'’]+(?:-[A-Z]
 # What people named in minutes, letters and news are said to do: speak, write, chair, present.
 _REPORTS = ("said|says|told|added|introduced|presented|chairs|chaired|leads|led|reported|explained|stated|states|"
             "wrote|writes|commented|confirmed|warned|admitted|announced|acknowledged")
-_PERSON = re.compile(r"\b(?:Councillor|Cllr|Mr|Mrs|Ms|Miss|Dr|Professor|Sir|Dame)\.?\s+(?:[A-Z]\.?\s+)*[A-Z][a-z]+"
+# A title before a name, plural too, as minutes list those present and sending apologies
+# ("Councillors Smith and Jones").
+_PERSON = re.compile(r"\b(?:Councillors?|Cllrs?|Mr|Mrs|Ms|Miss|Dr|Professor|Sir|Dame)\.?\s+(?:[A-Z]\.?\s+)*[A-Z][a-z]+"
                      # A name beside its role, as letters and reports sign: "Pauline Turner HMI",
                      # "inspector Pauline Turner", "Jane Smith Director of Children's Services".
                      rf"|\b{_FULL_NAME}(?=\s+(?:HMI|Director|Head|Chair|Chairman|Chairwoman|Leader|Chief|Executive|Assistant|Corporate|Interim|Lead)\b)"
