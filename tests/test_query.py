@@ -229,6 +229,17 @@ def test_a_grade_given_by_a_verb_phrase_straight_before_it_is_a_judgement():
     assert judgements_in("inspectors found to their surprise good links with schools") == set()
 
 
+def test_services_said_to_require_improvement_state_that_judgement():
+    assert judgements_in("Members heard that, although the services required improvement, morale was high.") == {
+        "requires_improvement"}
+    assert judgements_in("The panel agreed the plan required improvement before it went to cabinet.") == set()
+
+
+def test_the_grade_below_good_before_2013_said_of_what_ofsted_judges_is_a_judgement():
+    assert judgements_in("Safeguarding services in the borough are now adequate.") == {"adequate"}
+    assert judgements_in("Staffing levels in the team were adequate.") == set()
+
+
 def test_a_list_of_judgements_after_dashes_states_each():
     assert judgements_in("Ofsted rated: help and protection – Good; leadership – Requires improvement to be good") == {
         "good", "requires_improvement"}

@@ -748,10 +748,13 @@ def judgements_in(text: str) -> set[str]:
         # "good" or "outstanding" after "is": "it is good to see", "9 were outstanding" (not done).
         elif any(not _describes_next(folded, m.end())
                  for m in re.finditer(rf"['\"]\s*(?:{alternatives})\s*['\"]", folded)) or (
-                key in ("inadequate", "requires_improvement")
+                key in ("inadequate", "requires_improvement", "adequate")
                 and re.search(rf"\b{_JUDGED_THING}\b(?:\W+[\w']+){{0,8}}?\W+(?:is|are|was|were|remains?|remained|been|be)"
                               rf"\s+(?:still\s+|now\s+)?(?:{alternatives})\b", folded)):
             found.add(key)
+    # "services required improvement": the grade as the verb said of what Ofsted judges.
+    if re.search(rf"\b{_JUDGED_THING}\b(?:\W+[\w']+){{0,3}}?\W+(?:still\s+|now\s+)?requir(?:es|ed|e) improvement\b", folded):
+        found.add("requires_improvement")
     # "good" or "outstanding" said straight of what Ofsted judges, a place or two words between
     # ("its fostering agency is outstanding.", "'children's services in Sheffield are good'"), and
     # nothing more said of it: not "the service is good at listening".
