@@ -152,6 +152,32 @@ def test_a_decline_taken_for_granted_stands_when_any_passage_says_something_decl
     assert "deteriorated" in answer.text
 
 
+def test_a_criticism_taken_for_granted_is_a_false_premise_when_the_council_is_only_praised(tmp_path, embedder):
+    engine = engine_over({
+        "www.anytown-gazette.co.uk__news_rutland-adoption-praised.txt":
+            "Rutland's adoption service has been praised by Ofsted.\n\n"
+            "Inspectors said children were matched with adopters swiftly and their families were well supported.\n\n"
+            "The cabinet member said she was proud of the team.\n",
+    }, tmp_path / "pages", embedder)
+    answer = engine.ask("why was rutland's adoption service criticised by ofsted?")
+    assert answer.refused
+    assert "do not say it was criticised" in answer.text
+    # Asking whether it was criticised, or what was, takes nothing for granted.
+    assert engine.gather("was rutland's adoption service criticised by ofsted?").refusal is None
+    assert engine.gather("what did ofsted criticise about rutland's adoption service?").refusal is None
+
+
+def test_a_criticism_taken_for_granted_stands_when_any_passage_finds_fault(tmp_path, embedder):
+    engine = engine_over({
+        "www.anytown-gazette.co.uk__news_rutland-adoption-mixed.txt":
+            "Rutland's adoption service has been inspected by Ofsted.\n\n"
+            "Inspectors said children were matched with adopters swiftly.\n\n"
+            "They found that support for families after adoption was too slow to start.\n",
+    }, tmp_path / "pages", embedder)
+    answer = engine.ask("why was rutland's adoption service criticised by ofsted?")
+    assert not answer.refused, answer.text
+
+
 def test_a_share_of_councils_given_a_judgement_is_not_the_named_councils_judgement(tmp_path, embedder):
     engine = engine_over({
         "www.anytown-gazette.co.uk__news_rutland-rated-good.txt":

@@ -575,6 +575,16 @@ def test_a_question_saying_something_got_worse_takes_the_decline_for_granted(ana
     assert not analyse("why did the council decline to attend the meeting?").presumes_decline
 
 
+def test_a_question_asking_why_something_was_criticised_takes_the_criticism_for_granted(analyse):
+    assert analyse("why was the fostering service criticised in the letter?").presumes_criticism
+    assert analyse("why did inspectors find the partnership's oversight ineffective?").presumes_criticism
+    assert analyse("why did the area's SEND services fail their revisit?").presumes_criticism
+    # Asking what was criticised, whether it was, or across councils: nothing taken for granted.
+    assert not analyse("what did inspectors criticise about the fostering service?").presumes_criticism
+    assert not analyse("was the fostering service criticised in the letter?").presumes_criticism
+    assert not analyse("which councils were criticised for their fostering services?").presumes_criticism
+
+
 def test_private_fostering_is_its_own_field_term_not_fostering(analyse):
     query = analyse("what did the report say about private fostering?")
     assert query.topic.terms_covered(passage_words("Most children in care live with the council's foster carers.")) == 0.0

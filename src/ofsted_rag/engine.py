@@ -22,7 +22,7 @@ from ofsted_rag.config import Settings
 from ofsted_rag.documents import Answer, DocumentMeta, RetrievalStep, StoredPassage, fold, sentences_of
 from ofsted_rag.embedding import Embedder, VectorCache, default_embedder
 from ofsted_rag.parsing.metadata import authorities_in_address
-from ofsted_rag.reading import change
+from ofsted_rag.reading import change, tone
 from ofsted_rag.errors import EmptyStoreError
 from ofsted_rag.retrieve import HybridRetriever, Retrieval
 from ofsted_rag.store import DocumentRecord, PassageFilter, PassageStore
@@ -183,7 +183,8 @@ class Engine:
                 return Gathered(query, tuple(retrieval.hits), retrieved, steps, f"they say nothing about {period}")
         hits = hits[:top_k]
         return Gathered(query, tuple(hits), retrieved, steps,
-                        _contradicted_judgement(query, hits) or _contradicted_decline(query, hits))
+                        _contradicted_judgement(query, hits) or _contradicted_decline(query, hits)
+                        or _contradicted_criticism(query, hits))
 
     def scope(self, question: str | Query, flt: PassageFilter) -> Scope:
         """The documents that can answer for the councils the question names: those whose
@@ -535,6 +536,19 @@ def _contradicted_decline(query: Query, hits: Sequence) -> str | None:
     if "better" not in changes or "worse" in changes:
         return None
     return "they do not say it got worse or failed to improve (the passages below say it improved)"
+
+
+def _contradicted_criticism(query: Query, hits: Sequence) -> str | None:
+    """When a question asks why something was criticised ("why was the adoption service
+    criticised?") and the passages found speak well of it, with not one sentence finding fault
+    or setting one thing against another ("good, but ..."), the premise is false: say so rather
+    than give praise as the reason for a criticism nobody made."""
+    if not query.presumes_criticism:
+        return None
+    tones = [tone(sentence) for sentence in _own_sentences(query, hits)]
+    if not any(t.positive for t in tones) or any(t.negative or t.contrasted for t in tones):
+        return None
+    return "they do not say it was criticised (the passages below speak well of it)"
 
 
 def _own_sentences(query: Query, hits: Sequence):

@@ -83,6 +83,7 @@ class Cues:
     presumes_judgement: re.Pattern
     presumes_failure: re.Pattern
     presumes_decline: re.Pattern
+    presumes_criticism: re.Pattern
     # (pattern, relation): "downgraded to X" presumes X (""), "downgraded from X" one "below" X.
     presumes_move: tuple[tuple[re.Pattern, str], ...]
     judgement_ranks: tuple[frozenset[str], ...]
@@ -107,6 +108,7 @@ def cues() -> Cues:
         presumes_judgement=re.compile(data["presumes_judgement"], re.IGNORECASE),
         presumes_failure=re.compile(data["presumes_failure"], re.IGNORECASE),
         presumes_decline=re.compile(data["presumes_decline"], re.IGNORECASE),
+        presumes_criticism=re.compile(data["presumes_criticism"], re.IGNORECASE),
         presumes_move=tuple((re.compile(data[key], re.IGNORECASE), relation) for key, relation in
                             (("presumes_move_to", ""), ("presumes_fall_from", "below"), ("presumes_rise_from", "above"))),
         judgement_ranks=tuple(frozenset(rank) for rank in data["judgement_ranks"]["ranks"]),
@@ -268,6 +270,9 @@ class Query:
     # It takes for granted that something got worse or failed to improve ("why have return
     # interviews got worse?"): passages saying only that it improved gainsay it.
     presumes_decline: bool = False
+    # It takes for granted that something was criticised ("why was the adoption service
+    # criticised?"): passages that only speak well of it gainsay it.
+    presumes_criticism: bool = False
     # The judgements its answer's sentences state (`judgements_sought`).
     sought_judgements: frozenset[str] = frozenset()
 
@@ -304,6 +309,8 @@ class Query:
             bits.append(f"presumes: {self.presumed}")
         if self.presumes_decline:
             bits.append("presumes: a decline")
+        if self.presumes_criticism:
+            bits.append("presumes: a criticism")
         if self.prospective:
             bits.append("asks what was planned")
         if self.polarity:
@@ -377,7 +384,8 @@ class QueryAnalyser:
                        years=part.years or whole.years, months=part.months or whole.months,
                        starts=part.starts or whole.starts, across_councils=whole.across_councils,
                        presumed_judgement=whole.presumed_judgement, presumed_relation=whole.presumed_relation,
-                       presumes_decline=whole.presumes_decline, sought_judgements=whole.sought_judgements)
+                       presumes_decline=whole.presumes_decline, presumes_criticism=whole.presumes_criticism,
+                       sought_judgements=whole.sought_judgements)
 
     def _analyse(self, text: str) -> Query:
         c = cues()
@@ -420,6 +428,7 @@ class QueryAnalyser:
             presumed_judgement=presumed[0],
             presumed_relation=presumed[1],
             presumes_decline=presumes_decline(text, across),
+            presumes_criticism=presumes_criticism(text, across),
             sought_judgements=judgements_sought(text),
             misread=misread,
             search_text=search,
@@ -608,6 +617,14 @@ def presumes_decline(question: str, across_councils: bool = False) -> bool:
     councils in general ("which councils got worse?": some may have)."""
     c = cues()
     return bool(c.presumes_decline.search(question)) and not (
+        across_councils or c.yes_no.search(question) or _HYPOTHETICAL.search(question))
+
+
+def presumes_criticism(question: str, across_councils: bool = False) -> bool:
+    """Whether a question asks why something was criticised, found wanting or failed a revisit,
+    taking that for granted; not as a yes/no question, a possibility or of councils in general."""
+    c = cues()
+    return bool(c.presumes_criticism.search(question)) and not (
         across_councils or c.yes_no.search(question) or _HYPOTHETICAL.search(question))
 
 
