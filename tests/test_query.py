@@ -57,6 +57,11 @@ def test_how_much_with_spending_asks_for_money(analyse):
     assert "money" not in analyse("how much has the service improved?").kinds
 
 
+def test_a_budget_a_question_is_about_is_its_topic_not_a_sum_it_asks_for(analyse):
+    assert "money" not in analyse("what did the opposition say about the budget for social work?").kinds
+    assert "money" in analyse("what is the budget for the new social work academy?").kinds
+
+
 def test_who_is_the_head_of_an_organisation_noun_asks_for_a_body(analyse):
     assert "organisation" in analyse("who is the partner agency for the pilot?").kinds
 

@@ -509,6 +509,9 @@ def answer_kinds(question: str) -> frozenset[str]:
     kinds = {k for k, pattern in c.kinds.items() if k != "share" and pattern.search(question)}
     if c.kinds["share"].search(question):
         kinds.discard("money")
+    if "money" in kinds and not c.kinds["money"].search(_ABOUT.sub("", question)):
+        # "what did the group say about the budget?": money is what it is about, not what it asks.
+        kinds.discard("money")
     if "count" in kinds:
         kinds.add("number")
     if "person" in kinds:
@@ -525,6 +528,10 @@ def answer_kinds(question: str) -> frozenset[str]:
 
 _WHO_IS_WHAT = re.compile(r"^\s*who(?:'s| is| are| was| were)\s+(.*?)(?:\s+(?:under|at|in|for|of|on|with|from|to|by|"
                           r"within|during|behind|that|which|who)\b|[?.!]|$)", re.IGNORECASE)
+
+
+# "about ..." to the end of a question: the topic it asks about.
+_ABOUT = re.compile(r"\babout\b.*$", re.IGNORECASE)
 
 
 def _asks_for_organisation(question: str) -> bool:
