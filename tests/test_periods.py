@@ -178,6 +178,20 @@ def test_a_criticism_taken_for_granted_stands_when_any_passage_finds_fault(tmp_p
     assert not answer.refused, answer.text
 
 
+def test_a_judgement_presumed_of_one_area_is_weighed_against_what_is_said_of_that_area(tmp_path, embedder):
+    engine = engine_over({
+        "www.anytown-gazette.co.uk__news_rutland-ofsted-mixed.txt":
+            "Rutland's children's services have been inspected by Ofsted.\n\n"
+            "Inspectors judged child protection in Rutland to be good.\n\n"
+            "Support for care leavers was judged inadequate.\n",
+    }, tmp_path / "pages", embedder)
+    answer = engine.ask("why was rutland's child protection rated inadequate?")
+    assert answer.refused
+    assert "do not say it was judged inadequate" in answer.text
+    # The area the judgement was given to answers for it.
+    assert engine.gather("why were rutland's care leaver services rated inadequate?").refusal is None
+
+
 def test_a_share_of_councils_given_a_judgement_is_not_the_named_councils_judgement(tmp_path, embedder):
     engine = engine_over({
         "www.anytown-gazette.co.uk__news_rutland-rated-good.txt":
