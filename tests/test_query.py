@@ -590,6 +590,12 @@ def test_a_question_asking_why_something_was_criticised_takes_the_criticism_for_
     assert not analyse("which councils were criticised for their fostering services?").presumes_criticism
 
 
+def test_the_area_a_question_asks_about_leaves_out_the_inspection_the_judgement_and_the_scene(analyse):
+    query = analyse("why was the ILACS grade requires improvement for child protection when care leavers were praised?")
+    # One area term, child protection: not ILACS, "requires improvement" or the care leavers of the "when" clause.
+    assert [any(alt <= passage_words("child protection") for alt in alts) for alts in query.area_terms] == [True]
+
+
 def test_private_fostering_is_its_own_field_term_not_fostering(analyse):
     query = analyse("what did the report say about private fostering?")
     assert query.topic.terms_covered(passage_words("Most children in care live with the council's foster carers.")) == 0.0

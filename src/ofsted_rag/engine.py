@@ -16,7 +16,7 @@ from pathlib import Path
 
 from ofsted_rag import places
 from ofsted_rag.answer import MAX_LIST_ITEMS, RERANK_DEPTH, ExtractiveAnswerer, refuse
-from ofsted_rag.query import (MONTH_NAMES, Query, QueryAnalyser, cues, judgement_name, judgements_reached, months_in,
+from ofsted_rag.query import (MONTH_NAMES, Query, QueryAnalyser, judgement_name, judgements_reached, months_in,
                               months_of_dated, passage_words, years_besides_earlier, years_in, years_written_of)
 from ofsted_rag.config import Settings
 from ofsted_rag.documents import Answer, DocumentMeta, RetrievalStep, StoredPassage, fold, sentences_of
@@ -518,10 +518,7 @@ def _contradicted_judgement(query: Query, hits: Sequence) -> str | None:
     # what is said of that area: when sentences naming it state judgements, only theirs count
     # ("care leavers' services inadequate" says nothing of child protection).
     of_area: set[str] = set()
-    judgement_words = passage_words(" ".join(f for forms in cues().judgements.values() for f in forms))
-    area = [alts for alts in query.topic.terms
-            if alts not in query.topic.item_terms and alts not in query.topic.setting_terms
-            and not any(alt <= judgement_words for alt in alts)]
+    area = query.area_terms
     for sentence in _own_sentences(query, hits):
         if _SHARE.search(sentence):
             # "60 per cent of the councils inspected were rated inadequate" gives the share

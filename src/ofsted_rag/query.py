@@ -131,6 +131,12 @@ def form_words(form: str) -> set[str]:
     return (content_words(form) | acronyms) or {form.lower()}
 
 
+@lru_cache(maxsize=1)
+def _judgement_words() -> frozenset[str]:
+    """The words of the judgements' names, as `passage_words` gives them."""
+    return frozenset(passage_words(" ".join(f for forms in cues().judgements.values() for f in forms)))
+
+
 def passage_words(text: str) -> set[str]:
     """Content words of a text plus its acronyms in lower case ("CP" -> "cp")."""
     return content_words(text) | {w.lower() for w in re.findall(r"\b[A-Za-z]{2,6}\b", text) if sum(ch.isupper() for ch in w) >= 2}
@@ -286,6 +292,15 @@ class Query:
     def presumed_judgements(self) -> frozenset[str]:
         """The judgements any of which would bear out what the question takes for granted."""
         return judgements_presumed(self.presumed_judgement, self.presumed_relation)
+
+    @property
+    def area_terms(self) -> tuple[tuple[frozenset[str], ...], ...]:
+        """The field terms naming the area of work it asks about ("child protection"): not the
+        kind of inspection, a judgement's name ("RI") or a term of a clause setting its scene."""
+        judgement = _judgement_words()
+        return tuple(alts for alts in self.topic.terms
+                     if alts not in self.topic.item_terms and alts not in self.topic.setting_terms
+                     and not any(alt <= judgement for alt in alts))
 
     @property
     def forms(self) -> tuple[str, str]:
