@@ -600,3 +600,14 @@ def test_private_fostering_is_its_own_field_term_not_fostering(analyse):
     query = analyse("what did the report say about private fostering?")
     assert query.topic.terms_covered(passage_words("Most children in care live with the council's foster carers.")) == 0.0
     assert query.topic.terms_covered(passage_words("Privately fostered children are visited on time.")) == 1.0
+
+
+def test_a_court_judgment_is_not_an_inspection_grade(analyse):
+    assert "judgement" not in analyse("which family court judgment did the cabinet consider?").kinds
+    assert "judgement" in analyse("what judgements did ofsted give the council?").kinds
+
+
+def test_words_naming_whose_account_answers_are_not_the_topic(analyse):
+    described = analyse("per the watchdog, where must barsetshire still do better on CSE?").topic.describe()
+    assert "watchdog" not in described and "per" not in described.split("; ")
+    assert "accord" not in analyse("according to the union, when was the report published?").topic.describe()
