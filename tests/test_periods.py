@@ -303,3 +303,17 @@ def test_a_year_naming_a_law_does_not_date_an_undated_page(tmp_path, embedder):
     answer = engine.ask("what weaknesses did the 2018 SEND inspection find in barsetshire?")
     assert not answer.refused, answer.text
     assert "jointly commission" in answer.text
+
+
+def test_an_annual_assessments_grade_said_of_the_council_answers_a_presumed_grade(tmp_path, embedder):
+    # Invented, in the shape of a councillor's blog quoting an annual assessment letter.
+    engine = engine_over({
+        "barsetshire-councillor.blogspot.com__2011_11_childrens-services.txt":
+            "Children's services in Barsetshire performing well\n\n"
+            "Posted 9 November 2011\n\n"
+            "Ofsted has published its annual assessment of children's services. The inspectors concluded that "
+            "Barsetshire County Council performs well and has built on last year's improvements.\n",
+    }, tmp_path / "pages", embedder)
+    answer = engine.ask("why did ofsted say barsetshire's children's services were performing poorly in 2011?")
+    assert answer.refused, answer.text
+    assert "performing well" in answer.text

@@ -602,6 +602,17 @@ def test_private_fostering_is_its_own_field_term_not_fostering(analyse):
     assert query.topic.terms_covered(passage_words("Privately fostered children are visited on time.")) == 1.0
 
 
+def test_saying_a_grade_of_the_council_as_a_fact_presumes_it(analyse):
+    asked = "why did ofsted say barsetshire's children's services were performing poorly in 2010?"
+    assert analyse(asked).presumed_judgement == "performs_poorly"
+    assert analyse("why are barsetshire's children's services inadequate?").presumed_judgement == "inadequate"
+    # A move still presumes where it went, not the grade it names on the way.
+    assert analyse("why was barsetshire downgraded from good?").presumed == "below good"
+    # "Failing" with an object is a verb; "what did it say was good?" asks what.
+    assert analyse("how long after the report did ofsted say it was still failing children?").presumed_judgement is None
+    assert analyse("what did ofsted say was good?").presumed_judgement is None
+
+
 def test_a_court_judgment_is_not_an_inspection_grade(analyse):
     assert "judgement" not in analyse("which family court judgment did the cabinet consider?").kinds
     assert "judgement" in analyse("what judgements did ofsted give the council?").kinds

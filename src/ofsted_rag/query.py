@@ -801,6 +801,12 @@ def judgements_in(text: str) -> set[str]:
                          r"\s+(?:is|are|was|were|remains?|remained)\s+(?:now\s+|still\s+)?"
                          r"(good|outstanding)(?=['\"]?\s*(?:[.;,]|and\b|['\"]|$))", folded):
         found.add(m.group(1))
+    # The annual assessments' grade said of the council or its services ("children's services in X
+    # Council perform well", "the council performs adequately."), a few words between, and nothing
+    # more said of it: not "performing poorly on attendance".
+    for m in re.finditer(r"\b(?:council|authority|services?)\b(?:\W+[\w']+){0,3}?\W+perform(?:s|ing)?\s+"
+                         r"(excellently|well|adequately|poorly)(?=['\"]?\s*(?:[.;,]|and\b|['\"]|$))", folded):
+        found.add(f"performs_{m.group(1)}")
     # A judgement table's rows run together in one line ("Adoption performance Requires improvement
     # 2.2 Experiences and progress of care leavers Good"): a grade with a capital straight after a
     # label's last word in lower case, ending the text or followed by a number or the next label.
