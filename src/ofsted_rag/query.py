@@ -281,6 +281,8 @@ class Query:
     presumes_criticism: bool = False
     # The judgements its answer's sentences state (`judgements_sought`).
     sought_judgements: frozenset[str] = frozenset()
+    # The clause saying the judgement it presumes (`presumption_clause`): what that judgement is of.
+    judged: str = ""
 
     @property
     def presumed(self) -> str:
@@ -296,11 +298,16 @@ class Query:
     @property
     def area_terms(self) -> tuple[tuple[frozenset[str], ...], ...]:
         """The field terms naming the area of work it asks about ("child protection"): not the
-        kind of inspection, a judgement's name ("RI") or a term of a clause setting its scene."""
+        kind of inspection, a judgement's name ("RI"), a term of a clause setting its scene, nor,
+        when it presumes a judgement, a term outside the clause saying so."""
         judgement = _judgement_words()
+        # A presumed judgement is of what its own clause names: "the report that rated it requires
+        # improvement" grades the council, whatever else the question asks about.
+        judged = passage_words(self.judged) if self.judged else None
         return tuple(alts for alts in self.topic.terms
                      if alts not in self.topic.item_terms and alts not in self.topic.setting_terms
-                     and not any(alt <= judgement for alt in alts))
+                     and not any(alt <= judgement for alt in alts)
+                     and (judged is None or any(alt <= judged for alt in alts)))
 
     @property
     def forms(self) -> tuple[str, str]:
@@ -445,6 +452,7 @@ class QueryAnalyser:
             presumes_decline=presumes_decline(text, across),
             presumes_criticism=presumes_criticism(text, across),
             sought_judgements=judgements_sought(text),
+            judged=presumption_clause(text) if presumed[0] else "",
             misread=misread,
             search_text=search,
             prospective=bool(c.prospective.search(text)),
@@ -631,6 +639,25 @@ def presumed_judgement(question: str) -> tuple[str | None, str]:
         # that some part was given it, which the council's overall judgement cannot gainsay.
         return None, ""
     return _judgement_key(m), relation
+
+
+def presumption_clause(question: str) -> str:
+    """The clause saying the judgement a question takes for granted: "why was child protection
+    rated inadequate" of "... when care leavers were praised?", "that rated it requires
+    improvement" of "what did it say about adoption in the report that rated it requires
+    improvement?" (the council's grade, not adoption's); "" when it presumes none."""
+    named = _judgement_named(question)
+    m = named[0] if named else cues().presumes_failure.search(question)
+    if m is None:
+        return ""
+    starts = [b.end() for b in _CLAUSE_BOUNDARY.finditer(question[:m.start()])]
+    end = next((m.end() + b.start() for b in _CLAUSE_BOUNDARY.finditer(question[m.end():])), len(question))
+    return question[max(starts, default=0):end].strip()
+
+
+# Where a clause of a question begins: a relative or subordinate word, or a punctuation mark.
+_CLAUSE_BOUNDARY = re.compile(r"\b(?:that|which|who|whom|whose|when|where|while|after|before|following|since|until|because|although|though|if)\b"
+                              r"|[,;:?!()]|\s[-–—]+\s", re.IGNORECASE)
 
 
 def presumes_decline(question: str, across_councils: bool = False) -> bool:
