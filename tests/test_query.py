@@ -628,3 +628,14 @@ def test_a_presumed_judgement_is_of_what_its_own_clause_names(analyse):
     query = analyse("why was adoption rated requires improvement when fostering was praised?")
     assert [any(alt <= passage_words("adoption") for alt in alts) for alts in query.area_terms] == [True]
 
+
+def test_a_relative_clause_saying_which_report_sets_the_scene(analyse):
+    query = analyse("what did ofsted say about fostering in the inspection that found the council requires improvement?")
+    assert [sorted(t[0]) for t in query.topic.setting_terms] == [["improv", "requir"]]
+    # A clause that is not about a report or visit sets none.
+    assert analyse("which teams that were judged requires improvement got better?").topic.setting_terms == ()
+
+
+def test_a_grade_described_is_a_grade_stated():
+    assert judgements_in("Two of the areas were described as inadequate:") == {"inadequate"}
+    assert judgements_in("Fostering was described as good.") == {"good"}

@@ -186,8 +186,10 @@ _VISIT_YEAR_REACH = 30
 
 # A clause after the question's ask that sets its scene in time: "who led children's services when
 # the service was judged to require improvement", "what did the panel fund after the care leavers
-# review". Not a question opening with "when", nor "... and when?".
-_SETTING_CLAUSE = re.compile(r"(?<=\w)[,\s]+(?:when|after|following|before)\s+(?=\S+\s+\S)", re.IGNORECASE)
+# review"; or says which report or visit it means: "what did it say about adoption in the report
+# that rated it requires improvement". Not a question opening with "when", nor "... and when?".
+_SETTING_CLAUSE = re.compile(r"(?:(?<=\w)[,\s]+(?:when|after|following|before)|(?:(?<=report)|(?<=letter)|(?<=review)|(?<=visit)"
+                             r"|(?<=inspection))\s+(?:that|which))\s+(?=\S+\s+\S)", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -796,8 +798,8 @@ def judgements_in(text: str) -> set[str]:
     for key, forms in cues().judgements.items():
         alternatives = "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True))
         # A grade given by a verb phrase straight before it: "found to require improvement",
-        # "marked as good" (not "found to have good links").
-        if re.search(rf"\b(?:found to(?: be)?|marked as|classed as|classified as)\s+['\"]?(?:{alternatives})\b", folded):
+        # "marked as good", "described as inadequate" (not "found to have good links").
+        if re.search(rf"\b(?:found to(?: be)?|marked as|classed as|classified as|described as)\s+['\"]?(?:{alternatives})\b", folded):
             found.add(key)
         # A grade as the name of a rating: "received an 'outstanding' rating", "its inadequate
         # judgement", "a good overall grade".
