@@ -639,3 +639,9 @@ def test_a_relative_clause_saying_which_report_sets_the_scene(analyse):
 def test_a_grade_described_is_a_grade_stated():
     assert judgements_in("Two of the areas were described as inadequate:") == {"inadequate"}
     assert judgements_in("Fostering was described as good.") == {"good"}
+
+
+def test_the_top_and_bottom_grade_search_for_the_grades_name_and_not_the_other_way(analyse):
+    assert "inadequate" in analyse("how long was the council stuck on the bottom grade?").expanded
+    assert "outstanding" in analyse("which part of the service got the top grade?").expanded
+    assert "grade" not in analyse("why was fostering judged inadequate?").expanded
