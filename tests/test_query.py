@@ -645,3 +645,9 @@ def test_the_top_and_bottom_grade_search_for_the_grades_name_and_not_the_other_w
     assert "inadequate" in analyse("how long was the council stuck on the bottom grade?").expanded
     assert "outstanding" in analyse("which part of the service got the top grade?").expanded
     assert "grade" not in analyse("why was fostering judged inadequate?").expanded
+
+
+def test_children_is_the_plural_of_child_for_field_terms(analyse):
+    query = analyse("what did inspectors say about CSE?")
+    assert query.topic.terms_covered(passage_words("Work with children at risk of sexual exploitation was weak.")) == 1.0
+    assert query.topic.terms_covered(passage_words("Work with adults at risk was weak.")) == 0.0

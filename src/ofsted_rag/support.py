@@ -102,7 +102,12 @@ def _stem(word: str) -> str:
         import Stemmer
 
         _stemmer = Stemmer.Stemmer("english")
-    return _stemmer.stemWord(word)
+    return _IRREGULAR.get(word) or _stemmer.stemWord(word)
+
+
+# Plurals the stemmer leaves apart from their singular ("children at risk of sexual exploitation"
+# says "child sexual exploitation").
+_IRREGULAR = {"children": "child", "childrens": "child"}
 
 
 def content_words(text: str) -> set[str]:
