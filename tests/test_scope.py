@@ -113,3 +113,32 @@ def test_a_successor_councils_document_speaks_for_the_council_it_took_over_from(
     found = engine.gather("How had Ofsted judged Cumbria's children's services before the new councils?")
     assert found.refusal is None
     assert {h.standing for h in found.hits if "former Cumbria" in h.passage.text} == {0.5}
+
+
+
+def test_across_councils_each_councils_passages_naming_more_of_the_asked_thing_come_first(tmp_path, embedder):
+    # Invented minutes of two councils: many points name contacts or the front door, two name a
+    # backlog, one names a judgement.
+    engine = engine_over({
+        "rutland-minutes-2023.txt": (
+            "Rutland County Council\nChildren's Scrutiny Panel, 12 March 2023\n\n"
+            "1. The Head of Service described how the front door team works with partners.\n\n"
+            "2. Members heard that a backlog of contacts had built up at the front door over the summer.\n\n"
+            "3. Contacts from schools made up a third of all contacts.\n\n"
+            "4. Inspectors judged the early help offer to be good.\n"),
+        "torbay-minutes-2023.txt": (
+            "Torbay Council\nChildren's Overview and Scrutiny Board, 4 May 2023\n\n"
+            "1. Officers reported that contacts at the front door were screened within a day.\n\n"
+            "2. A backlog of assessments had been cleared by April.\n\n"
+            "3. Police contacts were the largest share of contacts.\n\n"
+            "4. Partners praised the front door.\n"),
+    }, tmp_path / "pages", embedder)
+    passages = {p.text[:12]: p for p in engine.retriever.passages}
+    order = engine._by_rarity(engine.analyse("which councils had backlogs of contacts at the front door?"))
+    # The point naming the backlog, the contacts and the front door comes before those naming less.
+    assert order(passages["2. Members h"]) < order(passages["1. The Head "]) < order(passages["4. Inspector"])
+    assert order(passages["2. Members h"]) < order(passages["3. Contacts "])
+    # "judged" is how a grade is given, not what is asked about; nor is a thing only one passage names.
+    judged = engine._by_rarity(engine.analyse("which councils were judged on their contacts?"))
+    assert judged(passages["4. Inspector"]) == judged(passages["1. The Head "])
+    assert engine._by_rarity(engine.analyse("which councils were judged good for early help?")) is None

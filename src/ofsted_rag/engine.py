@@ -7,6 +7,7 @@ retrieve (filtered to the named councils), then answer or refuse. Chats (follow-
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 import time
 from collections import Counter
@@ -122,13 +123,38 @@ class Engine:
         # Every text this question needs embedded, in one model call.
         self.vectors.vectors([query.expanded, *query.forms])
         embedded = time.perf_counter() - t0
-        retrieval = self.retriever.retrieve(query.search_text, flt, max(top_k, RERANK_DEPTH), spread_councils=spread)
+        retrieval = self.retriever.retrieve(query.search_text, flt, max(top_k, RERANK_DEPTH), spread_councils=spread,
+                                            spread_order=self._by_rarity(query) if spread else None)
         t0 = time.perf_counter()
         self.vectors.remember(self.store.sentence_vectors([h.passage.id for h in retrieval.hits]))
         hits = self.extractive.rerank(query, retrieval.hits, top_k)
         timings = {**retrieval.timings, "embed": retrieval.timings["embed"] + embedded,
                    "rerank": time.perf_counter() - t0}
         return replace(retrieval, hits=tuple(hits), timings=timings)
+
+    def _by_rarity(self, query: Query) -> Callable[[StoredPassage], float] | None:
+        """For a question across councils, the order each council's passages are taken in: most
+        first the passages naming the rarer concepts of its topic, each weighed by how few stored
+        passages name it (inverse document frequency). In "which councils had backlogs at the front
+        door?" the thing asked about is the backlog: a council's passage must name it to show that
+        council had one, where "front door" is named by many that do not. Not the verbs of giving
+        a grade ("judged": the grade is the thing), nor a concept only one passage names (no thing
+        several councils share). None when no concept counts."""
+        counts = [(sum(1 for p in self.retriever.passages if _names_concept(self._words_of(p), alts)), alts)
+                  for alts in query.topic.concepts if not any(alt <= _GIVING_A_GRADE for alt in alts)]
+        named = [(n, alts) for n, alts in counts if n >= 2]
+        if not named:
+            return None
+        total = len(self.retriever.passages)
+        weights = [(math.log(total / n), alts) for n, alts in named]
+        return lambda p: -sum(w for w, alts in weights if _names_concept(self._words_of(p), alts))
+
+    def _words_of(self, p: StoredPassage) -> frozenset[str]:
+        """A stored passage's words with its item's title (`passage_words`), kept per store generation."""
+        known = self._per_generation(("passage words",), dict)
+        if p.id not in known:
+            known[p.id] = frozenset(passage_words(f"{p.item_title or ''} {p.text}"))
+        return known[p.id]
 
     def ask(self, question: str | Query, flt: PassageFilter | None = None, *, top_k: int | None = None) -> Answer:
         """Answer with citations, or refuse with the closest passages.
@@ -487,6 +513,14 @@ def _written_before(date: dt.date, query: Query) -> bool:
     """The date falls before the earliest period the question names begins (its month, the first
     month of its season, else its year)."""
     return query.starts is not None and (date.year, date.month) < query.starts
+
+
+# The verbs of giving a grade ("judged", "rated"): how a thing was given, not the thing asked about.
+_GIVING_A_GRADE = frozenset(passage_words("judged judge judgement judgment rated rating graded grade assessed"))
+
+
+def _names_concept(words: frozenset[str], alts: tuple[frozenset[str], ...]) -> bool:
+    return any(alt <= words for alt in alts)
 
 
 def _mentions_year(p: StoredPassage, years: Sequence[int]) -> bool:

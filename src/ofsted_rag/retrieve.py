@@ -19,7 +19,7 @@ import tempfile
 import threading
 import time
 import tomllib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -329,10 +329,11 @@ class HybridRetriever:
         return self._lexical.passages if self._lexical else []
 
     def retrieve(self, question: str, flt: PassageFilter | None = None, top_k: int = 8,
-                 spread_councils: bool = False) -> Retrieval:
+                 spread_councils: bool = False, spread_order: Callable[[StoredPassage], float] | None = None) -> Retrieval:
         """The top_k passages for a question. `spread_councils`: a question across councils
         ("which councils ...") takes each council's best passages in turn, so one council's many
-        points do not crowd the others out."""
+        points do not crowd the others out; `spread_order` then orders each council's passages
+        (lowest first, the fused order breaking ties)."""
         flt = flt or PassageFilter()
         timings: dict[str, float] = {}
         self.refresh()
@@ -350,6 +351,8 @@ class HybridRetriever:
         t0 = time.perf_counter()
         hits = self._fuse(dense, lexical, vector, CANDIDATES if spread_councils else top_k)
         if spread_councils:
+            if spread_order is not None:
+                hits = sorted(hits, key=lambda h: spread_order(h.passage))  # stable: fused order breaks ties
             hits = _round_robin_by_council(hits)[:top_k]
         timings["fuse"] = time.perf_counter() - t0
         return Retrieval(question, query, tuple(hits), timings)
