@@ -186,8 +186,8 @@ _VISIT_YEAR_REACH = 30
 
 # A clause after the question's ask that sets its scene in time: "who led children's services when
 # the service was judged to require improvement", "what did the panel fund after the care leavers
-# review"; or says which report or visit it means: "what did it say about adoption in the report
-# that rated it requires improvement". Not a question opening with "when", nor "... and when?".
+# review"; or says which report or visit it means: "how was fostering described in the inspection
+# that judged the council inadequate". Not a question opening with "when", nor "... and when?".
 _SETTING_CLAUSE = re.compile(r"(?:(?<=\w)[,\s]+(?:when|after|following|before)|(?:(?<=report)|(?<=letter)|(?<=review)|(?<=visit)"
                              r"|(?<=inspection))\s+(?:that|which))\s+(?=\S+\s+\S)", re.IGNORECASE)
 
@@ -303,8 +303,8 @@ class Query:
         kind of inspection, a judgement's name ("RI"), a term of a clause setting its scene, nor,
         when it presumes a judgement, a term outside the clause saying so."""
         judgement = _judgement_words()
-        # A presumed judgement is of what its own clause names: "the report that rated it requires
-        # improvement" grades the council, whatever else the question asks about.
+        # A presumed judgement is of what its own clause names: "the inspection that judged the
+        # council inadequate" grades the council, whatever else the question asks about.
         judged = passage_words(self.judged) if self.judged else None
         return tuple(alts for alts in self.topic.terms
                      if alts not in self.topic.item_terms and alts not in self.topic.setting_terms
@@ -645,9 +645,9 @@ def presumed_judgement(question: str) -> tuple[str | None, str]:
 
 def presumption_clause(question: str) -> str:
     """The clause saying the judgement a question takes for granted: "why was child protection
-    rated inadequate" of "... when care leavers were praised?", "that rated it requires
-    improvement" of "what did it say about adoption in the report that rated it requires
-    improvement?" (the council's grade, not adoption's); "" when it presumes none."""
+    rated inadequate" of "... when care leavers were praised?", "that judged the council
+    inadequate" of "how was fostering described in the inspection that judged the council
+    inadequate?" (the council's grade, not fostering's); "" when it presumes none."""
     named = _judgement_named(question)
     m = named[0] if named else cues().presumes_failure.search(question)
     if m is None:
