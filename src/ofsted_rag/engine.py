@@ -133,13 +133,14 @@ class Engine:
         return replace(retrieval, hits=tuple(hits), timings=timings)
 
     def _by_rarity(self, query: Query) -> Callable[[StoredPassage], float] | None:
-        """For a question across councils, the order each council's passages are taken in: most
-        first the passages naming the rarer concepts of its topic, each weighed by how few stored
-        passages name it (inverse document frequency). In "which councils had backlogs at the front
-        door?" the thing asked about is the backlog: a council's passage must name it to show that
-        council had one, where "front door" is named by many that do not. Not the verbs of giving
-        a grade ("judged": the grade is the thing), nor a concept only one passage names (no thing
-        several councils share). None when no concept counts."""
+        """For a question across councils, the order each council's passages are taken in: first
+        those naming more of its topic's concepts, each weighed by how few stored passages name it
+        (inverse document frequency). In "which councils had backlogs at the front door?" a point
+        naming a backlog weighs more than one naming only the front door, which many points name
+        without saying the council had what is asked about. Not the verbs of giving a grade
+        ("judged": the grade is the thing), nor a concept only one passage names (no thing several
+        councils share). None when no concept counts. The first such question after an ingest
+        reads every passage's words once (`_words_of`)."""
         counts = [(sum(1 for p in self.retriever.passages if _names_concept(self._words_of(p), alts)), alts)
                   for alts in query.topic.concepts if not any(alt <= _GIVING_A_GRADE for alt in alts)]
         named = [(n, alts) for n, alts in counts if n >= 2]
