@@ -124,6 +124,19 @@ def test_a_body_named_answers_who_is_the_partner_authority(analyse):
     assert not fits(analyse("who is the head of service?"), sentence)
 
 
+def test_who_as_the_object_of_a_last_preposition_asks_for_a_person_or_a_body(analyse):
+    assert "person" not in analyse("who was the review of the hub carried out with?").kinds
+    assert "person" in analyse("who was the director that the letter went to?").kinds
+    assert "person" in analyse("who is the lead member for children?").kinds
+
+
+def test_a_passive_agent_answers_who_did_it_unless_a_name_is_asked_for(analyse):
+    sentence = "Inspectors found that referrals were mostly screened by duty social workers."
+    assert fits(analyse("who screened referrals at the front door?"), sentence)
+    assert not fits(analyse("who is the head of service?"), sentence)
+    assert not fits(analyse("who screened referrals at the front door?"), "Referrals were screened by the end of the week.")
+
+
 def test_names_listed_with_and_answer_who_were(analyse):
     query = analyse("who were the inspectors?")
     assert fits(query, "The inspectors were Ann Cole and Ravi Shah.")
@@ -499,6 +512,8 @@ def test_a_judgement_said_to_have_changed_presumes_where_it_moved(analyse):
     above = analyse("how has the service improved from inadequate?")
     assert above.presumed == "above inadequate" and "inadequate" not in above.presumed_judgements
     assert analyse("why was it downgraded from outstanding to good?").presumed_judgements == {"good"}
+    for verb in ("slip", "sink", "revert"):
+        assert analyse(f"why did the borough {verb} to inadequate last spring?").presumed_judgement == "inadequate"
 
 
 def test_asking_which_part_was_given_a_grade_presumes_nothing_of_the_overall_judgement(analyse):

@@ -166,6 +166,11 @@ _PERSON = re.compile(r"\b(?:Councillors?|Cllrs?|Mr|Mrs|Ms|Miss|Dr|Professor|Sir|
 _ROLE_THEN_NAME = re.compile(r"\b(?i:director|head|executive|leader|chair|chairman|chairwoman|manager|officer|inspector|"
                              r"member|minister|secretary|mayor|commissioner)"
                              rf"(?:\s+(?i:of|for)(?:\s+[\w'’&-]+){{1,3}}?)?,?\s+({_FULL_NAME})\b")
+# A passive verb's agent, which says who did something though no name is capitalised ("decisions
+# were mostly made by duty social workers"): an answer to "who ...?" unless a name is asked for.
+_PASSIVE_AGENT = re.compile(r"\b(?:is|are|was|were|be|been|being)\s+(?:[a-z]+ly\s+)?[a-z]+(?:ed|en|wn|ne|t)\s+by\s+"
+                            r"(?!(?:the\s+)?(?:[0-9]|(?:end|time|spring|summer|autumn|winter|january|february|march|april|may|june|"
+                            r"july|august|september|october|november|december)\b))[a-z]")
 # Capitalised words that are roles, bodies or places, not the name a "who" question asks for.
 _GENERIC_NAMES = {"the", "council", "councils", "borough", "trust", "hub", "team", "board", "visit",
                   "ofsted", "committee", "members", "officers", "service", "services", "royal", "city", "county",
@@ -193,7 +198,7 @@ def fits(query: Query, sentence: str) -> bool:
             return False
         words = re.findall(r"[A-Za-z][A-Za-z'’-]*", sentence)
         if not any(i > 0 and w[0].isupper() and w.lower() not in query.asked_words and w.lower() not in _GENERIC_NAMES
-                   for i, w in enumerate(words)):
+                   for i, w in enumerate(words)) and not ("person" not in kinds and _PASSIVE_AGENT.search(sentence)):
             return False
     return True
 

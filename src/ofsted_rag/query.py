@@ -544,6 +544,13 @@ def answer_kinds(question: str) -> frozenset[str]:
     if "who" in kinds and _asks_for_organisation(question):
         kinds.add("organisation")
         kinds.discard("person")
+    if "person" in kinds and (m := _WHO_IS_WHAT.search(question)) and _ENDS_IN_PREPOSITION.search(question) \
+            and not _ANOTHER_CLAUSE.search(question[m.end(1):].rstrip(" ?.!")):
+        # "who was the review carried out with?", "who were the papers sent to?": "was" helps a
+        # passive verb and "who" is the object of the last word, which a body answers as often as a
+        # person ("with the health trust", "to the scrutiny panel"). Not when the preposition ends
+        # another clause ("who was the director that the letter went to?" asks for the director).
+        kinds.discard("person")
     if "judgement" in kinds and kinds & {"who", "date", "number", "money", "statement"}:
         # "Who is the cabinet member quoted on the outstanding rating?" names a judgement but asks
         # for a person: the question word decides what kind of answer it wants.
@@ -553,6 +560,15 @@ def answer_kinds(question: str) -> frozenset[str]:
 
 _WHO_IS_WHAT = re.compile(r"^\s*who(?:'s| is| are| was| were)\s+(.*?)(?:\s+(?:under|at|in|for|of|on|with|from|to|by|"
                           r"within|during|behind|that|which|who)\b|[?.!]|$)", re.IGNORECASE)
+
+
+# A question ending in a preposition, whose object "who" is.
+_ENDS_IN_PREPOSITION = re.compile(r"\b(?:to|by|with|between|from|for|among|against|on|at|of|about)\s*[?.!]*\s*$",
+                                  re.IGNORECASE)
+
+
+# Where another clause or part of a question starts: a relative word, "and", a punctuation mark.
+_ANOTHER_CLAUSE = re.compile(r"\b(?:that|which|who|whom|whose|when|where|while|because|if|and)\b|[,;:()]", re.IGNORECASE)
 
 
 # "about ..." to the end of a question: the topic it asks about.
