@@ -130,6 +130,12 @@ def test_who_as_the_object_of_a_last_preposition_asks_for_a_person_or_a_body(ana
     assert "person" in analyse("who is the lead member for children?").kinds
 
 
+def test_who_is_doing_something_asks_for_a_person_or_a_body(analyse):
+    assert "person" not in analyse("who was managing the fostering service during the review?").kinds
+    assert "person" in analyse("who was the manager of the fostering service?").kinds
+    assert "person" in analyse("who was reading's lead member then?").kinds
+
+
 def test_a_passive_agent_answers_who_did_it_unless_a_name_is_asked_for(analyse):
     sentence = "Inspectors found that referrals were mostly screened by duty social workers."
     assert fits(analyse("who screened referrals at the front door?"), sentence)

@@ -544,6 +544,10 @@ def answer_kinds(question: str) -> frozenset[str]:
     if "who" in kinds and _asks_for_organisation(question):
         kinds.add("organisation")
         kinds.discard("person")
+    if "person" in kinds and _WHO_IS_DOING.search(question):
+        # "who was running the service?", "who is taking over?": "is" helps a verb, and a body
+        # does things as often as a person ("the county council", "a new trust").
+        kinds.discard("person")
     if "person" in kinds and (m := _WHO_IS_WHAT.search(question)) and _ENDS_IN_PREPOSITION.search(question) \
             and not _ANOTHER_CLAUSE.search(question[m.end(1):].rstrip(" ?.!")):
         # "who was the review carried out with?", "who were the papers sent to?": "was" helps a
@@ -560,6 +564,11 @@ def answer_kinds(question: str) -> frozenset[str]:
 
 _WHO_IS_WHAT = re.compile(r"^\s*who(?:'s| is| are| was| were)\s+(.*?)(?:\s+(?:under|at|in|for|of|on|with|from|to|by|"
                           r"within|during|behind|that|which|who)\b|[?.!]|$)", re.IGNORECASE)
+
+
+# "who is/was" before a verb's -ing form: a progressive verb, not a role asked for.
+_WHO_IS_DOING = re.compile(r"^\s*who(?:'s| is| are| was| were)\s+(?:now\s+|currently\s+|still\s+)?(?:being\s+)?[a-z]+ing\b(?!['’])",
+                           re.IGNORECASE)
 
 
 # A question ending in a preposition, whose object "who" is.
