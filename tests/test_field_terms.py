@@ -161,3 +161,26 @@ def test_a_story_saved_from_its_lead_is_about_what_the_lead_names(tmp_path, embe
     answer = engine.ask("when was rutland's SEND partnership inspected?")
     assert not answer.refused, answer.text
     assert "between 4 March and 8 March 2024" in answer.text
+
+
+def test_an_item_on_a_send_inspection_is_about_send_in_every_sentence(tmp_path, embedder):
+    # SEND names the kind of inspection (a joint area SEND inspection or revisit) that an item
+    # reports, as "focused visit" does: a later sentence of the item need not repeat it.
+    engine = engine_over({
+        "democracy.eastmere.example__mgAi.aspx_ID=101.txt":
+            "Eastmere Borough Council\n\nChildren's Scrutiny Panel, 3 November 2023\n\n"
+            "7. Area SEND revisit by Ofsted and the CQC, 11-13 September 2023\n\n"
+            "The Assistant Director introduced the letter that followed the revisit.\n\n"
+            "Inspectors had judged that the partnership had made enough progress in three of the four "
+            "areas of weakness, and not in the timeliness of plans.\n",
+        "democracy.eastmere.example__mgAi.aspx_ID=102.txt":
+            "Eastmere Borough Council\n\nChildren's Scrutiny Panel, 3 November 2023\n\n"
+            "8. Fostering recruitment\n\n"
+            "Officers said that nine new carers had been approved since the spring.\n",
+    }, tmp_path / "pages", embedder)
+    found = engine.gather("in how many of its areas of weakness had eastmere made enough progress at the SEND revisit?")
+    judged = next(c for c in engine.extractive.candidates(found.query, found.hits) if "three of the four" in c.sentence)
+    assert judged.features["terms"] == 1.0
+    found = engine.gather("how many SEND carers had eastmere approved?")
+    carers = next(c for c in engine.extractive.candidates(found.query, found.hits) if "nine new carers" in c.sentence)
+    assert carers.features["terms"] < 1.0
