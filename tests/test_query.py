@@ -186,6 +186,12 @@ def test_a_form_the_documents_also_write_names_the_term_but_is_not_searched_for(
     assert query.topic.terms_covered(passage_words("The inspection of arrangements for the protection of children ended in March.")) == 1.0
 
 
+def test_a_joint_targeted_inspection_by_its_initials_searches_its_name_but_need_not_be_named(analyse):
+    assert "joint targeted area inspection" in Vocabulary.load().expand("what did the jtai on neglect find?")
+    query = analyse("what did the jtai on neglect find?")
+    assert query.topic.terms_covered(passage_words("A joint inspection by four inspectorates found neglect was missed.")) == 1.0
+
+
 def test_a_clause_setting_the_scene_holds_its_terms_to_the_item_not_the_sentence(analyse):
     query = analyse("who was the DCS when ofsted said the council requires improvement?")
     assert [sorted(t[0]) for t in query.topic.setting_terms] == [["improv", "requir"]]
