@@ -192,6 +192,15 @@ def test_a_joint_targeted_inspection_by_its_initials_searches_its_name_but_need_
     assert query.topic.terms_covered(passage_words("A joint inspection by four inspectorates found neglect was missed.")) == 1.0
 
 
+def test_older_inspections_and_duties_by_their_initials_search_their_names(analyse):
+    vocabulary = Vocabulary.load()
+    assert "annual performance assessment" in vocabulary.expand("what did the 2007 apa say about adoption?")
+    assert "WSOA" in vocabulary.expand("was a written statement of action needed?")
+    assert "joint area review" not in vocabulary.expand("what was in the jar on the table?")
+    query = analyse("what did the 2007 apa say about adoption?")
+    assert query.topic.terms_covered(passage_words("The assessment found adoption was timely.")) == 1.0
+
+
 def test_a_clause_setting_the_scene_holds_its_terms_to_the_item_not_the_sentence(analyse):
     query = analyse("who was the DCS when ofsted said the council requires improvement?")
     assert [sorted(t[0]) for t in query.topic.setting_terms] == [["improv", "requir"]]
