@@ -300,6 +300,30 @@ def test_a_question_asking_what_came_before_a_judgement_seeks_no_judgement(analy
     assert analyse("Which councils were judged good?").sought_judgements == {"good"}
 
 
+def test_a_grade_said_in_other_words_is_that_grade(analyse):
+    assert analyse("Which boroughs were given the highest rating?").sought_judgements == {"outstanding"}
+    assert analyse("Which shires secured outstanding grades?").sought_judgements == {"outstanding"}
+    assert analyse("Why did Eastmere get the bottom grade last year?").presumed_judgement == "inadequate"
+    assert analyse("Why did Eastmere get its second worst rating?").presumed_judgement is None
+    assert analyse("What grade did Eastmere get last year?").presumed_judgement is None
+
+
+def test_across_councils_a_further_council_is_one_said_to_hold_the_grade_asked_for(analyse, answerer):
+    def of(council: str, text: str, point: str, score: float) -> Candidate:
+        c = candidate(text, point, score)
+        p = replace(c.passage, council=council, id=f"{council}-{point}")
+        return replace(c, passage=p, hit=replace(c.hit, passage=p))
+
+    query = analyse("Which councils were given the top grade by Ofsted?")
+    assert query.across_councils
+    held = of("Westmere", "Westmere's services were judged outstanding in every area.", "a", 1.0)
+    other = of("Northmere", "Northmere's services were rated good overall.", "b", 0.97)
+    aside = of("Southmere", "Southmere's panel met in May to hear about fostering.", "c", 0.96)
+    also = of("Eastmere", "Eastmere was rated outstanding after its spring inspection.", "d", 0.95)
+    chosen = answerer.choose(query, [held, other, aside, also])
+    assert [c.sentence for c in chosen] == [held.sentence, also.sentence]
+
+
 def test_another_judgement_alone_still_answers(analyse, answerer):
     query = analyse("Which boroughs were graded outstanding by the inspectorate?")
     other = "Eastmere's children's services were judged inadequate at the inspection."

@@ -524,6 +524,9 @@ class ExtractiveAnswerer:
         rest.sort(key=lambda c: _incidental(query, c.sentence))
         near = [lead, *first, *rest]
         chosen: list[Candidate] = [lead]
+        if query.across_councils and query.sought_judgements:
+            # "Which councils were rated outstanding?": a further sentence is one saying so.
+            near = [c for c in near if judgements_in(c.sentence) & query.sought_judgements]
         if query.across_councils:
             councils = {lead.passage.council}
             for c in near:

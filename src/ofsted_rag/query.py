@@ -440,7 +440,9 @@ class QueryAnalyser:
         # The periods asked about, not those named as bounds ("since 2019") or naming a law or
         # reform ("the 2014 SEND reforms", "the Children Act 1989").
         periods = _NAMED_BY_YEAR.sub(" ", _RELATIVE_PERIOD.sub(" ", text))
-        presumed = presumed_judgement(text)
+        # A grade said in other words ("the top grade", "the lowest rating") is read as the grade.
+        graded = self.vocabulary.said_as(text, c.judgements)
+        presumed = presumed_judgement(graded)
         return Query(
             text=text,
             councils=councils,
@@ -453,8 +455,8 @@ class QueryAnalyser:
             presumed_relation=presumed[1],
             presumes_decline=presumes_decline(text, across),
             presumes_criticism=presumes_criticism(text, across),
-            sought_judgements=judgements_sought(text),
-            judged=presumption_clause(text) if presumed[0] else "",
+            sought_judgements=judgements_sought(graded),
+            judged=presumption_clause(graded) if presumed[0] else "",
             misread=misread,
             search_text=search,
             prospective=bool(c.prospective.search(text)),

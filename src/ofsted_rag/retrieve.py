@@ -19,7 +19,7 @@ import tempfile
 import threading
 import time
 import tomllib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import asdict, dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -66,6 +66,7 @@ class Vocabulary:
                  whole_item: set[int] = frozenset(),
                  graded: dict[int, tuple[int, tuple[str, ...]]] | None = None,
                  unsearched: frozenset[str] = frozenset()) -> None:
+        self._groups = groups
         # Forms recognised in a text but never added to one (`expansions`).
         self._unsearched = {f.lower() for f in unsearched}
         # The forms, in lower case, of the groups that hold for a whole item (`item_term`).
@@ -111,6 +112,18 @@ class Vocabulary:
         from which it has been the only one, and the ungraded visits an item must not name to be
         read as reporting it by its grade alone. None for other groups."""
         return next((self._graded[f.lower()] for f in forms if f.lower() in self._graded), None)
+
+    def said_as(self, text: str, names: Collection[str]) -> str:
+        """The text with each form of a group whose first form is one of `names` said by that name,
+        its last word kept ("got the top grade" -> "got the outstanding grade" for "outstanding")."""
+        for forms, _ in self._groups:
+            if forms[0].lower() not in names:
+                continue
+            for form in sorted(forms[1:], key=len, reverse=True):
+                said = f"{forms[0]} {form.split()[-1]}" if " " in form else forms[0]
+                text = re.sub(r"(?<![\w'])(?<!second )(?<!third )(?<!next )" + re.escape(form).replace(r"\ ", r"[\s-]+") + r"(?![\w])",
+                              said, text, flags=re.IGNORECASE)
+        return text
 
     def matches(self, text: str) -> list[tuple[int, int, list[str]]]:
         """(start, end, all forms of its group) for each field term the text uses (not the
