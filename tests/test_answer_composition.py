@@ -324,6 +324,20 @@ def test_across_councils_a_further_council_is_one_said_to_hold_the_grade_asked_f
     assert [c.sentence for c in chosen] == [held.sentence, also.sentence]
 
 
+def test_across_councils_a_further_council_first_is_one_naming_what_was_asked(analyse, answerer):
+    def of(council: str, text: str, point: str, score: float, terms: float) -> Candidate:
+        c = candidate(text, point, score)
+        p = replace(c.passage, council=council, id=f"{council}-{point}")
+        return replace(c, passage=p, hit=replace(c.hit, passage=p), features=c.features | {"terms": terms})
+
+    query = analyse("Which councils were told their case file audits were weak?")
+    lead = of("Westmere", "Inspectors found case file audits in Westmere were weak and rarely led to change.", "a", 1.0, 1.0)
+    aside = of("Northmere", "Northmere's inspectors found supervision was weak.", "b", 0.97, 0.0)
+    named = of("Eastmere", "Eastmere's audits of case files were found to be too generous.", "c", 0.95, 1.0)
+    chosen = answerer.choose(query, [lead, aside, named])
+    assert [c.passage.council for c in chosen][:2] == ["Westmere", "Eastmere"]
+
+
 def test_another_judgement_alone_still_answers(analyse, answerer):
     query = analyse("Which boroughs were graded outstanding by the inspectorate?")
     other = "Eastmere's children's services were judged inadequate at the inspection."
