@@ -525,7 +525,8 @@ class ExtractiveAnswerer:
         near = [lead, *first, *rest]
         chosen: list[Candidate] = [lead]
         if query.across_councils and query.sought_judgements:
-            # "Which councils were rated outstanding?": a further sentence is one saying so.
+            # Asked which authorities hold a grade, a further sentence is one saying an
+            # authority holds it.
             near = [c for c in near if judgements_in(c.sentence) & query.sought_judgements]
         if query.across_councils:
             councils = {lead.passage.council}
