@@ -338,6 +338,20 @@ def test_across_councils_a_further_council_first_is_one_naming_what_was_asked(an
     assert [c.passage.council for c in chosen][:2] == ["Westmere", "Eastmere"]
 
 
+def test_across_councils_a_further_council_first_is_one_giving_the_kind_of_answer_asked(analyse, answerer):
+    def of(council: str, text: str, point: str, score: float, fits: float) -> Candidate:
+        c = candidate(text, point, score, fits=fits)
+        p = replace(c.passage, council=council, id=f"{council}-{point}")
+        return replace(c, passage=p, hit=replace(c.hit, passage=p), features=c.features | {"terms": 1.0})
+
+    query = analyse("Which councils had a monitoring visit, and when?")
+    lead = of("Westmere", "Westmere's third monitoring visit took place on 4 and 5 May 2022.", "a", 1.0, 1.0)
+    undated = of("Northmere", "Northmere's monitoring visit looked at children in care.", "b", 0.97, 0.0)
+    dated = of("Eastmere", "Inspectors made a monitoring visit to Eastmere in March 2021.", "c", 0.95, 1.0)
+    chosen = answerer.choose(query, [lead, undated, dated])
+    assert [c.passage.council for c in chosen][:2] == ["Westmere", "Eastmere"]
+
+
 def test_another_judgement_alone_still_answers(analyse, answerer):
     query = analyse("Which boroughs were graded outstanding by the inspectorate?")
     other = "Eastmere's children's services were judged inadequate at the inspection."

@@ -531,9 +531,10 @@ class ExtractiveAnswerer:
         if query.across_councils:
             councils = {lead.passage.council}
             for c in near:
-                if c.features.get("terms", 1.0) < 1.0:
+                if c.features.get("terms", 1.0) < 1.0 or c.features.get("fits", 1.0) < 1.0:
                     # Each further council first by a sentence naming, itself or by its item,
-                    # every field term asked about; the others may still follow.
+                    # every field term asked about, and giving the kind of answer asked for (a
+                    # date for "when"); the others may still follow.
                     continue
                 if len(chosen) < self.max_sentences and c.passage.council not in councils:
                     councils.add(c.passage.council)
