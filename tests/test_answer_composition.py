@@ -43,6 +43,13 @@ def candidate(text: str, point: str, score: float, *, fits: float = 1.0) -> Cand
     return Candidate(text, p, Hit(p, score, 0.5, 1, 1), features, score)
 
 
+def of_council(council: str, text: str, point: str, score: float, **features: float) -> Candidate:
+    """A candidate sentence of another council's passage, with some features set."""
+    c = candidate(text, point, score)
+    p = replace(c.passage, council=council, id=f"{council}-{point}")
+    return replace(c, passage=p, hit=replace(c.hit, passage=p), features=c.features | features)
+
+
 # An evidence decision under which every sentence is evidence enough, so that only the rules of
 # composition decide the order.
 EVIDENCE = Evidence({k: 0.0 for k in FEATURES}, 0.0, {k: 0.0 for k in FEATURES}, 5.0, threshold=0.5, relative=0.8)
@@ -309,45 +316,32 @@ def test_a_grade_said_in_other_words_is_that_grade(analyse):
 
 
 def test_across_councils_a_further_council_is_one_said_to_hold_the_grade_asked_for(analyse, answerer):
-    def of(council: str, text: str, point: str, score: float) -> Candidate:
-        c = candidate(text, point, score)
-        p = replace(c.passage, council=council, id=f"{council}-{point}")
-        return replace(c, passage=p, hit=replace(c.hit, passage=p))
-
     query = analyse("Which councils were given the top grade by Ofsted?")
     assert query.across_councils
-    held = of("Westmere", "Westmere's services were judged outstanding in every area.", "a", 1.0)
-    other = of("Northmere", "Northmere's services were rated good overall.", "b", 0.97)
-    aside = of("Southmere", "Southmere's panel met in May to hear about fostering.", "c", 0.96)
-    also = of("Eastmere", "Eastmere was rated outstanding after its spring inspection.", "d", 0.95)
+    held = of_council("Westmere", "Westmere's services were judged outstanding in every area.", "a", 1.0)
+    other = of_council("Northmere", "Northmere's services were rated good overall.", "b", 0.97)
+    aside = of_council("Southmere", "Southmere's panel met in May to hear about fostering.", "c", 0.96)
+    also = of_council("Eastmere", "Eastmere was rated outstanding after its spring inspection.", "d", 0.95)
     chosen = answerer.choose(query, [held, other, aside, also])
     assert [c.sentence for c in chosen] == [held.sentence, also.sentence]
 
 
 def test_across_councils_a_further_council_first_is_one_naming_what_was_asked(analyse, answerer):
-    def of(council: str, text: str, point: str, score: float, terms: float) -> Candidate:
-        c = candidate(text, point, score)
-        p = replace(c.passage, council=council, id=f"{council}-{point}")
-        return replace(c, passage=p, hit=replace(c.hit, passage=p), features=c.features | {"terms": terms})
-
     query = analyse("Which councils were told their case file audits were weak?")
-    lead = of("Westmere", "Inspectors found case file audits in Westmere were weak and rarely led to change.", "a", 1.0, 1.0)
-    aside = of("Northmere", "Northmere's inspectors found supervision was weak.", "b", 0.97, 0.0)
-    named = of("Eastmere", "Eastmere's audits of case files were found to be too generous.", "c", 0.95, 1.0)
+    lead = of_council("Westmere", "Inspectors found case file audits in Westmere were weak and rarely led to change.", "a", 1.0,
+                      terms=1.0)
+    aside = of_council("Northmere", "Northmere's inspectors found supervision was weak.", "b", 0.97, terms=0.0)
+    named = of_council("Eastmere", "Eastmere's audits of case files were found to be too generous.", "c", 0.95, terms=1.0)
     chosen = answerer.choose(query, [lead, aside, named])
     assert [c.passage.council for c in chosen][:2] == ["Westmere", "Eastmere"]
 
 
 def test_across_councils_a_further_council_first_is_one_giving_the_kind_of_answer_asked(analyse, answerer):
-    def of(council: str, text: str, point: str, score: float, fits: float) -> Candidate:
-        c = candidate(text, point, score, fits=fits)
-        p = replace(c.passage, council=council, id=f"{council}-{point}")
-        return replace(c, passage=p, hit=replace(c.hit, passage=p), features=c.features | {"terms": 1.0})
-
     query = analyse("Which councils had a monitoring visit, and when?")
-    lead = of("Westmere", "Westmere's third monitoring visit took place on 4 and 5 May 2022.", "a", 1.0, 1.0)
-    undated = of("Northmere", "Northmere's monitoring visit looked at children in care.", "b", 0.97, 0.0)
-    dated = of("Eastmere", "Inspectors made a monitoring visit to Eastmere in March 2021.", "c", 0.95, 1.0)
+    lead = of_council("Westmere", "Westmere's third monitoring visit took place on 4 and 5 May 2022.", "a", 1.0,
+                      terms=1.0, fits=1.0)
+    undated = of_council("Northmere", "Northmere's monitoring visit looked at children in care.", "b", 0.97, terms=1.0, fits=0.0)
+    dated = of_council("Eastmere", "Inspectors made a monitoring visit to Eastmere in March 2021.", "c", 0.95, terms=1.0, fits=1.0)
     chosen = answerer.choose(query, [lead, undated, dated])
     assert [c.passage.council for c in chosen][:2] == ["Westmere", "Eastmere"]
 
