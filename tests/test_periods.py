@@ -317,3 +317,30 @@ def test_an_annual_assessments_grade_said_of_the_council_answers_a_presumed_grad
     answer = engine.ask("why did ofsted say barsetshire's children's services were performing poorly in 2011?")
     assert answer.refused, answer.text
     assert "performing well" in answer.text
+
+
+def test_things_asked_for_are_a_false_premise_when_the_passages_say_there_were_none(tmp_path, embedder):
+    engine = engine_over({
+        "rutland-scrutiny-2022-02-08.txt":
+            "Rutland County Council\n\nMinutes of the Children's Scrutiny Panel held on 8 February 2022\n\n"
+            "6. Ofsted focused visit\n\n"
+            "(a) The Director said the focused visit in November 2021 had found no areas for priority action, "
+            "but had asked for better recording of management decisions.\n",
+    }, tmp_path / "pages", embedder)
+    answer = engine.ask("what priority actions did rutland get from its focused visit?")
+    assert answer.refused
+    assert "they say there were no priority actions" in answer.text
+    # Whether there were any takes nothing for granted.
+    assert engine.gather("did rutland's focused visit set any priority actions?").refusal is None
+
+
+def test_things_asked_for_stand_when_any_passage_says_there_were_some(tmp_path, embedder):
+    engine = engine_over({
+        "rutland-scrutiny-2022-02-08.txt":
+            "Rutland County Council\n\nMinutes of the Children's Scrutiny Panel held on 8 February 2022\n\n"
+            "6. Ofsted focused visit\n\n"
+            "(a) The Director said the earlier visit had found no areas for priority action.\n\n"
+            "(b) Members noted the two priority actions set in November 2021: the timeliness of strategy "
+            "meetings and the oversight of plans for children in need.\n",
+    }, tmp_path / "pages", embedder)
+    assert engine.gather("what priority actions did rutland get from its focused visit?").refusal is None

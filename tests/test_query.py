@@ -687,3 +687,18 @@ def test_children_is_the_plural_of_child_for_field_terms(analyse):
     query = analyse("what did inspectors say about CSE?")
     assert query.topic.terms_covered(passage_words("Work with children at risk of sexual exploitation was weak.")) == 1.0
     assert query.topic.terms_covered(passage_words("Work with adults at risk was weak.")) == 0.0
+@pytest.mark.parametrize("sentence, says", [
+    ("The visit identified no areas for priority action.", True),
+    ("Inspectors did not find any priority actions to set.", True),
+    ("The letter set two priority actions for the front door.", False),
+    # A negated verb takes the things for granted.
+    ("The council has not yet addressed the priority actions.", False),
+    # Each clause speaks for itself: none of one thing, some of another.
+    ("There were no priority actions, but three areas for improvement were named.", True),
+    ("Staff turnover remains high.", None),
+])
+def test_a_sentence_says_whether_there_were_none_of_a_thing(sentence, says):
+    from ofsted_rag.reading import says_none
+    from ofsted_rag.support import content_words
+
+    assert says_none(sentence, frozenset(content_words("priority actions"))) is says

@@ -23,10 +23,11 @@ from ofsted_rag.config import Settings
 from ofsted_rag.documents import Answer, DocumentMeta, RetrievalStep, StoredPassage, fold, sentences_of
 from ofsted_rag.embedding import Embedder, VectorCache, default_embedder
 from ofsted_rag.parsing.metadata import authorities_in_address
-from ofsted_rag.reading import change, tone
+from ofsted_rag.reading import change, says_none, tone
 from ofsted_rag.errors import EmptyStoreError
 from ofsted_rag.retrieve import HybridRetriever, Retrieval
 from ofsted_rag.store import DocumentRecord, PassageFilter, PassageStore
+from ofsted_rag.support import content_words
 
 
 
@@ -211,7 +212,7 @@ class Engine:
         hits = hits[:top_k]
         return Gathered(query, tuple(hits), retrieved, steps,
                         _contradicted_judgement(query, hits) or _contradicted_decline(query, hits)
-                        or _contradicted_criticism(query, hits))
+                        or _contradicted_criticism(query, hits) or _contradicted_presence(query, hits))
 
     def scope(self, question: str | Query, flt: PassageFilter) -> Scope:
         """The documents that can answer for the councils the question names: those whose
@@ -594,6 +595,19 @@ def _contradicted_criticism(query: Query, hits: Sequence) -> str | None:
     if not any(t.positive for t in tones) or any(t.negative or t.contrasted for t in tones):
         return None
     return "they do not say it was criticised (the passages below speak well of it)"
+
+
+def _contradicted_presence(query: Query, hits: Sequence) -> str | None:
+    """When a question asks what things were given ("what priority actions did the visit set?")
+    and the passages found say there were none of them, with not one sentence saying there were
+    some, the premise is false: say so rather than list other things in their place."""
+    if not query.items or query.across_councils:
+        return None
+    thing = frozenset(content_words(query.items))
+    readings = {says_none(sentence, thing) for sentence in _own_sentences(query, hits)}
+    if True not in readings or False in readings:
+        return None
+    return f"they say there were no {query.items} (see the passages below)"
 
 
 def _own_sentences(query: Query, hits: Sequence):

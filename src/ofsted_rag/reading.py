@@ -1,7 +1,8 @@
 """How a document's sentence is read when an answer is composed (answer.py): whether it praises,
 criticises or both (its polarity), whether it only records the running of a meeting (procedure),
 and whether it counts a subject without saying what its members were; and whether it says
-something got better or worse (engine.py, for a question taking a decline for granted).
+something got better or worse, or that there were none of a thing (engine.py, for a question
+taking a decline, or the things it asks for, for granted).
 
 The word lists and forms are data, in resources/sentences.toml: the general English of inspection
 letters, reports and minutes, each with the reason it holds.
@@ -14,6 +15,8 @@ import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+
+from ofsted_rag.support import content_words
 
 _WORD = re.compile(r"[a-z]+(?:['-][a-z]+)*|n't")
 
@@ -30,6 +33,9 @@ class Lexicon:
     clear_marks: int
     procedure: tuple[tuple[re.Pattern, str], ...]  # (whole-sentence form, why it is procedural)
     change: dict[str, re.Pattern]        # "worse" / "better"
+    none_determiners: frozenset[str]
+    any_after: frozenset[str]
+    none_window: int
 
 
 def _words_pattern(words: list[str]) -> re.Pattern:
@@ -51,6 +57,9 @@ def lexicon() -> Lexicon:
         clear_marks=int(pol["clear_marks"]),
         procedure=tuple((re.compile(f["pattern"], re.IGNORECASE), f["reason"]) for f in data["procedure"]),
         change={k: re.compile(data["change"][k], re.IGNORECASE) for k in ("worse", "better")},
+        none_determiners=frozenset(data["none"]["determiners"]),
+        any_after=frozenset(data["none"]["any_after"]),
+        none_window=int(data["none"]["none_window"]),
     )
 
 
@@ -115,6 +124,32 @@ def change(sentence: str) -> str | None:
     otherwise "better" when it says something improved; None when it says neither."""
     text = _fold(sentence)
     return next((k for k in ("worse", "better") if lexicon().change[k].search(text)), None)
+
+
+# Where one clause ends and the next begins, for `says_none`.
+_CLAUSE = re.compile(r"[,;:()–—]|\s-\s|\b(?:but|although|though|however|whereas|while|whilst|yet)\b", re.IGNORECASE)
+
+
+def says_none(sentence: str, thing: frozenset[str]) -> bool | None:
+    """Whether a sentence says there were none of a thing (True), that there were some (False),
+    or names no such thing (None). `thing` is its content words as support.content_words gives
+    them ("priority actions" -> {"prioriti", "action"}); a clause naming them all speaks of it, and
+    denies it when a determiner saying none stands a few words before the first of them."""
+    lex = lexicon()
+    found = None
+    for clause in _CLAUSE.split(_fold(sentence)):
+        words = _WORD.findall(clause.replace("n't", " n't"))
+        stems = [next(iter(content_words(w)), "") for w in words]
+        if not thing or not thing <= set(stems):
+            continue
+        first = min(stems.index(w) for w in thing)
+        before = words[max(0, first - lex.none_window):first]
+        denied = any(w in lex.none_determiners for w in before) or (
+            "any" in before and any(w in lex.any_after for w in words[:first]))
+        if not denied:
+            return False
+        found = True
+    return found
 
 
 def procedural(sentence: str) -> str | None:
