@@ -344,3 +344,17 @@ def test_things_asked_for_stand_when_any_passage_says_there_were_some(tmp_path, 
             "meetings and the oversight of plans for children in need.\n",
     }, tmp_path / "pages", embedder)
     assert engine.gather("what priority actions did rutland get from its focused visit?").refusal is None
+
+
+def test_a_decline_taken_for_granted_is_weighed_by_what_is_said_of_the_thing_asked_about(tmp_path, embedder):
+    """Only the sentences naming the front door say how it changed: a fall elsewhere in the letter
+    does not bear out a decline of the front door."""
+    engine = engine_over({
+        "www.anytown-gazette.co.uk__news_rutland-front-door-letter.txt":
+            "Rutland's children's services have been visited by Ofsted.\n\n"
+            "Inspectors said the front door had improved significantly since the last inspection.\n\n"
+            "They added that supervision records are less consistent than a year ago.\n",
+    }, tmp_path / "pages", embedder)
+    answer = engine.ask("why did the focused visit find rutland's front door had got worse?")
+    assert answer.refused
+    assert "do not say it got worse" in answer.text

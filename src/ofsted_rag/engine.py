@@ -578,7 +578,18 @@ def _contradicted_decline(query: Query, hits: Sequence) -> str | None:
     too little progress, the premise is false: say so rather than explain a decline nobody found."""
     if not query.presumes_decline:
         return None
-    changes = {change(sentence) for sentence in _own_sentences(query, hits)}
+    # As with a judgement, a question about one thing ("why did the front door get worse?") is
+    # answered by what is said of it when any sentence names it: "oversight is less strong" says
+    # nothing of the front door.
+    changes: set[str | None] = set()
+    of_it: set[str | None] = set()
+    for sentence in _own_sentences(query, hits):
+        said = change(sentence)
+        changes.add(said)
+        words = passage_words(sentence)
+        if query.declined and all(any(alt <= words for alt in alts) for alts in query.declined):
+            of_it.add(said)
+    changes = of_it or changes
     if "better" not in changes or "worse" in changes:
         return None
     return "they do not say it got worse or failed to improve (the passages below say it improved)"

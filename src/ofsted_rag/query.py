@@ -312,6 +312,20 @@ class Query:
                      and (judged is None or any(alt <= judged for alt in alts)))
 
     @property
+    def declined(self) -> tuple[tuple[frozenset[str], ...], ...]:
+        """The concepts a question taking a decline for granted says declined ("front", "door" of
+        "why did the front door get worse?"): not the words saying so, the kind of inspection, nor
+        a clause setting the scene. () when it presumes no decline."""
+        if not self.presumes_decline:
+            return ()
+        said: set[str] = set()
+        for m in cues().presumes_decline.finditer(self.text):
+            said |= content_words(m.group(0))
+        return tuple(alts for alts in self.topic.concepts
+                     if alts not in self.topic.item_terms and alts not in self.topic.setting_terms
+                     and not any(alt & said for alt in alts))
+
+    @property
     def forms(self) -> tuple[str, str]:
         """The two texts a sentence is compared with: the subject and the whole question."""
         return (self.subject, self.whole)
