@@ -356,6 +356,14 @@ def test_a_council_misspelt_by_one_letter_is_read_when_the_store_holds_it():
     assert "bradfrod" not in query.topic.describe()
 
 
+def test_a_misspelt_council_is_read_as_the_nearer_of_two_names_it_is_close_to():
+    # One letter short of Hertfordshire, two edits from Herefordshire.
+    held = _analyser_holding("Hertfordshire", "Herefordshire")
+    assert [a.name for a in held.analyse("what did hertfrdshire's panel decide?").councils] == ["Hertfordshire"]
+    # As near to both, it is read as neither.
+    assert held.analyse("what did herfordshire's panel decide?").councils == ()
+
+
 def test_a_near_miss_of_a_council_the_store_does_not_hold_is_not_read_as_it():
     assert _analyser_holding("Bradford").analyse("what did Councillor Newman say about the report?").councils == ()
 

@@ -137,8 +137,8 @@ def misspelt(text: str, is_word: Callable[[str], bool] = lambda word: False) -> 
     """(the words as written, authority) for each council a question names with a slip in its
     spelling ("Bradfrod", "Nottingam"): a run of words within one edit (a letter added, dropped,
     changed, or two swapped) of an authority's name of six letters or more ("Oldam" for Oldham),
-    two edits for a name of nine or more. Never a word the documents themselves use (`is_word`),
-    an ambiguous name, or a run as near to two authorities. For questions only: documents are not
+    two edits for a name of nine or more, the nearest name deciding. Never a word the documents
+    themselves use (`is_word`), an ambiguous name, or a run as near to two authorities. For questions only: documents are not
     misspelt this way."""
     words = [(m.start(), m.end(), m.group(0)) for m in re.finditer(r"[A-Za-z]+(?:['’][a-z]+)?", text)]
     out: list[tuple[int, str, Authority]] = []
@@ -156,8 +156,12 @@ def misspelt(text: str, is_word: Callable[[str], bool] = lambda word: False) -> 
                     or any(start < e and s < end for s, e in taken)):
                 continue
             letters = Counter(key)
-            near = {a for n in range(len(key) - 2, len(key) + 3) for f, bag, a in _forms_by_length().get(n, ())
-                    if _within(letters, bag, key, f)}
+            found = [(_edits(key, f), a) for n in range(len(key) - 2, len(key) + 3)
+                     for f, bag, a in _forms_by_length().get(n, ()) if _within(letters, bag, key, f)]
+            # The nearest name decides: "Warington" is one edit from Warrington and two from
+            # Darlington. A run as near to two authorities is left unread.
+            nearest = min((d for d, _ in found), default=None)
+            near = {a for d, a in found if d == nearest}
             if len(near) == 1:
                 out.append((start, written, near.pop()))
                 taken.append((start, end))
