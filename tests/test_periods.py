@@ -358,3 +358,15 @@ def test_a_decline_taken_for_granted_is_weighed_by_what_is_said_of_the_thing_ask
     answer = engine.ask("why did the focused visit find rutland's front door had got worse?")
     assert answer.refused
     assert "do not say it got worse" in answer.text
+
+
+def test_an_undated_storys_month_without_its_year_is_of_a_year_the_story_names(tmp_path, embedder):
+    engine = engine_over({
+        "www.anytown-gazette.co.uk__news_rutland-return-visit.txt":
+            "Rutland's children's services have been praised after a second focused visit.\n\n"
+            "The first visit, on 3 and 4 April 2019, found weak management oversight.\n\n"
+            "In September, inspectors returned and found that every case had been reviewed.\n",
+    }, tmp_path / "pages", embedder)
+    answer = engine.ask("what did inspectors find when they returned to rutland in September 2019?")
+    assert not answer.refused, answer.text
+    assert "every case had been reviewed" in answer.text

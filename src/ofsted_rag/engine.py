@@ -17,7 +17,7 @@ from pathlib import Path
 
 from ofsted_rag import places
 from ofsted_rag.answer import MAX_LIST_ITEMS, RERANK_DEPTH, ExtractiveAnswerer, refuse
-from ofsted_rag.query import (MONTH_NAMES, Query, QueryAnalyser, judgement_name, judgements_reached, months_in,
+from ofsted_rag.query import (MONTH_NAMES, Query, QueryAnalyser, judgement_name, judgements_reached, months_alone, months_in,
                               months_of_dated, passage_words, years_besides_earlier, years_in, years_written_of)
 from ofsted_rag.config import Settings
 from ofsted_rag.documents import Answer, DocumentMeta, RetrievalStep, StoredPassage, fold, sentences_of
@@ -406,11 +406,17 @@ class Engine:
             years: dict[str, set[int]] = {}
             months: dict[str, set[tuple[int, int]]] = {}
             besides_earlier: dict[str, set[int]] = {}
+            bare: dict[str, set[int]] = {}
             for p in self.retriever.passages:
                 texts = [p.text, p.item_title or ""]
                 years.setdefault(p.doc_id, set()).update(years_written_of(texts))
                 months.setdefault(p.doc_id, set()).update(months_in(f"{p.item_title or ''} {p.text}"))
                 besides_earlier.setdefault(p.doc_id, set()).update(years_besides_earlier(texts))
+                bare.setdefault(p.doc_id, set()).update(months_alone(f"{p.item_title or ''} {p.text}"))
+            # An undated story's month without its year ("in November, three months on") is of a
+            # year the story names: with no date to read it against, any of them.
+            for doc_id, named in bare.items():
+                months[doc_id].update((y, m) for y in years.get(doc_id, ()) for m in named)
             return years, months, besides_earlier
 
         return self._per_generation(("periods",), build)

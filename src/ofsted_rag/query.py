@@ -956,14 +956,17 @@ _MONTH_ALONE = re.compile(r"(?:\b(" + "|".join(m.title() for m in MONTH_NAMES if
                           r"\b(?!,?\s+(?:of\s+)?(?:19|20)\d\d)")
 
 
+def months_alone(text: str) -> tuple[int, ...]:
+    """The months (1-12) a text names without their year ("in July", "this May")."""
+    return tuple(dict.fromkeys(MONTH_NAMES.index((m.group(1) or m.group(2)).lower()) + 1
+                               for m in _MONTH_ALONE.finditer(text)))
+
+
 def months_of_dated(text: str, date) -> tuple[tuple[int, int], ...]:
     """The months a dated text names, a month written without its year ("an inspection across
     three weeks in July", in a story of 4 September 2025) being the last such month up to the
     text's own date."""
-    bare = []
-    for m in _MONTH_ALONE.finditer(text):
-        month = MONTH_NAMES.index((m.group(1) or m.group(2)).lower()) + 1
-        bare.append((date.year if month <= date.month else date.year - 1, month))
+    bare = [(date.year if month <= date.month else date.year - 1, month) for month in months_alone(text)]
     return tuple(dict.fromkeys([*months_in(text), *bare]))
 
 
