@@ -221,6 +221,14 @@ def test_an_ordinal_is_held_to_like_a_field_term(analyse):
     assert query.topic.terms_covered(passage_words("The second monitoring visit found drift.")) == 0.0
 
 
+def test_first_is_an_ordinal_only_before_a_visit_or_inspection(analyse):
+    query = analyse("what did the first monitoring visit find?")
+    assert query.topic.terms_covered(passage_words("The first monitoring visit found drift.")) == 1.0
+    assert query.topic.terms_covered(passage_words("The fourth monitoring visit found drift.")) == 0.0
+    # "For the first time" is no visit of a series.
+    assert analyse("what did the panel hear for the first time?").topic.terms == ()
+
+
 def test_failed_its_inspection_presumes_inadequate(analyse):
     assert analyse("what happened after the service failed its inspection?").presumed_judgement == "inadequate"
 

@@ -925,7 +925,12 @@ _ORDINAL_FORMS = {w: (w, n) for w, n in (("second", "2nd"), ("third", "3rd"), ("
                                           ("sixth", "6th"), ("seventh", "7th"), ("eighth", "8th"), ("ninth", "9th"),
                                           ("tenth", "10th"))}
 _ORDINAL_FORMS.update({n: forms for forms in list(_ORDINAL_FORMS.values()) for n in forms[1:]})
-_ORDINAL = re.compile(r"\b(?:" + "|".join(_ORDINAL_FORMS) + r")\b", re.IGNORECASE)
+# "First" has other senses ("at first", "the first time", "first-hand"), so it is an ordinal of a
+# series only before what comes in a series of visits: "the first monitoring visit".
+_ORDINAL_FORMS.update({"first": ("first", "1st"), "1st": ("first", "1st")})
+_ORDINAL = re.compile(r"\b(?:" + "|".join(w for w in _ORDINAL_FORMS if w not in ("first", "1st"))
+                      + r"|(?:first|1st)(?=\s+(?:[a-z-]+\s+){0,2}?(?:visit|inspection|revisit|re-inspection)s?\b))\b",
+                      re.IGNORECASE)
 
 
 def period_start(text: str) -> tuple[int, int] | None:
