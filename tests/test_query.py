@@ -229,6 +229,14 @@ def test_first_is_an_ordinal_only_before_a_visit_or_inspection(analyse):
     assert analyse("what did the panel hear for the first time?").topic.terms == ()
 
 
+def test_an_ordinal_may_be_named_by_the_sentences_item_instead(analyse):
+    query = analyse("what did the second monitoring visit look at?")
+    item = passage_words("Second monitoring visit. The June visit looked at children in need.")
+    assert query.topic.terms_covered(passage_words("The June visit looked at children in need."), item_words=item) == 1.0
+    other = passage_words("Third monitoring visit. The June visit looked at children in need.")
+    assert query.topic.terms_covered(passage_words("The June visit looked at children in need."), item_words=other) == 0.0
+
+
 def test_failed_its_inspection_presumes_inadequate(analyse):
     assert analyse("what happened after the service failed its inspection?").presumed_judgement == "inadequate"
 

@@ -500,15 +500,20 @@ class QueryAnalyser:
                 if graded := self.vocabulary.graded(forms):
                     gradings.append((concepts[-1], Grading(*graded)))
         # An ordinal names one of a series ("the third monitoring visit"): evidence about another
-        # of the series does not answer, so it is held to like a field term.
+        # of the series does not answer, so it is held to like a field term. Like a clause setting
+        # the scene, it says which visit the item is about: the sentence's item must name it, the
+        # sentence need not ("the June visit focused on ...", in a story on the second visit).
+        ordinals = []
         for m in _ORDINAL.finditer(text):
             if not any(s <= m.start() < e for s, e in taken):
                 taken.append((m.start(), m.end()))
                 concepts.append(tuple(frozenset([w]) for w in _ORDINAL_FORMS[m.group(0).lower()]))
+                ordinals.append(concepts[-1])
         terms = tuple(x for x in concepts if x)
         setting = _SETTING_CLAUSE.search(text)
         setting_terms = tuple(concepts[n] for n, (start, _) in enumerate(taken)
                               if start >= setting.start() and concepts[n]) if setting else ()
+        setting_terms += tuple(x for x in ordinals if x not in setting_terms)
         rest = "".join(" " if any(s <= i < e for s, e in taken) else ch for i, ch in enumerate(text))
         rest = _YEARS_AND_MONTHS.sub(" ", rest)
         concepts.extend((frozenset([w]),) for w in sorted(content_words(rest) - cues().question_words))
