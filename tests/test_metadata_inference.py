@@ -127,6 +127,18 @@ def test_a_council_named_only_in_the_body_is_not_the_documents_council():
     assert meta(page).council is None
 
 
+def test_a_formal_name_joined_by_of_is_the_council():
+    assert meta("Isle of Wight Council\n\nCorporate Scrutiny Committee\n\nMembers discussed the plan.").council == (
+        "Isle of Wight Council")
+
+
+def test_a_story_opening_on_one_council_is_not_the_partner_it_names_formally_below():
+    story = ("Rutland's fostering service has been told it must improve faster.\n\n"
+             "The council has asked Leicestershire County Council to lend it two senior managers.\n\n"
+             "More follows.")
+    assert meta(story).council is None
+
+
 def test_news_naming_several_councils_in_its_header_has_no_single_council():
     story = ("Three councils told to improve help for children\n\nInspectors visited Leeds City Council, "
              "Bradford Council and Calderdale Council this spring.\n\n- Advertisement -\n\nMore follows.")

@@ -111,7 +111,7 @@ _DATE_ONLY_LINE = re.compile(rf"^(?:{_WEEKDAY_NAMES},?\s+)?\d{{1,2}}(?:st|nd|rd|
 _FORMAL_COUNCIL = re.compile(
     r"\b(?:(?:Royal|London) Borough of [A-Z][\w'-]+(?:(?: and| upon| on|-on-|-upon-)? [A-Z][\w'-]+){0,3}"
     r"|City of [A-Z][\w'-]+(?: [A-Z][\w'-]+){0,2}(?: (?:Metropolitan )?(?:District |Borough )?Council)?"
-    r"|[A-Z][\w'-]+(?:(?: and| upon| on)? [A-Z][\w'-]+){0,3} (?:(?:City|County|Borough|District|Metropolitan Borough|"
+    r"|[A-Z][\w'-]+(?:(?: and| upon| on| of)? [A-Z][\w'-]+){0,3} (?:(?:City|County|Borough|District|Metropolitan Borough|"
     r"Metropolitan District|Metropolitan) )?Council)\b"
 )
 # Ofsted names the authority it inspected in the title and subject line: "Inspection of Devon
@@ -433,7 +433,14 @@ def council_from_header(head: list[str], kind: str | None = None) -> str | None:
     if not counts:
         return None
     if len(counts) == 1:
-        return next(iter(counts)).official
+        only = next(iter(counts))
+        # A story opening on one council ("Herefordshire's children's services ...") that names
+        # another formally further down (a partner: "with Leeds City Council") is not the
+        # partner's: record neither rather than the wrong one.
+        opening = set(mentioned(head[0]))
+        if only not in first_line and opening and only not in opening:
+            return None
+        return only.official
     ranked = counts.most_common()
     top, n = ranked[0]
     if n > ranked[1][1] and top in first_line:
