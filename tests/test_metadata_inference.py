@@ -139,6 +139,16 @@ def test_a_story_opening_on_one_council_is_not_the_partner_it_names_formally_bel
     assert meta(story).council is None
 
 
+def test_a_reports_front_page_line_naming_the_authority_alone_is_the_council():
+    report = ("Inspection of services for children in need of help and protection, children looked after "
+              "and care leavers\n\nWiltshire\n\nInspection dates: 3 to 14 May 2021\n\nReport published: 20 June 2021\n\n"
+              "Children's services in Wiltshire are good.\n\nHer Majesty's Inspector")
+    assert meta(report).kind == "ofsted_letter"
+    assert meta(report).council == "Wiltshire Council"
+    # A news page's line naming a place alone is a section tag, not its council.
+    assert meta("News\n\nWiltshire\n\nA new bus route opens next week.").council is None
+
+
 def test_news_naming_several_councils_in_its_header_has_no_single_council():
     story = ("Three councils told to improve help for children\n\nInspectors visited Leeds City Council, "
              "Bradford Council and Calderdale Council this spring.\n\n- Advertisement -\n\nMore follows.")

@@ -431,7 +431,7 @@ def council_from_header(head: list[str], kind: str | None = None) -> str | None:
             if i == 0:
                 first_line.add(authority)
     if not counts:
-        return None
+        return _named_alone(head) if kind == "ofsted_letter" else None
     if len(counts) == 1:
         only = next(iter(counts))
         # A story opening on one council ("Herefordshire's children's services ...") that names
@@ -446,6 +446,16 @@ def council_from_header(head: list[str], kind: str | None = None) -> str | None:
     if n > ranked[1][1] and top in first_line:
         return top.official
     return None
+
+
+def _named_alone(head: list[str]) -> str | None:
+    """The one authority a report's front page names on a line of its own, in any of its forms
+    ("Leicester City", "Kirklees"), as Ofsted's reports set the inspected authority above their
+    title. Read only for an inspection report or letter: a news page's line naming a place alone
+    is a section or a tag."""
+    found = {a for line in head[:8] for a in mentioned(line)
+             if line.strip(" .").lower() in {f.lower() for f in a.forms()}}
+    return found.pop().official if len(found) == 1 else None
 
 
 def _formal_authorities(lines: list[str]) -> set[Authority]:
