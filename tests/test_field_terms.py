@@ -50,6 +50,18 @@ def test_a_sentence_of_a_story_about_a_focused_visit_answers_about_the_visit(tmp
     assert looked.features["terms"] == 1.0
 
 
+def test_a_story_on_an_ofsted_visit_of_no_named_kind_answers_for_the_kind_asked_about(tmp_path, embedder):
+    engine = engine_over({
+        "www.anytown-radio.co.uk__news_rutland-childrens-services-review.txt":
+            "Mixed review for Rutland's children's services\n\n"
+            "Ofsted inspectors spent two days with Rutland's social workers after a visit last month.\n\n"
+            "They want better written plans and closer checks by managers on how plans are carried out.\n",
+    }, tmp_path / "pages", embedder)
+    found = engine.gather("what did rutland's focused visit ask it to improve?")
+    plans = next(c for c in engine.extractive.candidates(found.query, found.hits) if "written plans" in c.sentence)
+    assert plans.features["terms"] == 1.0
+
+
 def test_an_item_naming_focus_and_visits_apart_names_no_focused_visit(tmp_path, embedder):
     engine = engine_over({
         "rutland-scrutiny-2018-07-10.txt":
