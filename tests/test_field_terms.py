@@ -62,6 +62,19 @@ def test_a_story_on_an_ofsted_visit_of_no_named_kind_answers_for_the_kind_asked_
     assert plans.features["terms"] == 1.0
 
 
+def test_a_storys_heading_does_not_part_its_sentences_from_the_visit_named_above_it(tmp_path, embedder):
+    engine = engine_over({
+        "www.anytown-gazette.co.uk__news_rutland-second-monitoring-visit.txt":
+            "Rutland makes progress, inspectors say\n\n"
+            "Inspectors spent two days in Rutland in the second monitoring visit since its inadequate rating.\n\n"
+            "Read more from across the county\n\n"
+            "Ann Example, the council's director of children's services, said the service would keep improving.\n",
+    }, tmp_path / "pages", embedder)
+    found = engine.gather("who was rutland's director of children's services at its second monitoring visit?")
+    said = next(c for c in engine.extractive.candidates(found.query, found.hits) if "Ann Example" in c.sentence)
+    assert said.features["terms"] == 1.0
+
+
 def test_an_item_naming_focus_and_visits_apart_names_no_focused_visit(tmp_path, embedder):
     engine = engine_over({
         "rutland-scrutiny-2018-07-10.txt":

@@ -451,8 +451,13 @@ class Engine:
         return self.neighbours(passage, before=MAX_LIST_ITEMS, after=0)[:-1]
 
     def _item_text(self, passage: StoredPassage) -> str:
-        """The whole text of the item a passage is in: its title and every passage of it."""
-        whole = len(self._passages_by_document().get(passage.doc_id, ()))
+        """The whole text of the item a passage is in: its title and every passage of it. A story
+        or a letter without numbered items is one item however its headings divide it (a news
+        page's "See more stories from ..." line is no new story): the whole document."""
+        located = self._passages_by_document().get(passage.doc_id, ())
+        if passage.item is None and passage.kind != "minutes" and located:
+            return " ".join([passage.item_title or "", *(x[3].text for x in located)])
+        whole = len(located)
         return " ".join([passage.item_title or "", *(p.text for p in self.neighbours(passage, whole, whole))])
 
     def neighbours(self, passage: StoredPassage, before: int = 2, after: int = 2) -> list[StoredPassage]:
