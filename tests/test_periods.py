@@ -370,3 +370,15 @@ def test_an_undated_storys_month_without_its_year_is_of_a_year_the_story_names(t
     answer = engine.ask("what did inspectors find when they returned to rutland in September 2019?")
     assert not answer.refused, answer.text
     assert "every case had been reviewed" in answer.text
+
+
+def test_grades_asked_for_stand_when_a_passage_gives_them_by_name(tmp_path, embedder):
+    """A story saying a later focused visit gives no grades still reports the grades of the
+    inspection asked about, by their names."""
+    engine = engine_over({
+        "www.anytown-gazette.co.uk__news_rutland-inspection-grades.txt":
+            "Rutland's children's services have been judged inadequate by Ofsted.\n\n"
+            "Help and protection for children was judged inadequate and care leavers' services requires improvement.\n\n"
+            "A focused visit, in which no grading takes place, will follow next spring.\n",
+    }, tmp_path / "pages", embedder)
+    assert engine.gather("what grades did rutland get at its inspection?").refusal is None

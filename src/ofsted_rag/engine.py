@@ -619,6 +619,9 @@ def _contradicted_criticism(query: Query, hits: Sequence) -> str | None:
     return "they do not say it was criticised (the passages below speak well of it)"
 
 
+_GRADE_WORDS = frozenset(content_words("grade grades grading rating ratings judgement judgements judgment"))
+
+
 def _contradicted_presence(query: Query, hits: Sequence) -> str | None:
     """When a question asks what things were given ("what priority actions did the visit set?")
     and the passages found say there were none of them, with not one sentence saying there were
@@ -626,7 +629,11 @@ def _contradicted_presence(query: Query, hits: Sequence) -> str | None:
     if not query.items or query.across_councils:
         return None
     thing = frozenset(content_words(query.items))
-    readings = {says_none(sentence, thing) for sentence in _own_sentences(query, hits)}
+    # Grades are given by their names ("judged inadequate"), seldom as "grades": for a question
+    # asking what grades or ratings were given, a sentence stating a judgement says there were some.
+    grading = bool(thing & _GRADE_WORDS)
+    readings = {False if grading and judgements_reached(sentence) else says_none(sentence, thing)
+                for sentence in _own_sentences(query, hits)}
     if True not in readings or False in readings:
         return None
     return f"they say there were no {query.items} (see the passages below)"
