@@ -274,7 +274,7 @@ class Engine:
         """What a document is: its title, its committee and the heading its text opens under
         ("Focused visit to Lambeth children's services"). A document with none of these, a story
         saved from its first paragraph on, is what its opening sentence says it is about: a story's
-        lead names its subject ("Services for children with SEND in the county are improving ..."),
+        lead names its subject ("Support for the county's disabled pupils is getting better ..."),
         the sentences after it seldom repeat it ("The partnership was inspected in December")."""
         def build():
             opening: dict[str, tuple[int, str]] = {}

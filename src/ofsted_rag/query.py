@@ -185,7 +185,7 @@ _VISIT_YEAR_REACH = 30
 
 
 # A clause after the question's ask that sets its scene in time: "who led children's services when
-# the service was judged to require improvement", "what did the panel fund after the care leavers
+# the council was last rated as needing to improve", "what did the panel fund after the care leavers
 # review"; or says which report or visit it means: "how was fostering described in the inspection
 # that judged the council inadequate". Not a question opening with "when", nor "... and when?".
 _SETTING_CLAUSE = re.compile(r"(?:(?<=\w)[,\s]+(?:when|after|following|before)|(?:(?<=report)|(?<=letter)|(?<=review)|(?<=visit)"
@@ -206,8 +206,8 @@ class Topic:
     # Of the item terms, those naming the one inspection that gives a grade, with how an item
     # reports it by its grade alone.
     gradings: tuple[tuple[tuple[frozenset[str], ...], Grading], ...] = ()
-    # The terms of a clause setting the question's scene ("... when the service was judged to
-    # require improvement"): the sentence's item must name them, the sentence need not.
+    # The terms of a clause setting the question's scene ("... when the council was last rated as
+    # needing to improve"): the sentence's item must name them, the sentence need not.
     setting_terms: tuple[tuple[frozenset[str], ...], ...] = ()
 
     def grading(self, alts: tuple[frozenset[str], ...]) -> Grading | None:
