@@ -138,8 +138,8 @@ def misspelt(text: str, is_word: Callable[[str], bool] = lambda word: False) -> 
     spelling ("Bradfrod", "Nottingam"): a run of words within one edit (a letter added, dropped,
     changed, or two swapped) of an authority's name of six letters or more ("Oldam" for Oldham),
     two edits for a name of nine or more, the nearest name deciding. Never a word the documents
-    themselves use (`is_word`), an ambiguous name, or a run as near to two authorities. For questions only: documents are not
-    misspelt this way."""
+    themselves use (`is_word`), an ambiguous name, or a run as near to two authorities. For
+    questions only: documents are not misspelt this way."""
     words = [(m.start(), m.end(), m.group(0)) for m in re.finditer(r"[A-Za-z]+(?:['’][a-z]+)?", text)]
     out: list[tuple[int, str, Authority]] = []
     taken: list[tuple[int, int]] = []
@@ -158,8 +158,8 @@ def misspelt(text: str, is_word: Callable[[str], bool] = lambda word: False) -> 
             letters = Counter(key)
             found = [(_edits(key, f), a) for n in range(len(key) - 2, len(key) + 3)
                      for f, bag, a in _forms_by_length().get(n, ()) if _within(letters, bag, key, f)]
-            # The nearest name decides: "Warington" is one edit from Warrington and two from
-            # Darlington. A run as near to two authorities is left unread.
+            # The nearest name decides: "Hertfrdshire" is one edit from Hertfordshire and two from
+            # Herefordshire. A run as near to two authorities is left unread.
             nearest = min((d for d, _ in found), default=None)
             near = {a for d, a in found if d == nearest}
             if len(near) == 1:
