@@ -379,6 +379,6 @@ def test_grades_asked_for_stand_when_a_passage_gives_them_by_name(tmp_path, embe
         "www.anytown-gazette.co.uk__news_rutland-inspection-grades.txt":
             "Rutland's children's services have been judged inadequate by Ofsted.\n\n"
             "Help and protection for children was judged inadequate and care leavers' services requires improvement.\n\n"
-            "A focused visit, in which no grading takes place, will follow next spring.\n",
+            "A focused visit, which gives no grades, will follow next spring.\n",
     }, tmp_path / "pages", embedder)
     assert engine.gather("what grades did rutland get at its inspection?").refusal is None

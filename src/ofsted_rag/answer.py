@@ -486,8 +486,8 @@ class ExtractiveAnswerer:
         matches = self.vocabulary.matches(text)
         said = {frozenset(form_words(forms[0])) for _, _, forms in matches}
         # An item that names no kind of inspection at all, only Ofsted's (or its inspectors')
-        # "visit" or "inspection", leaves the kind to the question: a story on Ofsted's "visit
-        # early this month" answers for the focused visit asked about. An item naming another kind
+        # "visit" or "inspection", leaves the kind to the question: a story on inspectors' "recent
+        # visit" answers for the focused visit asked about. An item naming another kind
         # (a monitoring visit) does not, nor does any item for the graded inspection, which has
         # its own rule; and a social worker's "visits" are no inspection.
         words = passage_words(text)

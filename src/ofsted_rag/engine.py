@@ -413,7 +413,7 @@ class Engine:
                 months.setdefault(p.doc_id, set()).update(months_in(f"{p.item_title or ''} {p.text}"))
                 besides_earlier.setdefault(p.doc_id, set()).update(years_besides_earlier(texts))
                 bare.setdefault(p.doc_id, set()).update(months_alone(f"{p.item_title or ''} {p.text}"))
-            # An undated story's month without its year ("in November, three months on") is of a
+            # An undated story's month without its year ("in March, inspectors came back") is of a
             # year the story names: with no date to read it against, any of them.
             for doc_id, named in bare.items():
                 months[doc_id].update((y, m) for y in years.get(doc_id, ()) for m in named)
@@ -453,7 +453,7 @@ class Engine:
     def _item_text(self, passage: StoredPassage) -> str:
         """The whole text of the item a passage is in: its title and every passage of it. A story
         or a letter without numbered items is one item however its headings divide it (a news
-        page's "See more stories from ..." line is no new story): the whole document."""
+        page's "Read more local news" line is no new story): the whole document."""
         located = self._passages_by_document().get(passage.doc_id, ())
         if passage.item is None and passage.kind != "minutes" and located:
             return " ".join([passage.item_title or "", *(x[3].text for x in located)])
@@ -590,7 +590,7 @@ def _contradicted_decline(query: Query, hits: Sequence) -> str | None:
     if not query.presumes_decline:
         return None
     # As with a judgement, a question about one thing ("why did the front door get worse?") is
-    # answered by what is said of it when any sentence names it: "oversight is less strong" says
+    # answered by what is said of it when any sentence names it: "supervision is less consistent" says
     # nothing of the front door.
     changes: set[str | None] = set()
     of_it: set[str | None] = set()

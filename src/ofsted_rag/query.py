@@ -502,7 +502,7 @@ class QueryAnalyser:
         # An ordinal names one of a series ("the third monitoring visit"): evidence about another
         # of the series does not answer, so it is held to like a field term. Like a clause setting
         # the scene, it says which visit the item is about: the sentence's item must name it, the
-        # sentence need not ("the June visit focused on ...", in a story on the second visit).
+        # sentence need not ("the summer visit looked at ...", in a story on the second visit).
         ordinals = []
         for m in _ORDINAL.finditer(text):
             if not any(s <= m.start() < e for s, e in taken):

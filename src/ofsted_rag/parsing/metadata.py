@@ -434,8 +434,8 @@ def council_from_header(head: list[str], kind: str | None = None) -> str | None:
         return _named_alone(head) if kind == "ofsted_letter" else None
     if len(counts) == 1:
         only = next(iter(counts))
-        # A story opening on one council ("Herefordshire's children's services ...") that names
-        # another formally further down (a partner: "with Leeds City Council") is not the
+        # A story opening on one council ("Rutland's fostering service ...") that names
+        # another formally further down (a partner: "help from Leicestershire County Council") is not the
         # partner's: record neither rather than the wrong one.
         opening = set(mentioned(head[0]))
         if only not in first_line and opening and only not in opening:
@@ -450,7 +450,7 @@ def council_from_header(head: list[str], kind: str | None = None) -> str | None:
 
 def _named_alone(head: list[str]) -> str | None:
     """The one authority a report's front page names on a line of its own, in any of its forms
-    ("Leicester City", "Kirklees"), as Ofsted's reports set the inspected authority above their
+    ("Wiltshire", "Kirklees"), as Ofsted's reports set the inspected authority above their
     title. Read only for an inspection report or letter: a news page's line naming a place alone
     is a section or a tag."""
     found = {a for line in head[:8] for a in mentioned(line)
