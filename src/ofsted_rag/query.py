@@ -267,8 +267,8 @@ class Query:
     polarity: str | None = None
     # Whether it asks how a meeting ran or what it decided (procedural sentences then answer).
     asks_procedure: bool = False
-    # The plural noun phrase whose members it asks for ("what were the main findings" -> "main
-    # findings"), None when it asks no such thing.
+    # The plural noun phrase whose members it asks for ("what were the key strengths" -> "key
+    # strengths"), None when it asks no such thing.
     items: str | None = None
     # What a question asking more than one thing asks in each part ("what grade, and when?"), each
     # analysed as a question of its own about the same councils and period; () when it asks one.
