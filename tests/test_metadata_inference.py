@@ -139,6 +139,18 @@ def test_a_story_opening_on_one_council_is_not_the_partner_it_names_formally_bel
     assert meta(story).council is None
 
 
+def test_a_story_under_a_photo_caption_opens_on_the_first_line_naming_a_place():
+    story = ("Two children reading in a library\n\nRutland council praised for its fostering service\n\n"
+             "Inspectors credited the help given by Leicestershire County Council.\n\nMore follows.")
+    assert meta(story).council is None
+
+
+def test_a_letters_sender_address_is_not_its_opening():
+    letter = ("Ofsted\nPiccadilly Gate\nStore Street\nManchester M1 2WD\n\n3 May 2022\n\nDirector of Children's "
+              "Services\nRutland County Council\nCatmose\n\nDear Director\n\nThis letter sets out what we found.")
+    assert meta(letter).council == "Rutland County Council"
+
+
 def test_a_reports_front_page_line_naming_the_authority_alone_is_the_council():
     report = ("Inspection of services for children in need of help and protection, children looked after "
               "and care leavers\n\nWiltshire\n\nInspection dates: 3 to 14 May 2021\n\nReport published: 20 June 2021\n\n"

@@ -436,16 +436,28 @@ def council_from_header(head: list[str], kind: str | None = None) -> str | None:
         only = next(iter(counts))
         # A story opening on one council ("Rutland's fostering service ...") that names
         # another formally further down (a partner: "help from Leicestershire County Council") is not the
-        # partner's: record neither rather than the wrong one.
-        opening = set(mentioned(head[0]))
-        if only not in first_line and opening and only not in opening:
-            return None
-        return only.official
+        # partner's: record neither rather than the wrong one. The opening is the first headline
+        # or sentence naming a place: a saved news page may begin with a photo's caption, a letter
+        # with its sender's address, whose lines are short or carry a postcode ("Manchester",
+        # "Store Street, Manchester M1 2WD").
+        if only in first_line:
+            return only.official
+        opening = next((found for line in head if len(line.split()) >= _OPENING_WORDS and not _POSTCODE.search(line)
+                        and (found := set(mentioned(line[:_OPENING_CHARS])))), set())
+        return None if opening and only not in opening else only.official
     ranked = counts.most_common()
     top, n = ranked[0]
     if n > ranked[1][1] and top in first_line:
         return top.official
     return None
+
+
+# A UK postcode ("M1 2WD", "NG1 6HJ"): the line is an address.
+_POSTCODE = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b")
+# Fewer words than a headline or a sentence: an address line, a tag, a name. Where the opening
+# names its place, within its first characters (a page saved as one long line names it early).
+_OPENING_WORDS = 4
+_OPENING_CHARS = 600
 
 
 def _named_alone(head: list[str]) -> str | None:
