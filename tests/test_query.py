@@ -448,6 +448,17 @@ def test_two_places_sharing_their_last_word_are_both_named(analyse):
     assert "north" not in query.topic.describe()
 
 
+def test_a_compass_point_shortened_to_its_consonants_still_names_the_place(analyse):
+    assert [a.name for a in analyse("how is sth glos doing on EHC plans?").councils] == ["South Gloucestershire"]
+    assert [a.name for a in analyse("what did ofsted say about nth tyneside?").councils] == ["North Tyneside"]
+
+
+def test_a_place_in_a_newspapers_title_names_the_paper_not_a_council(analyse):
+    assert [a.name for a in analyse("what did the york press say about the rutland visit?").councils] == ["Rutland"]
+    assert [a.name for a in analyse("what did the york press release say about the visit?").councils] == ["York"]
+    assert [a.name for a in analyse("what did york council news say about the visit?").councils] == ["York"]
+
+
 def test_across_teams_does_not_ask_across_councils(analyse):
     assert not analyse("do workers share caseload data across teams?").across_councils
     assert analyse("what have inspections found across councils?").across_councils

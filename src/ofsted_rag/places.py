@@ -54,11 +54,26 @@ def _patterns() -> tuple[tuple[re.Pattern, Authority], ...]:
     out = []
     for a in authorities():
         for form in sorted(set(a.forms()), key=len, reverse=True):
-            body = re.escape(form).replace(r"\ ", r"[\s-]+")
-            # A name that is also an ordinary word ("Reading") counts only when capitalised.
-            flags = 0 if a.ambiguous and form == a.name else re.IGNORECASE
-            out.append((re.compile(rf"(?<![\w-]){body}(?![\w-])", flags), a))
+            # Headlines shorten a compass point to its consonants ("Sth Glos", "Nth Yorkshire"): a
+            # pattern of its own, as one pattern with alternatives at its start would lose the
+            # regex engine's search for its first letters, and scan long texts far slower.
+            short = re.sub(r"^(n)orth(?= )|^(s)outh(?= )", lambda m: f"{m.group(1) or m.group(2)}th", form, flags=re.IGNORECASE)
+            for written in dict.fromkeys((form, short)):
+                body = re.escape(written).replace(r"\ ", r"[\s-]+")
+                # A name that is also an ordinary word ("Reading") counts only when capitalised.
+                flags = 0 if a.ambiguous and form == a.name else re.IGNORECASE
+                out.append((re.compile(rf"(?<![\w-]){body}(?![\w-])", flags), a))
     return tuple(out)
+
+
+# A place's name before a newspaper's title word is the paper ("the York Press", "Sunderland
+# Echo", "Manchester Evening News", "Kent Live"), not its council; a council's own name is ("Oldham
+# Council news"). Not a bare "news": "Cumbria news" may be a council's own page.
+_NEWSPAPER = re.compile(r"[\s-]+(?:(?:evening|daily|weekly)\s+)?(?:press(?!\s+(?:release|office|statement|notice|conference|team))|"
+                        r"post|echo|gazette|herald|telegraph|argus|chronicle|advertiser|courier|observer|mercury|examiner|"
+                        r"star|times|mail|live|standard|journal|citizen|sentinel|(?<=evening )news|(?<=daily )news)(?![\w-])",
+                        re.IGNORECASE)
+_COUNCIL_WORD = re.compile(r"\b(?:council|borough|county|city|district|metropolitan|royal)\b", re.IGNORECASE)
 
 
 def spans(text: str) -> list[tuple[int, int, Authority]]:
@@ -66,7 +81,8 @@ def spans(text: str) -> list[tuple[int, int, Authority]]:
     first without overlaps ("Nottinghamshire" is not also "Nottingham"; "North Yorkshire" is not
     also "York")."""
     taken: list[tuple[int, int, Authority]] = []
-    matches = [(m.start(), m.end(), a) for pattern, a in _patterns() for m in pattern.finditer(text)]
+    matches = [(m.start(), m.end(), a) for pattern, a in _patterns() for m in pattern.finditer(text)
+               if not (_NEWSPAPER.match(text, m.end()) and not _COUNCIL_WORD.search(m.group(0)))]
     for start, end, a in sorted(matches, key=lambda m: (-(m[1] - m[0]), m[0])):
         if any(start < e and s < end for s, e, _ in taken):
             continue
