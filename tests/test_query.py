@@ -515,6 +515,24 @@ def test_a_part_asking_only_when_with_nothing_before_it_keeps_the_questions_topi
     assert query.parts[-1].kinds == {"date"} and query.parts[-1].topic == query.topic
 
 
+def test_a_question_opening_on_a_when_clause_asks_what_follows_it_not_for_a_date(analyse):
+    query = analyse("when rutland was rated requires improvement, what did the panel ask officers to do?")
+    assert query.parts == () and "date" not in query.kinds
+    assert [sorted(t[0]) for t in query.topic.setting_terms] == [["improv", "requir"]]
+    # "when" straight before an auxiliary asks for a date, and starts a part of its own.
+    asked = analyse("when was the rutland visit, and what did it find?")
+    assert [p.text for p in asked.parts] == ["when was the rutland visit", "what did it find?"]
+    assert asked.parts[0].kinds == {"date"}
+
+
+def test_who_a_question_quotes_is_named_by_the_item_not_the_answering_sentence(analyse):
+    query = analyse("according to the DCS, what did the budget cuts do to early help?")
+    assert len(query.topic.setting_terms) == 1 and frozenset({"dcs"}) in query.topic.setting_terms[0]
+    assert "accord" not in {w for alts in query.topic.concepts for alt in alts for w in alt}
+    later = analyse("what did the budget cuts do to early help, according to the DCS?")
+    assert later.topic.setting_terms == query.topic.setting_terms
+
+
 def test_a_question_asking_one_thing_has_no_parts(analyse):
     assert analyse("in rutland, when did the focused visit on the front door take place?").parts == ()
 

@@ -97,6 +97,7 @@ class Cues:
     items: re.Pattern
     part_boundary: re.Pattern
     part_start: re.Pattern
+    setting_clause: re.Pattern
 
 
 @lru_cache(maxsize=1)
@@ -122,6 +123,7 @@ def cues() -> Cues:
         items=re.compile(data["asks"]["items"], re.IGNORECASE),
         part_boundary=re.compile(data["part_boundary"], re.IGNORECASE),
         part_start=re.compile(data["part_start"], re.IGNORECASE),
+        setting_clause=re.compile(data["setting_clause"], re.IGNORECASE),
     )
 
 
@@ -186,9 +188,11 @@ _VISIT_YEAR_REACH = 30
 
 # A clause after the question's ask that sets its scene in time: "who led children's services when
 # the council was last rated as needing to improve", "what did the panel fund after the care leavers
-# review"; or says which report or visit it means: "how was fostering described in the inspection
-# that judged the council inadequate". Not a question opening with "when", nor "... and when?".
-_SETTING_CLAUSE = re.compile(r"(?:(?<=\w)[,\s]+(?:when|after|following|before)|(?:(?<=report)|(?<=letter)|(?<=review)|(?<=visit)"
+# review"; says who said it: "..., according to the director"; or says which report or visit it
+# means: "how was fostering described in the inspection that judged the council inadequate". Not
+# a question opening with "when", nor "... and when?" (a clause opening the question is
+# `setting_clause` in questions.toml).
+_SETTING_CLAUSE = re.compile(r"(?:(?<=\w)[,\s]+(?:when|after|following|before|according\s+to)|(?:(?<=report)|(?<=letter)|(?<=review)|(?<=visit)"
                              r"|(?<=inspection))\s+(?:that|which))\s+(?=\S+\s+\S)", re.IGNORECASE)
 
 
@@ -511,8 +515,9 @@ class QueryAnalyser:
                 ordinals.append(concepts[-1])
         terms = tuple(x for x in concepts if x)
         setting = _SETTING_CLAUSE.search(text)
-        setting_terms = tuple(concepts[n] for n, (start, _) in enumerate(taken)
-                              if start >= setting.start() and concepts[n]) if setting else ()
+        opening = cues().setting_clause.match(text)
+        setting_terms = tuple(concepts[n] for n, (start, _) in enumerate(taken) if concepts[n] and (
+            (setting and start >= setting.start()) or (opening and start < opening.end())))
         setting_terms += tuple(x for x in ordinals if x not in setting_terms)
         rest = "".join(" " if any(s <= i < e for s, e in taken) else ch for i, ch in enumerate(text))
         rest = _YEARS_AND_MONTHS.sub(" ", rest)
@@ -544,7 +549,7 @@ def question_parts(question: str) -> tuple[str, list[str]]:
     c = cues()
     pieces = [p.strip() for p in c.part_boundary.split(question) if p.strip(" ,;:-–—?")]
     prefix = ""
-    if pieces and not c.part_start.match(pieces[0]):
+    if pieces and (not c.part_start.match(pieces[0]) or c.setting_clause.match(question)):
         prefix = pieces.pop(0).strip(" ,;:-–—")
     return prefix, pieces
 
@@ -552,6 +557,8 @@ def question_parts(question: str) -> tuple[str, list[str]]:
 def answer_kinds(question: str) -> frozenset[str]:
     """The kinds of answer a question asks for; "person" and "organisation" refine "who"."""
     c = cues()
+    # "When X was inspected, what did it find?" asks what the clause after the comma asks.
+    question = c.setting_clause.sub("", question)
     kinds = {k for k, pattern in c.kinds.items() if k != "share" and pattern.search(question)}
     if c.kinds["share"].search(question):
         kinds.discard("money")
