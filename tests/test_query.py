@@ -320,6 +320,7 @@ def test_a_move_between_judgements_reports_the_one_it_reaches():
     assert judgements_reached("the grade moved up from 'requires improvement' to 'good'") == {"good"}
     assert judgements_reached("now judged inadequate, down from good") == {"inadequate"}
     assert judgements_reached("the service was judged good") == {"good"}
+    assert judgements_reached("now rated good, following a previous rating of 'inadequate' in 2019") == {"good"}
 
 
 def test_a_span_of_months_names_every_month_in_it():

@@ -812,11 +812,14 @@ _PERFORMANCE_SCALE = re.compile(rf"\bperform(?:s|ing)?\s+{_PERFORMING}(?:\s*(?:,
 
 _GRADE_WORDS = r"(?:outstanding|good|adequate|inadequate|requir(?:es|ing) improvement(?: to be good)?)"
 # A judgement moved from ("moved up from a 'requires improvement' rating to 'good'", "up from
-# inadequate"): the one given before, not the one the text reports.
+# inadequate", "good, following a previous rating of 'inadequate'"): the one given before, not the
+# one the text reports.
 _MOVED_FROM = re.compile(
     r"\b(?:(?:up|down|risen|rose|improved|moved|climbed|fallen|fell|dropped|slipped)\s+)?from\s+(?:(?:an?|its|the|their)\s+)?"
     rf"(?:ofsted\s+)?(?:(?:rating|judge?ment|grade|grading)\s+(?:of\s+)?)?[\"'‘“]?{_GRADE_WORDS}[\"'’”]?(?=\s*,?\s*(?:to|into)\b)"
-    rf"|\b(?:up|down)\s+from\s+(?:(?:an?|its|the|their)\s+)?[\"'‘“]?{_GRADE_WORDS}\b", re.IGNORECASE)
+    rf"|\b(?:up|down)\s+from\s+(?:(?:an?|its|the|their)\s+)?[\"'‘“]?{_GRADE_WORDS}\b"
+    rf"|\b(?:following|after|replacing)\s+(?:an?|its|the|their)\s+(?:previous|earlier|former)\s+(?:ofsted\s+)?"
+    rf"(?:rating|judge?ment|grade|grading)\s+(?:of\s+)?[\"'‘“]?{_GRADE_WORDS}\b", re.IGNORECASE)
 
 _MOVED_TO = re.compile(rf"\bfrom\s+(?:[\w'’‘\"“”-]+\s+){{0,5}}?[\"'‘“]?{_GRADE_WORDS}[\"'’”]?\s*,?\s*(?:to|into)\s+(?:an?\s+)?"
                        rf"[\"'‘“]?({_GRADE_WORDS})\b", re.IGNORECASE)
