@@ -334,6 +334,20 @@ def test_things_asked_for_are_a_false_premise_when_the_passages_say_there_were_n
     assert engine.gather("did rutland's focused visit set any priority actions?").refusal is None
 
 
+def test_a_finding_asked_why_is_a_false_premise_when_the_passages_say_none_was_found(tmp_path, embedder):
+    engine = engine_over({
+        "rutland-news-2016-03-02.txt":
+            "Rutland's children's services told to improve\n\n"
+            "Rutland County Council's children's services were judged to require improvement this week.\n\n"
+            "The report said no children were found to be unsafe during the inspection.\n",
+    }, tmp_path / "pages", embedder)
+    answer = engine.ask("why did ofsted find children unsafe in rutland?")
+    assert answer.refused
+    assert "nothing of the kind was found" in answer.text
+    # Asked what was found, nothing is taken for granted.
+    assert engine.gather("what did ofsted find about unsafe children in rutland?").refusal is None
+
+
 def test_things_asked_for_stand_when_any_passage_says_there_were_some(tmp_path, embedder):
     engine = engine_over({
         "rutland-scrutiny-2022-02-08.txt":

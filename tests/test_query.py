@@ -534,6 +534,12 @@ def test_who_a_question_quotes_is_named_by_the_item_not_the_answering_sentence(a
     assert later.topic.setting_terms == query.topic.setting_terms
 
 
+def test_a_question_asking_why_something_was_found_takes_the_finding_for_granted(analyse):
+    assert analyse("why did inspectors find children unsafe in rutland?").found == "children unsafe"
+    assert analyse("why did ofsted find delays in planning?").found == "delays"
+    assert analyse("what did ofsted find in rutland?").found is None
+
+
 def test_a_question_asking_one_thing_has_no_parts(analyse):
     assert analyse("in rutland, when did the focused visit on the front door take place?").parts == ()
 

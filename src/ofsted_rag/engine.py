@@ -623,12 +623,14 @@ _GRADE_WORDS = frozenset(content_words("grade grades grading rating ratings judg
 
 
 def _contradicted_presence(query: Query, hits: Sequence) -> str | None:
-    """When a question asks what things were given ("what priority actions did the visit set?")
-    and the passages found say there were none of them, with not one sentence saying there were
-    some, the premise is false: say so rather than list other things in their place."""
-    if not query.items or query.across_councils:
+    """When a question asks what things were given ("what priority actions did the visit set?"),
+    or why something was found ("why did inspectors find children unsafe?"), and the passages found
+    say there were none of them, with not one sentence saying there were some, the premise is
+    false: say so rather than list other things in their place."""
+    asked = query.items or query.found
+    if not asked or query.across_councils:
         return None
-    thing = frozenset(content_words(query.items))
+    thing = frozenset(content_words(asked))
     # Grades are given by their names ("judged inadequate"), seldom as "grades": for a question
     # asking what grades or ratings were given, a sentence stating a judgement says there were some.
     grading = bool(thing & _GRADE_WORDS)
@@ -636,7 +638,9 @@ def _contradicted_presence(query: Query, hits: Sequence) -> str | None:
                 for sentence in _own_sentences(query, hits)}
     if True not in readings or False in readings:
         return None
-    return f"they say there were no {query.items} (see the passages below)"
+    if query.items:
+        return f"they say there were no {query.items} (see the passages below)"
+    return f"they say nothing of the kind was found: {asked} (see the passages below)"
 
 
 def _own_sentences(query: Query, hits: Sequence):

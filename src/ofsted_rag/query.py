@@ -95,6 +95,7 @@ class Cues:
     yes_no: re.Pattern
     procedure: re.Pattern
     items: re.Pattern
+    found: re.Pattern
     part_boundary: re.Pattern
     part_start: re.Pattern
     setting_clause: re.Pattern
@@ -121,6 +122,7 @@ def cues() -> Cues:
         yes_no=re.compile(data["polarity"]["yes_no"], re.IGNORECASE),
         procedure=re.compile(data["asks"]["procedure"], re.IGNORECASE),
         items=re.compile(data["asks"]["items"], re.IGNORECASE),
+        found=re.compile(data["asks"]["found"], re.IGNORECASE),
         part_boundary=re.compile(data["part_boundary"], re.IGNORECASE),
         part_start=re.compile(data["part_start"], re.IGNORECASE),
         setting_clause=re.compile(data["setting_clause"], re.IGNORECASE),
@@ -274,6 +276,9 @@ class Query:
     # The plural noun phrase whose members it asks for ("what were the key strengths" -> "key
     # strengths"), None when it asks no such thing.
     items: str | None = None
+    # What a question asking why it was found takes as found ("why did inspectors find children
+    # unsafe?" -> "children unsafe"), None when it asks no such thing.
+    found: str | None = None
     # What a question asking more than one thing asks in each part ("what grade, and when?"), each
     # analysed as a question of its own about the same councils and period; () when it asks one.
     parts: tuple["Query", ...] = ()
@@ -486,6 +491,7 @@ class QueryAnalyser:
             polarity=question_polarity(text, kinds),
             asks_procedure=bool(c.procedure.search(text)),
             items=None if across or kinds else items_asked(text),
+            found=None if across else (m.group("thing") if (m := c.found.search(text)) else None),
         )
 
     def topic(self, text: str) -> Topic:
