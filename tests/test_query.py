@@ -762,3 +762,16 @@ def test_a_sentence_says_whether_there_were_none_of_a_thing(sentence, says):
     from ofsted_rag.support import content_words
 
     assert says_none(sentence, frozenset(content_words("priority actions"))) is says
+
+
+def test_the_chairman_of_an_attendance_list_is_the_chair_a_question_asks_about():
+    from ofsted_rag.support import content_words
+
+    assert "chair" in content_words("Present: Councillors A Patel (Chairwoman), B Okafor")
+    assert content_words("who chaired the panel?") & content_words("Cllr R Hughes (Chairman)") == {"chair"}
+
+
+def test_the_doubled_s_of_focussed_is_the_same_word_as_focused():
+    from ofsted_rag.support import content_words
+
+    assert content_words("the focussed visit") == content_words("the focused visit")

@@ -105,9 +105,14 @@ def _stem(word: str) -> str:
     return _IRREGULAR.get(word) or _stemmer.stemWord(word)
 
 
-# Plurals the stemmer leaves apart from their singular ("children at risk of sexual exploitation"
-# says "child sexual exploitation").
-_IRREGULAR = {"children": "child", "childrens": "child"}
+# Forms the stemmer leaves apart from the word they are: plurals ("children at risk of sexual
+# exploitation" says "child sexual exploitation"); the chair of a meeting, whom attendance lists
+# mark "(Chairman)" or "(Chairwoman)" where a question asks who "chaired" it; and the British
+# doubled s of "focussed".
+_IRREGULAR = {"children": "child", "childrens": "child",
+              "chairman": "chair", "chairmen": "chair", "chairwoman": "chair", "chairwomen": "chair",
+              "chairperson": "chair", "chairpersons": "chair",
+              "focussed": "focus", "focussing": "focus", "focusses": "focus"}
 
 
 def content_words(text: str) -> set[str]:
