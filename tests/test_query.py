@@ -775,3 +775,13 @@ def test_the_doubled_s_of_focussed_is_the_same_word_as_focused():
     from ofsted_rag.support import content_words
 
     assert content_words("the focussed visit") == content_words("the focused visit")
+
+
+def test_a_clause_opening_with_after_sets_the_scene_and_asks_for_no_judgement():
+    """"After X was found inadequate, has the council set up ...?" asks whether something was
+    done; the judgement is the time it was done after, not what is asked for."""
+    from ofsted_rag.query import answer_kinds
+
+    assert "judgement" not in answer_kinds("After care leavers' services were found inadequate, has Barsetshire set up a new team?")
+    assert "judgement" not in answer_kinds("Following the inspection that rated it inadequate, what did the council change?")
+    assert "judgement" in answer_kinds("What was Barsetshire rated after the 2019 inspection?")
