@@ -396,3 +396,32 @@ def test_grades_asked_for_stand_when_a_passage_gives_them_by_name(tmp_path, embe
             "A focused visit, which gives no grades, will follow next spring.\n",
     }, tmp_path / "pages", embedder)
     assert engine.gather("what grades did rutland get at its inspection?").refusal is None
+
+
+def test_an_undated_story_looking_ahead_to_a_year_speaks_of_it_and_the_year_before(tmp_path, embedder):
+    # Invented, in the shape of an undated trade-press story on a pilot inspection: it names an
+    # earlier inspection's year and the year of a change still to come, never its own.
+    engine = engine_over({
+        "www.careworld.co.uk__news_barsetshire-good-in-pilot-inspection.txt":
+            "Barsetshire rated good in pilot of new inspections\n\n"
+            "Barsetshire County Council has kept its good rating after a pilot inspection under the new framework.\n\n"
+            "The council is one of several used to try out the new framework ahead of its launch in April 2019.\n\n"
+            "When Ofsted last looked at the council's services in 2015 it also rated them good.\n\n"
+            "Inspectors praised the stability of the social work teams.\n",
+    }, tmp_path / "pages", embedder)
+    # Written before April 2019, after 2015: the pilot may be of 2018 (or 2019) ...
+    found = engine.gather("What did Ofsted find about Barsetshire's social work teams in its 2018 pilot inspection?")
+    assert found.refusal is None
+    assert any("stability of the social work teams" in h.passage.text for h in found.hits)
+    # ... but nothing says it speaks of 2016 or of 2021.
+    assert engine.gather("What did Ofsted find about Barsetshire's social work teams in 2016?").refusal
+    assert engine.gather("What did Ofsted find about Barsetshire's social work teams in 2021?").refusal
+
+
+def test_a_year_looked_ahead_to_is_not_ahead_when_the_story_names_a_later_year():
+    from ofsted_rag.query import years_ahead
+
+    assert years_ahead(["ahead of its formal introduction in January 2018"]) == {2018}
+    assert years_ahead(["The report will go to Cabinet in 2024."]) == {2024}
+    assert years_ahead(["The panel is due to meet by March 2023."]) == {2023}
+    assert years_ahead(["Inspectors came in 2019 and rated it good."]) == set()

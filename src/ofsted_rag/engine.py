@@ -18,7 +18,7 @@ from pathlib import Path
 from ofsted_rag import places
 from ofsted_rag.answer import MAX_LIST_ITEMS, RERANK_DEPTH, ExtractiveAnswerer, refuse
 from ofsted_rag.query import (MONTH_NAMES, Query, QueryAnalyser, judgement_name, judgements_reached, months_alone, months_in,
-                              months_of_dated, passage_words, years_besides_earlier, years_in, years_written_of)
+                              months_of_dated, passage_words, years_ahead, years_besides_earlier, years_in, years_written_of)
 from ofsted_rag.config import Settings
 from ofsted_rag.documents import Answer, DocumentMeta, RetrievalStep, StoredPassage, fold, sentences_of
 from ofsted_rag.embedding import Embedder, VectorCache, default_embedder
@@ -353,6 +353,8 @@ class Engine:
             return bool(months.get(p.doc_id, set()) & set(query.months)) or self._written_after(p, years, besides_earlier, query)
         if _mentions_year(p, query.years):
             return True
+        if p.date is None and self._looks_ahead_from(p, query):
+            return True
         if p.date is None:
             named = years.get(p.doc_id, set())
             if not besides_earlier.get(p.doc_id):
@@ -363,6 +365,30 @@ class Engine:
             # 2016): it may speak of that next year too.
             return bool(named & set(query.years)) or (max(named) + 1) in query.years
         return self._reports_soon_after(p, query)
+
+    def _looks_ahead_from(self, p: StoredPassage, query: Query) -> bool:
+        """An undated document naming a year as that of something still to come ("ahead of its
+        introduction in January 2018") was written that year or the year before: it may speak of
+        either. Not when it names a later year as past: then what it looks ahead to was not ahead
+        of its writing ("said it would improve by 2016", in a story on 2018)."""
+        ahead = self._years_ahead().get(p.doc_id)
+        if not ahead:
+            return False
+        first = min(ahead)
+        if any(y > first and y not in ahead for y in self._document_periods()[0].get(p.doc_id, set())):
+            return False
+        return any(first - 1 <= y <= first for y in query.years)
+
+    def _years_ahead(self) -> dict[str, set[int]]:
+        """Per undated document, the years its text names as those of something still to come."""
+        def build():
+            out: dict[str, set[int]] = {}
+            for p in self.retriever.passages:
+                if p.date is None:
+                    out.setdefault(p.doc_id, set()).update(years_ahead([p.text, p.item_title or ""]))
+            return out
+
+        return self._per_generation(("years ahead",), build)
 
     @staticmethod
     def _written_after(p: StoredPassage, years: dict[str, set[int]], besides_earlier: dict[str, set[int]], query: Query) -> bool:

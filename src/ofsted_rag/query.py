@@ -1019,6 +1019,18 @@ _EARLIER_INSPECTION = re.compile(
 _SPAN_START = re.compile(r"\bsince\s+(?:(?:\d{1,2}\s+)?[A-Za-z]+\s+)?(19[5-9]\d|20\d\d)\b", re.IGNORECASE)
 
 
+# A year named as that of something still to come at the time of writing: "ahead of its formal
+# introduction in January 2018", "the report will go to cabinet in 2024", "due in 2019".
+_AHEAD = re.compile(r"\b(?:ahead\s+of|will|(?:is|are)\s+(?:due|expected|set)\s+to|(?:is|are)\s+due)\b"
+                    r"[^.;:?!]{0,60}?\b(?:in|by|from|during)\s+(?:(?:\d{1,2}\s+)?[A-Z][a-z]+\s+)?(19[5-9]\d|20\d\d)\b",
+                    re.IGNORECASE)
+
+
+def years_ahead(texts: Sequence[str]) -> set[int]:
+    """The years texts name as those of something still to come when they were written."""
+    return {int(m.group(1)) for t in texts for m in _AHEAD.finditer(t)}
+
+
 def years_besides_earlier(texts: Sequence[str]) -> set[int]:
     """The years texts speak of, other than those named as an earlier inspection's, a law's, or
     as the start of a span running up to the writing ("since 2019")."""
