@@ -363,7 +363,7 @@ class ExtractiveAnswerer:
                     pieces += [*sentences_of(lead.text), *(u for p in items for u in sentences_of(p.text))]
                     text = f"{text} {lead.text.strip()} {_joined(items)}"
                     extra = (lead, *items)
-                if len(content_words(text)) >= 2 and not INSTRUCTION.search(text):
+                if len(content_words(text)) >= 2 and not INSTRUCTION.search(text) and not _LINK_TO_ANOTHER.match(text):
                     # The sentence before, in the same point, and the item's title may name what
                     # this one goes on about ("Plans are too generic ..." after "CP conferences ...").
                     context = self._words(f"{heading} {title} {lead_in} {previous} {text}")
@@ -605,6 +605,12 @@ def _incidental(query: Query, sentence: str) -> bool:
     unless the question is about procedure, a procedural sentence (apologies, a paper appended or
     noted)."""
     return _not_a_statement(sentence) or (not query.asks_procedure and procedural(sentence) is not None)
+
+
+# A news page's link to another of its stories, printed in the text ("Read more: Strategy
+# unveiled for ..."): the other story's headline, which says nothing of this one's subject.
+_LINK_TO_ANOTHER = re.compile(r"\s*(?:read\s+more|related(?:\s+(?:stories|articles?|news))?|see\s+also|also\s+read|"
+                              r"more\s+on\s+this\s+story|you\s+may\s+also\s+like|recommended)\s*[:\-–—|]", re.IGNORECASE)
 
 
 def _not_a_statement(sentence: str) -> bool:
