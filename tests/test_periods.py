@@ -140,6 +140,21 @@ def test_a_decline_taken_for_granted_is_a_false_premise_when_the_council_only_im
     assert engine.gather("did rutland's front door get worse?").refusal is None
 
 
+def test_a_downgrade_taken_for_granted_is_a_false_premise_when_the_council_only_improved(tmp_path, embedder):
+    # Invented, in the shape of a local news story on a council raised a grade; the question puts
+    # the inspection it means in a clause after its ask ("after the March inspection").
+    engine = engine_over({
+        "www.anytown-gazette.co.uk__news_rutland-outstanding.txt":
+            "Rutland's children's services are now outstanding, Ofsted has said.\n\n"
+            "Inspectors praised Rutland County Council for improvements made since the last review in 2021, "
+            "when the service was graded good.\n\n"
+            "The visit took place between 11 and 15 March.\n",
+    }, tmp_path / "pages", embedder)
+    answer = engine.ask("Why was Rutland's children's services downgraded after Ofsted's March inspection?")
+    assert answer.refused
+    assert "do not say it got worse" in answer.text
+
+
 def test_a_decline_taken_for_granted_stands_when_any_passage_says_something_declined(tmp_path, embedder):
     engine = engine_over({
         "www.anytown-gazette.co.uk__news_rutland-front-door-mixed.txt":

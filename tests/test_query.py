@@ -519,7 +519,8 @@ def test_a_part_asking_only_when_with_nothing_before_it_keeps_the_questions_topi
 def test_a_question_opening_on_a_when_clause_asks_what_follows_it_not_for_a_date(analyse):
     query = analyse("when rutland was rated requires improvement, what did the panel ask officers to do?")
     assert query.parts == () and "date" not in query.kinds
-    assert [sorted(t[0]) for t in query.topic.setting_terms] == [["improv", "requir"]]
+    # The clause's field term and its plain word ("rated") set the scene.
+    assert [sorted(t[0]) for t in query.topic.setting_terms] == [["improv", "requir"], ["rate"]]
     # "when" straight before an auxiliary asks for a date, and starts a part of its own.
     asked = analyse("when was the rutland visit, and what did it find?")
     assert [p.text for p in asked.parts] == ["when was the rutland visit", "what did it find?"]
@@ -669,6 +670,7 @@ def test_a_question_saying_something_got_worse_takes_the_decline_for_granted(ana
     assert analyse("why did the council's front door get worse after the visit?").presumes_decline
     assert analyse("why did the monitoring visit find no progress on care plans?").presumes_decline
     assert analyse("what caused the decline in support for care leavers?").presumes_decline
+    assert analyse("why was the council's children's services downgraded?").presumes_decline
     # Asked as yes/no, across councils, as a possibility or as "decline to": nothing taken for granted.
     assert not analyse("did the front door get worse after the visit?").presumes_decline
     assert not analyse("which councils saw their services get worse?").presumes_decline
@@ -784,4 +786,21 @@ def test_a_clause_opening_with_after_sets_the_scene_and_asks_for_no_judgement():
 
     assert "judgement" not in answer_kinds("After care leavers' services were found inadequate, has Barsetshire set up a new team?")
     assert "judgement" not in answer_kinds("Following the inspection that rated it inadequate, what did the council change?")
+    assert "judgement" in answer_kinds("What was Barsetshire rated after the 2019 inspection?")
+
+
+def test_a_plain_word_named_only_in_a_clause_setting_the_scene_sets_it(analyse):
+    """"after Ofsted's March inspection" says which inspection is meant: its words are the
+    scene, not what the question says declined."""
+    query = analyse("why were barsetshire's services downgraded after ofsted's march inspection?")
+    assert (frozenset({"inspect"}),) in query.topic.setting_terms
+    assert (frozenset({"inspect"}),) not in query.declined
+
+
+def test_a_clause_setting_the_scene_after_the_ask_asks_for_nothing():
+    """"which partner was named after the inadequate judgement?" asks for a partner: the
+    judgement only says when."""
+    from ofsted_rag.query import answer_kinds
+
+    assert "judgement" not in answer_kinds("Which organisation was named as Barsetshire's improvement partner after the inadequate judgement?")
     assert "judgement" in answer_kinds("What was Barsetshire rated after the 2019 inspection?")

@@ -527,7 +527,14 @@ class QueryAnalyser:
         setting_terms += tuple(x for x in ordinals if x not in setting_terms)
         rest = "".join(" " if any(s <= i < e for s, e in taken) else ch for i, ch in enumerate(text))
         rest = _YEARS_AND_MONTHS.sub(" ", rest)
-        concepts.extend((frozenset([w]),) for w in sorted(content_words(rest) - cues().question_words))
+        words = sorted(content_words(rest) - cues().question_words)
+        concepts.extend((frozenset([w]),) for w in words)
+        # A plain word named only in a clause setting the scene ("after the March inspection")
+        # sets it too, as a field term there does.
+        lo, hi = (opening.end() if opening else 0), (setting.start() if setting else len(rest))
+        if lo or hi < len(rest):
+            asked = content_words(rest[lo:hi])
+            setting_terms += tuple((frozenset([w]),) for w in words if w not in asked)
         return Topic(tuple(x for x in concepts if x), terms, tuple(x for x in item_terms if x),
                      tuple((a, g) for a, g in gradings if a), setting_terms)
 
@@ -566,6 +573,11 @@ def answer_kinds(question: str) -> frozenset[str]:
     # "When X was inspected, what did it find?" asks what the clause after the comma asks.
     question = c.setting_clause.sub("", question)
     kinds = {k for k, pattern in c.kinds.items() if k != "share" and pattern.search(question)}
+    if "judgement" in kinds and (scene := _SETTING_CLAUSE.search(question)) \
+            and not c.kinds["judgement"].search(question[:scene.start()]):
+        # "Which partner was named after the inadequate judgement?": a judgement named only in the
+        # clause setting the scene says when, not what is asked for.
+        kinds.discard("judgement")
     if c.kinds["share"].search(question):
         kinds.discard("money")
     if "money" in kinds and not c.kinds["money"].search(_ABOUT.sub("", question)):
