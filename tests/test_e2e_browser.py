@@ -138,7 +138,13 @@ def _ask_and_open_source(app_url: str, browser) -> None:
     first = browser.find_element(By.CSS_SELECTOR, citation).text
     assert first.replace(" ", "").startswith("[1]NottinghamCityCouncil"), first
 
-    # An [n] marker in the answer opens its source in place, highlighted.
+    # An [n] marker in the answer opens its source in place, highlighted. The panel is a CSS
+    # toggle: a click made while Streamlit is still streaming the page in can be undone when the
+    # answer's block is drawn again, so the click waits for the run to end (its last element, the
+    # Word button, is there and the "running" widget gone), as a reader's would.
+    wait.until(ec.presence_of_element_located(
+        (By.XPATH, "//*[@data-testid='stChatMessage']//button[.//*[normalize-space()='Word'] or normalize-space()='Word']")))
+    wait.until(ec.invisibility_of_element_located((By.CSS_SELECTOR, "[data-testid='stStatusWidget'] img, [data-testid='stStatusWidget'] svg")))
     marker = wait.until(ec.element_to_be_clickable((By.CSS_SELECTOR, ".orag-answer label.orag-ref-link")))
     n = marker.get_attribute("for").rsplit("-", 1)[1]
     browser.execute_script("arguments[0].scrollIntoView({block: 'center'});", marker)
