@@ -155,6 +155,30 @@ def test_a_downgrade_taken_for_granted_is_a_false_premise_when_the_council_only_
     assert "do not say it got worse" in answer.text
 
 
+def test_a_downgrade_taken_for_granted_is_a_false_premise_when_only_the_top_grade_is_stated(tmp_path, embedder):
+    # Invented, in the shape of a local news story on a council keeping its top grade: no sentence
+    # says anything improved, only which grade it was given.
+    engine = engine_over({
+        "www.anytown-gazette.co.uk__news_rutland-record.txt":
+            "Rutland's children's services have become the first in the region to receive three consecutive "
+            "outstanding ratings from Ofsted.\n\n"
+            "Inspectors visited in November and praised the council's work with care leavers.\n",
+    }, tmp_path / "pages", embedder)
+    answer = engine.ask("Why did Ofsted downgrade Rutland's children's services after the November inspection?")
+    assert answer.refused
+    assert "do not say it was downgraded (the passages below state: outstanding)" in answer.text
+
+
+def test_a_downgrade_taken_for_granted_stands_when_the_top_grade_was_lost(tmp_path, embedder):
+    engine = engine_over({
+        "www.anytown-gazette.co.uk__news_rutland-grade-lost.txt":
+            "Rutland's children's services have lost their outstanding rating from Ofsted.\n\n"
+            "Inspectors visited in November and said leaders had not kept a close enough eye on caseloads.\n",
+    }, tmp_path / "pages", embedder)
+    answer = engine.ask("Why did Ofsted downgrade Rutland's children's services after the November inspection?")
+    assert not answer.refused, answer.text
+
+
 def test_a_decline_taken_for_granted_stands_when_any_passage_says_something_declined(tmp_path, embedder):
     engine = engine_over({
         "www.anytown-gazette.co.uk__news_rutland-front-door-mixed.txt":

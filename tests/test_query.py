@@ -316,6 +316,12 @@ def test_a_grade_quoted_as_a_word_describing_what_follows_is_no_judgement():
     assert judgements_in("the council's 'inadequate' children's services") == {"inadequate"}
 
 
+def test_a_grade_named_as_a_rating_after_a_count_of_them_is_a_judgement():
+    assert judgements_in("the first council to receive three consecutive outstanding ratings") == {"outstanding"}
+    assert judgements_in("it was given a second successive 'good' judgement") == {"good"}
+    assert judgements_in("three good reasons to visit") == set()
+
+
 def test_a_move_between_judgements_reports_the_one_it_reaches():
     assert judgements_reached("the grade moved up from 'requires improvement' to 'good'") == {"good"}
     assert judgements_reached("now judged inadequate, down from good") == {"inadequate"}
@@ -676,6 +682,13 @@ def test_a_question_saying_something_got_worse_takes_the_decline_for_granted(ana
     assert not analyse("which councils saw their services get worse?").presumes_decline
     assert not analyse("what would happen if placements got worse?").presumes_decline
     assert not analyse("why did the council decline to attend the meeting?").presumes_decline
+
+
+def test_a_question_taking_a_lower_grade_for_granted_presumes_a_downgrade(analyse):
+    assert analyse("why was the council's children's services downgraded?").presumes_downgrade
+    assert analyse("why did the fostering service's rating get worse?").presumes_downgrade
+    assert not analyse("why did the council's front door get worse after the visit?").presumes_downgrade
+    assert not analyse("was the council's children's services downgraded?").presumes_downgrade
 
 
 def test_a_question_asking_why_something_was_criticised_takes_the_criticism_for_granted(analyse):

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from ofsted_rag import places
 from ofsted_rag.answer import MAX_LIST_ITEMS, RERANK_DEPTH, ExtractiveAnswerer, refuse
-from ofsted_rag.query import (MONTH_NAMES, Query, QueryAnalyser, judgement_name, judgements_reached, months_alone, months_in,
+from ofsted_rag.query import (MONTH_NAMES, Query, QueryAnalyser, cues, judgement_name, judgements_reached, months_alone, months_in,
                               months_of_dated, passage_words, years_ahead, years_besides_earlier, years_in, years_written_of)
 from ofsted_rag.config import Settings
 from ofsted_rag.documents import Answer, DocumentMeta, RetrievalStep, StoredPassage, fold, sentences_of
@@ -620,16 +620,26 @@ def _contradicted_decline(query: Query, hits: Sequence) -> str | None:
     # nothing of the front door.
     changes: set[str | None] = set()
     of_it: set[str | None] = set()
+    stated: set[str] = set()
     for sentence in _own_sentences(query, hits):
         said = change(sentence)
         changes.add(said)
         words = passage_words(sentence)
         if query.declined and all(any(alt <= words for alt in alts) for alts in query.declined):
             of_it.add(said)
+        if not _SHARE.search(sentence):
+            stated |= judgements_reached(sentence)
     changes = of_it or changes
-    if "better" not in changes or "worse" in changes:
+    if "worse" in changes:
         return None
-    return "they do not say it got worse or failed to improve (the passages below say it improved)"
+    if "better" in changes:
+        return "they do not say it got worse or failed to improve (the passages below say it improved)"
+    # A grade taken for granted as lowered ("why was it downgraded?") when the only grade stated is
+    # the top one: nothing is moved down to the top grade.
+    if query.presumes_downgrade and stated and stated <= cues().judgement_ranks[0]:
+        said = ", ".join(sorted(judgement_name(s) for s in stated))
+        return f"they do not say it was downgraded (the passages below state: {said})"
+    return None
 
 
 def _contradicted_criticism(query: Query, hits: Sequence) -> str | None:

@@ -321,6 +321,14 @@ class Query:
                      and (judged is None or any(alt <= judged for alt in alts)))
 
     @property
+    def presumes_downgrade(self) -> bool:
+        """It takes for granted that a grade fell ("why was it downgraded?", "why did its rating
+        drop?"): a council given only the top grade was not moved down to it."""
+        return self.presumes_decline and (
+            any("downgrad" in m.group(0).lower() for m in cues().presumes_decline.finditer(self.text))
+            or bool(passage_words(self.text) & _RATING_WORDS))
+
+    @property
     def declined(self) -> tuple[tuple[frozenset[str], ...], ...]:
         """The concepts a question taking a decline for granted says declined ("front", "door" of
         "why did the front door get worse?"): not the words saying so, the kind of inspection, nor
@@ -828,6 +836,8 @@ _PERFORMING = r"(?:poorly|adequately|well|excellently)"
 _PERFORMANCE_SCALE = re.compile(rf"\bperform(?:s|ing)?\s+{_PERFORMING}(?:\s*(?:,|/|\bor\b|\band\b|,\s*(?:or|and)\b)\s*{_PERFORMING}){{2,}}")
 
 
+# The words naming a grade as such ("rating", "judgement"), as `passage_words` gives them.
+_RATING_WORDS = frozenset(passage_words("grade grades grading rating ratings judgement judgements judgment judgments"))
 _GRADE_WORDS = r"(?:outstanding|good|adequate|inadequate|requir(?:es|ing) improvement(?: to be good)?)"
 # A judgement moved from ("moved up from a 'requires improvement' rating to 'good'", "up from
 # inadequate", "good, following a previous rating of 'inadequate'"): the one given before, not the
@@ -876,9 +886,10 @@ def judgements_in(text: str) -> set[str]:
         if re.search(rf"\b(?:found to(?: be)?|marked as|classed as|classified as|described as)\s+['\"]?(?:{alternatives})\b", folded):
             found.add(key)
         # A grade as the name of a rating: "received an 'outstanding' rating", "its inadequate
-        # judgement", "a good overall grade".
-        elif re.search(rf"\b(?:an?|its|their|the)\s+['\"]?(?:{alternatives})['\"]?\s+(?:overall\s+)?"
-                       rf"(?:rating|judgement|judgment|grade|grading)\b", folded):
+        # judgement", "a good overall grade", "three consecutive outstanding ratings".
+        elif re.search(rf"\b(?:an?|its|their|the|two|three|four|five|second|third|fourth|fifth)\s+"
+                       rf"(?:(?:consecutive|successive|straight)\s+)?['\"]?(?:{alternatives})['\"]?\s+(?:overall\s+)?"
+                       rf"(?:ratings?|judgements?|judgments?|grades?|grading)\b", folded):
             found.add(key)
         elif re.search(rf"\b{_JUDGEMENT_CUE}\W+(?:(?:[\w']+\W+){{0,3}}?|(?:[\w']+\W+){{0,8}}?{_LINK}\W+)(?:{alternatives})\b",
                      folded):
