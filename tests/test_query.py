@@ -322,6 +322,13 @@ def test_a_grade_named_as_a_rating_after_a_count_of_them_is_a_judgement():
     assert judgements_in("three good reasons to visit") == set()
 
 
+def test_the_end_of_a_scale_named_by_its_rank_is_a_judgement():
+    assert judgements_in("one of four areas to receive the highest possible inspection outcome") == {"outstanding"}
+    assert judgements_in("the mark follows top ratings given in 2015 and 2019") == {"outstanding"}
+    assert judgements_in("the service was given the lowest possible grade") == {"inadequate"}
+    assert judgements_in("working to secure the best possible outcomes for children") == set()
+
+
 def test_a_move_between_judgements_reports_the_one_it_reaches():
     assert judgements_reached("the grade moved up from 'requires improvement' to 'good'") == {"good"}
     assert judgements_reached("now judged inadequate, down from good") == {"inadequate"}

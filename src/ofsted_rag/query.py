@@ -836,6 +836,8 @@ _PERFORMING = r"(?:poorly|adequately|well|excellently)"
 _PERFORMANCE_SCALE = re.compile(rf"\bperform(?:s|ing)?\s+{_PERFORMING}(?:\s*(?:,|/|\bor\b|\band\b|,\s*(?:or|and)\b)\s*{_PERFORMING}){{2,}}")
 
 
+_SCALE_END = re.compile(r"\b(highest|top|lowest|worst)\s+(?:possible\s+)?(?:ofsted\s+)?"
+                        r"(?:ratings?|grades?|judge?ments?|inspection\s+outcomes?)\b")
 # The words naming a grade as such ("rating", "judgement"), as `passage_words` gives them.
 _RATING_WORDS = frozenset(passage_words("grade grades grading rating ratings judgement judgements judgment judgments"))
 _GRADE_WORDS = r"(?:outstanding|good|adequate|inadequate|requir(?:es|ing) improvement(?: to be good)?)"
@@ -905,6 +907,11 @@ def judgements_in(text: str) -> set[str]:
                 and re.search(rf"\b{_JUDGED_THING}\b(?:\W+[\w']+){{0,8}}?\W+(?:is|are|was|were|remains?|remained|been|be)"
                               rf"\s+(?:still\s+|now\s+)?(?:{alternatives})\b", folded)):
             found.add(key)
+    # The end of a scale named by its rank ("the highest possible inspection outcome", "top
+    # ratings", "the lowest possible grade"), on any scale: not "the best possible outcomes for
+    # children", which is no grade.
+    for m in _SCALE_END.finditer(folded):
+        found.add("outstanding" if m.group(1) in ("highest", "top") else "inadequate")
     # "services required improvement": the grade as the verb said of what Ofsted judges.
     if re.search(rf"\b{_JUDGED_THING}\b(?:\W+[\w']+){{0,3}}?\W+(?:still\s+|now\s+)?requir(?:es|ed|e) improvement\b", folded):
         found.add("requires_improvement")
