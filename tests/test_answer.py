@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import engine_over
 from ofsted_rag.answer import REFUSAL
 from ofsted_rag.conversation import Conversation
 from ofsted_rag.documents import fold
@@ -146,3 +147,23 @@ def test_a_council_filter_that_excludes_the_council_asked_about_says_so(engine):
     answer = engine.ask("what did inspectors say about the front door in bradford?",
                         PassageFilter(councils=("Nottingham City Council",)))
     assert answer.refused and "council filter excludes" in answer.text
+
+
+def test_a_passage_that_only_records_the_running_of_the_meeting_ranks_below_one_of_substance(tmp_path, embedder):
+    # Invented, in the shape of a scrutiny panel's minutes: the first point only says a report was
+    # received, in nearly every word the question uses; the second says what inspectors found.
+    engine = engine_over({
+        "eastmere-scrutiny-2022-03-03.txt":
+            "Eastmere Borough Council\n\nMinutes of the Children's Scrutiny Panel held on 3 March 2022\n\n"
+            "5. Ofsted focused visit\n\n"
+            "(a) The Panel received a report on the findings of the Ofsted focused visit about managers' "
+            "oversight of plans for children in need.\n\n"
+            "(b) Inspectors said that managers now check every child's plan each month and that drift had "
+            "reduced since the last visit.\n",
+    }, tmp_path / "pages", embedder)
+    question = "What did the focused visit find about managers' oversight of plans for children in need in Eastmere?"
+    hits = engine.retrieve(question, top_k=2).hits
+    assert "drift had reduced" in hits[0].passage.text
+    # A question about what the meeting did is answered by such a point: it keeps its place.
+    hits = engine.retrieve("What did the Eastmere panel meeting do with the focused visit report?", top_k=2).hits
+    assert any("received a report" in h.passage.text for h in hits)

@@ -401,7 +401,12 @@ class ExtractiveAnswerer:
     def rerank(self, query: Query, hits: Sequence[Hit], top_k: int) -> list[Hit]:
         """Hits reordered by their fused rank plus how close their best sentence is to the
         question: a passage whose one sentence answers is not buried by a long passage that
-        merely shares the question's words. Sentence vectors are cached for answering."""
+        merely shares the question's words. A passage with nothing but incidental sentences (one
+        recording only the running of a meeting, a heading asking a question, a line cut off) goes
+        below the others whatever words it shares with the question: it cannot say what was asked,
+        and a point saying "the Panel received a report on the findings of the visit" echoes a
+        question about those findings better than the point giving them. Sentence vectors are
+        cached for answering."""
         if self.similarity is None or not hits:
             return list(hits)[:top_k]
         per_hit = [sentences_of(hit.passage.text) for hit in hits]
@@ -413,13 +418,14 @@ class ExtractiveAnswerer:
         # talks about the subject without ever giving the date asked for is not the answer.
         scored = []
         for rank, (hit, sentences) in enumerate(zip(hits, per_hit)):
+            idle = bool(sentences) and all(_incidental(query, s) for s in sentences)
             sentences = [s for s in sentences if fits(query, s)]
             best_subject = max((by_subject[s] for s in sentences), default=0.0)
             best_whole = max((by_whole[s] for s in sentences), default=0.0)
             score = 1 / (RERANK_RRF_K + rank) + RERANK_SUBJECT * best_subject + RERANK_WHOLE * best_whole
-            scored.append((score, rank, hit))
-        scored.sort(key=lambda x: (-x[0], x[1]))
-        return [hit for _, _, hit in scored[:top_k]]
+            scored.append((idle, score, rank, hit))
+        scored.sort(key=lambda x: (x[0], -x[1], x[2]))
+        return [hit for *_, hit in scored[:top_k]]
 
     def _list_after(self, passage: StoredPassage) -> tuple[StoredPassage, ...]:
         """The list items that follow a lead-in passage in its item, up to the first passage that
