@@ -807,6 +807,7 @@ def test_a_clause_opening_with_after_sets_the_scene_and_asks_for_no_judgement():
     assert "judgement" not in answer_kinds("After care leavers' services were found inadequate, has Barsetshire set up a new team?")
     assert "judgement" not in answer_kinds("Following the inspection that rated it inadequate, what did the council change?")
     assert "judgement" in answer_kinds("What was Barsetshire rated after the 2019 inspection?")
+    assert "judgement" not in answer_kinds("Had Barsetshire fixed the problems found in 2014 by the time it was rated inadequate?")
 
 
 def test_a_plain_word_named_only_in_a_clause_setting_the_scene_sets_it(analyse):
@@ -824,3 +825,4 @@ def test_a_clause_setting_the_scene_after_the_ask_asks_for_nothing():
 
     assert "judgement" not in answer_kinds("Which organisation was named as Barsetshire's improvement partner after the inadequate judgement?")
     assert "judgement" in answer_kinds("What was Barsetshire rated after the 2019 inspection?")
+    assert "judgement" not in answer_kinds("Had Barsetshire fixed the problems found in 2014 by the time it was rated inadequate?")

@@ -190,11 +190,11 @@ _VISIT_YEAR_REACH = 30
 
 # A clause after the question's ask that sets its scene in time: "who led children's services when
 # the council was last rated as needing to improve", "what did the panel fund after the care leavers
-# review"; says who said it: "..., according to the director"; or says which report or visit it
+# review", "had the council fixed it by the time it was rated inadequate"; says who said it: "..., according to the director"; or says which report or visit it
 # means: "how was fostering described in the inspection that judged the council inadequate". Not
 # a question opening with "when", nor "... and when?" (a clause opening the question is
 # `setting_clause` in questions.toml).
-_SETTING_CLAUSE = re.compile(r"(?:(?<=\w)[,\s]+(?:when|after|following|before|according\s+to)|(?:(?<=report)|(?<=letter)|(?<=review)|(?<=visit)"
+_SETTING_CLAUSE = re.compile(r"(?:(?<=\w)[,\s]+(?:when|after|following|before|by\s+the\s+time|according\s+to)|(?:(?<=report)|(?<=letter)|(?<=review)|(?<=visit)"
                              r"|(?<=inspection))\s+(?:that|which))\s+(?=\S+\s+\S)", re.IGNORECASE)
 
 
