@@ -164,6 +164,10 @@ def test_one_word_of_praise_is_not_clear_enough_to_leave_a_sentence_out():
     "To confirm the minutes of the previous meeting.",
     "Recommended - That the panel notes the contents of this report.",
     "cc: Director of Children's Services",
+    "During discussion the following points were raised:",
+    "Arising from the presentation, the following questions were asked by members:",
+    "The Panel resolved:",
+    "Officers explained that:",
 ])
 def test_a_sentence_recording_only_the_running_of_the_meeting_is_procedural(sentence):
     assert procedural(sentence)
@@ -174,6 +178,8 @@ def test_a_sentence_recording_only_the_running_of_the_meeting_is_procedural(sent
     "It was noted that staff morale had risen.",
     "The Head of Service presented the report on fostering and explained that enquiries had doubled.",
     "The Head of Service presented the report, which found that plans were weak.",
+    "Officers explained that the backlog of contacts had been cleared.",
+    "Members learned that the letter recognised improvements relating to:",
     SUBSTANCE,
 ])
 def test_a_sentence_that_says_something_of_substance_is_not_procedural(sentence):
