@@ -18,6 +18,7 @@ from ofsted_rag.parsing.metadata import (
     infer_meta,
     meta_from_file_name,
     meta_from_url,
+    year_in_address,
 )
 
 ITEM_PAGE = """Agenda item
@@ -213,6 +214,19 @@ def test_a_day_month_two_digit_year_file_name_date_is_read_day_first():
 
 def test_a_written_out_date_in_a_file_name_is_the_date():
     assert date_in_name("Minutes - Calderdale Council 14 March 2023") == dt.date(2023, 3, 14)
+
+
+def test_a_year_standing_alone_in_an_address_is_the_year_the_page_is_filed_under():
+    assert year_in_address("https://www.anytown.gov.uk/news/2023/children-in-care-praised") == 2023
+    assert year_in_address("www.anytown.gov.uk__News_events_2019_July_2019_Ofsted_rates_us.aspx.txt") == 2019
+    assert year_in_address("cyp_minutes_2022.docx") == 2022
+
+
+def test_a_year_inside_a_word_an_id_or_beside_another_year_files_nothing():
+    assert year_in_address("anytown.moderngov.co.uk__mgAi.aspx_ID=20026.txt") is None
+    assert year_in_address("www.gazette.co.uk__news_19741459.council-story.txt") is None
+    assert year_in_address("ofsted-2019-report.pdf") is None
+    assert year_in_address("www.anytown.gov.uk__archive_2018_news_2019_story") is None
 
 
 def test_an_eight_digit_date_in_a_file_name_is_the_date():

@@ -99,6 +99,22 @@ def test_an_undated_document_may_speak_of_the_year_after_the_latest_it_names(tmp
     assert engine.gather("Were any Rutland care leavers housed in bed and breakfast accommodation in 2018?").refusal
 
 
+def test_an_undated_story_filed_under_a_year_in_its_address_speaks_of_that_year(tmp_path, embedder):
+    # Invented, in the shape of a council news page whose address files it under its year: the text
+    # names only earlier years, one of them not an inspection's.
+    engine = engine_over({
+        "www.rutland.gov.uk__news_2019_ofsted-rates-childrens-services-good.txt":
+            "Ofsted rates Rutland children's services as good\n\n"
+            "Ofsted has rated Rutland County Council's children's services as good, two years after the previous "
+            "inspection in 2017 found them inadequate.\n\n"
+            "The council has been rebuilt since commissioners were sent in in 2015.\n",
+    }, tmp_path / "pages", embedder)
+    answer = engine.ask("What did Ofsted rate Rutland's children's services in 2019?")
+    assert not answer.refused, answer.text
+    assert "good" in answer.text
+    assert "say nothing about 2021" in engine.ask("What did Ofsted rate Rutland's children's services in 2021?").text
+
+
 def test_a_premise_about_a_year_is_weighed_against_the_judgements_given_for_that_year(tmp_path, embedder):
     """Minutes of 2023 recall the 2018 judgement and report the 2023 one in one passage: only the
     sentence of the year asked about says what was judged then."""

@@ -22,7 +22,7 @@ from ofsted_rag.query import (MONTH_NAMES, Query, QueryAnalyser, cues, judgement
 from ofsted_rag.config import Settings
 from ofsted_rag.documents import Answer, DocumentMeta, RetrievalStep, StoredPassage, fold, sentences_of
 from ofsted_rag.embedding import Embedder, VectorCache, default_embedder
-from ofsted_rag.parsing.metadata import authorities_in_address
+from ofsted_rag.parsing.metadata import authorities_in_address, year_in_address
 from ofsted_rag.reading import change, says_none, tone
 from ofsted_rag.errors import EmptyStoreError
 from ofsted_rag.retrieve import HybridRetriever, Retrieval
@@ -335,7 +335,8 @@ class Engine:
         """The passage names the year (the month and year, when the question names a month), or
         its document is dated then, or its document is undated and names the period somewhere (or
         the year before it, as the latest it names), or undated and naming no year at all (an
-        unknown is not evidence of another period).
+        unknown is not evidence of another period). An undated document whose address files it
+        under a year (`year_in_address`) is read as written that year.
 
         A document dated before the period begins can only look ahead to it ("the report will come
         to the Panel in June"): it cannot say what happened then, so it speaks of the period only
@@ -343,6 +344,17 @@ class Engine:
         if p.date is not None and not query.prospective and _written_before(p.date, query):
             return False
         years, months, besides_earlier = self._document_periods()
+        filed = self._address_years().get(p.doc_id) if p.date is None and query.years and not query.months else None
+        if filed is not None:
+            # Undated but filed under the year it came out ("/news/2023/..."): like a dated
+            # document, of that year, of a year its passage names, of the year before when it
+            # names that year anywhere (a story on last autumn's inspection), and of no year
+            # after it (unless the question asks what was expected).
+            if filed in query.years or _mentions_year(p, query.years):
+                return True
+            if filed < min(query.years):
+                return query.prospective and bool(years.get(p.doc_id, set()) & set(query.years))
+            return any(y in years.get(p.doc_id, set()) and filed - y == 1 for y in query.years)
         if p.date is None and not years.get(p.doc_id):
             # Undated and naming no year anywhere: nothing says it is of another period.
             return True
@@ -365,6 +377,20 @@ class Engine:
             # 2016): it may speak of that next year too.
             return bool(named & set(query.years)) or (max(named) + 1) in query.years
         return self._reports_soon_after(p, query)
+
+    def _address_years(self) -> dict[str, int]:
+        """Per undated document, the year its address or file name files it under
+        (`year_in_address`), read once per store generation."""
+        def build():
+            out: dict[str, int] = {}
+            for p in self.retriever.passages:
+                if p.date is None and p.doc_id not in out:
+                    year = next((y for y in map(year_in_address, (p.url or "", p.file_name or "")) if y), None)
+                    if year is not None:
+                        out[p.doc_id] = year
+            return out
+
+        return self._per_generation(("address years",), build)
 
     def _looks_ahead_from(self, p: StoredPassage, query: Query) -> bool:
         """An undated document naming a year as that of something still to come ("ahead of its

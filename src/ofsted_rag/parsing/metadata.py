@@ -313,6 +313,22 @@ def date_in_name(name: str) -> dt.date | None:
     return candidates[0][1] if candidates else None
 
 
+# A year standing alone as a segment of a web address, or of a file named after one
+# ("/news/2023/support-for-children-in-care", "News_events_2019_July_2019_Ofsted_rates_..."): news
+# sites and councils file their stories under the year they came out.
+_ADDRESS_YEAR = re.compile(r"(?:^|[/_])((?:19|20)\d\d)(?=[/_]|$)")
+
+
+def year_in_address(name: str) -> int | None:
+    """The year a web address or a file named after one files its page under, when it names one
+    year so (None when none, or several different ones)."""
+    for _ in range(2):  # "...News_events_2019_July_2019_Ofsted_rates.aspx.txt": the extensions go
+        name = re.sub(r"\.[A-Za-z][A-Za-z0-9]{0,4}$", "", name)
+    years = {int(m.group(1)) for m in _ADDRESS_YEAR.finditer(name)}
+    years = {y for y in years if 1974 <= y <= 2100}
+    return years.pop() if len(years) == 1 else None
+
+
 def month_number(word: str) -> int:
     """1 to 12 for a month's name, written out or cut short ("Sept.", "nov")."""
     word = word.lower().rstrip(".")
