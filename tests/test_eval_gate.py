@@ -53,9 +53,9 @@ def test_eval_gate(gate_run):
 
 
 @pytest.mark.xfail(strict=True, reason=(
-    "issue 10's targets on the test split (cites gold >= 0.90, refusal recall >= 0.90, recall@5 >= 0.90, "
-    "false refusals <= 0.05) are not yet met; eval/report.md has the figures. Strict: when they are met "
-    "this fails, and [target] becomes the gate."))
+    "the targets on the test split (issue 10's cites gold >= 0.90, refusal recall >= 0.90, false refusals "
+    "<= 0.05, groundedness 1.0, and issue 4's recall@5 >= 0.90) are not all met; eval/report.md has the "
+    "figures. Strict: when they are met this fails, and [target] becomes the gate."))
 def test_issue_targets_are_met(gate_run):
     assert gate_run.targets
     missed = [c.describe() for c in gate_run.targets if not c.passed]
