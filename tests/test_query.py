@@ -98,6 +98,13 @@ def test_rated_inadequate_presumes_that_judgement(analyse):
     assert analyse("why was the service rated inadequate?").presumed_judgement == "inadequate"
 
 
+def test_a_judgement_given_to_a_long_named_area_is_presumed(analyse):
+    # An area of an Ofsted judgement may take many words to name ("services for children in care
+    # and care leavers"): the grade after it is still the one the question takes for granted.
+    query = analyse("why did Ofsted rate Eastmere's services for children in care and care leavers inadequate?")
+    assert query.presumed_judgement == "inadequate"
+
+
 def test_a_plain_question_presumes_no_judgement(analyse):
     assert analyse("what was the service's overall judgement?").presumed_judgement is None
 
