@@ -354,6 +354,15 @@ def test_a_page_listing_several_meetings_has_no_single_date():
     assert meta(page).date is None
 
 
+def test_a_story_naming_one_council_in_its_sentences_and_no_other_is_about_it():
+    # Invented, in the shape of a broadcaster's story that never gives the council's formal name in
+    # its header: the place is named informally, in the headline and the lead, and nowhere else.
+    story = ("Rutland children's services rated 'outstanding'\n\nImage caption,\n\n"
+             "Children's services in Rutland have been rated as outstanding by inspectors, a first for the "
+             "county.\n\nThe council said staff had worked hard since the last inspection.")
+    assert meta(story).council == "Rutland County Council"
+
+
 def test_news_whose_headline_names_no_council_has_none_even_if_its_lead_names_one():
     story = ("Councils struggle to find foster homes\n\nBy Sam Writer\n\nTorbay Council said costs had risen sharply "
              "over the year and that more carers were needed across the whole of the peninsula and beyond it.\n\n"

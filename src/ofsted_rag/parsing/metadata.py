@@ -236,6 +236,9 @@ def meta_from_text(text: str) -> DocumentMeta:
         # A story naming several councils is about none of them in particular unless its
         # headline names one; an opening paragraph naming one first is not enough.
         council = None
+    if council is None and kind in (None, "news"):
+        # A story (or a page of no known kind) naming one council and no other is about it.
+        council = _only_council_named(text)
     return DocumentMeta(
         council=council or _council_from_venue(head),
         body=header.body or _infer_body(lines),
@@ -243,6 +246,30 @@ def meta_from_text(text: str) -> DocumentMeta:
         kind=kind,
         title=_infer_title(lines),
     )
+
+
+def _only_council_named(text: str) -> str | None:
+    """The council a news story names, when it names one and no other in any form, and names it in
+    a sentence ("children's services in Ealing have been rated good"): a story about one council
+    that never gives its formal name in a headline is still about it. A place alone on a short
+    line (a section tag, a caption) is not enough. A council and those that took over from it or
+    handed over to it count as one."""
+    if len(text) > _STORY_CHARS:
+        # Longer than any story: a report or a set of minutes, whose council the header gives.
+        return None
+    lines = [(line, mentioned(line)) for line in text.split("\n")]
+    named = [a for _, found in lines for a in found]
+    if not named:
+        return None
+    first = named[0]
+    family = {first, *lineage(first)}
+    if not all(a in family for a in named):
+        return None
+    in_a_sentence = any(set(found) & family for line, found in lines if len(line.split()) >= _OPENING_WORDS)
+    return first.official if in_a_sentence else None
+
+
+_STORY_CHARS = 30_000
 
 
 def meta_from_url(url: str) -> DocumentMeta:
