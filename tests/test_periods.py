@@ -109,10 +109,10 @@ def test_an_undated_story_filed_under_a_year_in_its_address_speaks_of_that_year(
             "inspection in 2017 found them inadequate.\n\n"
             "The council has been rebuilt since commissioners were sent in in 2015.\n",
     }, tmp_path / "pages", embedder)
-    answer = engine.ask("What did Ofsted rate Rutland's children's services in 2019?")
+    answer = engine.ask("How was Rutland graded for its children's services in 2019?")
     assert not answer.refused, answer.text
     assert "good" in answer.text
-    assert "say nothing about 2021" in engine.ask("What did Ofsted rate Rutland's children's services in 2021?").text
+    assert "say nothing about 2021" in engine.ask("How was Rutland graded for its children's services in 2021?").text
 
 
 def test_a_premise_about_a_year_is_weighed_against_the_judgements_given_for_that_year(tmp_path, embedder):
@@ -176,11 +176,10 @@ def test_a_downgrade_taken_for_granted_is_a_false_premise_when_only_the_top_grad
     # says anything improved, only which grade it was given.
     engine = engine_over({
         "www.anytown-gazette.co.uk__news_rutland-record.txt":
-            "Rutland's children's services have become the first in the region to receive three consecutive "
-            "outstanding ratings from Ofsted.\n\n"
+            "Ofsted has given Rutland's children's services a third successive outstanding rating.\n\n"
             "Inspectors visited in November and praised the council's work with care leavers.\n",
     }, tmp_path / "pages", embedder)
-    answer = engine.ask("Why did Ofsted downgrade Rutland's children's services after the November inspection?")
+    answer = engine.ask("Why has Ofsted downgraded Rutland's services for children this winter?")
     assert answer.refused
     assert "do not say it was downgraded (the passages below state: outstanding)" in answer.text
 
@@ -191,7 +190,7 @@ def test_a_downgrade_taken_for_granted_stands_when_the_top_grade_was_lost(tmp_pa
             "Rutland's children's services have lost their outstanding rating from Ofsted.\n\n"
             "Inspectors visited in November and said leaders had not kept a close enough eye on caseloads.\n",
     }, tmp_path / "pages", embedder)
-    answer = engine.ask("Why did Ofsted downgrade Rutland's children's services after the November inspection?")
+    answer = engine.ask("Why has Ofsted downgraded Rutland's services for children this winter?")
     assert not answer.refused, answer.text
 
 

@@ -99,9 +99,9 @@ def test_rated_inadequate_presumes_that_judgement(analyse):
 
 
 def test_a_judgement_given_to_a_long_named_area_is_presumed(analyse):
-    # An area of an Ofsted judgement may take many words to name ("services for children in care
-    # and care leavers"): the grade after it is still the one the question takes for granted.
-    query = analyse("why did Ofsted rate Eastmere's services for children in care and care leavers inadequate?")
+    # What is judged may take many words to name ("the council's work with disabled children and
+    # their families"): the grade after it is still the one the question takes for granted.
+    query = analyse("why did inspectors rate the council's work with disabled children and their families inadequate?")
     assert query.presumed_judgement == "inadequate"
 
 
@@ -324,14 +324,14 @@ def test_a_grade_quoted_as_a_word_describing_what_follows_is_no_judgement():
 
 
 def test_a_grade_named_as_a_rating_after_a_count_of_them_is_a_judgement():
-    assert judgements_in("the first council to receive three consecutive outstanding ratings") == {"outstanding"}
+    assert judgements_in("Ofsted gave the council a third successive outstanding rating") == {"outstanding"}
     assert judgements_in("it was given a second successive 'good' judgement") == {"good"}
     assert judgements_in("three good reasons to visit") == set()
 
 
 def test_the_end_of_a_scale_named_by_its_rank_is_a_judgement():
-    assert judgements_in("one of four areas to receive the highest possible inspection outcome") == {"outstanding"}
-    assert judgements_in("the mark follows top ratings given in 2015 and 2019") == {"outstanding"}
+    assert judgements_in("the partnership was given the highest possible inspection outcome") == {"outstanding"}
+    assert judgements_in("the council has held top ratings since 2016") == {"outstanding"}
     assert judgements_in("the service was given the lowest possible grade") == {"inadequate"}
     assert judgements_in("working to secure the best possible outcomes for children") == set()
 
@@ -814,7 +814,7 @@ def test_a_clause_opening_with_after_sets_the_scene_and_asks_for_no_judgement():
     assert "judgement" not in answer_kinds("After care leavers' services were found inadequate, has Barsetshire set up a new team?")
     assert "judgement" not in answer_kinds("Following the inspection that rated it inadequate, what did the council change?")
     assert "judgement" in answer_kinds("What was Barsetshire rated after the 2019 inspection?")
-    assert "judgement" not in answer_kinds("Had Barsetshire fixed the problems found in 2014 by the time it was rated inadequate?")
+    assert "judgement" not in answer_kinds("Were Barsetshire's care plans up to date by the time inspectors judged it inadequate?")
 
 
 def test_a_plain_word_named_only_in_a_clause_setting_the_scene_sets_it(analyse):

@@ -190,7 +190,7 @@ _VISIT_YEAR_REACH = 30
 
 # A clause after the question's ask that sets its scene in time: "who led children's services when
 # the council was last rated as needing to improve", "what did the panel fund after the care leavers
-# review", "had the council fixed it by the time it was rated inadequate"; says who said it: "..., according to the director"; or says which report or visit it
+# review", "were the plans in place by the time inspectors returned"; says who said it: "..., according to the director"; or says which report or visit it
 # means: "how was fostering described in the inspection that judged the council inadequate". Not
 # a question opening with "when", nor "... and when?" (a clause opening the question is
 # `setting_clause` in questions.toml).
@@ -888,7 +888,7 @@ def judgements_in(text: str) -> set[str]:
         if re.search(rf"\b(?:found to(?: be)?|marked as|classed as|classified as|described as)\s+['\"]?(?:{alternatives})\b", folded):
             found.add(key)
         # A grade as the name of a rating: "received an 'outstanding' rating", "its inadequate
-        # judgement", "a good overall grade", "three consecutive outstanding ratings".
+        # judgement", "a good overall grade", "a third successive outstanding rating".
         elif re.search(rf"\b(?:an?|its|their|the|two|three|four|five|second|third|fourth|fifth)\s+"
                        rf"(?:(?:consecutive|successive|straight)\s+)?['\"]?(?:{alternatives})['\"]?\s+(?:overall\s+)?"
                        rf"(?:ratings?|judgements?|judgments?|grades?|grading)\b", folded):

@@ -250,7 +250,7 @@ def meta_from_text(text: str) -> DocumentMeta:
 
 def _only_council_named(text: str) -> str | None:
     """The council a news story names, when it names one and no other in any form, and names it in
-    a sentence ("children's services in Ealing have been rated good"): a story about one council
+    a sentence ("inspectors found help for children in Barsetshire good"): a story about one council
     that never gives its formal name in a headline is still about it. A place alone on a short
     line (a section tag, a caption) is not enough. A council and those that took over from it or
     handed over to it count as one."""
@@ -341,7 +341,7 @@ def date_in_name(name: str) -> dt.date | None:
 
 
 # A year standing alone as a segment of a web address, or of a file named after one
-# ("/news/2023/support-for-children-in-care", "News_events_2019_July_2019_Ofsted_rates_..."): news
+# ("/news/2023/fostering-praised", "News_2019_July_2019_council_praised_..."): news
 # sites and councils file their stories under the year they came out.
 _ADDRESS_YEAR = re.compile(r"(?:^|[/_])((?:19|20)\d\d)(?=[/_]|$)")
 
@@ -349,7 +349,7 @@ _ADDRESS_YEAR = re.compile(r"(?:^|[/_])((?:19|20)\d\d)(?=[/_]|$)")
 def year_in_address(name: str) -> int | None:
     """The year a web address or a file named after one files its page under, when it names one
     year so (None when none, or several different ones)."""
-    for _ in range(2):  # "...News_events_2019_July_2019_Ofsted_rates.aspx.txt": the extensions go
+    for _ in range(2):  # "...News_2019_July_story.aspx.txt": the extensions go
         name = re.sub(r"\.[A-Za-z][A-Za-z0-9]{0,4}$", "", name)
     years = {int(m.group(1)) for m in _ADDRESS_YEAR.finditer(name)}
     years = {y for y in years if 1974 <= y <= 2100}
