@@ -17,7 +17,7 @@ from pathlib import Path
 
 from ofsted_rag import places
 from ofsted_rag.answer import MAX_LIST_ITEMS, RERANK_DEPTH, ExtractiveAnswerer, refuse
-from ofsted_rag.query import (MONTH_NAMES, Query, QueryAnalyser, cues, judgement_name, judgements_reached, months_alone, months_in,
+from ofsted_rag.query import (MONTH_NAMES, RATING_WORDS, Query, QueryAnalyser, cues, judgement_name, judgements_reached, months_alone, months_in,
                               months_of_dated, passage_words, years_ahead, years_besides_earlier, years_in, years_written_of)
 from ofsted_rag.config import Settings
 from ofsted_rag.documents import Answer, DocumentMeta, RetrievalStep, StoredPassage, fold, sentences_of
@@ -381,14 +381,10 @@ class Engine:
     def _address_years(self) -> dict[str, int]:
         """Per undated document, the year its address or file name files it under
         (`year_in_address`), read once per store generation."""
-        def build():
-            out: dict[str, int] = {}
-            for p in self.retriever.passages:
-                if p.date is None and p.doc_id not in out:
-                    year = next((y for y in map(year_in_address, (p.url or "", p.file_name or "")) if y), None)
-                    if year is not None:
-                        out[p.doc_id] = year
-            return out
+        def build() -> dict[str, int]:
+            addresses = {p.doc_id: (p.url or "", p.file_name or "") for p in self.retriever.passages if p.date is None}
+            years = {d: next((y for y in map(year_in_address, names) if y), None) for d, names in addresses.items()}
+            return {d: y for d, y in years.items() if y is not None}
 
         return self._per_generation(("address years",), build)
 
@@ -681,9 +677,6 @@ def _contradicted_criticism(query: Query, hits: Sequence) -> str | None:
     return "they do not say it was criticised (the passages below speak well of it)"
 
 
-_GRADE_WORDS = frozenset(content_words("grade grades grading rating ratings judgement judgements judgment"))
-
-
 def _contradicted_presence(query: Query, hits: Sequence) -> str | None:
     """When a question asks what things were given ("what priority actions did the visit set?"),
     or why something was found ("why did inspectors find children unsafe?"), and the passages found
@@ -695,7 +688,7 @@ def _contradicted_presence(query: Query, hits: Sequence) -> str | None:
     thing = frozenset(content_words(asked))
     # Grades are given by their names ("judged inadequate"), seldom as "grades": for a question
     # asking what grades or ratings were given, a sentence stating a judgement says there were some.
-    grading = bool(thing & _GRADE_WORDS)
+    grading = bool(thing & RATING_WORDS)
     readings = {False if grading and judgements_reached(sentence) else says_none(sentence, thing)
                 for sentence in _own_sentences(query, hits)}
     if True not in readings or False in readings:

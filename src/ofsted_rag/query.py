@@ -190,8 +190,8 @@ _VISIT_YEAR_REACH = 30
 
 # A clause after the question's ask that sets its scene in time: "who led children's services when
 # the council was last rated as needing to improve", "what did the panel fund after the care leavers
-# review", "were the plans in place by the time inspectors returned"; says who said it: "..., according to the director"; or says which report or visit it
-# means: "how was fostering described in the inspection that judged the council inadequate". Not
+# review", "were the plans in place by the time inspectors returned"; says who said it: "...,
+# according to the director"; or says which report or visit it means: "how was fostering described in the inspection that judged the council inadequate". Not
 # a question opening with "when", nor "... and when?" (a clause opening the question is
 # `setting_clause` in questions.toml).
 _SETTING_CLAUSE = re.compile(r"(?:(?<=\w)[,\s]+(?:when|after|following|before|by\s+the\s+time|according\s+to)|(?:(?<=report)|(?<=letter)|(?<=review)|(?<=visit)"
@@ -326,7 +326,7 @@ class Query:
         drop?"): a council given only the top grade was not moved down to it."""
         return self.presumes_decline and (
             any("downgrad" in m.group(0).lower() for m in cues().presumes_decline.finditer(self.text))
-            or bool(passage_words(self.text) & _RATING_WORDS))
+            or bool(passage_words(self.text) & RATING_WORDS))
 
     @property
     def declined(self) -> tuple[tuple[frozenset[str], ...], ...]:
@@ -836,10 +836,11 @@ _PERFORMING = r"(?:poorly|adequately|well|excellently)"
 _PERFORMANCE_SCALE = re.compile(rf"\bperform(?:s|ing)?\s+{_PERFORMING}(?:\s*(?:,|/|\bor\b|\band\b|,\s*(?:or|and)\b)\s*{_PERFORMING}){{2,}}")
 
 
+# Either end of a grading scale named by its rank ("the highest possible inspection outcome").
 _SCALE_END = re.compile(r"\b(highest|top|lowest|worst)\s+(?:possible\s+)?(?:ofsted\s+)?"
                         r"(?:ratings?|grades?|judge?ments?|inspection\s+outcomes?)\b")
 # The words naming a grade as such ("rating", "judgement"), as `passage_words` gives them.
-_RATING_WORDS = frozenset(passage_words("grade grades grading rating ratings judgement judgements judgment judgments"))
+RATING_WORDS = frozenset(passage_words("grade grades grading rating ratings judgement judgements judgment judgments"))
 _GRADE_WORDS = r"(?:outstanding|good|adequate|inadequate|requir(?:es|ing) improvement(?: to be good)?)"
 # A judgement moved from ("moved up from a 'requires improvement' rating to 'good'", "up from
 # inadequate", "good, following a previous rating of 'inadequate'"): the one given before, not the

@@ -248,6 +248,10 @@ def meta_from_text(text: str) -> DocumentMeta:
     )
 
 
+# Longer than any news story: a report or a set of minutes.
+_STORY_CHARS = 30_000
+
+
 def _only_council_named(text: str) -> str | None:
     """The council a news story names, when it names one and no other in any form, and names it in
     a sentence ("inspectors found help for children in Barsetshire good"): a story about one council
@@ -267,9 +271,6 @@ def _only_council_named(text: str) -> str | None:
         return None
     in_a_sentence = any(set(found) & family for line, found in lines if len(line.split()) >= _OPENING_WORDS)
     return first.official if in_a_sentence else None
-
-
-_STORY_CHARS = 30_000
 
 
 def meta_from_url(url: str) -> DocumentMeta:
