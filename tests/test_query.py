@@ -32,6 +32,17 @@ def test_council_names_and_question_words_are_not_topic_words(analyse):
     assert "foster" in topic and "barnsley" not in topic and "ofsted" not in topic
 
 
+def test_a_council_named_by_a_short_form_leaves_none_of_its_words_in_the_topic(analyse):
+    # "Lincs" alone is another council's short form: the longer name is read whole.
+    topic = analyse("what did inspectors praise in north lincs?").topic.describe()
+    assert "prais" in topic and "north" not in topic and "linc" not in topic
+
+
+def test_the_particle_of_a_phrasal_verb_is_not_a_topic_word(analyse):
+    topic = analyse("which managers did inspectors pick out for criticism?").topic.describe()
+    assert "critic" in topic.split("; ") and "out" not in topic.split("; ")
+
+
 def test_an_acronym_and_its_spelt_out_form_are_one_field_term(analyse):
     query = analyse("are CP plans reviewed on time?")
     assert query.topic.terms_covered(passage_words("Child protection plans are reviewed.")) == 1.0

@@ -128,6 +128,10 @@ def corpus_councils_for(authority: Authority, councils: list[str]) -> list[str]:
 def strip_places(text: str) -> str:
     """The text without the authority names in it (so a council's name is not a topic word)."""
     text = _SHARED_NAME.sub(lambda m: " " if spans(f"{m.group(1)} {m.group(2)}") else m.group(0), text)
+    # The longest names first, as `spans` reads them: "North Lincs" goes whole, where the shorter
+    # "Lincs" taken first would leave "North" behind as a topic word.
+    for start, end, _ in reversed(spans(text)):
+        text = f"{text[:start]} {text[end:]}"
     for pattern, _ in _patterns():
         text = pattern.sub(" ", text)
     return text

@@ -32,6 +32,7 @@ being has have had do does did this that these those it its it's they them their
 whose what when where why how all any both each few more most other some such than then so too very can will
 would should could may might must shall also just only own same s t now said says say says told also
 i we you he she his her our your my me us him also which while however although because whether
+out up down off again further once
 """.split())
 _WORD = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
