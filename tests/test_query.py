@@ -599,6 +599,11 @@ def test_a_judgement_beside_requires_improvement_is_still_given():
     assert judgements_in("The council was judged requires improvement to be good overall.") == {"requires_improvement"}
 
 
+def test_a_judgement_listed_after_its_label_and_a_colon_states_its_grade():
+    assert judgements_in("Help and protection of children: Requires improvement to be good") == {"requires_improvement"}
+    assert judgements_in("Experiences and progress of care leavers: Outstanding") == {"outstanding"}
+
+
 def test_a_judgement_table_row_run_into_one_line_states_its_grades():
     assert judgements_in("Help and protection of children Requires improvement 1.2 Children in care Good") == {
         "requires_improvement", "good"}

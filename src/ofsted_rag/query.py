@@ -824,8 +824,9 @@ _LINK = r"(?:to be|as|was|were|is|are|remains|remained|remain|which is|which was
 
 # A judgement table's row, or a list of them: a label's last word in lower case, then its grade with
 # a capital, straight after it or after a dash or colon ("children in care – Good; leadership –
-# Requires improvement"), ending the text or followed by a number, the next label or a ";".
-_TABLE_GRADE = re.compile(r"\b([a-z][a-z'’]+)\s+(?:[-\u2013\u2014:]\s+)?(Outstanding|Good|Requires improvement(?: to be good)?|Inadequate)"
+# Requires improvement", "care leavers: Good"), ending the text or followed by a number, the next
+# label or a ";".
+_TABLE_GRADE = re.compile(r"\b([a-z][a-z'’]+)(?:\s*[-\u2013\u2014:]\s*|\s+)(Outstanding|Good|Requires improvement(?: to be good)?|Inadequate)"
                           r"(?=\s*$|\s+\d|\s+[A-Z]|\s*;)")
 
 
