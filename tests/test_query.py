@@ -849,3 +849,8 @@ def test_a_clause_setting_the_scene_after_the_ask_asks_for_nothing():
     assert "judgement" not in answer_kinds("Which organisation was named as Barsetshire's improvement partner after the inadequate judgement?")
     assert "judgement" in answer_kinds("What was Barsetshire rated after the 2019 inspection?")
     assert "judgement" not in answer_kinds("Had Barsetshire fixed the problems found in 2014 by the time it was rated inadequate?")
+
+
+def test_special_needs_in_everyday_words_names_send(analyse):
+    query = analyse("what did the SEND inspection find?")
+    assert query.topic.terms_covered(passage_words("Support for children with special needs was patchy.")) == 1.0
