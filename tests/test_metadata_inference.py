@@ -456,6 +456,13 @@ def test_a_storys_byline_dates_it():
     assert infer_meta(byline, "story.txt").date == dt.date(2025, 5, 12)
 
 
+def test_a_blogs_posted_line_dates_it_though_its_category_names_an_inspection():
+    text = ("Rutland's care leavers: what the visit found\n\n"
+            "Posted 9 October 2023 by A Writer | Inspection notes\n\n"
+            "Inspectors returned to Rutland last month.\n")
+    assert infer_meta(text, "blog.txt").date == dt.date(2023, 10, 9)
+
+
 def test_a_line_dating_a_visit_or_an_event_to_come_does_not_date_the_page():
     for line in ("Inspection dates 19–21 February 2014", "Report and Ofsted letter to follow on 20 March 2025."):
         text = f"Children's services in Rutland\n\n{line}\n\nThe council welcomed the findings.\n"

@@ -94,9 +94,11 @@ def date_stamp_length(text: str) -> int:
     return m.end() if m else 0
 
 
-# A report's publication date is its date; the inspection dates are when inspectors visited.
+# A report's publication date is its date; the inspection dates are when inspectors visited. A
+# blog's "Posted 11 June 2024 by ..." is its publication date too.
 _PUBLISHED_FIELD = re.compile(
-    r"^(?:report published|date published|published(?: on)?|publication date|date of publication)\s*:?\s*(?P<value>.+)$",
+    r"^(?:report published|date published|published(?: on)?|posted(?: on)?|publication date|date of publication)"
+    r"\s*:?\s*(?P<value>.+)$",
     re.I,
 )
 # "Children's Scrutiny Committee - Wednesday, 18th January, 2023 10.00 am": a meeting page title.
