@@ -382,6 +382,32 @@ def test_a_paragraph_followed_by_a_lead_in_referring_to_it_is_quoted_with_the_li
     assert [p.id for p in quoted.extra] == ["p-6-2", "p-6-bullet 1", "p-6-bullet 2"]
 
 
+def test_a_lead_in_saying_something_itself_is_quoted_where_its_list_items_stand_alone(analyse):
+    lead_in = passage("The report, published on 2 May 2021, found two areas of weakness in the partnership:", "1")
+    items = [passage("• There was no joint plan for commissioning services for young people up to 25, and "
+                     "leaders across education, health and care could not say who was accountable for it.", "bullet 1"),
+             passage("• Too many plans were late, and too many of those issued were vague about the help a child "
+                     "would get and who would give it, which parents told inspectors had left them frustrated.",
+                     "bullet 2")]
+    query = analyse("When was the report on the partnership published?")
+    answerer = ExtractiveAnswerer(evidence=EVIDENCE, following=lambda p: {"p-6-1": items}.get(p.id, []))
+    assert [c.sentence for c in answerer.candidates(query, [Hit(lead_in, 1.0, 0.5, 1, 1)])] == [lead_in.text]
+
+
+def test_a_lead_in_cut_off_at_its_colon_is_quoted_as_it_stands(analyse):
+    lead_in = passage("The report, published on 2 May 2021, found two areas of weakness in the partnership:", "1")
+    query = analyse("When was the report on the partnership published?")
+    answerer = ExtractiveAnswerer(evidence=EVIDENCE, following=lambda p: [])
+    assert [c.sentence for c in answerer.candidates(query, [Hit(lead_in, 1.0, 0.5, 1, 1)])] == [lead_in.text]
+
+
+def test_a_lead_in_introducing_the_plain_text_after_it_gives_way(analyse):
+    lead_in = passage("The report, published on 2 May 2021, found two areas of weakness in the partnership:", "1")
+    query = analyse("When was the report on the partnership published?")
+    answerer = ExtractiveAnswerer(evidence=EVIDENCE, following=lambda p: [passage("Plans were late and vague.", "2")])
+    assert answerer.candidates(query, [Hit(lead_in, 1.0, 0.5, 1, 1)]) == []
+
+
 def test_a_line_naming_a_speaker_is_quoted_with_the_opening_of_the_quotation(analyse):
     speaker = passage("Councillor Ann Cole, cabinet member for children, said:", "1")
     quotation = passage("“We are proud of our social workers. The report shows their care.”", "2")

@@ -353,7 +353,7 @@ class ExtractiveAnswerer:
                         extra, opening = quote
                         pieces.append(opening)
                         text = f"{text} {opening}"
-                    else:
+                    elif not (n == len(texts) - 1 and self._stands_alone(hit.passage)):
                         continue
                 elif n == len(texts) - 1 and (after := self._referring_list_after(hit.passage)):
                     # A paragraph's closing sentence followed by a lead-in that refers back to it
@@ -444,6 +444,17 @@ class ExtractiveAnswerer:
         if not items or max(words) > MAX_LIST_ITEM_WORDS or sum(words) > MAX_LIST_WORDS:
             return ()
         return tuple(items)
+
+    def _stands_alone(self, lead_in: StoredPassage) -> bool:
+        """Whether a lead-in whose list it is not quoted with is quoted by itself: when nothing
+        follows it in its item (a saved page cut off at its colon, a list only in an attached
+        report), or when its list's items are statements of their own, each a candidate (the
+        lead-in may say what they do not: "The report, published on 2 May, found two areas of
+        weakness:"). Not when plain text follows it, which it introduces."""
+        if self.following is None:
+            return False
+        after = self.following(lead_in)
+        return not after or _is_list_item(after[0])
 
     def _quote_after(self, passage: StoredPassage) -> tuple[tuple[StoredPassage], str] | None:
         """When the passage after a lead-in opens a quotation: that passage and the quotation's
