@@ -50,6 +50,10 @@ _OPENING_QUOTES = "“\"‘'"
 MAX_LIST_ITEMS = 8
 MAX_LIST_ITEM_WORDS = 25
 MAX_LIST_WORDS = 80
+# A lead-in this long says something of its own besides announcing its list ("The report, published
+# on 15 May, found that a written statement of action was needed because of two weaknesses:");
+# a shorter one only announces it ("The report highlighted two areas for improvement:").
+MIN_STATEMENT_WORDS = 20
 CONFIDENCE_DEPTH = 5
 
 FEATURES = ("subject_similarity", "whole_similarity", "coverage", "context_coverage", "terms",
@@ -353,7 +357,7 @@ class ExtractiveAnswerer:
                         extra, opening = quote
                         pieces.append(opening)
                         text = f"{text} {opening}"
-                    elif not (n == len(texts) - 1 and self._stands_alone(hit.passage)):
+                    elif not (n == len(texts) - 1 and self._stands_alone(hit.passage, text)):
                         continue
                 elif n == len(texts) - 1 and (after := self._referring_list_after(hit.passage)):
                     # A paragraph's closing sentence followed by a lead-in that refers back to it
@@ -445,13 +449,15 @@ class ExtractiveAnswerer:
             return ()
         return tuple(items)
 
-    def _stands_alone(self, lead_in: StoredPassage) -> bool:
-        """Whether a lead-in whose list it is not quoted with is quoted by itself: when nothing
-        follows it in its item (a saved page cut off at its colon, a list only in an attached
-        report), or when its list's items are statements of their own, each a candidate (the
-        lead-in may say what they do not: "The report, published on 2 May, found two areas of
-        weakness:"). Not when plain text follows it, which it introduces."""
-        if self.following is None:
+    def _stands_alone(self, lead_in: StoredPassage, text: str) -> bool:
+        """Whether a lead-in (`text`, the last sentence of its passage) whose list it is not quoted
+        with is quoted by itself: when it says something of its own (`MIN_STATEMENT_WORDS`) and
+        nothing follows it in its item (a saved page cut off at its colon, a list only in an
+        attached report) or its list's items are statements of their own, each a candidate (the
+        lead-in may say what they do not: "The report, published on 2 May, found that a plan was
+        needed because of two areas of weakness:"). Not when plain text follows it, which it
+        introduces, nor when it only announces its list."""
+        if self.following is None or len(text.split()) < MIN_STATEMENT_WORDS:
             return False
         after = self.following(lead_in)
         return not after or _is_list_item(after[0])
