@@ -383,39 +383,38 @@ def test_a_paragraph_followed_by_a_lead_in_referring_to_it_is_quoted_with_the_li
 
 
 def test_a_lead_in_saying_something_itself_is_quoted_where_its_list_items_stand_alone(analyse):
-    lead_in = passage("The report, published on 2 May 2021, found that the partnership had to write a statement of "
-                      "action because of two areas of weakness in its work:", "1")
-    items = [passage("• There was no joint plan for commissioning services for young people up to 25, and "
-                     "leaders across education, health and care could not say who was accountable for it.", "bullet 1"),
-             passage("• Too many plans were late, and too many of those issued were vague about the help a child "
-                     "would get and who would give it, which parents told inspectors had left them frustrated.",
-                     "bullet 2")]
-    query = analyse("When was the report on the partnership published?")
+    lead_in = passage("The review, which came out on 2 May 2021, told leaders to draw up a joint improvement plan "
+                      "within seventy days and named two shortfalls they had to put right:", "1")
+    items = [passage("• Nobody across the three services could say who led the work on short breaks, and the plan "
+                     "for it had not been looked at again since the spring of 2018.", "bullet 1"),
+             passage("• Families waited months for an assessment, and the letters sent to them gave no date, no "
+                     "name and no number to ring if things got worse in the meantime.", "bullet 2")]
+    query = analyse("When did the review come out?")
     answerer = ExtractiveAnswerer(evidence=EVIDENCE, following=lambda p: {"p-6-1": items}.get(p.id, []))
     assert [c.sentence for c in answerer.candidates(query, [Hit(lead_in, 1.0, 0.5, 1, 1)])] == [lead_in.text]
 
 
 def test_a_lead_in_cut_off_at_its_colon_is_quoted_as_it_stands(analyse):
-    lead_in = passage("The report, published on 2 May 2021, found that the partnership had to write a statement of "
-                      "action because of two areas of weakness in its work:", "1")
-    query = analyse("When was the report on the partnership published?")
+    lead_in = passage("The review, which came out on 2 May 2021, told leaders to draw up a joint improvement plan "
+                      "within seventy days and named two shortfalls they had to put right:", "1")
+    query = analyse("When did the review come out?")
     answerer = ExtractiveAnswerer(evidence=EVIDENCE, following=lambda p: [])
     assert [c.sentence for c in answerer.candidates(query, [Hit(lead_in, 1.0, 0.5, 1, 1)])] == [lead_in.text]
 
 
 def test_a_lead_in_only_announcing_its_list_gives_way_to_items_that_stand_alone(analyse):
-    lead_in = passage("The report highlighted two areas of weakness:", "1")
-    items = [passage("• There was no joint plan for commissioning services for young people up to 25, and "
-                     "leaders across education, health and care could not say who was accountable for it.", "bullet 1")]
-    query = analyse("What weaknesses did the report highlight?")
+    lead_in = passage("The review named two shortfalls:", "1")
+    items = [passage("• Nobody across the three services could say who led the work on short breaks, and the plan "
+                     "for it had not been looked at again since the spring of 2018.", "bullet 1")]
+    query = analyse("What shortfalls did the review name?")
     answerer = ExtractiveAnswerer(evidence=EVIDENCE, following=lambda p: {"p-6-1": items}.get(p.id, []))
     assert answerer.candidates(query, [Hit(lead_in, 1.0, 0.5, 1, 1)]) == []
 
 
 def test_a_lead_in_introducing_the_plain_text_after_it_gives_way(analyse):
-    lead_in = passage("The report, published on 2 May 2021, found that the partnership had to write a statement of "
-                      "action because of two areas of weakness in its work:", "1")
-    query = analyse("When was the report on the partnership published?")
+    lead_in = passage("The review, which came out on 2 May 2021, told leaders to draw up a joint improvement plan "
+                      "within seventy days and named two shortfalls they had to put right:", "1")
+    query = analyse("When did the review come out?")
     answerer = ExtractiveAnswerer(evidence=EVIDENCE, following=lambda p: [passage("Plans were late and vague.", "2")])
     assert answerer.candidates(query, [Hit(lead_in, 1.0, 0.5, 1, 1)]) == []
 

@@ -50,9 +50,9 @@ _OPENING_QUOTES = "“\"‘'"
 MAX_LIST_ITEMS = 8
 MAX_LIST_ITEM_WORDS = 25
 MAX_LIST_WORDS = 80
-# A lead-in this long says something of its own besides announcing its list ("The report, published
-# on 15 May, found that a written statement of action was needed because of two weaknesses:");
-# a shorter one only announces it ("The report highlighted two areas for improvement:").
+# A lead-in this long says something of its own besides announcing its list ("The review, which came
+# out on 2 May, told leaders to draw up a joint plan within seventy days and named two shortfalls:");
+# a shorter one only announces it ("The review named two shortfalls:").
 MIN_STATEMENT_WORDS = 20
 CONFIDENCE_DEPTH = 5
 
@@ -349,15 +349,17 @@ class ExtractiveAnswerer:
                     # question as the closest of its parts. A line that names a speaker ("Jane
                     # Smith, cabinet member for children, said:") is quoted with the opening
                     # sentence of the quotation after it, as news prints them.
-                    extra = self._list_after(hit.passage) if n == len(texts) - 1 else ()
+                    # What follows the passage in its item, read once (None: not known here).
+                    after = self.following(hit.passage) if n == len(texts) - 1 and self.following else None
+                    extra = _list_in(after)
                     if extra:
                         pieces += [u for p in extra for u in sentences_of(p.text)]
                         text = f"{text} {_joined(extra)}"
-                    elif n == len(texts) - 1 and (quote := self._quote_after(hit.passage)):
+                    elif quote := _quote_in(after):
                         extra, opening = quote
                         pieces.append(opening)
                         text = f"{text} {opening}"
-                    elif not (n == len(texts) - 1 and self._stands_alone(hit.passage, text)):
+                    elif not _stands_alone(after, text):
                         continue
                 elif n == len(texts) - 1 and (after := self._referring_list_after(hit.passage)):
                     # A paragraph's closing sentence followed by a lead-in that refers back to it
@@ -431,48 +433,6 @@ class ExtractiveAnswerer:
         scored.sort(key=lambda x: (x[0], -x[1], x[2]))
         return [hit for *_, hit in scored[:top_k]]
 
-    def _list_after(self, passage: StoredPassage) -> tuple[StoredPassage, ...]:
-        """The list items that follow a lead-in passage in its item, up to the first passage that
-        is not a list item."""
-        if self.following is None:
-            return ()
-        items: list[StoredPassage] = []
-        for p in self.following(passage):
-            if not _is_list_item(p) or len(items) >= MAX_LIST_ITEMS:
-                break
-            items.append(p)
-        # A list of short items completes its lead-in ("... relating to: early help; the MASH").
-        # Items that are statements of their own (minute points after "the following points were
-        # made:") stand alone: they are candidates themselves, and the lead-in gives way.
-        words = [len(p.text.split()) for p in items]
-        if not items or max(words) > MAX_LIST_ITEM_WORDS or sum(words) > MAX_LIST_WORDS:
-            return ()
-        return tuple(items)
-
-    def _stands_alone(self, lead_in: StoredPassage, text: str) -> bool:
-        """Whether a lead-in (`text`, the last sentence of its passage) whose list it is not quoted
-        with is quoted by itself: when it says something of its own (`MIN_STATEMENT_WORDS`) and
-        nothing follows it in its item (a saved page cut off at its colon, a list only in an
-        attached report) or its list's items are statements of their own, each a candidate (the
-        lead-in may say what they do not: "The report, published on 2 May, found that a plan was
-        needed because of two areas of weakness:"). Not when plain text follows it, which it
-        introduces, nor when it only announces its list."""
-        if self.following is None or len(text.split()) < MIN_STATEMENT_WORDS:
-            return False
-        after = self.following(lead_in)
-        return not after or _is_list_item(after[0])
-
-    def _quote_after(self, passage: StoredPassage) -> tuple[tuple[StoredPassage], str] | None:
-        """When the passage after a lead-in opens a quotation: that passage and the quotation's
-        first sentence."""
-        if self.following is None:
-            return None
-        after = self.following(passage)
-        if not after or _is_list_item(after[0]) or after[0].text.lstrip()[:1] not in _OPENING_QUOTES:
-            return None
-        opening = sentences_of(after[0].text)
-        return ((after[0],), opening[0]) if opening else None
-
     def _lead_in_before(self, passage: StoredPassage) -> str:
         """For a list item, the lead-in its list follows in the item ("... as follows:"), past
         the items before it; "" for a passage that is no list item or follows none."""
@@ -495,7 +455,7 @@ class ExtractiveAnswerer:
         units = sentences_of(after[0].text)
         if len(units) != 1 or not (refers_back(units[0]) and is_lead_in(units[0])):
             return None
-        items = self._list_after(after[0])
+        items = _list_in(self.following(after[0]))
         return (after[0], items) if items else None
 
     def _item_terms_named(self, query: Query, passage: StoredPassage) -> tuple:
@@ -606,6 +566,45 @@ class ExtractiveAnswerer:
 # The words by which any visit or inspection is called, whatever its kind.
 _VISIT_WORDS = frozenset(passage_words("visit inspection revisit"))
 _INSPECTORS = frozenset(passage_words("Ofsted inspectors inspector"))
+
+
+def _list_in(after: Sequence[StoredPassage] | None) -> tuple[StoredPassage, ...]:
+    """The list items opening what follows a lead-in in its item (`after`), up to the first
+    passage that is not a list item, when they are short enough to complete it."""
+    items: list[StoredPassage] = []
+    for p in after or ():
+        if not _is_list_item(p) or len(items) >= MAX_LIST_ITEMS:
+            break
+        items.append(p)
+    # A list of short items completes its lead-in ("... relating to: early help; the MASH").
+    # Items that are statements of their own (minute points after "the following points were
+    # made:") stand alone: they are candidates themselves, and the lead-in gives way.
+    words = [len(p.text.split()) for p in items]
+    if not items or max(words) > MAX_LIST_ITEM_WORDS or sum(words) > MAX_LIST_WORDS:
+        return ()
+    return tuple(items)
+
+
+def _quote_in(after: Sequence[StoredPassage] | None) -> tuple[tuple[StoredPassage], str] | None:
+    """When what follows a lead-in opens with a quotation: that passage and the quotation's first
+    sentence."""
+    if not after or _is_list_item(after[0]) or after[0].text.lstrip()[:1] not in _OPENING_QUOTES:
+        return None
+    opening = sentences_of(after[0].text)
+    return ((after[0],), opening[0]) if opening else None
+
+
+def _stands_alone(after: Sequence[StoredPassage] | None, lead_in: str) -> bool:
+    """Whether a lead-in whose list it is not quoted with is quoted by itself: when it says
+    something of its own (`MIN_STATEMENT_WORDS`) and nothing follows it in its item (`after`: a
+    saved page cut off at its colon, a list only in an attached report) or its list's items are
+    statements of their own, each a candidate (the lead-in may say what they do not: "The review,
+    which came out on 2 May, told leaders to draw up a joint plan and named two shortfalls:").
+    Not when plain text follows it, which it introduces, nor when it only announces its list,
+    nor where what follows is not known."""
+    if after is None or len(lead_in.split()) < MIN_STATEMENT_WORDS:
+        return False
+    return not after or _is_list_item(after[0])
 
 
 def _is_list_item(passage: StoredPassage) -> bool:
