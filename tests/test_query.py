@@ -857,7 +857,7 @@ def test_special_needs_in_everyday_words_names_send(analyse):
 
 
 def test_a_grade_the_judged_services_have_now_reached_is_stated_however_far_back_they_were_named():
-    assert judgements_in("Services for children in Eastmere have kept improving since they were judged good at the "
-                         "inspection before last and are now outstanding.") == {"good", "outstanding"}
+    assert judgements_in("Eastmere's services, which inspectors judged good three years ago after a long climb, "
+                         "are now outstanding.") == {"good", "outstanding"}
     assert judgements_in("Relationships with partners are now good.") == set()
     assert judgements_in("It is now good practice to ask children first.") == set()

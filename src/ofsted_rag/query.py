@@ -924,10 +924,10 @@ def judgements_in(text: str) -> set[str]:
                          r"\s+(?:is|are|was|were|remains?|remained)\s+(?:now\s+|still\s+)?"
                          r"(good|outstanding)(?=['\"]?\s*(?:[.;,]|and\b|['\"]|$))", folded):
         found.add(m.group(1))
-    # A grade what Ofsted judges has come to, said with "now" ("Services for children in X have
-    # improved since being judged good in 2015 and are now outstanding."), however far back in the
-    # sentence it was named; nothing more said of it: not "it is now good practice to ...", nor of
-    # what Ofsted does not judge ("the weather is now good").
+    # A grade what Ofsted judges has come to, said with "now" ("The borough's services, judged good
+    # three years ago after a long climb, are now outstanding."), however far back in the sentence
+    # it was named; nothing more said of it: not "it is now good practice to ...", nor of what
+    # Ofsted does not judge ("the weather is now good").
     for m in re.finditer(rf"\b{_JUDGED_THING}\b[^.;:!?]*?\b(?:is|are|was|were|has been|have been)\s+now\s+"
                          r"(?:rated\s+|judged\s+)?(good|outstanding|inadequate)(?=['\"]?\s*(?:[.;,]|and\b|['\"]|$))", folded):
         found.add(m.group(1))
