@@ -246,6 +246,90 @@ def test_a_judgement_presumed_of_one_area_is_weighed_against_what_is_said_of_tha
     assert engine.gather("why were rutland's care leaver services rated inadequate?").refusal is None
 
 
+def test_a_downgrade_of_the_services_is_weighed_against_their_overall_grade(tmp_path, embedder):
+    # Invented, in the shape of a council news story giving the overall grade and one area's.
+    engine = engine_over({
+        "www.anytown-gazette.co.uk__news_rutland-top-grade.txt":
+            "Inspectors judged the overall effectiveness of Rutland's children's services to be outstanding.\n\n"
+            "The experiences and progress of children who need help and protection were judged good.\n",
+    }, tmp_path / "pages", embedder)
+    answer = engine.ask("Why did Ofsted downgrade Rutland's children's services from outstanding this year?")
+    assert answer.refused
+    assert "do not say it was judged below outstanding (the passages below state: outstanding)" in answer.text
+    # Asking whether anything was rated good takes nothing for granted, after a heading too.
+    assert engine.gather("Rutland inspection - was anything rated good?").refusal is None
+
+
+def test_grades_listed_clause_by_clause_go_to_the_areas_their_clauses_name(tmp_path, embedder):
+    engine = engine_over({
+        "rutland-panel-2023-05-09.txt":
+            "Rutland County Council\n\nMinutes of the Corporate Parenting Panel held on 9 May 2023\n\n"
+            "3. Inspection outcome\n\n"
+            "(a) The Panel noted the judgements: children in care were judged good; help and protection and care "
+            "leavers were each judged requires improvement to be good.\n",
+    }, tmp_path / "pages", embedder)
+    answer = engine.ask("why were rutland's children in care judged requires improvement in 2023?")
+    assert answer.refused
+    assert "do not say it was judged requires improvement" in answer.text
+    assert engine.gather("why were rutland's care leavers judged requires improvement in 2023?").refusal is None
+
+
+def test_an_undated_passage_is_of_the_years_it_speaks_of_not_an_earlier_inspections(tmp_path, embedder):
+    # Invented, in the shape of an undated meeting summary looking back to the last inspection.
+    engine = engine_over({
+        "meetings-summary-rutland.txt":
+            "Rutland County Council meeting summary\n\n"
+            "The council considered the recent Ofsted inspection of Rutland's children's services, which achieved "
+            "an overall rating of outstanding. Leaders had acted on every finding since the last inspection in "
+            "March 2021.\n\n"
+            "Holding on to the grade would lower the risk of a later 'inadequate' or 'requires improvement' "
+            "judgement, the report said.\n",
+    }, tmp_path / "pages", embedder)
+    assert engine.gather("Why was Rutland rated outstanding overall in 2025?").refusal is None
+    # The grade it would lower the risk of was never given.
+    answer = engine.ask("Why was Rutland rated inadequate in 2025?")
+    assert answer.refused and "do not say it was judged inadequate (the passages below state: outstanding)" in answer.text
+
+
+def test_a_rise_taken_for_granted_is_a_false_premise_when_the_number_fell(tmp_path, embedder):
+    engine = engine_over({
+        "rutland-panel-2022-11-15.txt":
+            "Rutland County Council\n\nMinutes of the Corporate Parenting Panel held on 15 November 2022\n\n"
+            "4. Children in care\n\n"
+            "(a) The number of children in care in Rutland had reduced from 210 in March 2021 to 180, the Panel heard.\n",
+    }, tmp_path / "pages", embedder)
+    answer = engine.ask("why has the number of children in care in rutland gone up?")
+    assert answer.refused
+    assert "do not say it went up (the passages below say it went down)" in answer.text
+    assert engine.gather("why has the number of children in care in rutland gone down?").refusal is None
+    assert engine.gather("has the number of children in care in rutland gone up?").refusal is None
+
+
+def test_a_criticism_of_one_area_is_weighed_against_what_is_said_of_that_area(tmp_path, embedder):
+    engine = engine_over({
+        "www.anytown-gazette.co.uk__news_rutland-mixed-verdict.txt":
+            "Care leavers in Rutland receive a good service from a stable team of personal advisers.\n\n"
+            "Services for children in Rutland have declined since the last inspection.\n",
+    }, tmp_path / "pages", embedder)
+    answer = engine.ask("what went wrong with rutland's care leavers service?")
+    assert answer.refused
+    assert "do not say it was criticised" in answer.text
+
+
+def test_a_fault_taken_for_granted_is_weighed_against_what_is_said_of_the_thing_found_wanting(tmp_path, embedder):
+    engine = engine_over({
+        "www.anytown-gazette.co.uk__news_rutland-joint-inspection.txt":
+            "A joint inspection of Rutland's safeguarding partners has been published.\n\n"
+            "Inspectors said review meetings were timely and well attended by every agency.\n\n"
+            "They found that some plans for older children lacked detail.\n",
+    }, tmp_path / "pages", embedder)
+    answer = engine.ask("why did inspectors say rutland's review meetings were held too late?")
+    assert answer.refused
+    assert "do not say it was criticised" in answer.text
+    # A fault the pages do find is answered.
+    assert engine.gather("why did inspectors say rutland's plans for older children were weak?").refusal is None
+
+
 def test_a_share_of_councils_given_a_judgement_is_not_the_named_councils_judgement(tmp_path, embedder):
     engine = engine_over({
         "www.anytown-gazette.co.uk__news_rutland-rated-good.txt":

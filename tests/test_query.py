@@ -32,6 +32,13 @@ def test_council_names_and_question_words_are_not_topic_words(analyse):
     assert "foster" in topic and "barnsley" not in topic and "ofsted" not in topic
 
 
+def test_a_council_named_by_an_abbreviation_is_searched_for_by_its_place_name(analyse):
+    assert analyse("how long were inspectors in soton for?").search_text == "how long were inspectors in Southampton for?"
+    assert analyse("what did WSCC's 2024 inspection find?").search_text == "what did West Sussex's 2024 inspection find?"
+    assert analyse("what did West Sussex County Council's inspection find?").search_text == \
+        "what did West Sussex County Council's inspection find?"
+
+
 def test_a_council_named_by_a_short_form_leaves_none_of_its_words_in_the_topic(analyse):
     # "Lincs" alone is another council's short form: the longer name is read whole.
     topic = analyse("how was adoption judged in north east lincs?").topic.describe()
@@ -66,6 +73,10 @@ def test_how_much_with_spending_asks_for_money(analyse):
     assert "money" in analyse("how much did the council put in after the inspection?").kinds
     assert "money" in analyse("how much was allocated to early help?").kinds
     assert "money" not in analyse("how much has the service improved?").kinds
+
+
+def test_how_much_something_is_worth_asks_for_money(analyse):
+    assert "money" in analyse("how much is the new mentoring contract worth?").kinds
 
 
 def test_a_budget_a_question_is_about_is_its_topic_not_a_sum_it_asks_for(analyse):
@@ -378,6 +389,11 @@ def test_a_date_in_figures_is_not_a_span_of_years():
 def test_a_year_named_as_a_bound_does_not_narrow_the_question(analyse):
     query = analyse("what was the council's judgement before 2023?")
     assert query.years == () and query.months == ()
+
+
+def test_the_inspection_that_followed_a_years_judgement_is_not_of_that_year(analyse):
+    assert analyse("how was barset graded at the inspection that followed its 2016 judgement?").years == ()
+    assert analyse("what did ofsted find after its 2018 visit to barset?").years == (2018,)
 
 
 def test_a_month_cut_short_named_as_a_bound_does_not_narrow_the_question(analyse):
@@ -712,6 +728,62 @@ def test_a_question_saying_something_got_worse_takes_the_decline_for_granted(ana
     assert not analyse("which councils saw their services get worse?").presumes_decline
     assert not analyse("what would happen if placements got worse?").presumes_decline
     assert not analyse("why did the council decline to attend the meeting?").presumes_decline
+
+
+def test_a_question_saying_something_got_slower_or_later_takes_the_decline_for_granted(analyse):
+    assert analyse("why have the panel's reviews got slower this year?").presumes_decline
+    assert analyse("why did the home visits get later after the restructure?").presumes_decline
+    assert not analyse("have the panel's reviews got slower this year?").presumes_decline
+
+
+def test_a_question_saying_a_number_went_up_or_down_takes_the_direction_for_granted(analyse):
+    assert analyse("why has the number of families on the waiting list gone up?").presumed_direction == "up"
+    assert analyse("why did referrals to the hub rise so sharply?").presumed_direction == "up"
+    assert analyse("what caused the fall in adopter approvals?").presumed_direction == "down"
+    assert analyse("why did the share of visits on time drop after the move?").presumed_direction == "down"
+    # Asked as yes/no, as a possibility, or with a verb that is not the clause's: nothing taken for granted.
+    assert analyse("has the number of families on the waiting list gone up?").presumed_direction is None
+    assert analyse("what would happen if referrals rose?").presumed_direction is None
+    assert analyse("why did the grow your own scheme start?").presumed_direction is None
+
+
+def test_what_moved_leaves_out_the_words_of_moving(analyse):
+    query = analyse("why has the number of families on the waiting list gone up?")
+    assert {w for alts in query.moved for alt in alts for w in alt} == {"number", "famili", "wait", "list"}
+
+
+def test_a_sentence_says_which_way_a_number_went_by_its_words_or_its_figures():
+    from ofsted_rag.reading import direction
+    assert direction("Visits within ten days had risen from 40% to 75%.") == "up"
+    assert direction("The waiting list went from 90 families in May 2022 to 60.") == "down"
+    assert direction("62% of reviews were held on time, compared with 48% a year earlier.") == "up"
+    assert direction("Referrals rose in the spring and fell in the summer.") is None
+    assert direction("The panel met in March 2022.") is None
+
+
+def test_a_yes_no_question_after_a_heading_asks_yes_or_no():
+    from ofsted_rag.query import cues
+    assert cues().yes_no.search("Summer inspection - was anything rated good?")
+    assert cues().yes_no.search("Care leavers: are they housed well?")
+    assert not cues().yes_no.search("What did the summer inspection find?")
+
+
+def test_a_why_question_whose_words_only_find_fault_takes_the_criticism_for_granted(analyse):
+    query = analyse("why did inspectors say the review meetings were held too late?")
+    assert query.presumes_criticism and query.criticised == "the review meetings"
+    assert analyse("why did the visit find the partnership's oversight ineffective?").criticised == "the partnership's oversight"
+    assert not analyse("did inspectors say the review meetings were held too late?").presumes_criticism
+    assert not analyse("why did inspectors say the review meetings were praised?").presumes_criticism
+
+
+def test_what_went_wrong_takes_a_criticism_for_granted(analyse):
+    assert analyse("what went wrong with the fostering service at the last inspection?").presumes_criticism
+    assert not analyse("did anything go wrong with the fostering service?").presumes_criticism
+
+
+def test_help_and_protection_is_a_field_term_naming_the_area_of_a_presumed_judgement(analyse):
+    query = analyse("why was help and protection rated requires improvement?")
+    assert [any(alt <= passage_words("help and protection") for alt in alts) for alts in query.area_terms] == [True]
 
 
 def test_a_question_taking_a_lower_grade_for_granted_presumes_a_downgrade(analyse):

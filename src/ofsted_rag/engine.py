@@ -11,7 +11,7 @@ import math
 import re
 import time
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -23,7 +23,7 @@ from ofsted_rag.config import Settings
 from ofsted_rag.documents import Answer, DocumentMeta, RetrievalStep, StoredPassage, fold, sentences_of
 from ofsted_rag.embedding import Embedder, VectorCache, default_embedder
 from ofsted_rag.parsing.metadata import authorities_in_address, year_in_address
-from ofsted_rag.reading import change, says_none, tone
+from ofsted_rag.reading import change, direction, says_none, tone
 from ofsted_rag.errors import EmptyStoreError
 from ofsted_rag.retrieve import HybridRetriever, Retrieval
 from ofsted_rag.store import DocumentRecord, PassageFilter, PassageStore
@@ -212,6 +212,7 @@ class Engine:
         hits = hits[:top_k]
         return Gathered(query, tuple(hits), retrieved, steps,
                         _contradicted_judgement(query, hits) or _contradicted_decline(query, hits)
+                        or _contradicted_direction(query, hits)
                         or _contradicted_criticism(query, hits) or _contradicted_presence(query, hits))
 
     def scope(self, question: str | Query, flt: PassageFilter) -> Scope:
@@ -580,6 +581,11 @@ def _written_before(date: dt.date, query: Query) -> bool:
 _GIVING_A_GRADE = frozenset(passage_words("judged judge judgement judgment rated rating graded grade assessed"))
 
 
+def _names_all(words: Collection[str], concepts: Sequence[tuple[frozenset[str], ...]]) -> bool:
+    """Whether words name every concept, each in one of its forms."""
+    return all(any(alt <= words for alt in alts) for alts in concepts)
+
+
 def _names_concept(words: frozenset[str], alts: tuple[frozenset[str], ...]) -> bool:
     return any(alt <= words for alt in alts)
 
@@ -599,6 +605,23 @@ def _spaced(name: str) -> str:
     return re.sub(r"(?:%20|[_\-.+/=?&:])+", " ", name)
 
 
+# The areas an Ofsted inspection of children's services grades besides the overall effectiveness,
+# and a sentence saying what the overall grade was ("overall effectiveness", "rated good overall").
+_GRADED_AREA = re.compile(r"\b(?:help and protection|children in care|looked[- ]after children|children looked after|"
+                          r"care leavers|impact of (?:senior )?leaders)\b", re.IGNORECASE)
+_OVERALL = re.compile(r"\boverall\b", re.IGNORECASE)
+
+
+def _of_one_area(sentence: str) -> bool:
+    """A sentence grading an area Ofsted grades ("help and protection was judged good") and not
+    the overall effectiveness."""
+    return bool(_GRADED_AREA.search(sentence)) and not _OVERALL.search(sentence)
+
+# A grade spoken of as one to be avoided or feared ("the risk of a future 'inadequate'
+# judgement", "to avoid another inadequate rating").
+_FEARED = re.compile(r"\b(?:risks?|danger|threat|fears?|avoid\w*|prevent\w*)\b[^.;]{0,80}?\b(?:judge?ments?|judgments?|ratings?|grades?|gradings?)\b",
+                     re.IGNORECASE)
+
 _SHARE = re.compile(r"\bper\s*cent\b|\d\s*%|\bproportion of\b|\b\d+\s+(?:out\s+)?of\s+(?:the\s+)?\d+\b", re.IGNORECASE)
 
 
@@ -613,17 +636,27 @@ def _contradicted_judgement(query: Query, hits: Sequence) -> str | None:
     # what is said of that area: when sentences naming it state judgements, only theirs count
     # ("care leavers' services inadequate" says nothing of child protection).
     of_area: set[str] = set()
+    # A question naming no area asks about the services as a whole: a sentence grading one of the
+    # areas Ofsted grades, and not the overall effectiveness, speaks of that area only ("help and
+    # protection was rated good" does not bear out a downgrade of services judged outstanding
+    # overall). Not for a yes/no question, which takes nothing for granted ("was anything rated good?").
+    whole = not query.area_terms and not cues().yes_no.search(query.text)
     area = query.area_terms
     for sentence in _own_sentences(query, hits):
-        if _SHARE.search(sentence):
+        if _SHARE.search(sentence) or _FEARED.search(sentence) or (whole and _of_one_area(sentence)):
             # "60 per cent of the councils inspected were rated inadequate" gives the share
-            # of councils with a judgement, not the judgement of the one asked about.
+            # of councils with a judgement, not the judgement of the one asked about; "to avoid the
+            # risk of a future 'inadequate' judgement" one that was not given.
             continue
         reached = judgements_reached(sentence)
         stated |= reached
         words = passage_words(sentence)
-        if area and all(any(alt <= words for alt in alts) for alts in area):
-            of_area |= reached
+        if area and _names_all(words, area):
+            # A sentence listing grades clause by clause ("children in care were good; help and
+            # protection and care leavers were requires improvement") gives the area the grades of
+            # the clauses naming it.
+            clauses = [c for c in sentence.split(";") if _names_all(passage_words(c), area)]
+            of_area |= set().union(*map(judgements_reached, clauses)) if clauses else reached
     stated = of_area or stated
     if not stated or stated & query.presumed_judgements:
         return None
@@ -643,13 +676,14 @@ def _contradicted_decline(query: Query, hits: Sequence) -> str | None:
     changes: set[str | None] = set()
     of_it: set[str | None] = set()
     stated: set[str] = set()
+    whole = not query.area_terms   # as for a judgement: one area's grade is not the services'
     for sentence in _own_sentences(query, hits):
         said = change(sentence)
         changes.add(said)
         words = passage_words(sentence)
         if query.declined and all(any(alt <= words for alt in alts) for alts in query.declined):
             of_it.add(said)
-        if not _SHARE.search(sentence):
+        if not _SHARE.search(sentence) and not (whole and _of_one_area(sentence)):
             stated |= judgements_reached(sentence)
     changes = of_it or changes
     if "worse" in changes:
@@ -664,6 +698,24 @@ def _contradicted_decline(query: Query, hits: Sequence) -> str | None:
     return None
 
 
+def _contradicted_direction(query: Query, hits: Sequence) -> str | None:
+    """When a question takes for granted that a number went one way ("why has the number of
+    children in care gone up?") and the sentences naming that number say only that it went the
+    other ("had reduced from 611 to 553"), the premise is false: say so rather than explain a move
+    nobody recorded. A measure is often named in other words than the question's ("timeliness",
+    "within 72 hours"): of three or more concepts, a sentence may leave one unnamed."""
+    thing = query.moved
+    if not thing:
+        return None
+    said = {direction(sentence) for sentence in _own_sentences(query, hits)
+            if sum(_names_all(passage_words(sentence), (alts,)) for alts in thing) >= len(thing) - (len(thing) >= 3)}
+    said.discard(None)
+    asked = query.presumed_direction
+    if not said or asked in said:
+        return None
+    return f"they do not say it went {asked} (the passages below say it went {said.pop()})"
+
+
 def _contradicted_criticism(query: Query, hits: Sequence) -> str | None:
     """When a question asks why something was criticised ("why was the adoption service
     criticised?") and the passages found speak well of it, with not one sentence finding fault
@@ -671,7 +723,18 @@ def _contradicted_criticism(query: Query, hits: Sequence) -> str | None:
     than give praise as the reason for a criticism nobody made."""
     if not query.presumes_criticism:
         return None
-    tones = [tone(sentence) for sentence in _own_sentences(query, hits)]
+    # As with a judgement, a question about one area ("what went wrong with the care leavers
+    # service?") is answered by what is said of that area when any sentence names it: a decline of
+    # the services as a whole says nothing of care leavers.
+    sentences = list(_own_sentences(query, hits))
+    area = query.area_terms
+    sentences = [s for s in sentences if _names_all(passage_words(s), area)] or sentences if area else sentences
+    # So is a question naming what was found wanting ("why did inspectors say strategy meetings
+    # were held too late?"): the sentences naming strategy meetings say how they were found.
+    named = passage_words(query.criticised)
+    thing = tuple(alts for alts in query.topic.concepts if any(alt <= named for alt in alts))
+    sentences = [s for s in sentences if _names_all(passage_words(s), thing)] or sentences if thing else sentences
+    tones = [tone(sentence) for sentence in sentences]
     if not any(t.positive for t in tones) or any(t.negative or t.contrasted for t in tones):
         return None
     return "they do not say it was criticised (the passages below speak well of it)"
@@ -705,7 +768,10 @@ def _own_sentences(query: Query, hits: Sequence):
     ("judged inadequate in January 2018" does not answer for 2023), one naming no year is of its
     passage's date (or the years its passage names)."""
     for h in (h for h in hits if h.standing == 1.0):
-        passage_years = ({h.passage.date.year} if h.passage.date else set()) or years_in([h.passage.text])
+        # An undated passage is of the years it speaks of, not of an earlier inspection it looks
+        # back to or the start of a span running up to its writing ("since the last inspection in
+        # February 2022").
+        passage_years = ({h.passage.date.year} if h.passage.date else set()) or years_besides_earlier([h.passage.text])
         for sentence in sentences_of(h.passage.text):
             years = years_in([sentence]) or passage_years
             if query.years and years and not years & set(query.years):

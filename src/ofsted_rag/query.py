@@ -28,6 +28,7 @@ from importlib import resources
 
 from ofsted_rag import places
 from ofsted_rag.parsing.metadata import month_number
+from ofsted_rag.reading import tone
 from ofsted_rag.support import STOP_WORDS, content_words
 
 _YEAR = re.compile(r"\b(19[5-9]\d|20\d\d)\b")
@@ -52,11 +53,11 @@ def years_named(text: str) -> list[int]:
 # may be other words.
 _MONTH_SHORT = r"jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec"
 # A period named as a bound ("before 2023", "since March 2020", "after dec 2021", "until 2019",
-# "graded before its March 2021 inspection"; not "after its 2018 visit", which asks what it found) is
-# not the period the question asks about: the answer lies on the other side of it, so it does not
-# narrow the search.
+# "graded before its March 2021 inspection", "the inspection that followed the 2016 judgement"; not
+# "after its 2018 visit", which asks what it found) is not the period the question asks about: the
+# answer lies on the other side of it, so it does not narrow the search.
 _RELATIVE_PERIOD = re.compile(
-    r"\b(?:(?:before|prior to)\s+(?:the|its|their)\s+|"
+    r"\b(?:(?:before|prior to|followed|succeeded)\s+(?:the|its|their)\s+|"
     r"(?:before|prior to|until|till|up to|since|after|from)\s+(?:(?:the\s+)?(?:end|start|beginning)\s+of\s+)?)"
     r"(?:(?:january|february|march|april|may|june|july|august|september|october|november|december"
     rf"|(?:{_MONTH_SHORT})\.?),?\s+)?"
@@ -84,6 +85,8 @@ class Cues:
     presumes_failure: re.Pattern
     presumes_decline: re.Pattern
     presumes_criticism: re.Pattern
+    presumes_rise: re.Pattern
+    presumes_fall: re.Pattern
     # (pattern, relation): "downgraded to X" presumes X (""), "downgraded from X" one "below" X.
     presumes_move: tuple[tuple[re.Pattern, str], ...]
     judgement_ranks: tuple[frozenset[str], ...]
@@ -111,6 +114,8 @@ def cues() -> Cues:
         presumes_failure=re.compile(data["presumes_failure"], re.IGNORECASE),
         presumes_decline=re.compile(data["presumes_decline"], re.IGNORECASE),
         presumes_criticism=re.compile(data["presumes_criticism"], re.IGNORECASE),
+        presumes_rise=re.compile(data["presumes_rise"], re.IGNORECASE),
+        presumes_fall=re.compile(data["presumes_fall"], re.IGNORECASE),
         presumes_move=tuple((re.compile(data[key], re.IGNORECASE), relation) for key, relation in
                             (("presumes_move_to", ""), ("presumes_fall_from", "below"), ("presumes_rise_from", "above"))),
         judgement_ranks=tuple(frozenset(rank) for rank in data["judgement_ranks"]["ranks"]),
@@ -290,6 +295,12 @@ class Query:
     # It takes for granted that something was criticised ("why was the adoption service
     # criticised?"): passages that only speak well of it gainsay it.
     presumes_criticism: bool = False
+    # What it says was criticised (`criticised_subject`), "" when it names nothing or presumes no
+    # criticism.
+    criticised: str = ""
+    # It takes for granted that a number went "up" ("why has the number of children in care gone
+    # up?") or "down"; None when it takes neither for granted.
+    presumed_direction: str | None = None
     # The judgements its answer's sentences state (`judgements_sought`).
     sought_judgements: frozenset[str] = frozenset()
     # The clause saying the judgement it presumes (`presumption_clause`): what that judgement is of.
@@ -341,6 +352,17 @@ class Query:
         return tuple(alts for alts in self.topic.concepts
                      if alts not in self.topic.item_terms and alts not in self.topic.setting_terms
                      and not any(alt & said for alt in alts))
+
+    @property
+    def moved(self) -> tuple[tuple[frozenset[str], ...], ...]:
+        """The concepts a question taking a direction for granted says moved ("number", "children in
+        care" of "why has the number of children in care gone up?"): not the words of moving, nor a
+        clause setting the scene. () when it presumes no direction."""
+        if not self.presumed_direction:
+            return ()
+        return tuple(alts for alts in self.topic.concepts
+                     if alts not in self.topic.item_terms and alts not in self.topic.setting_terms
+                     and not any(alt & _MOVING for alt in alts))
 
     @property
     def forms(self) -> tuple[str, str]:
@@ -446,7 +468,12 @@ class QueryAnalyser:
         c = cues()
         councils = tuple(places.mentioned(text))
         stripped = places.strip_places(text)
+        # Searched for by the name documents write: a council named by an abbreviation or initials
+        # ("Soton", "WSCC") is searched for by its place name, which the documents use.
         search = text
+        for start, end, authority in reversed(places.spans(text)):
+            if authority.name.lower() not in text[start:end].lower():
+                search = search[:start] + authority.name + search[end:]
         misread: tuple[str, ...] = ()
         if self.written_as_name is not None and self.held is not None:
             # "what is bury doing ...": a held council whose name the documents only write as a
@@ -486,6 +513,8 @@ class QueryAnalyser:
             presumed_relation=presumed[1],
             presumes_decline=presumes_decline(text, across),
             presumes_criticism=presumes_criticism(text, across),
+            criticised=criticised_subject(stripped) if presumes_criticism(text, across) else "",
+            presumed_direction=presumed_direction(text, across),
             sought_judgements=judgements_sought(graded),
             judged=presumption_clause(graded) if presumed[0] else "",
             misread=misread,
@@ -750,12 +779,62 @@ def presumes_decline(question: str, across_councils: bool = False) -> bool:
         across_councils or c.yes_no.search(question) or _HYPOTHETICAL.search(question))
 
 
+def presumed_direction(question: str, across_councils: bool = False) -> str | None:
+    """"up" or "down" when a question says as a fact that a number went that way ("why did
+    referrals fall?", "what caused the rise in caseloads?"); None when it says neither, both, or
+    asks it as a yes/no question, a possibility or of councils in general."""
+    c = cues()
+    if across_councils or c.yes_no.search(question) or _HYPOTHETICAL.search(question):
+        return None
+    up, down = bool(c.presumes_rise.search(question)), bool(c.presumes_fall.search(question))
+    return "up" if up and not down else "down" if down and not up else None
+
+
+# The words saying a number moved, which are not what moved.
+_MOVING = frozenset(content_words("go goes went gone going up down rise rises risen rising rose increase increased "
+                                  "increasing grow grown growing growth climb climbed jump jumped double doubled surge "
+                                  "fall fallen falling fell drop dropped dropping decrease decreased decreasing reduce "
+                                  "reduced reduction shrink shrunk shrank plummet plummeted decline"))
+
+
 def presumes_criticism(question: str, across_councils: bool = False) -> bool:
     """Whether a question asks why something was criticised, found wanting or failed a revisit,
-    taking that for granted; not as a yes/no question, a possibility or of councils in general."""
+    taking that for granted ("why did inspectors say strategy meetings were held too late?": a
+    "why" question whose words only find fault); not as a yes/no question, a possibility or of
+    councils in general."""
     c = cues()
-    return bool(c.presumes_criticism.search(question)) and not (
-        across_councils or c.yes_no.search(question) or _HYPOTHETICAL.search(question))
+    if across_councils or c.yes_no.search(question) or _HYPOTHETICAL.search(question):
+        return False
+    if c.presumes_criticism.search(question):
+        return True
+    said = tone(question)
+    return bool(_WHY.match(question)) and said.negative > 0 and not said.positive and not said.contrasted
+
+
+_WHY = re.compile(r"^\s*(?:why|how come)\b", re.IGNORECASE)
+# What a "why" question says was found wanting: the clause a finding reports ("why did inspectors
+# say [strategy meetings were held too late]?"), else the question after "why" and its verb ("why
+# were [plans for children in need so poor]?"); its subject runs to its first verb.
+_REPORTED = re.compile(r"\b(?:say|says|said|find|finds|found|think|thought|conclude|concluded|report|reported|note|noted|"
+                       r"judge|judged|consider|considered|feel|felt)\s+(?:that\s+)?(?P<clause>.+)$", re.IGNORECASE)
+_AFTER_WHY = re.compile(r"^\s*(?:(?:why|how come)\s+(?:(?:was|were|is|are|did|do|does|has|have|had)\s+)?|"
+                        r"what\s+(?:went|has\s+gone|had\s+gone|was\s+going|is\s+going)\s+wrong\s+(?:with|in|at)\s+)(?P<clause>.+)$",
+                        re.IGNORECASE)
+_FIRST_VERB = re.compile(r"\b(?:was|were|is|are|had|has|have|been|being|did|do|does|could|would|should|can|will|"
+                         r"get|got|gets|so|too|not|still|at|during|after|when|since|following|by|[a-z]+ed)\b", re.IGNORECASE)
+
+
+def criticised_subject(question: str) -> str:
+    """What a question taking a criticism for granted says was criticised or found wanting
+    ("strategy meetings in glos" of "why did the inspection say strategy meetings in glos were held
+    too late?"); "" when it names nothing before its first verb."""
+    text = question.strip().rstrip("?!. ")
+    m = _REPORTED.search(text) or _AFTER_WHY.match(text)
+    clause = m.group("clause") if m else ""
+    words = re.findall(r"[\w'’-]+", clause)
+    # The subject ends at its verb, a preposition of time, or the first word finding fault.
+    end = next((i for i, w in enumerate(words) if _FIRST_VERB.fullmatch(w) or tone(w).negative), None)
+    return " ".join(words[:end]) if end else ""
 
 
 def judgements_sought(question: str) -> frozenset[str]:
@@ -1054,8 +1133,10 @@ _EARLIER_INSPECTION = re.compile(
     r"(19[5-9]\d|20\d\d)\b", re.IGNORECASE)
 
 # A year that starts a span running up to the time of writing: "in place since 2019", "has
-# declined since March 2012". The text was written after it.
-_SPAN_START = re.compile(r"\bsince\s+(?:(?:\d{1,2}\s+)?[A-Za-z]+\s+)?(19[5-9]\d|20\d\d)\b", re.IGNORECASE)
+# declined since March 2012", "improved since a focused visit in November 2023". The text was
+# written after it.
+_SPAN_START = re.compile(r"\bsince\s+(?:(?:the|a|an|its|their|our)\s+(?:[\w'’-]+\s+){1,3}?(?:in|of)\s+)?"
+                         r"(?:(?:\d{1,2}\s+)?[A-Za-z]+\s+)?(19[5-9]\d|20\d\d)\b", re.IGNORECASE)
 
 
 # A year named as that of something still to come at the time of writing: "ahead of its formal

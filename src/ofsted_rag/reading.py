@@ -33,6 +33,7 @@ class Lexicon:
     clear_marks: int
     procedure: tuple[tuple[re.Pattern, str], ...]  # (whole-sentence form, why it is procedural)
     change: dict[str, re.Pattern]        # "worse" / "better"
+    direction: dict[str, re.Pattern]     # "up" / "down"
     none_determiners: frozenset[str]
     any_after: frozenset[str]
     none_window: int
@@ -57,6 +58,7 @@ def lexicon() -> Lexicon:
         clear_marks=int(pol["clear_marks"]),
         procedure=tuple((re.compile(f["pattern"], re.IGNORECASE), f["reason"]) for f in data["procedure"]),
         change={k: re.compile(data["change"][k], re.IGNORECASE) for k in ("worse", "better")},
+        direction={k: re.compile(data["direction"][k], re.IGNORECASE) for k in ("up", "down")},
         none_determiners=frozenset(data["none"]["determiners"]),
         any_after=frozenset(data["none"]["any_after"]),
         none_window=int(data["none"]["none_window"]),
@@ -124,6 +126,31 @@ def change(sentence: str) -> str | None:
     otherwise "better" when it says something improved; None when it says neither."""
     text = _fold(sentence)
     return next((k for k in ("worse", "better") if lexicon().change[k].search(text)), None)
+
+
+_FIGURE = r"(\d[\d,]*(?:\.\d+)?)"
+# Figures of a move: "from 58% to 81%", "from 611 in March 2021 to 553"; "57% ... compared with 35%".
+_FROM_TO = re.compile(rf"\bfrom\s+{_FIGURE}\s*(?:%|per\s*cent)?\s+(?:[\w,]+\s+){{0,4}}?to\s+{_FIGURE}")
+_COMPARED = re.compile(rf"{_FIGURE}\s*(?:%|per\s*cent)[^.;]{{0,100}}?\bcompared\s+(?:with|to)\s+{_FIGURE}\s*(?:%|per\s*cent)")
+
+
+def direction(sentence: str) -> str | None:
+    """"up" when a sentence says a number went up ("had risen from 58% to 81%"), "down" when it
+    says one went down; from its words, else from its figures ("from 611 to 553", "57%, compared
+    with 35% the year before"). None when it says neither or both."""
+    text = _fold(sentence)
+    said = {k for k, pattern in lexicon().direction.items() if pattern.search(text)}
+    if len(said) == 1:
+        return said.pop()
+    if said:
+        return None
+    m = _FROM_TO.search(text) or _COMPARED.search(text)
+    if not m:
+        return None
+    first, second = (float(g.replace(",", "")) for g in m.groups())
+    if m.re is _COMPARED:
+        first, second = second, first
+    return "up" if second > first else "down" if second < first else None
 
 
 # Where one clause ends and the next begins, for `says_none`.
