@@ -167,3 +167,17 @@ def test_a_passage_that_only_records_the_running_of_the_meeting_ranks_below_one_
     # A question about what the meeting did is answered by such a point: it keeps its place.
     hits = engine.retrieve("What did the Eastmere panel meeting do with the focused visit report?", top_k=2).hits
     assert any("received a report" in h.passage.text for h in hits)
+
+
+def test_which_body_is_refused_when_the_pages_name_none(tmp_path, embedder):
+    # Invented, in the shape of a council letter: an address block names a person, and the
+    # sentence about the scheme says only "a local university".
+    engine = engine_over({
+        "www.rutland.gov.uk__news_grow-your-own-social-workers.txt":
+            "Ms Jane Okoro Director of Children's Services Rutland County Council County Hall Oakham\n\n"
+            "Rutland County Council has launched a scheme with a local university to train its own "
+            "social workers, and expects 20 trainees this autumn.\n",
+    }, tmp_path / "pages", embedder)
+    assert engine.ask("which university is rutland's scheme to train social workers with?").refused
+    # What the pages do say of the scheme is answered.
+    assert not engine.ask("how many trainees does rutland's social work scheme expect?").refused

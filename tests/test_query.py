@@ -102,6 +102,19 @@ def test_which_before_a_noun_for_a_person_asks_for_a_person(analyse):
     assert "person" not in analyse("who is the partner agency for the pilot?").kinds
 
 
+def test_which_before_a_kind_of_body_asks_for_a_body_by_its_name(analyse):
+    assert {"who", "organisation"} <= analyse("which university runs the council's social work academy?").kinds
+    assert {"who", "organisation"} <= analyse("which charity won the advocacy contract?").kinds
+    assert "person" not in analyse("which charity won the advocacy contract?").kinds
+    assert "who" not in analyse("which areas of the trust's work were good?").kinds
+
+
+def test_a_sentence_naming_no_body_does_not_answer_which_body(analyse):
+    query = analyse("which university runs the council's social work academy?")
+    assert not fits(query, "The council runs its social work academy with a local university.")
+    assert fits(query, "The council runs its social work academy with Barchester University.")
+
+
 def test_a_which_person_question_is_answered_by_a_name_not_any_capital(analyse):
     query = analyse("which inspectors carried out the visit?")
     assert fits(query, "Inspectors Ann Cole and Ravi Shah found plans were strong.")

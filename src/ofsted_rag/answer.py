@@ -202,7 +202,7 @@ def fits(query: Query, sentence: str) -> bool:
             return False
         words = re.findall(r"[A-Za-z][A-Za-z'’-]*", sentence)
         if not any(i > 0 and w[0].isupper() and w.lower() not in query.asked_words and w.lower() not in _GENERIC_NAMES
-                   for i, w in enumerate(words)) and not ("person" not in kinds and _PASSIVE_AGENT.search(sentence)):
+                   for i, w in enumerate(words)) and not (not kinds & {"person", "named"} and _PASSIVE_AGENT.search(sentence)):
             return False
     return True
 
@@ -395,7 +395,9 @@ class ExtractiveAnswerer:
                 "coverage": u.coverage,
                 "context_coverage": u.context_coverage,
                 "terms": u.terms,
-                "fits": 1.0 if fits(query, u.text) else 0.0,
+                # A name in a sentence sharing nothing with the question is not the one asked for
+                # (an address block's "Mr ..." for "which university runs the scheme?").
+                "fits": 1.0 if fits(query, u.text) and not ("who" in query.kinds and not u.context_coverage) else 0.0,
                 "rank": 1.0 / (1 + u.rank),
                 "passage_similarity": u.hit.similarity,
                 "standing": u.hit.standing,

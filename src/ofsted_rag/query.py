@@ -93,6 +93,7 @@ class Cues:
     prospective: re.Pattern
     kinds: dict[str, re.Pattern]
     organisation_heads: frozenset[str]
+    which_body: re.Pattern
     judgements: dict[str, tuple[str, ...]]
     polarity: dict[str, re.Pattern]
     yes_no: re.Pattern
@@ -122,6 +123,7 @@ def cues() -> Cues:
         prospective=re.compile(data["prospective"], re.IGNORECASE),
         kinds={k: re.compile(v, re.IGNORECASE) for k, v in data["answer_kind"].items()},
         organisation_heads=frozenset(data["organisation"]["heads"]),
+        which_body=re.compile(data["organisation"]["which_body"], re.IGNORECASE),
         judgements={k: tuple(v) for k, v in data["judgements"].items()},
         polarity={k: re.compile(data["polarity"][k], re.IGNORECASE) for k in ("negative", "positive")},
         yes_no=re.compile(data["polarity"]["yes_no"], re.IGNORECASE),
@@ -624,7 +626,11 @@ def answer_kinds(question: str) -> frozenset[str]:
         kinds.add("number")
     if "person" in kinds:
         kinds.add("who")
-    if "who" in kinds and _asks_for_organisation(question):
+    if c.which_body.search(question) and not c.across_councils.search(question):
+        # "which university is the scheme run with?" asks for a body by its name ("named"): "run by
+        # a local university" does not say which.
+        kinds |= {"who", "named"}
+    if "who" in kinds and (_asks_for_organisation(question) or c.which_body.search(question)):
         kinds.add("organisation")
         kinds.discard("person")
     if "person" in kinds and _WHO_IS_DOING.search(question):
