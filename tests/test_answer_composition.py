@@ -168,6 +168,8 @@ def test_one_word_of_praise_is_not_clear_enough_to_leave_a_sentence_out():
     "Arising from the presentation, the following questions were asked by members:",
     "The Panel resolved:",
     "Officers explained that:",
+    "The Head of Early Help presented the plan.",
+    "The Panel agreed its work programme, adding an item on the sufficiency strategy for its meeting in May.",
 ])
 def test_a_sentence_recording_only_the_running_of_the_meeting_is_procedural(sentence):
     assert procedural(sentence)
@@ -180,6 +182,7 @@ def test_a_sentence_recording_only_the_running_of_the_meeting_is_procedural(sent
     "The Head of Service presented the report, which found that plans were weak.",
     "Officers explained that the backlog of contacts had been cleared.",
     "Members learned that the letter recognised improvements relating to:",
+    "The Head of Early Help presented the plan, which sets out three priorities for the year.",
     SUBSTANCE,
 ])
 def test_a_sentence_that_says_something_of_substance_is_not_procedural(sentence):

@@ -102,6 +102,11 @@ def test_which_before_a_noun_for_a_person_asks_for_a_person(analyse):
     assert "person" not in analyse("who is the partner agency for the pilot?").kinds
 
 
+def test_a_question_about_a_work_programme_asks_about_procedure(analyse):
+    assert analyse("what is on the panel's work programme for next year?").asks_procedure
+    assert not analyse("what is in the youth justice plan?").asks_procedure
+
+
 def test_which_before_a_kind_of_body_asks_for_a_body_by_its_name(analyse):
     assert {"who", "organisation"} <= analyse("which university runs the council's social work academy?").kinds
     assert {"who", "organisation"} <= analyse("which charity won the advocacy contract?").kinds
