@@ -181,3 +181,17 @@ def test_which_body_is_refused_when_the_pages_name_none(tmp_path, embedder):
     assert engine.ask("which university is rutland's scheme to train social workers with?").refused
     # What the pages do say of the scheme is answered.
     assert not engine.ask("how many trainees does rutland's social work scheme expect?").refused
+
+
+def test_a_sum_in_a_sentence_sharing_nothing_with_the_question_is_not_the_sum_asked_for(tmp_path, embedder):
+    # Invented, in the shape of scrutiny minutes: the contract's length is recorded, not its value,
+    # and the only sum is another one.
+    engine = engine_over({
+        "rutland-scrutiny-2022-06-14.txt":
+            "Rutland County Council\n\nMinutes of the Children's Scrutiny Panel held on 14 June 2022\n\n"
+            "5. Service update\n\n"
+            "(a) A new contract with the parent carer forum had been agreed for three years.\n\n"
+            "(b) The Service Director said agency spend was forecast at £2.1 million for 2022/23.\n",
+    }, tmp_path / "pages", embedder)
+    assert engine.ask("how much is rutland's new parent carer forum contract worth?").refused
+    assert not engine.ask("how much was rutland's agency spend forecast to be in 2022/23?").refused

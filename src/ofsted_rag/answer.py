@@ -395,9 +395,10 @@ class ExtractiveAnswerer:
                 "coverage": u.coverage,
                 "context_coverage": u.context_coverage,
                 "terms": u.terms,
-                # A name in a sentence sharing nothing with the question is not the one asked for
-                # (an address block's "Mr ..." for "which university runs the scheme?").
-                "fits": 1.0 if fits(query, u.text) and not ("who" in query.kinds and not u.context_coverage) else 0.0,
+                # A name or a sum in a sentence sharing nothing with the question is not the one
+                # asked for (an address block's "Mr ..." for "which university runs the scheme?",
+                # agency spend for "how much is the forum contract worth?").
+                "fits": 1.0 if fits(query, u.text) and not (query.kinds & {"who", "money"} and not u.context_coverage) else 0.0,
                 "rank": 1.0 / (1 + u.rank),
                 "passage_similarity": u.hit.similarity,
                 "standing": u.hit.standing,
