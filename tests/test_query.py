@@ -56,6 +56,20 @@ def test_an_acronym_and_its_spelt_out_form_are_one_field_term(analyse):
     assert "child protection" in query.subject.lower()
 
 
+def test_the_emergency_duty_team_is_one_field_term_with_its_initials(analyse):
+    query = analyse("how is the council strengthening its EDT?")
+    assert "emergency duty team" in query.expanded
+    assert query.topic.terms_covered(passage_words("Two social workers will join the emergency duty team.")) == 1.0
+    assert query.topic.terms_covered(passage_words("Two social workers will join the front door team.")) == 0.0
+
+
+def test_weak_spots_search_for_areas_for_improvement_but_not_the_other_way():
+    vocabulary = Vocabulary.load()
+    assert "areas for improvement" in vocabulary.expand("what were the weak spots ofsted flagged?")
+    assert "areas for improvement" in vocabulary.expand("what did inspectors say the council must improve?")
+    assert "weak spots" not in vocabulary.expand("what were the areas for improvement?")
+
+
 def test_when_asks_for_a_date(analyse):
     assert "date" in analyse("when did the panel last meet?").kinds
 
