@@ -253,7 +253,7 @@ def test_a_downgrade_of_the_services_is_weighed_against_their_overall_grade(tmp_
             "Inspectors judged the overall effectiveness of Rutland's children's services to be outstanding.\n\n"
             "The experiences and progress of children who need help and protection were judged good.\n",
     }, tmp_path / "pages", embedder)
-    answer = engine.ask("Why did Ofsted downgrade Rutland's children's services from outstanding this year?")
+    answer = engine.ask("What made inspectors lower Rutland's grade from outstanding this year?")
     assert answer.refused
     assert "do not say it was judged below outstanding (the passages below state: outstanding)" in answer.text
     # Asking whether anything was rated good takes nothing for granted, after a heading too.
@@ -268,10 +268,10 @@ def test_grades_listed_clause_by_clause_go_to_the_areas_their_clauses_name(tmp_p
             "(a) The Panel noted the judgements: children in care were judged good; help and protection and care "
             "leavers were each judged requires improvement to be good.\n",
     }, tmp_path / "pages", embedder)
-    answer = engine.ask("why were rutland's children in care judged requires improvement in 2023?")
+    answer = engine.ask("Rutland's children in care were judged requires improvement in 2023: what were the reasons?")
     assert answer.refused
     assert "do not say it was judged requires improvement" in answer.text
-    assert engine.gather("why were rutland's care leavers judged requires improvement in 2023?").refusal is None
+    assert engine.gather("Rutland's care leavers were judged requires improvement in 2023: what were the reasons?").refusal is None
 
 
 def test_an_undated_passage_is_of_the_years_it_speaks_of_not_an_earlier_inspections(tmp_path, embedder):
@@ -296,13 +296,13 @@ def test_a_rise_taken_for_granted_is_a_false_premise_when_the_number_fell(tmp_pa
         "rutland-panel-2022-11-15.txt":
             "Rutland County Council\n\nMinutes of the Corporate Parenting Panel held on 15 November 2022\n\n"
             "4. Children in care\n\n"
-            "(a) The number of children in care in Rutland had reduced from 210 in March 2021 to 180, the Panel heard.\n",
+            "(a) The number of children Rutland looked after was 180 in November, down from 210 a year before.\n",
     }, tmp_path / "pages", embedder)
-    answer = engine.ask("why has the number of children in care in rutland gone up?")
+    answer = engine.ask("why has the number of rutland's looked after children risen so sharply?")
     assert answer.refused
     assert "do not say it went up (the passages below say it went down)" in answer.text
-    assert engine.gather("why has the number of children in care in rutland gone down?").refusal is None
-    assert engine.gather("has the number of children in care in rutland gone up?").refusal is None
+    assert engine.gather("why has the number of rutland's looked after children fallen so sharply?").refusal is None
+    assert engine.gather("has the number of rutland's looked after children risen?").refusal is None
 
 
 def test_a_criticism_of_one_area_is_weighed_against_what_is_said_of_that_area(tmp_path, embedder):
@@ -311,7 +311,7 @@ def test_a_criticism_of_one_area_is_weighed_against_what_is_said_of_that_area(tm
             "Care leavers in Rutland receive a good service from a stable team of personal advisers.\n\n"
             "Services for children in Rutland have declined since the last inspection.\n",
     }, tmp_path / "pages", embedder)
-    answer = engine.ask("what went wrong with rutland's care leavers service?")
+    answer = engine.ask("what went wrong with support for rutland's care leavers?")
     assert answer.refused
     assert "do not say it was criticised" in answer.text
 
@@ -323,7 +323,7 @@ def test_a_fault_taken_for_granted_is_weighed_against_what_is_said_of_the_thing_
             "Inspectors said review meetings were timely and well attended by every agency.\n\n"
             "They found that some plans for older children lacked detail.\n",
     }, tmp_path / "pages", embedder)
-    answer = engine.ask("why did inspectors say rutland's review meetings were held too late?")
+    answer = engine.ask("why did inspectors say rutland's review meetings were poorly run?")
     assert answer.refused
     assert "do not say it was criticised" in answer.text
     # A fault the pages do find is answered.

@@ -605,7 +605,7 @@ def _spaced(name: str) -> str:
     return re.sub(r"(?:%20|[_\-.+/=?&:])+", " ", name)
 
 
-# The areas an Ofsted inspection of children's services grades besides the overall effectiveness,
+# The areas Ofsted grades in a council's children's services besides their overall effectiveness,
 # and a sentence saying what the overall grade was ("overall effectiveness", "rated good overall").
 _GRADED_AREA = re.compile(r"\b(?:help and protection|children in care|looked[- ]after children|children looked after|"
                           r"care leavers|impact of (?:senior )?leaders)\b", re.IGNORECASE)

@@ -53,7 +53,7 @@ def years_named(text: str) -> list[int]:
 # may be other words.
 _MONTH_SHORT = r"jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec"
 # A period named as a bound ("before 2023", "since March 2020", "after dec 2021", "until 2019",
-# "graded before its March 2021 inspection", "the inspection that followed the 2016 judgement"; not
+# "graded before its March 2021 inspection", "the grade which succeeded its 2019 one"; not
 # "after its 2018 visit", which asks what it found) is not the period the question asks about: the
 # answer lies on the other side of it, so it does not narrow the search.
 _RELATIVE_PERIOD = re.compile(
@@ -503,6 +503,7 @@ class QueryAnalyser:
         # A grade said in other words ("the top grade", "the lowest rating") is read as the grade.
         graded = self.vocabulary.said_as(text, c.judgements)
         presumed = presumed_judgement(graded)
+        criticism = presumes_criticism(text, across)
         return Query(
             text=text,
             councils=councils,
@@ -514,8 +515,8 @@ class QueryAnalyser:
             presumed_judgement=presumed[0],
             presumed_relation=presumed[1],
             presumes_decline=presumes_decline(text, across),
-            presumes_criticism=presumes_criticism(text, across),
-            criticised=criticised_subject(stripped) if presumes_criticism(text, across) else "",
+            presumes_criticism=criticism,
+            criticised=criticised_subject(stripped) if criticism else "",
             presumed_direction=presumed_direction(text, across),
             sought_judgements=judgements_sought(graded),
             judged=presumption_clause(graded) if presumed[0] else "",
