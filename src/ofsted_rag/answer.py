@@ -396,8 +396,8 @@ class ExtractiveAnswerer:
                 "context_coverage": u.context_coverage,
                 "terms": u.terms,
                 # A name or a sum in a sentence sharing nothing with the question is not the one
-                # asked for (an address block's "Mr ..." for "which university runs the scheme?",
-                # agency spend for "how much is the forum contract worth?"); a question with nothing
+                # asked for (an address block's "Mr ..." for "which charity runs the advocacy service?",
+                # a forecast overspend for "how much will the mentoring contract cost?"); a question with nothing
                 # to share ("who were the inspectors?") is fitted by any name.
                 "fits": 1.0 if fits(query, u.text) and not (
                     query.kinds & {"who", "money"} and query.topic.concepts and not u.context_coverage) else 0.0,

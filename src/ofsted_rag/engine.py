@@ -699,9 +699,9 @@ def _contradicted_decline(query: Query, hits: Sequence) -> str | None:
 
 
 def _contradicted_direction(query: Query, hits: Sequence) -> str | None:
-    """When a question takes for granted that a number went one way ("why has the number of
-    children in care gone up?") and the sentences naming that number say only that it went the
-    other ("had reduced from 611 to 553"), the premise is false: say so rather than explain a move
+    """When a question takes for granted that a number went one way ("why have referrals to
+    the hub gone up?") and the sentences naming that number say only that it went the
+    other ("were down from 40 to 25"), the premise is false: say so rather than explain a move
     nobody recorded. A measure is often named in other words than the question's ("timeliness",
     "within 72 hours"): of three or more concepts, a sentence may leave one unnamed."""
     thing = query.moved
@@ -723,14 +723,14 @@ def _contradicted_criticism(query: Query, hits: Sequence) -> str | None:
     than give praise as the reason for a criticism nobody made."""
     if not query.presumes_criticism:
         return None
-    # As with a judgement, a question about one area ("what went wrong with the care leavers
-    # service?") is answered by what is said of that area when any sentence names it: a decline of
+    # As with a judgement, a question about one area ("what went wrong with support for care
+    # leavers?") is answered by what is said of that area when any sentence names it: a decline of
     # the services as a whole says nothing of care leavers.
     sentences = list(_own_sentences(query, hits))
     area = query.area_terms
     sentences = [s for s in sentences if _names_all(passage_words(s), area)] or sentences if area else sentences
-    # So is a question naming what was found wanting ("why did inspectors say strategy meetings
-    # were held too late?"): the sentences naming strategy meetings say how they were found.
+    # So is a question naming what was found wanting ("why did inspectors say review meetings
+    # were poorly run?"): the sentences naming review meetings say how they were found.
     named = passage_words(query.criticised)
     thing = tuple(alts for alts in query.topic.concepts if any(alt <= named for alt in alts))
     sentences = [s for s in sentences if _names_all(passage_words(s), thing)] or sentences if thing else sentences
@@ -770,7 +770,7 @@ def _own_sentences(query: Query, hits: Sequence):
     for h in (h for h in hits if h.standing == 1.0):
         # An undated passage is of the years it speaks of, not of an earlier inspection it looks
         # back to or the start of a span running up to its writing ("since the last inspection in
-        # February 2022").
+        # May 2019").
         passage_years = ({h.passage.date.year} if h.passage.date else set()) or years_besides_earlier([h.passage.text])
         for sentence in sentences_of(h.passage.text):
             years = years_in([sentence]) or passage_years

@@ -300,7 +300,7 @@ class Query:
     # What it says was criticised (`criticised_subject`), "" when it names nothing or presumes no
     # criticism.
     criticised: str = ""
-    # It takes for granted that a number went "up" ("why has the number of children in care gone
+    # It takes for granted that a number went "up" ("why have referrals to the hub gone
     # up?") or "down"; None when it takes neither for granted.
     presumed_direction: str | None = None
     # The judgements its answer's sentences state (`judgements_sought`).
@@ -357,8 +357,8 @@ class Query:
 
     @property
     def moved(self) -> tuple[tuple[frozenset[str], ...], ...]:
-        """The concepts a question taking a direction for granted says moved ("number", "children in
-        care" of "why has the number of children in care gone up?"): not the words of moving, nor a
+        """The concepts a question taking a direction for granted says moved ("referrals", "hub"
+        of "why have referrals to the hub gone up?"): not the words of moving, nor a
         clause setting the scene. () when it presumes no direction."""
         if not self.presumed_direction:
             return ()
@@ -471,7 +471,7 @@ class QueryAnalyser:
         councils = tuple(places.mentioned(text))
         stripped = places.strip_places(text)
         # Searched for by the name documents write: a council named by an abbreviation or initials
-        # ("Soton", "WSCC") is searched for by its place name, which the documents use.
+        # ("Notts", "ESCC") is searched for by its place name, which the documents use.
         search = text
         for start, end, authority in reversed(places.spans(text)):
             if authority.name.lower() not in text[start:end].lower():
@@ -628,8 +628,8 @@ def answer_kinds(question: str) -> frozenset[str]:
     if "person" in kinds:
         kinds.add("who")
     if c.which_body.search(question) and not c.across_councils.search(question):
-        # "which university is the scheme run with?" asks for a body by its name ("named"): "run by
-        # a local university" does not say which.
+        # "which charity runs the advocacy service?" asks for a body by its name ("named"): "run by
+        # a local charity" does not say which.
         kinds |= {"who", "named"}
     if "who" in kinds and (_asks_for_organisation(question) or c.which_body.search(question)):
         kinds.add("organisation")
@@ -806,7 +806,7 @@ _MOVING = frozenset(content_words("go goes went gone going up down rise rises ri
 
 def presumes_criticism(question: str, across_councils: bool = False) -> bool:
     """Whether a question asks why something was criticised, found wanting or failed a revisit,
-    taking that for granted ("why did inspectors say strategy meetings were held too late?": a
+    taking that for granted ("why did inspectors say review meetings were poorly run?": a
     "why" question whose words only find fault); not as a yes/no question, a possibility or of
     councils in general."""
     c = cues()
@@ -820,7 +820,7 @@ def presumes_criticism(question: str, across_councils: bool = False) -> bool:
 
 _WHY = re.compile(r"^\s*(?:why|how come)\b", re.IGNORECASE)
 # What a "why" question says was found wanting: the clause a finding reports ("why did inspectors
-# say [strategy meetings were held too late]?"), else the question after "why" and its verb ("why
+# say [review meetings were poorly run]?"), else the question after "why" and its verb ("why
 # were [plans for children in need so poor]?"); its subject runs to its first verb.
 _REPORTED = re.compile(r"\b(?:say|says|said|find|finds|found|think|thought|conclude|concluded|report|reported|note|noted|"
                        r"judge|judged|consider|considered|feel|felt)\s+(?:that\s+)?(?P<clause>.+)$", re.IGNORECASE)
@@ -833,8 +833,8 @@ _FIRST_VERB = re.compile(r"\b(?:was|were|is|are|had|has|have|been|being|did|do|d
 
 def criticised_subject(question: str) -> str:
     """What a question taking a criticism for granted says was criticised or found wanting
-    ("strategy meetings in glos" of "why did the inspection say strategy meetings in glos were held
-    too late?"); "" when it names nothing before its first verb."""
+    ("review meetings in notts" of "why did the inspection say review meetings in notts were
+    poorly run?"); "" when it names nothing before its first verb."""
     text = question.strip().rstrip("?!. ")
     m = _REPORTED.search(text) or _AFTER_WHY.match(text)
     clause = m.group("clause") if m else ""

@@ -129,15 +129,15 @@ def change(sentence: str) -> str | None:
 
 
 _FIGURE = r"(\d[\d,]*(?:\.\d+)?)"
-# Figures of a move: "from 58% to 81%", "from 611 in March 2021 to 553"; "57% ... compared with 35%".
+# Figures of a move: "from 40% to 75%", "from 90 in May 2022 to 60"; "62% ... compared with 48%".
 _FROM_TO = re.compile(rf"\bfrom\s+{_FIGURE}\s*(?:%|per\s*cent)?\s+(?:[\w,]+\s+){{0,4}}?to\s+{_FIGURE}")
 _COMPARED = re.compile(rf"{_FIGURE}\s*(?:%|per\s*cent)[^.;]{{0,100}}?\bcompared\s+(?:with|to)\s+{_FIGURE}\s*(?:%|per\s*cent)")
 
 
 def direction(sentence: str) -> str | None:
-    """"up" when a sentence says a number went up ("had risen from 58% to 81%"), "down" when it
-    says one went down; from its words, else from its figures ("from 611 to 553", "57%, compared
-    with 35% the year before"). None when it says neither or both."""
+    """"up" when a sentence says a number went up ("had risen from 40% to 75%"), "down" when it
+    says one went down; from its words, else from its figures ("from 90 to 60", "62%, compared
+    with 48% the year before"). None when it says neither or both."""
     text = _fold(sentence)
     said = {k for k, pattern in lexicon().direction.items() if pattern.search(text)}
     if len(said) == 1:
