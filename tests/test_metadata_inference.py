@@ -197,6 +197,22 @@ def test_a_saved_page_records_where_it_came_from():
         "https://democracy.kirklees.gov.uk/mgAi.aspx?ID=77", "Kirklees Council")
 
 
+def test_a_saved_page_is_the_council_its_title_names_as_the_site():
+    page = (b"<html><head><title>Issue details | Rochdale Borough Council</title></head><body>"
+            b"<header><p>Rochdale Borough Council</p></header><main><h1>Issue details</h1>"
+            b"<h3>Meeting: 04/03/2021 - Cabinet (Item 7)</h3><p>Minutes:</p>"
+            b"<p>The Cabinet noted the support agreed with Oldham Council for the fostering service.</p>"
+            b"</main></body></html>")
+    assert parse_bytes(page, "ieIssueDetails.aspx_IId=5.html").document.meta.council == "Rochdale Borough Council"
+
+
+def test_a_page_title_that_is_a_headline_is_not_a_site_name():
+    page = (b"<html><head><title>Rochdale Borough Council praised by inspectors | Valley Courier</title></head>"
+            b"<body><main><h1>Praise for fostering team</h1><p>Inspectors praised the fostering team "
+            b"this week.</p></main></body></html>")
+    assert parse_bytes(page, "story.html").document.meta.council is None
+
+
 def test_an_unknown_council_is_left_unknown():
     assert meta("Agenda item\n\nUpdate\n\nMinutes:\n\nThe panel noted the update.", "item-4017.txt").council is None
 
@@ -408,6 +424,14 @@ def test_a_place_in_a_news_path_gives_way_to_a_council_the_text_names_formally_a
     assert infer_meta(text, url=address).council != "Lancashire County Council"
     assert infer_meta(text, "www.lancs.live__news_lancashire-news_action-promised-23672555.txt").council != (
         "Lancashire County Council")
+
+
+def test_a_place_in_a_news_path_stands_when_the_headline_names_it_though_a_partner_is_named_formally():
+    text = ("Valley Courier\nNews | Sport | What's on\n\nInspectors tell Rochdale its foster carers feel valued\n\n"
+            "Foster carers in Rochdale say they are listened to, according to inspectors.\n\n"
+            "The council shares a recruitment hub with Oldham Council.\n")
+    meta = infer_meta(text, "www.valleycourier.co.uk__news_rochdale-foster-carers-valued.txt")
+    assert meta.council == "Rochdale Borough Council"
 
 
 def test_a_local_paper_named_after_a_place_names_its_region_not_the_council_the_text_names():

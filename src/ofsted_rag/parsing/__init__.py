@@ -21,7 +21,7 @@ from ofsted_rag.parsing.text import remove_running_headers
 
 # Bumped whenever parsing changes what passages a file gives, or what is read of a file's council,
 # date or title, so an ingest re-parses every file.
-PARSER_VERSION = "29"
+PARSER_VERSION = "30"
 DEFAULT_MAX_BYTES = 25 * 1024 * 1024
 
 
@@ -115,7 +115,7 @@ def parse_bytes(
     # A council typed or listed under another spelling is stored under the gazetteer's name, so
     # that every document of one council groups together.
     given = replace(given, council=canonical_council(given.council))
-    final_meta = given.merged_over(infer_meta(text, file_name, url))
+    final_meta = given.merged_over(infer_meta(text, file_name, url, site=_site_names(data, file_name)))
     # Page furniture that only its repetition gives away (a running header with the page number)
     # is removed once the header lines have been read for metadata.
     text = remove_running_headers(text)
@@ -140,6 +140,15 @@ def _source_url(data: bytes, file_name: str) -> str | None:
     from ofsted_rag.parsing import html
 
     return html.source_url(data)
+
+
+def _site_names(data: bytes, file_name: str) -> tuple[str, ...]:
+    """The parts of a saved web page's title, where its site names itself (see html.title_parts)."""
+    if Path(file_name).suffix.lower() not in (".html", ".htm"):
+        return ()
+    from ofsted_rag.parsing import html
+
+    return html.title_parts(data)
 
 
 def _passages(doc: SourceDocument) -> list[Passage]:

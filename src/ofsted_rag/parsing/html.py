@@ -362,3 +362,22 @@ def source_url(data: bytes) -> str | None:
         if url.lower().startswith(("http://", "https://")):
             return url
     return None
+
+
+_TITLE_RE = re.compile(rb"<title[^>]*>(.*?)</title\s*>", re.IGNORECASE | re.DOTALL)
+# Where a page title joins the page's name to its site's: "Issue details | Barsetshire Council",
+# "Barsetshire Council - Agenda item".
+_TITLE_SEPARATOR = re.compile(r"\s+[|–—:-]+\s+")
+
+
+def title_parts(data: bytes) -> tuple[str, ...]:
+    """The parts of the page's <title> (the words a browser tab shows), split where a site joins
+    its own name to the page's: a council's site names itself there although the page it saves
+    (a ModernGov item) never does. Empty when the page has no title."""
+    m = _TITLE_RE.search(data[:200_000])
+    if m is None:
+        return ()
+    import html as html_entities
+
+    title = SPACE_RE.sub(" ", html_entities.unescape(m.group(1).decode("utf-8", errors="replace"))).strip()
+    return tuple(p for p in _TITLE_SEPARATOR.split(title) if p)

@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from urllib.parse import unquote, urlsplit
@@ -156,8 +157,10 @@ _NEWS_CUES = {
 # ================================================================== public entry points
 
 
-def infer_meta(text: str, file_name: str | None = None, url: str | None = None) -> DocumentMeta:
-    """Everything known without a manifest: URL over file name over header lines over text.
+def infer_meta(text: str, file_name: str | None = None, url: str | None = None,
+               site: Sequence[str] = ()) -> DocumentMeta:
+    """Everything known without a manifest: URL over file name over the site's name in a saved
+    page's title (`site`: the title's parts, see `council_of_site`) over header lines over text.
 
     A council's own web site names it by its host ("democracy.kirklees.gov.uk"); a place in the
     path of an address is often a site's section ("bbc.co.uk/news/uk-england-shropshire-...": a
@@ -183,6 +186,10 @@ def infer_meta(text: str, file_name: str | None = None, url: str | None = None) 
 
     def yields(host: str, council: str) -> bool:
         if not _names_host(host, council):
+            if not from_text.council and council in _opening_councils(text):
+                # The address and the story's headline name the same place: that is its subject,
+                # and another council named formally further down is a partner or a neighbour.
+                return False
             return bool(from_text.council) or bool(formal) and council not in formal or unnamed(council)
         return not _COUNCIL_HOST.search(host) and bool(formal) and council not in formal
 
@@ -191,10 +198,21 @@ def infer_meta(text: str, file_name: str | None = None, url: str | None = None) 
     saved_page = _FILE_HOST.match(re.sub(r"\.(?:txt|html?|pdf|docx)$", "", file_name or "", flags=re.IGNORECASE))
     if from_name.council and saved_page and yields(saved_page.group(1), from_name.council):
         from_name = replace(from_name, council=None)
-    meta = from_url.merged_over(from_name).merged_over(from_text)
+    from_site = DocumentMeta(council=council_of_site(site))
+    meta = from_url.merged_over(from_name).merged_over(from_site).merged_over(from_text)
     if meta.council is None and (own := _council_of_own_site(text)) and (not formal or own in formal):
         meta = replace(meta, council=own)
     return meta
+
+
+def council_of_site(parts: Sequence[str]) -> str | None:
+    """The council a page title's parts name as the site's own: a part that is nothing but one
+    council's formal name ("Issue details | Barsetshire Council"). A council publishes its pages
+    under its own name, so the page is that council's though its body never names it; a part that
+    says more ("Barsetshire Council rated good") is a headline, not a site's name."""
+    found = {a.official for part in parts if (m := _FORMAL_COUNCIL.fullmatch(part.strip(" .")))
+             for a in mentioned(m.group(0))[:1]}
+    return found.pop() if len(found) == 1 else None
 
 
 # A council's own web address written in a text ("Web: www.barsetshire.gov.uk" on an agenda's front
@@ -504,6 +522,19 @@ _POSTCODE = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b")
 # names its place, within its first characters (a page saved as one long line names it early).
 _OPENING_WORDS = 4
 _OPENING_CHARS = 600
+
+
+def _opening_councils(text: str) -> set[str]:
+    """The councils (official names, with those that took over from them or handed over to them)
+    that a text's opening names: its first headline or sentence naming a place, within its first
+    characters, as `council_from_header` reads it."""
+    lines = [line for line in text.split("\n") if line.strip()]
+    for line in header_lines(lines):
+        if len(line.split()) >= _OPENING_WORDS and not _POSTCODE.search(line):
+            found = mentioned(line[:_OPENING_CHARS])
+            if found:
+                return {k.official for a in found for k in (a, *lineage(a))}
+    return set()
 
 
 def _named_alone(head: list[str]) -> str | None:
