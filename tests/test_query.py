@@ -144,6 +144,12 @@ def test_which_councils_asks_across_councils(analyse):
     assert analyse("which councils struggled to recruit foster carers?").across_councils
 
 
+def test_which_councils_asks_across_councils_though_it_names_one_they_relate_to(analyse):
+    query = analyse("which northern councils shared an adoption agency with Wigan?")
+    assert query.across_councils
+    assert [a.name for a in query.councils] == ["Wigan"]
+
+
 def test_a_question_about_one_council_does_not_ask_across_councils(analyse):
     assert not analyse("did both reviews in york find drift?").across_councils
 

@@ -69,6 +69,15 @@ def test_another_councils_minutes_naming_a_council_in_passing_do_not_speak_for_i
     assert engine.ask("How many fostering households did Dorset approve?").refused
 
 
+def test_asked_which_councils_stand_in_relation_to_a_named_council_its_partners_minutes_answer(engine):
+    found = engine.gather("Which councils talked about a joint fostering campaign with Dorset?")
+    assert found.query.across_councils
+    assert {h.standing for h in found.hits if "14 new households" in h.passage.text} == {1.0}
+    answer = engine.ask("Which councils talked about a joint fostering campaign with Dorset?")
+    assert not answer.refused
+    assert any("Wiltshire" in (c.passage.council or "") for c in answer.citations)
+
+
 def test_a_council_misspelt_in_the_question_is_answered_from_its_documents(engine):
     question = "What did Rutlnd's report say about return home interviews?"
     assert [a.name for a in engine.analyse(question).councils] == ["Rutland"]

@@ -252,6 +252,10 @@ class Engine:
         # council that names it is taken as its own.
         mention_only = frozenset(d for d in mentioned if d not in unknown and d not in addressed and d not in kin)
         theirs = frozenset(own | (mentioned & unknown))
+        if query.across_councils and len(query.councils) == 1:
+            # Asked which councils stand in some relation to the one named, the documents of other
+            # councils naming it are the ones that answer.
+            mention_only, theirs = frozenset(), frozenset(own | mentioned)
         allowed = own | mentioned | unknown
         if flt.councils:
             # A council filter keeps only documents recorded as one of its councils.

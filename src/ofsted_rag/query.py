@@ -81,6 +81,7 @@ class Cues:
 
     question_words: frozenset[str]
     across_councils: re.Pattern
+    which_councils: re.Pattern
     presumes_judgement: re.Pattern
     presumes_failure: re.Pattern
     presumes_decline: re.Pattern
@@ -111,6 +112,7 @@ def cues() -> Cues:
     return Cues(
         question_words=frozenset(content_words(data["question_words"])),
         across_councils=re.compile(data["across_councils"], re.IGNORECASE),
+        which_councils=re.compile(data["which_councils"], re.IGNORECASE),
         presumes_judgement=re.compile(data["presumes_judgement"], re.IGNORECASE),
         presumes_failure=re.compile(data["presumes_failure"], re.IGNORECASE),
         presumes_decline=re.compile(data["presumes_decline"], re.IGNORECASE),
@@ -496,7 +498,8 @@ class QueryAnalyser:
                 possessive = "'s" if re.search(r"['’]s$", written) else ""
                 search = search.replace(written, authority.name + possessive)
         kinds = answer_kinds(text)
-        across = bool(c.across_councils.search(text)) and len(councils) != 1
+        # One council named in a question asking which councils is a relation of those asked for.
+        across = bool(c.across_councils.search(text)) and (len(councils) != 1 or bool(c.which_councils.search(text)))
         # The periods asked about, not those named as bounds ("since 2019") or naming a law or
         # reform ("the 2014 SEND reforms", "the Children Act 1989").
         periods = _NAMED_BY_YEAR.sub(" ", _RELATIVE_PERIOD.sub(" ", text))
