@@ -385,6 +385,17 @@ def test_a_paragraph_followed_by_a_lead_in_referring_to_it_is_quoted_with_the_li
     assert [p.id for p in quoted.extra] == ["p-6-2", "p-6-bullet 1", "p-6-bullet 2"]
 
 
+def test_a_resolution_lead_in_is_quoted_with_its_numbered_list(analyse):
+    lead_in = passage("The Panel considered the report and RESOLVED to:", "7")
+    items = [passage("1. Approve the fostering recruitment plan for the coming year; and", "1"),
+             passage("2. Receive a progress report at its meeting in the autumn.", "2")]
+    query = analyse("What did the panel resolve about fostering recruitment?")
+    answerer = ExtractiveAnswerer(evidence=EVIDENCE, following=lambda p: {"p-6-7": items}.get(p.id, []))
+    quoted = answerer.candidates(query, [Hit(lead_in, 1.0, 0.5, 1, 1)])[0]
+    assert "Approve the fostering recruitment plan" in quoted.sentence
+    assert "Receive a progress report" in quoted.sentence
+
+
 def test_a_lead_in_saying_something_itself_is_quoted_where_its_list_items_stand_alone(analyse):
     lead_in = passage("The review, which came out on 2 May 2021, told leaders to draw up a joint improvement plan "
                       "within seventy days and named two shortfalls they had to put right:", "1")

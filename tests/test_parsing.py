@@ -683,6 +683,18 @@ def test_a_numbered_paragraph_on_a_meeting_page_is_no_item_title_even_cut_off():
     assert any(t.startswith("1. Exam results") for t in texts)
 
 
+def test_numbered_lines_after_a_resolution_lead_in_are_its_list_not_new_items():
+    text = MEETING_PAGE_WITHOUT_NUMBERS + (
+        "\n\nThe Panel considered the report and RESOLVED to:\n\n\n"
+        "1.\u00a0\u00a0 Approve the fostering recruitment plan for the coming year; and\n\n"
+        "2.\u00a0\u00a0 Receive a progress report at its meeting in the autumn\n")
+    passages = parse_bytes(text.encode(), "democracy.example.gov.uk__ieListDocuments.txt").passages
+    lead_in = next(p for p in passages if p.text.endswith("RESOLVED to:"))
+    listed = [p for p in passages if "Approve the fostering" in p.text or "Receive a progress" in p.text]
+    assert len(listed) == 2
+    assert {(p.item, p.item_title) for p in listed} == {(lead_in.item, lead_in.item_title)}
+
+
 def test_a_saved_pages_date_stamp_dates_it_and_is_no_part_of_its_headline_or_first_sentence():
     text = ("date 2023-03-23 Children's services in Barsetshire were rated outstanding by Ofsted.\n\n"
             "Inspectors praised the help given to care leavers.")

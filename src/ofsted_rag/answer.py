@@ -45,6 +45,7 @@ RERANK_WHOLE = 0.02
 # A passage that is an item of a list: a bullet, a lettered or roman-numbered point.
 _LIST_POINT = re.compile(r"^(?:bullet\b|[a-z]{1,2}$|[ivx]+$)")
 _LIST_ITEM = re.compile(r"^\s*(?:\([a-z]{1,3}\)|\([ivx]+\)|[•·▪◦●‣∙\-–*])\s*")
+_NUMBERED_ITEM = re.compile(r"^\s*\(?\d{1,2}[.)]\s+\S")
 # The marks a quotation opens with.
 _OPENING_QUOTES = "“\"‘'"
 MAX_LIST_ITEMS = 8
@@ -578,7 +579,9 @@ def _list_in(after: Sequence[StoredPassage] | None) -> tuple[StoredPassage, ...]
     passage that is not a list item, when they are short enough to complete it."""
     items: list[StoredPassage] = []
     for p in after or ():
-        if not _is_list_item(p) or len(items) >= MAX_LIST_ITEMS:
+        # A numbered line is a list item here, straight after its lead-in ("RESOLVED to:" then
+        # "1. Agree ...", "2. Receive ..."), though elsewhere it is a numbered paragraph.
+        if not (_is_list_item(p) or _NUMBERED_ITEM.match(p.text)) or len(items) >= MAX_LIST_ITEMS:
             break
         items.append(p)
     # A list of short items completes its lead-in ("... relating to: early help; the MASH").

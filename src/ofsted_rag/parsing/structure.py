@@ -163,6 +163,9 @@ class _State:
     # council's yearly numbering): the first item may have any number.
     minutes_doc: bool = False
     after_minutes_mark: bool = False
+    # The last thing said was a lead-in ("... and RESOLVED to:"): numbered lines after it are its
+    # list, not the next agenda items.
+    lead_in_open: bool = False
     paragraphs: int = 0
     bullets: int = 0
     resolutions: int = 0
@@ -173,6 +176,7 @@ class _State:
     def enter_item(self, number: str | None, title: str | None) -> None:
         self.item, self.item_title = number, title
         self.section = None
+        self.lead_in_open = False
         self.paragraphs = self.bullets = self.resolutions = 0
         self.open_heading = None
 
@@ -188,6 +192,7 @@ class _State:
         """
         if not heading:
             return  # a line that was only a download link's text titles nothing
+        self.lead_in_open = False
         if self.open_heading == "item":
             self.item_title = f"{self.item_title} – {heading}"
         elif self.open_heading == "section":
@@ -644,6 +649,9 @@ def parse_structure(text: str, kind: str | None = None) -> list[Unit]:
                 # mark) says nothing.
                 continue
             seen_content = True
+            # A lead-in opens its list; the list's numbered lines keep it open.
+            state.lead_in_open = unit_text.rstrip().endswith(":") or (
+                state.lead_in_open and bool(NUMBERED_SIMPLE.match(unit_text)))
             if pending_resolution is not None:
                 pending_resolution.end = unit_lines[-1].end
                 pending_resolution = None
@@ -733,9 +741,12 @@ def _skip_meeting_header(blocks: list[list[_Line]], i: int) -> int:
 def _item_header(block: list[_Line], next_block: list[_Line] | None, state: _State) -> tuple[str, str | None, int] | None:
     """(number, title, blocks consumed) if the block opens an agenda item of a meeting page.
 
-    Item numbers run in sequence, which tells an item "4." from a numbered paragraph "4. The ...".
+    Item numbers run in sequence, which tells an item "4." from a numbered paragraph "4. The ...";
+    and a numbered line straight after a lead-in ("The Cabinet RESOLVED to:") is one of its list's.
     """
     first = block[0].text
+    if state.lead_in_open and not ITEM_LABEL.match(first):
+        return None
     alone = ITEM_ALONE.match(first)
     if alone and len(block) == 1:
         number = alone.group(1)
