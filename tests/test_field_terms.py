@@ -6,7 +6,11 @@ release and a ModernGov item."""
 
 from __future__ import annotations
 
+import pytest
+
 from conftest import engine_over
+from ofsted_rag.query import QueryAnalyser, passage_words
+from ofsted_rag.retrieve import Vocabulary
 
 
 def test_a_sentence_of_a_story_about_an_ilacs_answers_about_the_ilacs_though_it_never_names_it(tmp_path, embedder):
@@ -35,6 +39,17 @@ def test_workloads_answer_a_question_about_caseloads(tmp_path, embedder):
     answer = engine.ask("what did ofsted say about caseloads for rutland's social workers?")
     assert not answer.refused, answer.text
     assert "workloads were manageable" in answer.text
+
+
+@pytest.fixture(scope="module")
+def analyse():
+    return QueryAnalyser(Vocabulary.load()).analyse
+
+
+def test_a_director_of_children_and_families_answers_a_question_about_the_dcs(analyse):
+    query = analyse("what did the DCS tell the panel about agency staff?")
+    assert query.topic.terms_covered(passage_words("The Director of Children and Families told members that "
+                                                   "agency staff had fallen."), (), frozenset()) == 1.0
 
 
 def test_a_sentence_of_a_story_about_a_focused_visit_answers_about_the_visit(tmp_path, embedder):

@@ -150,6 +150,19 @@ def test_which_councils_asks_across_councils_though_it_names_one_they_relate_to(
     assert [a.name for a in query.councils] == ["Wigan"]
 
 
+def test_a_later_part_asking_whether_a_grade_was_given_takes_none_for_granted(analyse):
+    assert analyse("what grade did the fostering service get, and was any part of it rated outstanding?"
+                   ).presumed_judgement is None
+    assert analyse("why was the fostering service rated inadequate, and did the manager resign?"
+                   ).presumed_judgement == "inadequate"
+
+
+def test_concerns_still_outstanding_are_unresolved_not_graded(analyse):
+    assert "judgement" not in analyse("which worries about the fostering service were still outstanding in May?").kinds
+    assert "judgement" not in analyse("what outstanding actions did the panel list?").kinds
+    assert "judgement" in analyse("is the fostering service outstanding?").kinds
+
+
 def test_a_question_about_one_council_does_not_ask_across_councils(analyse):
     assert not analyse("did both reviews in york find drift?").across_councils
 

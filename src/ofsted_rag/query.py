@@ -754,11 +754,26 @@ def presumed_judgement(question: str) -> tuple[str | None, str]:
     if named is None:
         return ("inadequate" if c.presumes_failure.search(question) else None), ""
     m, relation = named
+    if _asked_whether(question, m.start()):
+        # "what was the overall grade, and was any area rated outstanding?" asks whether one was.
+        return None, ""
     if _WHICH_PART.search(question[:m.end()]):
         # "which judgement was only good?", "which area was rated outstanding?" take for granted
         # that some part was given it, which the council's overall judgement cannot gainsay.
         return None, ""
     return _judgement_key(m), relation
+
+
+def _asked_whether(question: str, at: int) -> bool:
+    """Whether a later part of a question, the one holding position `at`, asks whether something
+    is so ("what was the overall grade, and was any area rated outstanding?"): it takes nothing
+    for granted, and the part before it asks something else plainly. (A question that only asks
+    whether a grade was given is answered by the grade stated, as a presumption is.)"""
+    c = cues()
+    starts = [b.end() for b in c.part_boundary.finditer(question) if b.end() <= at]
+    # The part before must ask something itself: "Leeds - was it rated good?" is one question.
+    return (bool(starts) and bool(c.part_start.match(question[:min(starts)]))
+            and bool(c.yes_no.match(question[max(starts):])))
 
 
 def presumption_clause(question: str) -> str:
