@@ -278,6 +278,14 @@ def test_the_best_sentence_is_still_left_out_when_it_is_no_statement(analyse, an
     assert [c.sentence for c in chosen] == [SUBSTANCE, heading]
 
 
+def test_a_line_giving_only_a_publication_date_is_left_out_of_an_answer_not_asking_when(analyse, answerer):
+    query = analyse("What did the panel hear about strategy meetings?")
+    stamp = "Date published: 14 June 2022"
+    chosen = answerer.choose(query, [candidate(stamp, "a", 1.0), candidate(SUBSTANCE, "b", 0.95)])
+    assert [c.sentence for c in chosen] == [SUBSTANCE, stamp]
+    assert answerer.choose(analyse("When was the update published?"), [candidate(stamp, "a", 1.0)])[0].sentence == stamp
+
+
 def test_a_question_about_procedure_keeps_a_procedural_sentence_first(analyse, answerer):
     query = analyse("What was decided about the inspection letter?")
     chosen = answerer.choose(query, [candidate(PROCEDURE, "a", 1.0), candidate(SUBSTANCE, "b", 0.95)])
@@ -394,6 +402,16 @@ def test_a_resolution_lead_in_is_quoted_with_its_numbered_list(analyse):
     quoted = answerer.candidates(query, [Hit(lead_in, 1.0, 0.5, 1, 1)])[0]
     assert "Approve the fostering recruitment plan" in quoted.sentence
     assert "Receive a progress report" in quoted.sentence
+
+
+def test_a_recommendation_printed_without_its_colon_is_quoted_with_its_lettered_list(analyse):
+    lead_in = passage("The Panel is RECOMMENDED to", "8")
+    items = [passage("(a) endorse the fostering recruitment plan; and", "a"),
+             passage("(b) ask for a progress report in the autumn.", "b")]
+    query = analyse("What was the panel recommended to do about fostering recruitment?")
+    answerer = ExtractiveAnswerer(evidence=EVIDENCE, following=lambda p: {"p-6-8": items}.get(p.id, []))
+    quoted = answerer.candidates(query, [Hit(lead_in, 1.0, 0.5, 1, 1)])[0]
+    assert quoted.sentence.startswith("The Panel is RECOMMENDED to endorse the fostering recruitment plan")
 
 
 def test_a_lead_in_saying_something_itself_is_quoted_where_its_list_items_stand_alone(analyse):

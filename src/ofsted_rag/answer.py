@@ -513,7 +513,7 @@ class ExtractiveAnswerer:
         # may be misread, and it is the strongest evidence there is. Only a sentence stating another
         # judgement than the one sought, or one that is no statement, gives way.
         keep_best = (best is not lead and not _states_another_judgement(query, best.sentence)
-                     and not _not_a_statement(best.sentence))
+                     and not _not_a_statement(best.sentence) and not _only_a_date(query, best.sentence))
         # Within each passage a substantive sentence comes before a procedural one, so the one
         # sentence a passage gives is the substantive one when it is near enough.
         first = [best] if keep_best else []
@@ -634,13 +634,26 @@ def _incidental(query: Query, sentence: str) -> bool:
     "What needs to improve?" asks, it does not answer), a sentence cut off before its end, or,
     unless the question is about procedure, a procedural sentence (apologies, a paper appended or
     noted)."""
-    return _not_a_statement(sentence) or (not query.asks_procedure and procedural(sentence) is not None)
+    return (_not_a_statement(sentence) or _only_a_date(query, sentence)
+            or (not query.asks_procedure and procedural(sentence) is not None))
 
 
 # A news page's link to another of its stories, printed in the text ("Read more: Strategy
 # unveiled for ..."): the other story's headline, which says nothing of this one's subject.
 _LINK_TO_ANOTHER = re.compile(r"\s*(?:read\s+more|related(?:\s+(?:stories|articles?|news))?|see\s+also|also\s+read|"
                               r"more\s+on\s+this\s+story|you\s+may\s+also\s+like|recommended)\s*[:\-–—|]", re.IGNORECASE)
+
+
+# A field giving only a date ("Date published: 4 February 2019", "Updated: 12/03/2021").
+_DATE_FIELD = re.compile(
+    r"^[A-Za-z][\w'’ ]{0,40}:\s*(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+)?(?:\d{1,2}(?:st|nd|rd|th)?\s+[A-Za-z]+,?\s+\d{4}"
+    r"|[A-Za-z]+\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}|\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}|\d{4}-\d{2}-\d{2})\.?$", re.IGNORECASE)
+
+
+def _only_a_date(query: Query, sentence: str) -> bool:
+    """A field giving only a date, for a question not asking when: it says when a page was
+    published or updated, nothing of what was asked."""
+    return "date" not in query.kinds and bool(_DATE_FIELD.match(sentence.strip()))
 
 
 def _not_a_statement(sentence: str) -> bool:

@@ -85,7 +85,10 @@ _LIST_ITEM = re.compile(r"^\s*(?:\([a-z]{1,3}\)|\([ivx]+\)|[•·▪◦●‣∙
 
 # The end of a lead-in: a colon, also written ":-" or ": -" as older minutes do ("in relation
 # to:-"), or a dash after a space ("The five areas inspected are -").
-_LEAD_IN_END = re.compile(r"(?::\s*[-\u2013\u2014]?|\s[-\u2013\u2014])$")
+# A colon or dash ends a lead-in; so does a decision printed without its colon ("The Cabinet is
+# RECOMMENDED to", "RESOLVED that"), which the list of what was decided completes.
+_LEAD_IN_END = re.compile(r"(?::\s*[-\u2013\u2014]?|\s[-\u2013\u2014]"
+                          r"|\b(?:resolved|recommended|agreed|decided|requested)\s+(?:to|that))$", re.IGNORECASE)
 
 
 def is_lead_in(sentence: str) -> bool:
