@@ -567,7 +567,9 @@ def test_a_judgement_tables_label_and_grade_on_lines_apart_are_one_row():
     passages = parse_bytes(text.encode(), "report.txt").passages
     assert [p.text for p in passages][1:] == [
         "The experiences and progress of children who need help and protection Inadequate",
-        "The experiences and progress of children in care Requires improvement to be good Overall effectiveness Inadequate",
+        "The experiences and progress of children in care Requires improvement to be good",
+        # The next row, copied under the wrapped grade, is a row of its own.
+        "Overall effectiveness Inadequate",
         "Services for children in Anytown are inadequate."]
     assert {p.item_title for p in passages} == {"Inspection of Anytown children's services"}
 
@@ -693,6 +695,16 @@ def test_numbered_lines_after_a_resolution_lead_in_are_its_list_not_new_items():
     listed = [p for p in passages if "Approve the fostering" in p.text or "Receive a progress" in p.text]
     assert len(listed) == 2
     assert {(p.item, p.item_title) for p in listed} == {(lead_in.item, lead_in.item_title)}
+
+
+def test_a_decision_label_above_a_published_pages_title_is_no_resolution():
+    text = ("Decision\n\nDirection issued to Barsetshire County Council\n\n"
+            "A direction issued to Barsetshire County Council after a monitoring visit in May.\n\n"
+            "Applies to England\n\nThe direction requires the council to work with an improvement adviser.\n")
+    passages = parse_bytes(text.encode(), "page.txt").passages
+    assert not any("Decision Direction" in p.text for p in passages)
+    first = next(p for p in passages if "monitoring visit in May" in p.text)
+    assert first.text.startswith("A direction issued") and first.point != "resolution"
 
 
 def test_a_saved_pages_date_stamp_dates_it_and_is_no_part_of_its_headline_or_first_sentence():

@@ -93,6 +93,7 @@ JUDGEMENT_ROW = re.compile(
     r"^(?P<label>[A-Z][^.:;]{5,150}?)\s*[:\-–—]?\s+(?P<grade>outstanding|good|requires improvement(?: to be good)?|inadequate)$",
     re.IGNORECASE,
 )
+_ENDS_IN_GRADE = re.compile(r"\b(?:outstanding|good|requires improvement(?: to be good)?|inadequate)$", re.IGNORECASE)
 BARE_NUMBER = re.compile(r"^\d{1,4}\.?$")
 # A grade of that scale on its own line: a judgement table's cell copied from a PDF.
 GRADE_ALONE = re.compile(r"^(?:outstanding|good|requires improvement(?: to(?: be good)?)?|inadequate)$", re.IGNORECASE)
@@ -539,8 +540,9 @@ def _is_download_link(line: str) -> bool:
     return len(line) <= 250 and LINK_SUFFIX.search(line) is not None
 
 
-def _is_heading(block: list[_Line], next_block: list[_Line] | None) -> bool:
-    """A one-line block that reads as a heading: short, no closing punctuation, followed by text."""
+def _is_heading(block: list[_Line], next_block: list[_Line] | None, after_row: bool = False) -> bool:
+    """A one-line block that reads as a heading: short, no closing punctuation, followed by text.
+    `after_row`: the block before it ends in a grade, as a judgement table's row does."""
     if len(block) != 1 or next_block is None:
         return False
     text = block[0].text
@@ -554,6 +556,12 @@ def _is_heading(block: list[_Line], next_block: list[_Line] | None) -> bool:
         return False
     if GRADE_ALONE.match(text):
         # A grade on its own line is a judgement table's cell, the value of the row above it.
+        return False
+    if after_row and JUDGEMENT_ROW.match(text) and ":" not in text:
+        # A judgement table's row ("Overall effectiveness Inadequate") after the rows above it is
+        # a finding; a section heading giving its grade is written with a colon ("Children in
+        # care: good"), and a headline naming a grade ("Barsetshire requires improvement to be
+        # good") opens no table.
         return False
     if " | " in text or RECORD_FIELD.match(text) or OFSTED_FIELD.match(text):
         # A table row ("Visit dates | 26 and 27 November 2019") or a front-page field ("Date of
@@ -635,7 +643,8 @@ def parse_structure(text: str, kind: str | None = None) -> list[Unit]:
             # ...", with the council's name on the line above it when no blank line parts them.
             i += 1
             continue
-        if _heading_allowed(state, blocks, i) and _is_heading(block, next_block):
+        after_row = i > 0 and bool(_ENDS_IN_GRADE.search(blocks[i - 1][-1].text))
+        if _heading_allowed(state, blocks, i) and _is_heading(block, next_block, after_row):
             state.add_heading(clean_title(first))
             i += 1
             continue
@@ -648,6 +657,9 @@ def parse_structure(text: str, kind: str | None = None) -> list[Unit]:
                 # A number standing alone (a page number, a contents entry's page, a footnote's
                 # mark) says nothing.
                 continue
+            # "Decision" above a page's title, before anything is said, names the kind of page (a
+            # published decision), not a resolution of a meeting: it takes in nothing after it.
+            opens_resolution = bool(BARE_RESOLUTION.match(unit_text)) and seen_content
             seen_content = True
             # A lead-in opens its list; the list's numbered lines keep it open.
             state.lead_in_open = unit_text.rstrip().endswith(":") or (
@@ -666,7 +678,7 @@ def parse_structure(text: str, kind: str | None = None) -> list[Unit]:
             )
             if DISCUSSION.match(unit_text):
                 state.section = "discussion"
-            if BARE_RESOLUTION.match(unit_text):
+            if opens_resolution:
                 pending_resolution = unit
             state.units.append(unit)
         i += 1
@@ -680,11 +692,16 @@ def _judgement_rows(blocks: list[list[_Line]]) -> list[list[_Line]]:
     finding, not a heading and a line under it."""
     out: list[list[_Line]] = []
     for block in blocks:
-        # The grade may open a block of further rows, wrapped ("Requires improvement to" / "be good").
-        grade = GRADE_ALONE.match(block[0].text) or (len(block) > 1 and GRADE_ALONE.match(f"{block[0].text} {block[1].text}"))
-        if (out and grade and len(out[-1]) <= 3
+        # The grade may be wrapped ("Requires improvement to" / "be good") and may open a block of
+        # further rows ("Overall effectiveness Inadequate"): the grade ends its label's row, and
+        # the rows after it are rows of their own.
+        lines = 2 if len(block) > 1 and GRADE_ALONE.match(f"{block[0].text} {block[1].text}") else (
+            1 if GRADE_ALONE.match(block[0].text) else 0)
+        if (out and lines and len(out[-1]) <= 3
                 and not _ends_sentence(out[-1][-1].text) and not GRADE_ALONE.match(out[-1][-1].text)):
-            out[-1] = [*out[-1], *block]
+            out[-1] = [*out[-1], *block[:lines]]
+            if block[lines:]:
+                out.append(block[lines:])
         else:
             out.append(block)
     return out
