@@ -170,6 +170,8 @@ def test_one_word_of_praise_is_not_clear_enough_to_leave_a_sentence_out():
     "Officers explained that:",
     "The Head of Early Help presented the plan.",
     "The Panel agreed its work programme, adding an item on the sufficiency strategy for its meeting in May.",
+    "Report of the Interim Director of Children and Family Services",
+    "Joint report of the Chief Executive and the Head of Legal Services",
 ])
 def test_a_sentence_recording_only_the_running_of_the_meeting_is_procedural(sentence):
     assert procedural(sentence)
@@ -183,6 +185,7 @@ def test_a_sentence_recording_only_the_running_of_the_meeting_is_procedural(sent
     "Officers explained that the backlog of contacts had been cleared.",
     "Members learned that the letter recognised improvements relating to:",
     "The Head of Early Help presented the plan, which sets out three priorities for the year.",
+    "Report of the Director of Children's Services found that caseloads had fallen.",
     SUBSTANCE,
 ])
 def test_a_sentence_that_says_something_of_substance_is_not_procedural(sentence):
@@ -282,7 +285,7 @@ def test_a_line_giving_only_a_publication_date_is_left_out_of_an_answer_not_aski
     query = analyse("What did the panel hear about strategy meetings?")
     stamp = "Date published: 14 June 2022"
     chosen = answerer.choose(query, [candidate(stamp, "a", 1.0), candidate(SUBSTANCE, "b", 0.95)])
-    assert [c.sentence for c in chosen] == [SUBSTANCE, stamp]
+    assert [c.sentence for c in chosen] == [SUBSTANCE]
     assert answerer.choose(analyse("When was the update published?"), [candidate(stamp, "a", 1.0)])[0].sentence == stamp
 
 

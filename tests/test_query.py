@@ -192,6 +192,21 @@ def test_a_sentence_without_a_date_does_not_answer_when(analyse):
     assert fits(query, "The visit took place in March 2021.")
 
 
+def test_grades_given_as_shares_of_cases_do_not_answer_what_a_council_was_rated(analyse):
+    query = analyse("what grade did the council get from Ofsted?")
+    assert not fits(query, "Of the files audited, 12% were graded outstanding, 60% good and 28% requires improvement.")
+    assert fits(query, "Ofsted graded the council good, and 60% of files audited were good.")
+
+
+def test_a_word_asking_for_a_judgement_is_said_by_any_grade_or_word_for_one(analyse):
+    query = analyse("what rating did the council get in May?")
+    assert query.topic.coverage(passage_words("Inspectors judged overall effectiveness to be inadequate.")) == 1.0
+    assert query.topic.coverage(passage_words("The panel received the report in May.")) == 0.0
+    # Asking for a date, "rating" is what the question is about: a judgement says nothing of it.
+    asked = analyse("when was the rating published?")
+    assert asked.topic.coverage(passage_words("The inadequate judgement was published in May.")) < 1.0
+
+
 def test_a_sentence_without_a_figure_does_not_answer_how_many(analyse):
     query = analyse("how many audits were done?")
     assert not fits(query, "Audits were completed by managers.")
@@ -793,6 +808,7 @@ def test_a_question_saying_a_number_went_up_or_down_takes_the_direction_for_gran
     assert analyse("why did referrals to the hub rise so sharply?").presumed_direction == "up"
     assert analyse("what caused the fall in adopter approvals?").presumed_direction == "down"
     assert analyse("why did the share of visits on time drop after the move?").presumed_direction == "down"
+    assert analyse("why did the number of children waiting for a first visit go up?").presumed_direction == "up"
     # Asked as yes/no, as a possibility, or with a verb that is not the clause's: nothing taken for granted.
     assert analyse("has the number of families on the waiting list gone up?").presumed_direction is None
     assert analyse("what would happen if referrals rose?").presumed_direction is None
@@ -811,6 +827,21 @@ def test_a_sentence_says_which_way_a_number_went_by_its_words_or_its_figures():
     assert direction("62% of reviews were held on time, compared with 48% a year earlier.") == "up"
     assert direction("Referrals rose in the spring and fell in the summer.") is None
     assert direction("The panel met in March 2022.") is None
+
+
+def test_a_share_done_within_a_time_limit_going_up_says_things_got_better():
+    from ofsted_rag.reading import change
+    assert change("Reviews held within 20 working days rose to 88%, up from 70%.") == "better"
+    assert change("71% of assessments were completed within timescale, compared with 80% a year before.") == "worse"
+    # A share of things late, and a count that only grew, say nothing of timeliness.
+    assert change("Visits not made within ten days went from 5% to 9% of all visits.") is None
+    assert change("Referrals within the year rose from 900 to 1,100.") is None
+
+
+def test_welcoming_the_improvement_in_something_says_it_got_better():
+    from ofsted_rag.reading import change
+    assert change("Members welcomed the improvement in the timeliness of reviews.") == "better"
+    assert change("Members welcomed the improvement plan.") is None
 
 
 def test_a_yes_no_question_after_a_heading_asks_yes_or_no():

@@ -148,6 +148,11 @@ _NO_JUDGEMENT = re.compile(
     r"received|award|awarded|carry|carries)\s+(?:an?\s+)?(?:overall\s+)?(?:judge?ments?|grades?|gradings?|ratings?)\b"
     r"|\bno\s+(?:overall\s+)?(?:judge?ments?|grades?|ratings?)\s+(?:is|are|was|were|has been|have been)\s+(?:made|given|awarded)\b"
     r"|\bungraded\b|\bnot\s+(?:been\s+)?(?:graded|rated|judged)\b", re.IGNORECASE)
+# A grade given as a share ("9% of audits were graded outstanding, 54% good") counts how many
+# cases, schools or audits had it: it is nobody's judgement of the council or service asked about.
+_SHARED_GRADE = re.compile(r"(?:\d\s*%|\bper\s*cent)\s+(?:of\s+(?:[\w'’-]+\s+){0,4}?)?(?:(?:had\s+been|have\s+been|were|was|are|is)\s+)?"
+                           r"(?:(?:graded|rated|judged|assessed)\s+(?:as\s+)?)?(?:outstanding|good|requires?\s+improvement|"
+                           r"requiring\s+improvement|inadequate)\b", re.IGNORECASE)
 # A person named: a title and a surname, or a first and last name said to be or do something.
 # A first name and a surname; a surname may carry a prefix or a second part ("O’Brien",
 # "McAllister", "Bower-Brown").
@@ -192,7 +197,7 @@ def fits(query: Query, sentence: str) -> bool:
         return False
     if "date" in kinds and not _HAS_DATE.search(sentence):
         return False
-    if "judgement" in kinds and not judgements_in(sentence) and not _NO_JUDGEMENT.search(sentence):
+    if "judgement" in kinds and not judgements_in(_SHARED_GRADE.sub(" ", sentence)) and not _NO_JUDGEMENT.search(sentence):
         return False
     if "who" in kinds:
         if "person" in kinds and not any(
@@ -502,7 +507,8 @@ class ExtractiveAnswerer:
         procedure) and states no judgement other than one the question takes for granted,
         whenever a near sentence is so. Supporting sentences that speak clearly and only against
         the question's polarity, or state only judgements other than the one taken for granted,
-        are left out; incidental ones come after the others. The best sentence, when another
+        are left out, as is a page's furniture (a bare date line, a byline); incidental ones come
+        after the others. The best sentence, when another
         leads, comes second unless it states another judgement or is no statement.
         Polarity, judgements and procedure only ever reorder or thin the answer, never refuse it."""
         floor = candidates[0].score * self.evidence.relative
@@ -513,13 +519,13 @@ class ExtractiveAnswerer:
         # may be misread, and it is the strongest evidence there is. Only a sentence stating another
         # judgement than the one sought, or one that is no statement, gives way.
         keep_best = (best is not lead and not _states_another_judgement(query, best.sentence)
-                     and not _not_a_statement(best.sentence) and not _only_a_date(query, best.sentence))
+                     and not _not_a_statement(best.sentence) and not _furniture(query, best.sentence))
         # Within each passage a substantive sentence comes before a procedural one, so the one
         # sentence a passage gives is the substantive one when it is near enough.
         first = [best] if keep_best else []
         rest = [c for c in near if c is not lead and not (keep_best and c is best)
                 and not tone(c.sentence).opposes(query.polarity, clearly=True)
-                and not _states_another_judgement(query, c.sentence)]
+                and not _states_another_judgement(query, c.sentence) and not _furniture(query, c.sentence)]
         rest.sort(key=lambda c: _incidental(query, c.sentence))
         near = [lead, *first, *rest]
         chosen: list[Candidate] = [lead]
@@ -634,14 +640,29 @@ def _incidental(query: Query, sentence: str) -> bool:
     "What needs to improve?" asks, it does not answer), a sentence cut off before its end, or,
     unless the question is about procedure, a procedural sentence (apologies, a paper appended or
     noted)."""
-    return (_not_a_statement(sentence) or _only_a_date(query, sentence)
+    return (_not_a_statement(sentence) or _furniture(query, sentence)
             or (not query.asks_procedure and procedural(sentence) is not None))
 
 
+def _furniture(query: Query, sentence: str) -> bool:
+    """A page's furniture, never quoted after the first sentence: a field giving only a date
+    (unless the question asks when) or a story's byline."""
+    return _only_a_date(query, sentence) or bool(_BYLINE.match(sentence))
+
+
+# A news story's byline: "By Jane Smith", "By Jane Smith, Local Democracy Reporter", "By Jane Smith
+# 12th July 2022": who wrote it and when, nothing of what it says.
+_BYLINE = re.compile(
+    r"\s*(?i:by)\s+(?:[A-Z][\w'’.-]*\s*){1,4}(?:[,|•·–—-]\s*(?:[\w' ]{0,40}?(?i:reporter|correspondent|editor|writer))?)?"
+    r"(?:\s*[,|•·–—-]?\s*(?:\d{1,2}(?:st|nd|rd|th)?\s+[A-Z][a-z]+,?\s+\d{4}|[A-Z][a-z]+\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}"
+    r"|\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}))?(?:\s*,?\s*\d{1,2}[:.]\d{2}\s*(?i:am|pm)?)?\s*\.?\s*$")
+
+
 # A news page's link to another of its stories, printed in the text ("Read more: Strategy
-# unveiled for ..."): the other story's headline, which says nothing of this one's subject.
-_LINK_TO_ANOTHER = re.compile(r"\s*(?:read\s+more|related(?:\s+(?:stories|articles?|news))?|see\s+also|also\s+read|"
-                              r"more\s+on\s+this\s+story|you\s+may\s+also\s+like|recommended)\s*[:\-–—|]", re.IGNORECASE)
+# unveiled for ..."): the other story's headline, which says nothing of this one's subject; or
+# the label alone on its line ("Related stories"), above a list of them.
+_LINK_TO_ANOTHER = re.compile(r"\s*(?:read\s+more|related(?:\s+(?:stories|articles?|news|links?|content))?|see\s+also|also\s+read|"
+                              r"more\s+on\s+this\s+story|you\s+may\s+also\s+like|recommended)\s*(?:[:\-–—|]|[.]?\s*$)", re.IGNORECASE)
 
 
 # A field giving only a date ("Date published: 4 February 2019", "Updated: 12/03/2021").

@@ -80,6 +80,7 @@ class Cues:
     """The patterns of resources/questions.toml, compiled."""
 
     question_words: frozenset[str]
+    judgement_asking: frozenset[str]
     across_councils: re.Pattern
     which_councils: re.Pattern
     presumes_judgement: re.Pattern
@@ -111,6 +112,7 @@ def cues() -> Cues:
     data = tomllib.loads(resources.files("ofsted_rag").joinpath("resources/questions.toml").read_text("utf-8"))
     return Cues(
         question_words=frozenset(content_words(data["question_words"])),
+        judgement_asking=frozenset(content_words(data["judgement_asking"])),
         across_councils=re.compile(data["across_councils"], re.IGNORECASE),
         which_councils=re.compile(data["which_councils"], re.IGNORECASE),
         presumes_judgement=re.compile(data["presumes_judgement"], re.IGNORECASE),
@@ -512,7 +514,7 @@ class QueryAnalyser:
             councils=councils,
             years=tuple(years_named(periods)),
             months=months_in(periods),
-            topic=self.topic(stripped),
+            topic=self.topic(stripped, kinds),
             kinds=kinds,
             across_councils=across,
             presumed_judgement=presumed[0],
@@ -537,8 +539,10 @@ class QueryAnalyser:
             found=None if across else (m.group("thing") if (m := c.found.search(text)) else None),
         )
 
-    def topic(self, text: str) -> Topic:
-        """Vocabulary phrases as groups of equivalent forms, then the remaining content words."""
+    def topic(self, text: str, kinds: frozenset[str] = frozenset()) -> Topic:
+        """Vocabulary phrases as groups of equivalent forms, then the remaining content words. In a
+        question asking for a judgement, a word asking for one ("rating") is said by any of those
+        words or any grade's name."""
         concepts: list[tuple[frozenset[str], ...]] = []
         item_terms: list[tuple[frozenset[str], ...]] = []
         gradings: list[tuple[tuple[frozenset[str], ...], Grading]] = []
@@ -571,7 +575,10 @@ class QueryAnalyser:
         rest = "".join(" " if any(s <= i < e for s, e in taken) else ch for i, ch in enumerate(text))
         rest = _YEARS_AND_MONTHS.sub(" ", rest)
         words = sorted(content_words(rest) - cues().question_words)
-        concepts.extend((frozenset([w]),) for w in words)
+        asking = cues().judgement_asking if "judgement" in kinds else frozenset()
+        said_as = tuple(frozenset([w]) for w in sorted(asking)) + tuple(
+            frozenset(passage_words(f)) for forms in cues().judgements.values() for f in forms)
+        concepts.extend(said_as if w in asking else (frozenset([w]),) for w in words)
         # A plain word named only in a clause setting the scene ("after the March inspection")
         # sets it too, as a field term there does.
         lo, hi = (opening.end() if opening else 0), (setting.start() if setting else len(rest))
