@@ -289,6 +289,13 @@ def test_a_line_giving_only_a_publication_date_is_left_out_of_an_answer_not_aski
     assert answerer.choose(analyse("When was the update published?"), [candidate(stamp, "a", 1.0)])[0].sentence == stamp
 
 
+def test_a_field_giving_only_a_span_of_dates_is_left_out_of_an_answer_not_asking_when(analyse, answerer):
+    query = analyse("What did the panel hear about strategy meetings?")
+    span = "Inspection dates: 3 to 14 October 2022"
+    chosen = answerer.choose(query, [candidate(SUBSTANCE, "a", 1.0), candidate(span, "b", 0.99)])
+    assert [c.sentence for c in chosen] == [SUBSTANCE]
+
+
 def test_a_question_about_procedure_keeps_a_procedural_sentence_first(analyse, answerer):
     query = analyse("What was decided about the inspection letter?")
     chosen = answerer.choose(query, [candidate(PROCEDURE, "a", 1.0), candidate(SUBSTANCE, "b", 0.95)])

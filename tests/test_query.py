@@ -192,6 +192,13 @@ def test_a_sentence_without_a_date_does_not_answer_when(analyse):
     assert fits(query, "The visit took place in March 2021.")
 
 
+def test_a_share_or_a_year_does_not_say_how_many_there_were(analyse):
+    query = analyse("how many foster carers were approved last year?")
+    assert not fits(query, "Approvals rose by 12% in 2022, one of the best results in the region.")
+    assert fits(query, "Forty foster carers were approved in 2022.")
+    assert fits(analyse("what percentage of foster carers were approved?"), "Approvals rose by 12% in 2022.")
+
+
 def test_grades_given_as_shares_of_cases_do_not_answer_what_a_council_was_rated(analyse):
     query = analyse("what grade did the council get from Ofsted?")
     assert not fits(query, "Of the files audited, 12% were graded outstanding, 60% good and 28% requires improvement.")

@@ -141,6 +141,12 @@ _HAS_NUMBER = re.compile(r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|
 _HAS_DATE = re.compile(r"\b(?:19|20)\d\d\b|\b(?:january|february|march|april|may|june|july|august|september|"
                        r"october|november|december|spring|summer|autumn|winter|monday|tuesday|wednesday|"
                        r"thursday|friday|saturday|sunday)\b|\b\d{1,2}/\d{1,2}/\d{2,4}\b", re.IGNORECASE)
+# How many of something there were: a figure that is not a share ("11%"), a year or a money sum,
+# or a number word ("one of the lowest rates" counts nothing).
+_TALLY = re.compile(r"(?<![\d.,£$])(?!(?:19|20)\d\d\b)\d[\d,]*(?:\.\d+)?(?!\.?\d|\s*(?:%|per\s*cent|percent)|\s*(?:m|k|bn|million|billion)\b)"
+                    r"|\b(?:one(?!\s+of\b)|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
+                    r"sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundreds?|"
+                    r"thousands?|dozens?|several|none|nobody|no one)\b", re.IGNORECASE)
 # A sentence saying no judgement was given answers "what was it rated?" too (focused visits and
 # joint inspections are not graded).
 _NO_JUDGEMENT = re.compile(
@@ -194,6 +200,8 @@ def fits(query: Query, sentence: str) -> bool:
     if "money" in kinds and not _HAS_MONEY.search(sentence):
         return False
     if "number" in kinds and not _HAS_NUMBER.search(sentence):
+        return False
+    if "tally" in kinds and not _TALLY.search(sentence):
         return False
     if "date" in kinds and not _HAS_DATE.search(sentence):
         return False
@@ -665,9 +673,11 @@ _LINK_TO_ANOTHER = re.compile(r"\s*(?:read\s+more|related(?:\s+(?:stories|articl
                               r"more\s+on\s+this\s+story|you\s+may\s+also\s+like|recommended)\s*(?:[:\-–—|]|[.]?\s*$)", re.IGNORECASE)
 
 
-# A field giving only a date ("Date published: 4 February 2019", "Updated: 12/03/2021").
+# A field giving only a date ("Date published: 4 February 2019", "Updated: 12/03/2021") or a span
+# of dates ("Inspection dates: 11 to 22 September 2023", "Visit: 3 - 4 May 2022").
 _DATE_FIELD = re.compile(
-    r"^[A-Za-z][\w'’ ]{0,40}:\s*(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+)?(?:\d{1,2}(?:st|nd|rd|th)?\s+[A-Za-z]+,?\s+\d{4}"
+    r"^[A-Za-z][\w'’ ]{0,40}:\s*(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+)?"
+    r"(?:\d{1,2}(?:st|nd|rd|th)?(?:\s+[A-Za-z]+)?(?:\s+\d{4})?\s*(?:to|and|-|–|—)\s*)?(?:\d{1,2}(?:st|nd|rd|th)?\s+[A-Za-z]+,?\s+\d{4}"
     r"|[A-Za-z]+\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}|\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}|\d{4}-\d{2}-\d{2})\.?$", re.IGNORECASE)
 
 
