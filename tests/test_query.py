@@ -192,6 +192,16 @@ def test_a_sentence_without_a_date_does_not_answer_when(analyse):
     assert fits(query, "The visit took place in March 2021.")
 
 
+def test_a_word_asking_for_a_sum_of_money_is_said_by_any_sum(analyse):
+    with_sum = passage_words("The cabinet approved £1.5 million for fostering.")
+    without = passage_words("The cabinet approved a plan for fostering.")
+    query = analyse("how much extra money did the council find for fostering?")
+    assert query.topic.coverage(with_sum) > query.topic.coverage(without)
+    # Money's own words are said by a sum only when the question asks for one.
+    plain = analyse("what did members say about the money for fostering?")
+    assert plain.topic.coverage(with_sum) == plain.topic.coverage(without)
+
+
 def test_a_share_or_a_year_does_not_say_how_many_there_were(analyse):
     query = analyse("how many foster carers were approved last year?")
     assert not fits(query, "Approvals rose by 12% in 2022, one of the best results in the region.")

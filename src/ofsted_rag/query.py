@@ -81,6 +81,7 @@ class Cues:
 
     question_words: frozenset[str]
     judgement_asking: frozenset[str]
+    money_asking: frozenset[str]
     across_councils: re.Pattern
     which_councils: re.Pattern
     presumes_judgement: re.Pattern
@@ -113,6 +114,7 @@ def cues() -> Cues:
     return Cues(
         question_words=frozenset(content_words(data["question_words"])),
         judgement_asking=frozenset(content_words(data["judgement_asking"])),
+        money_asking=frozenset(content_words(data["money_asking"])),
         across_councils=re.compile(data["across_councils"], re.IGNORECASE),
         which_councils=re.compile(data["which_councils"], re.IGNORECASE),
         presumes_judgement=re.compile(data["presumes_judgement"], re.IGNORECASE),
@@ -153,8 +155,15 @@ def _judgement_words() -> frozenset[str]:
 
 
 def passage_words(text: str) -> set[str]:
-    """Content words of a text plus its acronyms in lower case ("CP" -> "cp")."""
-    return content_words(text) | {w.lower() for w in re.findall(r"\b[A-Za-z]{2,6}\b", text) if sum(ch.isupper() for ch in w) >= 2}
+    """Content words of a text plus its acronyms in lower case ("CP" -> "cp"), and `A_SUM` when it
+    states a sum of money ("£2 million")."""
+    return content_words(text) | {w.lower() for w in re.findall(r"\b[A-Za-z]{2,6}\b", text) if sum(ch.isupper() for ch in w) >= 2} \
+        | ({A_SUM} if _A_SUM.search(text) else set())
+
+
+# The word a text carries for stating a sum of money, which no text spells.
+A_SUM = "£"
+_A_SUM = re.compile(r"£\s?\d|\b\d+(?:\.\d+)?\s?(?:million|thousand|pounds|bn|m|k)\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -578,7 +587,9 @@ class QueryAnalyser:
         asking = cues().judgement_asking if "judgement" in kinds else frozenset()
         said_as = tuple(frozenset([w]) for w in sorted(asking)) + tuple(
             frozenset(passage_words(f)) for forms in cues().judgements.values() for f in forms)
-        concepts.extend(said_as if w in asking else (frozenset([w]),) for w in words)
+        money = cues().money_asking if "money" in kinds else frozenset()
+        sum_said = tuple(frozenset([w]) for w in sorted(money)) + (frozenset([A_SUM]),)
+        concepts.extend(said_as if w in asking else sum_said if w in money else (frozenset([w]),) for w in words)
         # A plain word named only in a clause setting the scene ("after the March inspection")
         # sets it too, as a field term there does.
         lo, hi = (opening.end() if opening else 0), (setting.start() if setting else len(rest))
