@@ -453,6 +453,16 @@ def test_a_lead_in_only_announcing_its_list_gives_way_to_items_that_stand_alone(
     assert answerer.candidates(query, [Hit(lead_in, 1.0, 0.5, 1, 1)]) == []
 
 
+def test_a_statement_before_a_lead_in_whose_list_is_too_long_to_quote_is_quoted_alone(analyse):
+    lead_in = passage("Inspectors made nine recommendations to the borough. These were:", "1")
+    items = [passage(f"{n}. Make sure that every plan for a child in need sets out who will do what by when, and that "
+                     "managers check that it was done and record what difference it made.", str(n)) for n in range(1, 10)]
+    query = analyse("How many recommendations did inspectors make to the borough?")
+    answerer = ExtractiveAnswerer(evidence=EVIDENCE, following=lambda p: {"p-6-1": items}.get(p.id, []))
+    sentences = [c.sentence for c in answerer.candidates(query, [Hit(lead_in, 1.0, 0.5, 1, 1)])]
+    assert sentences == ["Inspectors made nine recommendations to the borough."]
+
+
 def test_a_lead_in_introducing_the_plain_text_after_it_gives_way(analyse):
     lead_in = passage("The review, which came out on 2 May 2021, told leaders to draw up a joint improvement plan "
                       "within seventy days and named two shortfalls they had to put right:", "1")

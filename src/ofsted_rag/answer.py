@@ -373,6 +373,12 @@ class ExtractiveAnswerer:
                         extra, opening = quote
                         pieces.append(opening)
                         text = f"{text} {opening}"
+                    elif head := _statement_before(text):
+                        # "Ofsted made 13 recommendations. These were:" with a list too long to
+                        # quote: the statement says something itself, the lead-in only announces.
+                        # (Compared with the question as the sentence it was read in, whose vector
+                        # is stored.)
+                        text = head
                     elif not _stands_alone(after, text):
                         continue
                 elif n == len(texts) - 1 and (after := self._referring_list_after(hit.passage)):
@@ -614,6 +620,17 @@ def _quote_in(after: Sequence[StoredPassage] | None) -> tuple[tuple[StoredPassag
         return None
     opening = sentences_of(after[0].text)
     return ((after[0],), opening[0]) if opening else None
+
+
+def _statement_before(lead_in: str) -> str:
+    """The sentences before a lead-in's own closing sentence, when it carries them ("Ofsted made
+    13 recommendations to the council." before "These were:", which refers back to it and was read
+    with it); "" when the lead-in is one sentence."""
+    parts = _SENTENCE_END.split(lead_in.strip())
+    return " ".join(parts[:-1]) if len(parts) > 1 and len(content_words(" ".join(parts[:-1]))) >= 2 else ""
+
+
+_SENTENCE_END = re.compile(r"(?<=[a-z0-9)’'\"”][.!?])\s+(?=[A-Z])")
 
 
 def _stands_alone(after: Sequence[StoredPassage] | None, lead_in: str) -> bool:
