@@ -24,7 +24,7 @@ def test_a_question_naming_no_council_has_none(analyse):
 
 
 def test_years_named_in_a_question_are_kept_in_order(analyse):
-    assert analyse("what changed between 2019 and 2022?").years == (2019, 2022)
+    assert analyse("what changed in 2022 compared with 2019?").years == (2022, 2019)
 
 
 def test_council_names_and_question_words_are_not_topic_words(analyse):
@@ -176,6 +176,41 @@ def test_a_judgement_given_to_a_long_named_area_is_presumed(analyse):
     # their families"): the grade after it is still the one the question takes for granted.
     query = analyse("why did inspectors rate the council's work with disabled children and their families inadequate?")
     assert query.presumed_judgement == "inadequate"
+
+
+def test_a_region_named_with_no_council_is_asked_across_its_councils(analyse):
+    query = analyse("Which councils in the North West were told to improve care leavers' services?")
+    assert query.regions == ("North West",) and query.across_councils and not query.councils
+    assert "north" not in query.topic.describe()
+
+
+def test_a_council_named_inside_an_areas_name_is_not_named(analyse):
+    assert analyse("Which councils in Greater Manchester improved?").councils == ()
+    assert analyse("Which councils in Greater Manchester improved?").regions == ("Greater Manchester",)
+    assert [a.name for a in analyse("What did North East Lincolnshire say about fostering?").councils] == ["North East Lincolnshire"]
+    assert analyse("What did North East Lincolnshire say about fostering?").regions == ()
+
+
+def test_a_compass_point_before_london_names_london(analyse):
+    assert analyse("Which south-east London boroughs discussed fostering?").regions == ("London",)
+
+
+def test_a_region_named_beside_a_council_leaves_the_question_about_the_council(analyse):
+    query = analyse("What did Leeds say about the Yorkshire adoption agency?")
+    assert [a.name for a in query.councils] == ["Leeds"] and query.regions == ()
+
+
+def test_the_councils_of_a_region_are_those_the_gazetteer_places_in_it():
+    from ofsted_rag.places import councils_in
+    assert {a.name for a in councils_in(("Merseyside",))} == {"Knowsley", "Liverpool", "St Helens", "Sefton", "Wirral"}
+    midlands = {a.name for a in councils_in(("Midlands",))}
+    assert {"Derby", "Birmingham"} <= midlands and "Leeds" not in midlands
+
+
+def test_years_between_two_years_or_from_one_to_another_are_each_named(analyse):
+    assert analyse("what did the panel hear between 2016 and 2019?").years == (2016, 2017, 2018, 2019)
+    assert analyse("what did the panel hear from 2016 to 2019?").years == (2016, 2017, 2018, 2019)
+    assert analyse("what did the panel hear from 2016 onwards?").years == ()
 
 
 def test_a_plain_question_presumes_no_judgement(analyse):

@@ -153,3 +153,34 @@ def test_across_councils_each_councils_passages_naming_more_of_the_asked_thing_c
     judged = engine._by_rarity(engine.analyse("which councils were judged on their contacts?"))
     assert judged(passages["4. Inspector"]) == judged(passages["1. The Head "])
     assert engine._by_rarity(engine.analyse("which councils were judged good for early help?")) is None
+
+
+REGION_FILES = {
+    "knowsley-childrens-scrutiny-2022-06-14.txt":
+        "Knowsley Metropolitan Borough Council\nChildren's Scrutiny Committee, 14 June 2022\n\n"
+        "5. Fostering sufficiency\n\nMembers heard that the fostering service had approved nine new households "
+        "and that a campaign for carers of teenagers would start in the autumn.\n",
+    "kent-cabinet-committee-2022-07-05.txt":
+        "Kent County Council\nChildren's Cabinet Committee, 5 July 2022\n\n"
+        "6. Fostering sufficiency\n\nThe committee heard that the fostering service had approved thirty new "
+        "households and that carers of teenagers would receive a higher allowance.\n",
+}
+
+
+@pytest.fixture(scope="module")
+def region_engine(tmp_path_factory, embedder) -> Engine:
+    return engine_over(REGION_FILES, tmp_path_factory.mktemp("regions") / "pages", embedder)
+
+
+def test_a_question_across_a_region_is_answered_from_that_regions_councils_only(region_engine):
+    question = "Which councils in Merseyside approved new fostering households?"
+    assert region_engine.analyse(question).regions == ("Merseyside",)
+    answer = region_engine.ask(question)
+    assert not answer.refused, answer.text
+    assert {c.passage.council for c in answer.citations} == {"Knowsley Metropolitan Borough Council"}
+
+
+def test_a_region_with_no_council_in_the_store_is_refused_as_not_covered(region_engine):
+    answer = region_engine.ask("Which councils in the South West approved new fostering households?")
+    assert answer.refused
+    assert "do not cover any council in South West" in answer.text

@@ -222,7 +222,9 @@ class Engine:
         nothing in the store names X."""
         query = self.analyse(question)
         years = query.years
-        if not query.councils:
+        # A region asked across stands for its councils ("councils in the North West").
+        named = query.councils or places.councils_in(query.regions)
+        if not named:
             return Scope(flt, years, None, "no council named" + (f"; years {years}" if years else ""))
         own: set[str] = set()
         mentioned: set[str] = set()
@@ -230,20 +232,21 @@ class Engine:
         kin: set[str] = set()
         covered: list[str] = []
         uncovered: list[str] = []
-        for authority in query.councils:
-            recorded, named, in_address = self._documents_naming(authority)
-            if recorded or named:
+        for authority in named:
+            recorded, naming, in_address = self._documents_naming(authority)
+            if recorded or naming:
                 covered.append(authority.name)
                 own |= recorded
-                mentioned |= named - recorded
+                mentioned |= naming - recorded
                 addressed |= in_address
                 for other in places.lineage(authority):
                     kin |= self._documents_naming(other)[0]
             else:
                 uncovered.append(authority.name)
         if not covered:
-            return Scope(flt, years, f"they do not cover {' or '.join(uncovered)}",
-                         f"named: {', '.join(uncovered)} (nothing in the store names it)")
+            what = " or ".join(uncovered) if query.councils else f"any council in {' or '.join(query.regions)}"
+            return Scope(flt, years, f"they do not cover {what}",
+                         f"named: {what} (nothing in the store names it)")
         unknown = self._per_generation(("unrecorded",), lambda: {p.doc_id for p in self.retriever.passages if not p.council})
         # A document that names the council but is recorded as another council's speaks of it only
         # in passing, unless its address names it ("onthewight.com/isle-of-wight-...": a page's
@@ -266,9 +269,9 @@ class Engine:
                          f"question names {', '.join(covered)}; filter allows {', '.join(flt.councils)}")
         note = (f"{', '.join(covered)}: {len(own)} document(s) recorded as theirs, {len(mentioned)} naming them, "
                 f"{len(unknown)} of unrecorded council")
-        if uncovered:
+        if uncovered and query.councils:
             note += f"; nothing names {', '.join(uncovered)}"
-        forms = tuple(f for a in query.councils for f in (a.name, *a.aliases) if len(f) > 3)
+        forms = tuple(f for a in named if a.name in covered for f in (a.name, *a.aliases) if len(f) > 3)
         return Scope(replace(flt, documents=tuple(sorted(allowed))), years, None, note, mention_only, forms, theirs)
 
     def _held(self, authority: places.Authority) -> bool:

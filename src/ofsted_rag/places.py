@@ -26,20 +26,77 @@ class Authority:
     ambiguous: bool = False
     # The councils that took over a former authority's children's services.
     succeeded_by: tuple[str, ...] = ()
+    # The English region it is in, and the groupings people name it by ("Merseyside").
+    region: str = ""
+    areas: tuple[str, ...] = ()
 
     def forms(self) -> tuple[str, ...]:
         return (self.name, self.official, *self.aliases)
 
 
+@dataclass(frozen=True)
+class Region:
+    """An English region or an area people name councils by ("the North West", "Merseyside")."""
+    name: str
+    forms: tuple[str, ...]
+    # A region made of others ("the Midlands": East and West).
+    within: tuple[str, ...] = ()
+
+
+@lru_cache(maxsize=1)
+def _gazetteer() -> dict:
+    return tomllib.loads(resources.files("ofsted_rag").joinpath("resources/authorities.toml").read_text("utf-8"))
+
+
 @lru_cache(maxsize=1)
 def authorities() -> tuple[Authority, ...]:
-    path = resources.files("ofsted_rag").joinpath("resources/authorities.toml")
-    data = tomllib.loads(path.read_text("utf-8"))
     return tuple(
         Authority(a["name"], a.get("official", a["name"]), tuple(a.get("aliases", [])), bool(a.get("ambiguous", False)),
-                  tuple(a.get("succeeded_by", [])))
-        for a in data.get("authority", [])
+                  tuple(a.get("succeeded_by", [])), a.get("region", ""), tuple(a.get("areas", [])))
+        for a in _gazetteer().get("authority", [])
     )
+
+
+@lru_cache(maxsize=1)
+def regions() -> tuple[Region, ...]:
+    return tuple(Region(r["name"], tuple(r["forms"]), tuple(r.get("within", []))) for r in _gazetteer().get("region", []))
+
+
+@lru_cache(maxsize=1)
+def _region_patterns() -> tuple[tuple[re.Pattern, Region], ...]:
+    return tuple((re.compile(r"(?<![\w-])" + re.escape(form).replace(r"\ ", r"[\s-]+").replace(r"\-", r"[\s-]+") + r"(?![\w-])",
+                             re.IGNORECASE), r)
+                 for r in regions() for form in r.forms)
+
+
+_COMPASS_REGIONS = frozenset({"North East", "North West", "South East", "South West"})
+_BEFORE_LONDON = re.compile(r"[\s-]+london\b", re.IGNORECASE)
+
+
+def region_spans(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, region name) of each region or area the text names, in text order, longest
+    first without overlaps. Not a form inside a council's longer name ("North East Lincolnshire",
+    "Bath and North East Somerset"); a compass point before "London" names part of London
+    ("south-east London boroughs")."""
+    councils = spans(text)
+    matches = []
+    for pattern, region in _region_patterns():
+        for m in pattern.finditer(text):
+            name = "London" if region.name in _COMPASS_REGIONS and _BEFORE_LONDON.match(text, m.end()) else region.name
+            matches.append((m.start(), m.end(), name))
+    taken: list[tuple[int, int, str]] = []
+    for start, end, name in sorted(matches, key=lambda m: (-(m[1] - m[0]), m[0])):
+        if any(start < e and s < end for s, e, _ in taken) or any(
+                s <= start and end <= e and e - s > end - start for s, e, _ in councils):
+            continue
+        taken.append((start, end, name))
+    return sorted(taken)
+
+
+def councils_in(names: tuple[str, ...]) -> tuple[Authority, ...]:
+    """The authorities in any of the regions or areas named (a region made of others, in them)."""
+    wanted = set(names) | {w for r in regions() if r.name in names for w in r.within}
+    return tuple(a for a in authorities() if a.region in wanted or wanted & set(a.areas))
 
 
 def lineage(authority: Authority) -> tuple[Authority, ...]:

@@ -34,7 +34,9 @@ from ofsted_rag.support import STOP_WORDS, content_words
 _YEAR = re.compile(r"\b(19[5-9]\d|20\d\d)\b")
 # A span of years, as councils write their financial and school years ("2006/07", "2020-21",
 # "2019 to 2022"): it names each year in it. A date in figures ("2011-12-05") is not one.
-_YEAR_SPAN = re.compile(r"\b((?:19|20)\d\d)\s*(?:/|-|\u2013|to)\s*(\d\d|(?:19|20)\d\d)\b(?![-/.]\d)")
+# "between 2016 and 2019" names each year from the first to the last too.
+_YEAR_SPAN = re.compile(r"\b((?:19|20)\d\d)\s*(?:/|-|\u2013|to)\s*(\d\d|(?:19|20)\d\d)\b(?![-/.]\d)"
+                        r"|(?<=between )((?:19|20)\d\d)\s+and\s+((?:19|20)\d\d)\b", re.IGNORECASE)
 _LONGEST_SPAN = 10
 
 
@@ -42,7 +44,7 @@ def years_named(text: str) -> list[int]:
     """The years a text names, in text order, with every year of a span it names."""
     found = [(m.start(), int(m.group(1))) for m in _YEAR.finditer(text)]
     for m in _YEAR_SPAN.finditer(text):
-        first, last = int(m.group(1)), m.group(2)
+        first, last = int(m.group(1) or m.group(3)), m.group(2) or m.group(4)
         end = int(last) if len(last) == 4 else first // 100 * 100 + int(last)
         if first < end <= first + _LONGEST_SPAN:
             found += [(m.start(), year) for year in range(first + 1, end + 1)]
@@ -61,7 +63,8 @@ _RELATIVE_PERIOD = re.compile(
     r"(?:before|prior to|until|till|up to|since|after|from)\s+(?:(?:the\s+)?(?:end|start|beginning)\s+of\s+)?)"
     r"(?:(?:january|february|march|april|may|june|july|august|september|october|november|december"
     rf"|(?:{_MONTH_SHORT})\.?),?\s+)?"
-    r"(?:19|20)\d\d\b", re.IGNORECASE)
+    # "from 2016 to 2019" is a span, not a bound.
+    r"(?:19|20)\d\d\b(?!\s*(?:to|-|\u2013)\s*(?:19|20)\d\d)", re.IGNORECASE)
 # A year that names a law, a reform or a framework rather than a time asked about or written of:
 # "the 2014 SEND reforms", "the Children and Families Act 2014", "reforms which came into force
 # in 2014", "the framework introduced in 2018".
@@ -320,6 +323,9 @@ class Query:
     sought_judgements: frozenset[str] = frozenset()
     # The clause saying the judgement it presumes (`presumption_clause`): what that judgement is of.
     judged: str = ""
+    # The regions or areas it asks across ("councils in the North West", "Merseyside councils"),
+    # when it names no council: it asks about every council there.
+    regions: tuple[str, ...] = ()
 
     @property
     def presumed(self) -> str:
@@ -389,6 +395,8 @@ class Query:
         if self.councils:
             bits.append("councils: " + ", ".join(a.name for a in self.councils)
                         + (f" (read from {', '.join(repr(w) for w in self.misread)})" if self.misread else ""))
+        if self.regions:
+            bits.append("councils in: " + ", ".join(self.regions))
         if self.months:
             bits.append("months: " + ", ".join(f"{MONTH_NAMES[m - 1]} {y}" for y, m in self.months))
         elif self.years:
@@ -481,8 +489,15 @@ class QueryAnalyser:
 
     def _analyse(self, text: str) -> Query:
         c = cues()
-        councils = tuple(places.mentioned(text))
-        stripped = places.strip_places(text)
+        # A region or area named ("Greater Manchester") is not the council its name holds.
+        regions = places.region_spans(text)
+        named = [(a, any(rs <= s and e <= r_end for rs, r_end, _ in regions)) for s, e, a in places.spans(text)]
+        swallowed = {a for a, inside in named if inside} - {a for a, inside in named if not inside}
+        councils = tuple(a for a in places.mentioned(text) if a not in swallowed)
+        blanked = text
+        for start, end, _ in reversed(regions):
+            blanked = f"{blanked[:start]} {blanked[end:]}"
+        stripped = places.strip_places(blanked)
         # Searched for by the name documents write: a council named by an abbreviation or initials
         # ("Notts", "ESCC") is searched for by its place name, which the documents use.
         search = text
@@ -511,6 +526,9 @@ class QueryAnalyser:
         kinds = answer_kinds(text)
         # One council named in a question asking which councils is a relation of those asked for.
         across = bool(c.across_councils.search(text)) and (len(councils) != 1 or bool(c.which_councils.search(text)))
+        # Named with no council, a region asks about its councils, as "which councils" does.
+        in_regions = () if councils else tuple(dict.fromkeys(name for *_, name in regions))
+        across = across or bool(in_regions)
         # The periods asked about, not those named as bounds ("since 2019") or naming a law or
         # reform ("the 2014 SEND reforms", "the Children Act 1989").
         periods = _NAMED_BY_YEAR.sub(" ", _RELATIVE_PERIOD.sub(" ", text))
@@ -534,6 +552,7 @@ class QueryAnalyser:
             presumed_direction=presumed_direction(text, across),
             sought_judgements=judgements_sought(graded),
             judged=presumption_clause(graded) if presumed[0] else "",
+            regions=in_regions,
             misread=misread,
             search_text=search,
             prospective=bool(c.prospective.search(text)),
