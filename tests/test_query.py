@@ -483,6 +483,14 @@ def test_a_move_between_judgements_reports_the_one_it_reaches():
     assert judgements_reached("now rated good, following a previous rating of 'inadequate' in 2019") == {"good"}
 
 
+def test_a_move_told_by_its_verb_reports_the_one_it_reaches():
+    assert judgements_reached("services moved from an overall grade of 'inadequate' to 'requires improvement'") == {"requires_improvement"}
+    assert judgements_reached("services, rated 'inadequate' in 2020, have moved up to a grade of 'good'") == {"good"}
+    assert judgements_reached("the service, judged good in 2018, has slipped to requires improvement") == {"requires_improvement"}
+    # A grade beside a move of something else is still the grade given.
+    assert judgements_reached("services were judged good, and two managers have moved to new posts") == {"good"}
+
+
 def test_a_span_of_months_names_every_month_in_it():
     assert months_in("the work programme for March to June 2021") == ((2021, 3), (2021, 4), (2021, 5), (2021, 6))
     assert months_in("inspected 28 November to 9 December 2022") == ((2022, 11), (2022, 12))

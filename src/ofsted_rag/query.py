@@ -985,11 +985,13 @@ _SCALE_END = re.compile(r"\b(highest|top|lowest|worst)\s+(?:possible\s+)?(?:ofst
 RATING_WORDS = frozenset(passage_words("grade grades grading rating ratings judgement judgements judgment judgments"))
 _GRADE_WORDS = r"(?:outstanding|good|adequate|inadequate|requir(?:es|ing) improvement(?: to be good)?)"
 # A judgement moved from ("moved up from a 'requires improvement' rating to 'good'", "up from
-# inadequate", "good, following a previous rating of 'inadequate'"): the one given before, not the
-# one the text reports.
+# inadequate", "good, following a previous rating of 'inadequate'", "rated 'inadequate' in 2019, have
+# moved up to ..."): the one given before, not the one the text reports.
 _MOVED_FROM = re.compile(
     r"\b(?:(?:up|down|risen|rose|improved|moved|climbed|fallen|fell|dropped|slipped)\s+)?from\s+(?:(?:an?|its|the|their)\s+)?"
-    rf"(?:ofsted\s+)?(?:(?:rating|judge?ment|grade|grading)\s+(?:of\s+)?)?[\"'‘“]?{_GRADE_WORDS}[\"'’”]?(?=\s*,?\s*(?:to|into)\b)"
+    rf"(?:overall\s+)?(?:ofsted\s+)?(?:(?:rating|judge?ment|grade|grading)\s+(?:of\s+)?)?[\"'‘“]?{_GRADE_WORDS}[\"'’”]?(?=\s*,?\s*(?:to|into)\b)"
+    rf"|{_GRADE_WORDS}[\"'’”]?(?=[^.;:]{{0,40}}?\b(?:moved|risen|rose|improved|climbed|upgraded|downgraded|dropped|fallen|fell|slipped)"
+    rf"\s+(?:up\s+|down\s+)?to\s+(?:an?\s+)?(?:(?:overall\s+)?(?:ofsted\s+)?(?:rating|judge?ment|grade|grading)\s+(?:of\s+)?)?[\"'‘“]?{_GRADE_WORDS})"
     rf"|\b(?:up|down)\s+from\s+(?:(?:an?|its|the|their)\s+)?[\"'‘“]?{_GRADE_WORDS}\b"
     rf"|\b(?:following|after|replacing)\s+(?:an?|its|the|their)\s+(?:previous|earlier|former)\s+(?:ofsted\s+)?"
     rf"(?:rating|judge?ment|grade|grading)\s+(?:of\s+)?[\"'‘“]?{_GRADE_WORDS}\b", re.IGNORECASE)
@@ -998,10 +1000,16 @@ _MOVED_TO = re.compile(rf"\bfrom\s+(?:[\w'’‘\"“”-]+\s+){{0,5}}?[\"'‘�
                        rf"[\"'‘“]?({_GRADE_WORDS})\b", re.IGNORECASE)
 
 
+# A move told by its verb ("has slipped to requires improvement", "moved up to a grade of good").
+_MOVED_UP_TO = re.compile(r"\b(?:moved|risen|rose|improved|climbed|upgraded|downgraded|dropped|fallen|fell|slipped)\s+(?:up\s+|down\s+)?"
+                          r"to\s+(?:an?\s+)?(?:(?:overall\s+)?(?:ofsted\s+)?(?:rating|judge?ment|grade|grading)\s+(?:of\s+)?)?"
+                          rf"[\"'‘“]?({_GRADE_WORDS})\b", re.IGNORECASE)
+
+
 def judgements_reached(text: str) -> set[str]:
     """The judgements a text states as given: the one a move reaches ("moved up from
     'requires improvement' to 'good'"), not the one it was moved from (`_MOVED_FROM`)."""
-    reached = {_grade_key(m.group(1)) for m in _MOVED_TO.finditer(text)}
+    reached = {_grade_key(m.group(1)) for pattern in (_MOVED_TO, _MOVED_UP_TO) for m in pattern.finditer(text)}
     return (judgements_in(_MOVED_FROM.sub(" ", text)) | reached) - {None}
 
 
