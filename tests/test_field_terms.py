@@ -52,6 +52,13 @@ def test_a_director_of_children_and_families_answers_a_question_about_the_dcs(an
                                                    "agency staff had fallen."), (), frozenset()) == 1.0
 
 
+def test_a_safeguarding_hub_answers_a_question_about_the_mash_but_is_never_searched_for(analyse):
+    query = analyse("what did inspectors say about the MASH?")
+    assert query.topic.terms_covered(passage_words("Inspectors found the council's multi-action safeguarding hub "
+                                                   "slow to act."), (), frozenset()) == 1.0
+    assert not {"safeguarding hub", "safeguarding hubs"} & set(Vocabulary.load().expansions("the MASH"))
+
+
 def test_a_sentence_of_a_story_about_a_focused_visit_answers_about_the_visit(tmp_path, embedder):
     engine = engine_over({
         "www.rutland.gov.uk__news_2021_ofsted-focused-visit.txt":
