@@ -184,6 +184,12 @@ def test_a_region_named_with_no_council_is_asked_across_its_councils(analyse):
     assert "north" not in query.topic.describe()
 
 
+def test_a_council_shortened_to_its_compass_initial_is_named(analyse):
+    assert [a.name for a in analyse("N Yorks fostering - what did Ofsted say?").councils] == ["North Yorkshire"]
+    assert [a.name for a in analyse("what did w berks agree?").councils] == ["West Berkshire"]
+    assert analyse("what did they agree in the west?").councils == ()
+
+
 def test_a_council_named_inside_an_areas_name_is_not_named(analyse):
     assert analyse("Which councils in Greater Manchester improved?").councils == ()
     assert analyse("Which councils in Greater Manchester improved?").regions == ("Greater Manchester",)

@@ -120,7 +120,14 @@ def _patterns() -> tuple[tuple[re.Pattern, Authority], ...]:
                 # A name that is also an ordinary word ("Reading") counts only when capitalised.
                 flags = 0 if a.ambiguous and form == a.name else re.IGNORECASE
                 out.append((re.compile(rf"(?<![\w-]){body}(?![\w-])", flags), a))
+            # People typing shorten it to its initial ("N Yorks", "W Berks", "E. Sussex").
+            if compass := _COMPASS.match(form):
+                rest = re.escape(form[compass.end():]).replace(r"\ ", r"[\s-]+")
+                out.append((re.compile(rf"(?<![\w-]){compass.group(1)}\.?[\s-]+{rest}(?![\w-])", re.IGNORECASE), a))
     return tuple(out)
+
+
+_COMPASS = re.compile(r"([nsew])(?:orth|outh|ast|est)\s+", re.IGNORECASE)
 
 
 # A place's name before a newspaper's title word is the paper ("the York Press", "Sunderland
