@@ -179,7 +179,7 @@ def test_a_judgement_given_to_a_long_named_area_is_presumed(analyse):
 
 
 def test_a_region_named_with_no_council_is_asked_across_its_councils(analyse):
-    query = analyse("Which councils in the North West were told to improve care leavers' services?")
+    query = analyse("Which authorities in the north-west were told to improve care leavers' services?")
     assert query.regions == ("North West",) and query.across_councils and not query.councils
     assert "north" not in query.topic.describe()
 

@@ -222,7 +222,7 @@ class Engine:
         nothing in the store names X."""
         query = self.analyse(question)
         years = query.years
-        # A region asked across stands for its councils ("councils in the North West").
+        # A region asked across stands for its councils ("authorities in Yorkshire").
         named = query.councils or places.councils_in(query.regions)
         if not named:
             return Scope(flt, years, None, "no council named" + (f"; years {years}" if years else ""))

@@ -323,7 +323,7 @@ class Query:
     sought_judgements: frozenset[str] = frozenset()
     # The clause saying the judgement it presumes (`presumption_clause`): what that judgement is of.
     judged: str = ""
-    # The regions or areas it asks across ("councils in the North West", "Merseyside councils"),
+    # The regions or areas it asks across ("authorities in Yorkshire", "the Tees Valley's councils"),
     # when it names no council: it asks about every council there.
     regions: tuple[str, ...] = ()
 
