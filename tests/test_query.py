@@ -197,6 +197,11 @@ def test_a_council_named_inside_an_areas_name_is_not_named(analyse):
     assert analyse("What did North East Lincolnshire say about fostering?").regions == ()
 
 
+def test_a_region_the_question_excludes_is_not_asked_across(analyse):
+    query = analyse("Beyond London, which authorities were told to improve fostering?")
+    assert query.regions == () and query.across_councils
+
+
 def test_a_compass_point_before_london_names_london(analyse):
     assert analyse("Which south-east London boroughs discussed fostering?").regions == ("London",)
 

@@ -70,18 +70,24 @@ def _region_patterns() -> tuple[tuple[re.Pattern, Region], ...]:
 
 
 _COMPASS_REGIONS = frozenset({"North East", "North West", "South East", "South West"})
+_EXCEPT = re.compile(r"\b(?:outside|beyond|except|excluding|other than|apart from|away from|not in|rather than)"
+                     r"(?:\s+(?:of|the|those|ones|councils|authorities|in))*\s*$", re.IGNORECASE)
 _BEFORE_LONDON = re.compile(r"[\s-]+london\b", re.IGNORECASE)
 
 
 def region_spans(text: str) -> list[tuple[int, int, str]]:
     """(start, end, region name) of each region or area the text names, in text order, longest
     first without overlaps. Not a form inside a council's longer name ("North East Lincolnshire",
-    "Bath and North East Somerset"); a compass point before "London" names part of London
-    ("south-east London boroughs")."""
+    "Bath and North East Somerset"), nor one the text excludes ("outside London"); a compass point
+    before "London" names part of London ("south-east London boroughs")."""
     councils = spans(text)
     matches = []
     for pattern, region in _region_patterns():
         for m in pattern.finditer(text):
+            if _EXCEPT.search(text[:m.start()]):
+                # "outside London", "councils other than those in the North West": the question
+                # asks about councils elsewhere, which a region cannot stand for.
+                continue
             name = "London" if region.name in _COMPASS_REGIONS and _BEFORE_LONDON.match(text, m.end()) else region.name
             matches.append((m.start(), m.end(), name))
     taken: list[tuple[int, int, str]] = []
