@@ -274,6 +274,23 @@ def test_grades_listed_clause_by_clause_go_to_the_areas_their_clauses_name(tmp_p
     assert engine.gather("Rutland's care leavers were judged requires improvement in 2023: what were the reasons?").refusal is None
 
 
+def test_a_grade_given_beside_another_in_one_clause_goes_to_the_area_it_names(tmp_path, embedder):
+    # Invented, in the shape of minutes reporting the overall grade and the leaders' grade together.
+    engine = engine_over({
+        "rutland-scrutiny-2024-02-06.txt":
+            "Rutland County Council\n\nMinutes of the Children's Scrutiny Committee held on 6 February 2024\n\n"
+            "6. Inspection of children's services\n\n"
+            "(b) The Director welcomed the result: a judgement of requires improvement to be good overall, with the "
+            "impact of leaders judged good, which she put down to the stability of the management team.\n",
+    }, tmp_path / "pages", embedder)
+    answer = engine.ask("Why did Rutland's leadership only get requires improvement in the 2024 inspection?")
+    assert answer.refused
+    assert "do not say it was judged requires improvement (the passages below state: good)" in answer.text
+    # The overall grade is the one the other clause gives.
+    assert engine.gather("Why were Rutland's services judged requires improvement overall in 2024?").refusal is None
+    assert engine.gather("Why was Rutland's leadership judged good in 2024?").refusal is None
+
+
 def test_an_undated_passage_is_of_the_years_it_speaks_of_not_an_earlier_inspections(tmp_path, embedder):
     # Invented, in the shape of an undated meeting summary looking back to the last inspection.
     engine = engine_over({

@@ -23,7 +23,7 @@ from ofsted_rag.config import Settings
 from ofsted_rag.documents import Answer, DocumentMeta, RetrievalStep, StoredPassage, fold, sentences_of
 from ofsted_rag.embedding import Embedder, VectorCache, default_embedder
 from ofsted_rag.parsing.metadata import authorities_in_address, year_in_address
-from ofsted_rag.reading import change, direction, says_none, tone
+from ofsted_rag.reading import CLAUSE, change, direction, says_none, tone
 from ofsted_rag.errors import EmptyStoreError
 from ofsted_rag.retrieve import HybridRetriever, Retrieval
 from ofsted_rag.store import DocumentRecord, PassageFilter, PassageStore
@@ -617,6 +617,10 @@ def _spaced(name: str) -> str:
 _GRADED_AREA = re.compile(r"\b(?:help and protection|children in care|looked[- ]after children|children looked after|"
                           r"care leavers|impact of (?:senior )?leaders)\b", re.IGNORECASE)
 _OVERALL = re.compile(r"\boverall\b", re.IGNORECASE)
+# The same four areas as a question names them, when it names one that is not a field term ("why
+# did leadership only get good?"): Ofsted's fourth judgement is of "the impact of leaders on social
+# work practice", which people call the leadership grade.
+_NAMED_AREA = re.compile(r"\b(?:impact of (?:senior )?leaders|leadership|leaders)\b", re.IGNORECASE)
 
 
 def _of_one_area(sentence: str) -> bool:
@@ -647,8 +651,16 @@ def _contradicted_judgement(query: Query, hits: Sequence) -> str | None:
     # areas Ofsted grades, and not the overall effectiveness, speaks of that area only ("help and
     # protection was rated good" does not bear out a downgrade of services judged outstanding
     # overall). Not for a yes/no question, which takes nothing for granted ("was anything rated good?").
-    whole = not query.area_terms and not cues().yes_no.search(query.text)
     area = query.area_terms
+    if area:
+        def names_area(text: str) -> bool:
+            return _names_all(passage_words(text), area)
+    elif _NAMED_AREA.search(query.judged or query.text):
+        def names_area(text: str) -> bool:
+            return bool(_NAMED_AREA.search(text))
+    else:
+        names_area = None
+    whole = names_area is None and not cues().yes_no.search(query.text)
     for sentence in _own_sentences(query, hits):
         if _SHARE.search(sentence) or _FEARED.search(sentence) or (whole and _of_one_area(sentence)):
             # "60 per cent of the councils inspected were rated inadequate" gives the share
@@ -657,18 +669,32 @@ def _contradicted_judgement(query: Query, hits: Sequence) -> str | None:
             continue
         reached = judgements_reached(sentence)
         stated |= reached
-        words = passage_words(sentence)
-        if area and _names_all(words, area):
-            # A sentence listing grades clause by clause ("children in care were good; help and
-            # protection and care leavers were requires improvement") gives the area the grades of
-            # the clauses naming it.
-            clauses = [c for c in sentence.split(";") if _names_all(passage_words(c), area)]
-            of_area |= set().union(*map(judgements_reached, clauses)) if clauses else reached
+        if names_area and names_area(sentence):
+            of_area |= _grades_of_area(sentence, names_area) or reached
     stated = of_area or stated
     if not stated or stated & query.presumed_judgements:
         return None
     said = ", ".join(sorted(judgement_name(s) for s in stated))
     return f"they do not say it was judged {query.presumed} (the passages below state: {said})"
+
+
+def _grades_of_area(sentence: str, names_area: Callable[[str], bool]) -> set[str]:
+    """The judgements a sentence gives the area `names_area` finds. A sentence listing grades
+    clause by clause ("children in care were good; help and protection and care leavers were
+    requires improvement", "overall good, with the impact of leaders judged outstanding") gives
+    the area the grades of the clauses naming it: first of those between semicolons, then, when
+    such a clause still states more than one grade, of its smaller clauses that both name the area
+    and state a grade. A clause naming it and stating none leaves the grades as they were."""
+    grades: set[str] = set()
+    for clause in sentence.split(";"):
+        if not names_area(clause):
+            continue
+        reached = judgements_reached(clause)
+        if len(reached) > 1:
+            finer = [judgements_reached(c) for c in CLAUSE.split(clause) if names_area(c)]
+            reached = set().union(*finer) or reached
+        grades |= reached
+    return grades
 
 
 def _contradicted_decline(query: Query, hits: Sequence) -> str | None:

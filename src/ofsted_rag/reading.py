@@ -166,8 +166,8 @@ def direction(sentence: str) -> str | None:
     return "up" if second > first else "down" if second < first else None
 
 
-# Where one clause ends and the next begins, for `says_none`.
-_CLAUSE = re.compile(r"[,;:()–—]|\s-\s|\b(?:but|although|though|however|whereas|while|whilst|yet)\b", re.IGNORECASE)
+# Where one clause ends and the next begins, for `says_none` and for reading which grade a clause gives.
+CLAUSE = re.compile(r"[,;:()–—]|\s-\s|\b(?:but|although|though|however|whereas|while|whilst|yet)\b", re.IGNORECASE)
 
 
 def says_none(sentence: str, thing: frozenset[str]) -> bool | None:
@@ -177,7 +177,7 @@ def says_none(sentence: str, thing: frozenset[str]) -> bool | None:
     denies it when a determiner saying none stands a few words before the first of them."""
     lex = lexicon()
     found = None
-    for clause in _CLAUSE.split(_fold(sentence)):
+    for clause in CLAUSE.split(_fold(sentence)):
         words = _WORD.findall(clause.replace("n't", " n't"))
         stems = [next(iter(content_words(w)), "") for w in words]
         if not thing or not thing <= set(stems):
