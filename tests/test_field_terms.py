@@ -155,6 +155,31 @@ def test_an_undated_story_naming_an_earlier_year_reports_no_ilacs_by_its_grade(t
     assert leavers.features["terms"] == 0.5
 
 
+def test_an_undated_story_naming_the_leaders_judgement_reports_an_ilacs(tmp_path, embedder):
+    # Only the ILACS grades "the impact of leaders on social work practice"; the earlier year is
+    # the last inspection's, as in the story above that reports none.
+    engine = engine_over(_graded_story(", up from requires improvement at the last inspection in 2014, with the impact "
+                                       "of leaders on social work practice judged good"), tmp_path / "pages", embedder)
+    found = engine.gather("what did rutland's ILACS say about care leavers?")
+    leavers = next(c for c in engine.extractive.candidates(found.query, found.hits) if "personal advisers" in c.sentence)
+    assert leavers.features["terms"] == 1.0
+
+
+def test_the_secretary_of_state_for_education_names_the_dfe_without_widening_the_search(tmp_path, embedder):
+    # Invented, in the shape of a local news story on an improvement notice.
+    engine = engine_over({
+        "www.anytown-gazette.co.uk__news_rutland-notice.txt":
+            "Rutland served with improvement notice\n\n"
+            "Rutland County Council has been issued with an improvement notice after a poor inspection.\n\n"
+            "The notice warns that if the council fails to make progress the Secretary of State for Education may "
+            "appoint a commissioner to run the service.\n",
+    }, tmp_path / "pages", embedder)
+    found = engine.gather("What could the DfE do if Rutland failed to improve?")
+    warns = next(c for c in engine.extractive.candidates(found.query, found.hits) if "commissioner" in c.sentence)
+    assert warns.features["terms"] == 1.0
+    assert "secretary" not in found.query.expanded.lower()
+
+
 def test_a_question_on_two_joined_subjects_is_answered_by_a_sentence_on_each(tmp_path, embedder):
     engine = engine_over({
         "www.rutland.gov.uk__news_2023_ofsted-findings.txt":
