@@ -301,6 +301,13 @@ def test_a_date_stamp_without_a_colon_is_the_date_only_when_a_date_follows_at_on
     assert meta("Date of next meeting 12 May 2024\n\nThe panel met.").date is None
 
 
+def test_a_line_holding_only_a_date_in_figures_dates_the_page():
+    # News pages print their date day first in figures, the year in two digits or four.
+    assert meta("Borough's services rated good\n\n14/09/23\n\nThe borough was praised.").date == dt.date(2023, 9, 14)
+    assert meta("Borough's services rated good\n\n3.2.2021\n\nThe borough was praised.").date == dt.date(2021, 2, 3)
+    assert meta("Borough's services rated good\n\nThe rise was 14/09 on the year.\n\nThe borough was praised.").date is None
+
+
 def test_a_date_inside_a_sentence_is_not_the_documents_date():
     assert meta("Agenda item\n\nUpdate\n\nMinutes:\n\nThe visit took place on 14 March 2023 and was brief.").date is None
 

@@ -106,7 +106,9 @@ _PUBLISHED_FIELD = re.compile(
 _COMMITTEE_DATE_TITLE = re.compile(rf"^(?P<body>.+?)\s+[-–—]\s+(?P<rest>{_WEEKDAY_NAMES}\b.+)$", re.I)
 _WEEKDAY_LINE = re.compile(rf"^{_WEEKDAY_NAMES}\b", re.I)
 # A line that is nothing but a date: a letter's or a notice's date line.
-_DATE_ONLY_LINE = re.compile(rf"^(?:{_WEEKDAY_NAMES},?\s+)?\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{_MONTH_NAMES}),?\s+\d{{4}}\.?$", re.I)
+# A news page prints it in figures too, day first ("06/10/22").
+_DATE_ONLY_LINE = re.compile(rf"^(?:{_WEEKDAY_NAMES},?\s+)?(?:\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{_MONTH_NAMES}),?\s+\d{{4}}\.?"
+                             r"|\d{1,2}[/.]\d{1,2}[/.](?:\d{4}|\d{2}))$", re.I)
 
 # ------------------------------------------------------------------ council line forms
 # A council's formal name ("Kirklees Council", "London Borough of Enfield", "Devon County
