@@ -291,6 +291,19 @@ def test_a_grade_given_beside_another_in_one_clause_goes_to_the_area_it_names(tm
     assert engine.gather("Why was Rutland's leadership judged good in 2024?").refusal is None
 
 
+def test_a_dated_story_speaks_of_the_year_it_calls_last_year(tmp_path, embedder):
+    # Invented, in the shape of a saved news page with its date stamp.
+    engine = engine_over({
+        "www.anytown-gazette.co.uk__news_rutland-ofsted-due.txt":
+            "date 2024-03-12 Rutland awaits its Ofsted verdict\n\n"
+            "Inspectors sent Rutland a critical letter last summer, saying plans for children were too vague.\n\n"
+            "Opposition councillors then called for an independent review of children's services.\n",
+    }, tmp_path / "pages", embedder)
+    found = engine.gather("What did Rutland's opposition councillors call for after the critical letter in 2023?")
+    assert found.refusal is None
+    assert engine.gather("What did Rutland's opposition councillors call for in 2021?").refusal is not None
+
+
 def test_an_undated_passage_is_of_the_years_it_speaks_of_not_an_earlier_inspections(tmp_path, embedder):
     # Invented, in the shape of an undated meeting summary looking back to the last inspection.
     engine = engine_over({

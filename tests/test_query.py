@@ -6,7 +6,8 @@ import datetime as dt
 import pytest
 
 from ofsted_rag.answer import fits
-from ofsted_rag.query import QueryAnalyser, judgements_in, judgements_reached, months_in, months_of_dated, passage_words, years_named
+from ofsted_rag.query import (QueryAnalyser, judgements_in, judgements_reached, months_in, months_of_dated, passage_words, years_named,
+                              years_of_dated)
 from ofsted_rag.retrieve import Vocabulary
 
 
@@ -500,6 +501,28 @@ def test_a_move_told_by_its_verb_reports_the_one_it_reaches():
     assert judgements_reached("the service, judged good in 2018, has slipped to requires improvement") == {"requires_improvement"}
     # A grade beside a move of something else is still the grade given.
     assert judgements_reached("services were judged good, and two managers have moved to new posts") == {"good"}
+
+
+def test_a_grade_given_a_span_of_time_before_is_not_the_one_reported():
+    assert judgements_reached("now rated good, two years after the borough was rated 'inadequate'") == {"good"}
+    assert judgements_reached("judged good, a big change since it was judged inadequate") == {"good"}
+    assert judgements_reached("the borough was rated inadequate in 2021") == {"inadequate"}
+
+
+def test_a_dated_text_names_the_year_before_by_last_year_or_last_season():
+    assert years_of_dated("A critical letter was sent last summer.", dt.date(2023, 4, 2)) == {2022}
+    assert years_of_dated("A critical letter was sent last summer.", dt.date(2023, 10, 2)) == {2023}
+    assert years_of_dated("Spending rose last year.", dt.date(2023, 4, 2)) == {2022}
+    assert years_of_dated("The visit came last winter.", dt.date(2023, 4, 2)) == {2022, 2023}
+    assert years_of_dated("The visit came this spring.", dt.date(2023, 4, 2)) == set()
+
+
+def test_grades_named_as_alternatives_each_bear_out_the_presumption(analyse):
+    query = analyse("Which boroughs judged outstanding in 2016 or requires improvement in 2022 were visited again?")
+    assert query.presumed_judgements >= {"outstanding", "requires_improvement"}
+    assert analyse("Which boroughs were judged good or outstanding?").sought_judgements == {"good", "outstanding"}
+    # A second question asking whether is no alternative.
+    assert analyse("Why was Rutland rated good, and was anything inadequate?").sought_judgements == {"good"}
 
 
 def test_a_span_of_months_names_every_month_in_it():

@@ -18,7 +18,8 @@ from pathlib import Path
 from ofsted_rag import places
 from ofsted_rag.answer import MAX_LIST_ITEMS, RERANK_DEPTH, ExtractiveAnswerer, refuse
 from ofsted_rag.query import (MONTH_NAMES, RATING_WORDS, Query, QueryAnalyser, cues, judgement_name, judgements_reached, months_alone, months_in,
-                              months_of_dated, passage_words, years_ahead, years_besides_earlier, years_in, years_written_of)
+                              months_of_dated, passage_words, years_ahead, years_besides_earlier, years_in, years_of_dated,
+                              years_written_of)
 from ofsted_rag.config import Settings
 from ofsted_rag.documents import Answer, DocumentMeta, RetrievalStep, StoredPassage, fold, sentences_of
 from ofsted_rag.embedding import Embedder, VectorCache, default_embedder
@@ -450,6 +451,7 @@ class Engine:
                 if p.date is not None:
                     years, months = out.setdefault(p.doc_id, (set(), set()))
                     years.update(years_written_of([p.text, p.item_title or ""]))
+                    years.update(years_of_dated(p.text, p.date))
                     months.update(months_of_dated(f"{p.item_title or ''} {p.text}", p.date))
             return out
 

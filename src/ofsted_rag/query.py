@@ -321,6 +321,8 @@ class Query:
     presumed_direction: str | None = None
     # The judgements its answer's sentences state (`judgements_sought`).
     sought_judgements: frozenset[str] = frozenset()
+    # Grades it names as alternatives to the one it says was given ("rated good or inadequate").
+    judgement_alternatives: frozenset[str] = frozenset()
     # The clause saying the judgement it presumes (`presumption_clause`): what that judgement is of.
     judged: str = ""
     # The regions or areas it asks across ("authorities in Yorkshire", "the Tees Valley's councils"),
@@ -336,7 +338,8 @@ class Query:
     @property
     def presumed_judgements(self) -> frozenset[str]:
         """The judgements any of which would bear out what the question takes for granted."""
-        return judgements_presumed(self.presumed_judgement, self.presumed_relation)
+        presumed = judgements_presumed(self.presumed_judgement, self.presumed_relation)
+        return presumed | self.judgement_alternatives if presumed else presumed
 
     @property
     def area_terms(self) -> tuple[tuple[frozenset[str], ...], ...]:
@@ -485,7 +488,7 @@ class QueryAnalyser:
                        starts=part.starts or whole.starts, across_councils=whole.across_councils,
                        presumed_judgement=whole.presumed_judgement, presumed_relation=whole.presumed_relation,
                        presumes_decline=whole.presumes_decline, presumes_criticism=whole.presumes_criticism,
-                       sought_judgements=whole.sought_judgements)
+                       sought_judgements=whole.sought_judgements, judgement_alternatives=whole.judgement_alternatives)
 
     def _analyse(self, text: str) -> Query:
         c = cues()
@@ -550,7 +553,8 @@ class QueryAnalyser:
             presumes_criticism=criticism,
             criticised=criticised_subject(stripped) if criticism else "",
             presumed_direction=presumed_direction(text, across),
-            sought_judgements=judgements_sought(graded),
+            sought_judgements=(sought := judgements_sought(graded)) and sought | judgement_alternatives(graded),
+            judgement_alternatives=judgement_alternatives(graded),
             judged=presumption_clause(graded) if presumed[0] else "",
             regions=in_regions,
             misread=misread,
@@ -801,6 +805,28 @@ def presumed_judgement(question: str) -> tuple[str | None, str]:
     return _judgement_key(m), relation
 
 
+# A further grade named as an alternative to the first ("rated good in 2017 or inadequate in
+# 2019", "judged good or outstanding"): after an optional time, "or" or "and", and the grade.
+_ALTERNATIVE_GRADE = re.compile(
+    r"\A[\"'’”]?(?:\s+(?:in|at|by|during|since|after|before|from)\s+(?:[\w'’-]+\s+){0,2}?[\w'’-]+)?\s*,?\s*(?:or|and|and/or)\s+"
+    r"(?:(?:was|were|been|being|is|are)\s+)?(?:(?:rated|judged|graded|deemed)\s+)?(?:as\s+)?(?:an?\s+)?[\"'‘“]?"
+    r"(?P<judgement>outstanding|good|requires improvement|requiring improvement|inadequate|failing)\b", re.IGNORECASE)
+
+
+def judgement_alternatives(question: str) -> frozenset[str]:
+    """The grades a question names as alternatives to the one it says was given ("which boroughs
+    rated good in 2017 or inadequate in 2019 ..."): any of them bears out what it takes for granted."""
+    named = _judgement_named(question)
+    if named is None:
+        return frozenset()
+    found: set[str] = set()
+    rest = question[named[0].end():]
+    while (m := _ALTERNATIVE_GRADE.search(rest)) and (key := _judgement_key(m)):
+        found.add(key)
+        rest = rest[m.end():]
+    return frozenset(found)
+
+
 def _asked_whether(question: str, at: int) -> bool:
     """Whether a later part of a question, the one holding position `at`, asks whether something
     is so ("what was the overall grade, and was any area rated outstanding?"): it takes nothing
@@ -986,7 +1012,8 @@ RATING_WORDS = frozenset(passage_words("grade grades grading rating ratings judg
 _GRADE_WORDS = r"(?:outstanding|good|adequate|inadequate|requir(?:es|ing) improvement(?: to be good)?)"
 # A judgement moved from ("moved up from a 'requires improvement' rating to 'good'", "up from
 # inadequate", "good, following a previous rating of 'inadequate'", "rated 'inadequate' in 2019, have
-# moved up to ..."): the one given before, not the one the text reports.
+# moved up to ...", "good, three years after it was rated inadequate", "since it was judged
+# inadequate"): the one given before, not the one the text reports.
 _MOVED_FROM = re.compile(
     r"\b(?:(?:up|down|risen|rose|improved|moved|climbed|fallen|fell|dropped|slipped)\s+)?from\s+(?:(?:an?|its|the|their)\s+)?"
     rf"(?:overall\s+)?(?:ofsted\s+)?(?:(?:rating|judge?ment|grade|grading)\s+(?:of\s+)?)?[\"'‘“]?{_GRADE_WORDS}[\"'’”]?(?=\s*,?\s*(?:to|into)\b)"
@@ -994,7 +1021,9 @@ _MOVED_FROM = re.compile(
     rf"\s+(?:up\s+|down\s+)?to\s+(?:an?\s+)?(?:(?:overall\s+)?(?:ofsted\s+)?(?:rating|judge?ment|grade|grading)\s+(?:of\s+)?)?[\"'‘“]?{_GRADE_WORDS})"
     rf"|\b(?:up|down)\s+from\s+(?:(?:an?|its|the|their)\s+)?[\"'‘“]?{_GRADE_WORDS}\b"
     rf"|\b(?:following|after|replacing)\s+(?:an?|its|the|their)\s+(?:previous|earlier|former)\s+(?:ofsted\s+)?"
-    rf"(?:rating|judge?ment|grade|grading)\s+(?:of\s+)?[\"'‘“]?{_GRADE_WORDS}\b", re.IGNORECASE)
+    rf"(?:rating|judge?ment|grade|grading)\s+(?:of\s+)?[\"'‘“]?{_GRADE_WORDS}\b"
+    rf"|\b(?:(?:years?|months?)\s+after|since)\s+(?:[\w'’-]+\s+){{0,4}}?(?:was|were|had\s+been|has\s+been|have\s+been)\s+"
+    rf"(?:rated|judged|graded|deemed)\s+(?:to\s+be\s+|as\s+)?[\"'‘“]?{_GRADE_WORDS}\b", re.IGNORECASE)
 
 _MOVED_TO = re.compile(rf"\bfrom\s+(?:[\w'’‘\"“”-]+\s+){{0,5}}?[\"'‘“]?{_GRADE_WORDS}[\"'’”]?\s*,?\s*(?:to|into)\s+(?:an?\s+)?"
                        rf"[\"'‘“]?({_GRADE_WORDS})\b", re.IGNORECASE)
@@ -1182,6 +1211,26 @@ def months_of_dated(text: str, date) -> tuple[tuple[int, int], ...]:
     text's own date."""
     bare = [(date.year if month <= date.month else date.year - 1, month) for month in months_alone(text)]
     return tuple(dict.fromkeys([*months_in(text), *bare]))
+
+
+# A time a dated text names by its own date: "last year", "the previous year", "a year ago",
+# "last summer".
+_LAST_YEAR = re.compile(r"\b(?:last|previous|past)\s+year\b|\ba\s+year\s+ago\b", re.IGNORECASE)
+_LAST_SEASON = re.compile(r"\blast\s+(spring|summer|autumn|fall|winter)\b", re.IGNORECASE)
+
+
+def years_of_dated(text: str, date) -> set[int]:
+    """The years a dated text names by its own date: "last year" the year before it; "last
+    summer" the last summer before it (the year before, in a text of May; its own year, in a text
+    of October); "last winter", which runs over the new year, both years it may be."""
+    years = {date.year - 1} if _LAST_YEAR.search(text) else set()
+    for m in _LAST_SEASON.finditer(text):
+        first = _SEASONS[m.group(1).lower()]
+        if first == 12:
+            years |= {date.year - 1, date.year} if date.month > 2 else {date.year - 1}
+        else:
+            years.add(date.year if date.month > first + 2 else date.year - 1)
+    return years
 
 
 def years_in(texts: Sequence[str]) -> set[int]:
