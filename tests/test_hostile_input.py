@@ -32,7 +32,10 @@ furniture*, which is exactly one of:
    A run of one-line headings is one title (the parser joins them), so "nothing under it" is
    judged by the first block after the run;
 9. contact details: a block every line of which matches `CONTACT_LINE` (a phone number, an
-   email or a web address, as in a letterhead).
+   email or a web address, as in a letterhead);
+10. a picture's caption: a line that is one text of words twice over (alt text and caption run
+   together), or a line holding only such a text (`captions`, `is_caption`); or an advert's
+   label on a line of its own (`AD_LABEL`: "Hide Ad", "Advertisement").
 
 Every other non-whitespace character must lie inside some passage's [start, end) span.
 """
@@ -104,6 +107,7 @@ def uncovered_content(text: str, spans: list[tuple[int, int]], titles: set[str],
                     meeting_header.update(off for off, _ in later)
 
     headlines = _headlines_before(blocks, tail_at)
+    found_captions = S.captions(text.split("\n"))
     folded_passages = "\n".join(_fold(t) for t in passage_texts)
     folded_titles = "\n".join(_fold(t) for t in titles)
     lost: list[str] = []
@@ -120,6 +124,8 @@ def uncovered_content(text: str, spans: list[tuple[int, int]], titles: set[str],
                 continue  # rule 1
             if all(S.CONTACT_LINE.match(t) for _, t in block):
                 continue  # rule 9
+            if S.is_caption(line, found_captions) or S.AD_LABEL.match(line):
+                continue  # rule 10
             if only is not None and (S.MEETING_PAGE.match(line) or S.ITEM_PAGE.match(line) or S.MINUTES_MARK.match(line)):
                 continue  # rule 3
             if only is not None and off < first_unit and (S.PAGE_HEADERS.match(line) or S.HEADER_LINE.match(line)):

@@ -174,6 +174,22 @@ def test_news_advertisement_and_related_links_are_not_passages():
     assert not any(p.point and p.point.startswith("bullet") for p in passages)
 
 
+def test_a_pictures_caption_and_advert_labels_are_not_passages():
+    # Invented, in the shape of a local paper's page: a picture's alt text and caption run
+    # together, the caption again below, and "Hide Ad" labels between paragraphs.
+    story = ("Borough's children's services criticised\n\n"
+             "The town hall in Anytown.The town hall in Anytown.\n"
+             "The town hall in Anytown.\n"
+             "Officials must draw up a plan\n\n"
+             "Inspectors said the borough was too slow to act on some referrals.\n\n"
+             "Hide Ad\nHide Ad\n\n"
+             "The council said it accepted the findings.\n")
+    passages = parse_bytes(story.encode(), "anytown-news.txt").passages
+    texts = " ".join(p.text for p in passages)
+    assert "town hall" not in texts and "Hide Ad" not in texts
+    assert "too slow to act" in texts and "accepted the findings" in texts
+
+
 # --------------------------------------------------------------------------- every corpus file
 
 

@@ -212,7 +212,51 @@ def _lines(text: str) -> list[_Line]:
     for raw in text.split("\n"):
         out.append(_Line(raw, pos))
         pos += len(raw) + 1
-    return _without_contents(out)
+    return _without_captions(_without_contents(out))
+
+
+# A news page's picture: its alt text and its caption run together on one line ("The council's
+# offices.The council's offices."), often with the caption again on a line of its own. A line that
+# is one text twice over is a caption, and so is any line holding only that text: they describe a
+# picture and say nothing of the story. So are adverts' labels. (Each becomes a blank line,
+# keeping every offset.) A caption is words, and short: a space and a letter among its
+# characters, ten to 300 of them.
+_CAPTION_CHARS = (10, 300)
+
+
+def _once_of_twice(line: str) -> str | None:
+    """The text a line holds twice over ("X.X.", "X. X."), or None."""
+    line = line.strip()
+    for gap in range(0, 3):
+        half, odd = divmod(len(line) - gap, 2)
+        if odd or not _CAPTION_CHARS[0] <= half <= _CAPTION_CHARS[1]:
+            continue
+        text, between = line[:half], line[half:half + gap]
+        if line[half + gap:] == text and (not between or between.isspace()) and " " in text \
+                and any(c.isalpha() for c in text):
+            return text.strip()
+    return None
+
+
+def captions(lines: list[str]) -> set[str]:
+    """The captions among a page's lines (`_without_captions`): the text of each line that is one
+    text twice over."""
+    return {text for line in lines if (text := _once_of_twice(line))}
+
+
+def is_caption(line: str, found: set[str]) -> bool:
+    return line.strip() in found or _once_of_twice(line) is not None
+
+
+# An advert's label, one to a line and often several in a row ("Hide Ad", "Advertisement").
+AD_LABEL = re.compile(r"^\s*(?:hide ad|[-–—]* ?advertisement ?[-–—]*)\s*$", re.IGNORECASE)
+
+
+def _without_captions(lines: list[_Line]) -> list[_Line]:
+    """The lines without pictures' captions and adverts' labels."""
+    found = captions([line.text for line in lines])
+    return [_Line("", line.start) if is_caption(line.text, found) or AD_LABEL.match(line.text) else line
+            for line in lines]
 
 
 # A report's contents page: a "Contents" line and the entries under it, each ending in its page
