@@ -304,6 +304,23 @@ def test_a_dated_story_speaks_of_the_year_it_calls_last_year(tmp_path, embedder)
     assert engine.gather("What did Rutland's opposition councillors call for in 2021?").refusal is not None
 
 
+def test_something_said_to_go_on_is_a_false_premise_when_the_pages_say_it_stopped(tmp_path, embedder):
+    # Invented, in the shape of a council press release.
+    stopped = ("Rutland's care leavers are now housed in supported lodgings run by the council.\n\n"
+               "Opening two new lodgings houses allowed the council to end its use of bed and breakfast rooms for care leavers "
+               "in 2023, and it no longer places any care leaver in a hostel.\n")
+    engine = engine_over({"www.rutland.gov.uk__news_2024_care-leavers.txt": stopped}, tmp_path / "stopped", embedder)
+    answer = engine.ask("Why is Rutland still housing care leavers in hostels?")
+    assert answer.refused
+    assert "do not say it still goes on" in answer.text
+    assert engine.gather("Why did Rutland stop housing care leavers in hostels?").refusal is None
+    # A page saying it goes on answers the same question.
+    going_on = stopped.replace("and it no longer places any care leaver in a hostel", "but it still places a few care leavers "
+                               "in a hostel")
+    engine = engine_over({"www.rutland.gov.uk__news_2024_care-leavers.txt": going_on}, tmp_path / "going-on", embedder)
+    assert engine.gather("Why is Rutland still housing care leavers in hostels?").refusal is None
+
+
 def test_an_undated_passage_is_of_the_years_it_speaks_of_not_an_earlier_inspections(tmp_path, embedder):
     # Invented, in the shape of an undated meeting summary looking back to the last inspection.
     engine = engine_over({

@@ -525,6 +525,20 @@ def test_grades_named_as_alternatives_each_bear_out_the_presumption(analyse):
     assert analyse("Why was Rutland rated good, and was anything inadequate?").sought_judgements == {"good"}
 
 
+def test_a_stop_denied_is_no_stop():
+    from ofsted_rag.reading import goes_on
+    assert goes_on("The order will be lifted next month.") == "ended"
+    assert goes_on("The council has not yet stopped using agency staff.") == "ongoing"
+    assert goes_on("Agency staff are still used in two teams.") == "ongoing"
+    assert goes_on("The panel noted the report.") is None
+
+
+def test_a_why_question_on_something_still_going_on_presumes_it_goes_on(analyse):
+    assert analyse("Why is Rutland still housing care leavers in hostels?").continued
+    assert not analyse("Is Rutland still housing care leavers in hostels?").continued
+    assert not analyse("Why did Rutland stop housing care leavers in hostels?").continued
+
+
 def test_a_span_of_months_names_every_month_in_it():
     assert months_in("the work programme for March to June 2021") == ((2021, 3), (2021, 4), (2021, 5), (2021, 6))
     assert months_in("inspected 28 November to 9 December 2022") == ((2022, 11), (2022, 12))

@@ -24,7 +24,7 @@ from ofsted_rag.config import Settings
 from ofsted_rag.documents import Answer, DocumentMeta, RetrievalStep, StoredPassage, fold, sentences_of
 from ofsted_rag.embedding import Embedder, VectorCache, default_embedder
 from ofsted_rag.parsing.metadata import authorities_in_address, year_in_address
-from ofsted_rag.reading import CLAUSE, change, direction, says_none, tone
+from ofsted_rag.reading import CLAUSE, change, direction, goes_on, says_none, tone
 from ofsted_rag.errors import EmptyStoreError
 from ofsted_rag.retrieve import HybridRetriever, Retrieval
 from ofsted_rag.store import DocumentRecord, PassageFilter, PassageStore
@@ -214,7 +214,8 @@ class Engine:
         return Gathered(query, tuple(hits), retrieved, steps,
                         _contradicted_judgement(query, hits) or _contradicted_decline(query, hits)
                         or _contradicted_direction(query, hits)
-                        or _contradicted_criticism(query, hits) or _contradicted_presence(query, hits))
+                        or _contradicted_criticism(query, hits) or _contradicted_presence(query, hits)
+                        or _contradicted_continuation(query, hits))
 
     def scope(self, question: str | Query, flt: PassageFilter) -> Scope:
         """The documents that can answer for the councils the question names: those whose
@@ -773,6 +774,23 @@ def _contradicted_criticism(query: Query, hits: Sequence) -> str | None:
     if not any(t.positive for t in tones) or any(t.negative or t.contrasted for t in tones):
         return None
     return "they do not say it was criticised (the passages below speak well of it)"
+
+
+def _contradicted_continuation(query: Query, hits: Sequence) -> str | None:
+    """When a question asks why something still goes on ("why is the council still placing
+    children in unregistered homes?", "why did the DfE keep the council under its direction?")
+    and the sentences naming it (at least half of what the question says goes on) say only that it
+    stopped or ended, with not one saying it goes on, the premise is false: say so rather than
+    explain something nobody says is still happening."""
+    thing = query.continued
+    if not thing:
+        return None
+    need = max(1, math.ceil(len(thing) / 2))
+    said = {goes_on(sentence) for sentence in _own_sentences(query, hits)
+            if sum(_names_all(passage_words(sentence), (alts,)) for alts in thing) >= need}
+    if "ended" not in said or "ongoing" in said:
+        return None
+    return "they do not say it still goes on (the passages below say it stopped or ended)"
 
 
 def _contradicted_presence(query: Query, hits: Sequence) -> str | None:

@@ -91,6 +91,7 @@ class Cues:
     presumes_failure: re.Pattern
     presumes_decline: re.Pattern
     presumes_criticism: re.Pattern
+    presumes_ongoing: re.Pattern
     presumes_rise: re.Pattern
     presumes_fall: re.Pattern
     # (pattern, relation): "downgraded to X" presumes X (""), "downgraded from X" one "below" X.
@@ -124,6 +125,7 @@ def cues() -> Cues:
         presumes_failure=re.compile(data["presumes_failure"], re.IGNORECASE),
         presumes_decline=re.compile(data["presumes_decline"], re.IGNORECASE),
         presumes_criticism=re.compile(data["presumes_criticism"], re.IGNORECASE),
+        presumes_ongoing=re.compile(data["presumes_ongoing"], re.IGNORECASE),
         presumes_rise=re.compile(data["presumes_rise"], re.IGNORECASE),
         presumes_fall=re.compile(data["presumes_fall"], re.IGNORECASE),
         presumes_move=tuple((re.compile(data[key], re.IGNORECASE), relation) for key, relation in
@@ -389,6 +391,21 @@ class Query:
                      and not any(alt & _MOVING for alt in alts))
 
     @property
+    def continued(self) -> tuple[tuple[frozenset[str], ...], ...]:
+        """The concepts a question taking for granted that something goes on says go on
+        ("children", "unregistered", "placements" of "why is the council still putting children in
+        unregistered placements?"): not the words saying it goes on, nor the doing said to go on
+        (a page may say it stopped in other words), the kind of inspection or a clause setting the
+        scene. () when it presumes nothing goes on."""
+        m = ongoing_presumed(self.text, self.across_councils)
+        if m is None:
+            return ()
+        said = content_words(" ".join(w for w in (m.group("ongoing"), m.group("verb")) if w))
+        return tuple(alts for alts in self.topic.concepts
+                     if alts not in self.topic.item_terms and alts not in self.topic.setting_terms
+                     and not any(alt & said for alt in alts))
+
+    @property
     def forms(self) -> tuple[str, str]:
         """The two texts a sentence is compared with: the subject and the whole question."""
         return (self.subject, self.whole)
@@ -414,6 +431,8 @@ class Query:
             bits.append("presumes: a decline")
         if self.presumes_criticism:
             bits.append("presumes: a criticism")
+        if self.continued:
+            bits.append("presumes: it goes on")
         if self.prospective:
             bits.append("asks what was planned")
         if self.polarity:
@@ -897,6 +916,15 @@ def presumes_criticism(question: str, across_councils: bool = False) -> bool:
         return True
     said = tone(question)
     return bool(_WHY.match(question)) and said.negative > 0 and not said.positive and not said.contrasted
+
+
+def ongoing_presumed(question: str, across_councils: bool = False) -> re.Match | None:
+    """Where a "why" question takes for granted that something goes on ("why is the council still
+    placing children out of area?"): the words saying so and the doing said to go on; None for
+    one that does not, or asks it of councils in general or as a possibility."""
+    if across_councils or _HYPOTHETICAL.search(question):
+        return None
+    return cues().presumes_ongoing.search(question)
 
 
 _WHY = re.compile(r"^\s*(?:why|how come)\b", re.IGNORECASE)

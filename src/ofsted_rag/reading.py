@@ -34,6 +34,7 @@ class Lexicon:
     procedure: tuple[tuple[re.Pattern, str], ...]  # (whole-sentence form, why it is procedural)
     change: dict[str, re.Pattern]        # "worse" / "better"
     in_time: re.Pattern                  # a share done within a time limit
+    goes_on: dict[str, re.Pattern]       # "ended" / "ongoing" / "not_ended"
     direction: dict[str, re.Pattern]     # "up" / "down"
     none_determiners: frozenset[str]
     any_after: frozenset[str]
@@ -60,6 +61,7 @@ def lexicon() -> Lexicon:
         procedure=tuple((re.compile(f["pattern"], re.IGNORECASE), f["reason"]) for f in data["procedure"]),
         change={k: re.compile(data["change"][k], re.IGNORECASE) for k in ("worse", "better")},
         in_time=re.compile(data["change"]["in_time"], re.IGNORECASE),
+        goes_on={k: re.compile(data["change"][k], re.IGNORECASE) for k in ("ended", "ongoing", "not_ended")},
         direction={k: re.compile(data["direction"][k], re.IGNORECASE) for k in ("up", "down")},
         none_determiners=frozenset(data["none"]["determiners"]),
         any_after=frozenset(data["none"]["any_after"]),
@@ -134,6 +136,19 @@ def change(sentence: str) -> str | None:
             or _NOT_IN_TIME.search(text[:m.start()]):
         return said
     return {"up": "better", "down": "worse"}.get(direction(sentence))
+
+
+def goes_on(sentence: str) -> str | None:
+    """"ended" when a sentence says something stopped or ended ("stop placing children in
+    unregistered homes", "the direction will be lifted") and nothing goes on; "ongoing" when it
+    says something goes on ("still", "continues to") or denies a stop ("has not stopped"); None
+    when it says neither."""
+    text = _fold(sentence)
+    patterns = lexicon().goes_on
+    stops = [m for m in patterns["ended"].finditer(text)]
+    if patterns["ongoing"].search(text) or any(patterns["not_ended"].search(text[:m.start()]) for m in stops):
+        return "ongoing"
+    return "ended" if stops else None
 
 
 _PERCENT = re.compile(r"\d\s*%|\bper\s*cent\b")
