@@ -424,6 +424,21 @@ def test_a_place_in_a_news_address_path_gives_way_to_the_council_the_text_names(
     assert meta.council == "Telford and Wrekin Council"
 
 
+def test_a_place_in_a_news_path_gives_way_to_a_headline_naming_another_place():
+    # A regional section's address ("uk-england-stoke-staffordshire") over a story on its neighbour.
+    text = ("Stoke & Staffordshire\n\nStaffordshire children's services rated poor\n\n"
+            "Staffordshire's children's services are performing poorly, according to Ofsted.\n")
+    assert infer_meta(text, "feeds.bbci.co.uk__news_uk-england-stoke-staffordshire-15650720.txt").council != (
+        "Stoke-on-Trent City Council")
+
+
+def test_a_place_that_is_a_persons_surname_or_an_institutions_name_names_no_second_council():
+    text = ("Children's services rated good\n\n"
+            "Rutland's services for children were rated good by Ofsted, said Coun Simon Bury.\n\n"
+            "The inspection followed a case heard at Leicester Crown Court last year.\n")
+    assert infer_meta(text, "story.txt").council == "Rutland County Council"
+
+
 def test_a_place_in_a_news_path_gives_way_to_a_council_the_text_names_formally_after_its_opening():
     text = ("Bosses have promised a drive to improve services for children after a critical report.\n\n"
             "An Ofsted review of Wigan Council's help for vulnerable children found it requires improvement.\n")

@@ -143,7 +143,16 @@ _NEWSPAPER = re.compile(r"[\s-]+(?:(?:evening|daily|weekly)\s+)?(?:press(?!\s+(?
                         r"post|echo|gazette|herald|telegraph|argus|chronicle|advertiser|courier|observer|mercury|examiner|"
                         r"star|times|mail|live|standard|journal|citizen|sentinel|(?<=evening )news|(?<=daily )news)(?![\w-])",
                         re.IGNORECASE)
+# So is a place's name before an institution's ("Liverpool Crown Court", "Manchester Airport",
+# "Leeds Teaching Hospitals"): the institution, not the council.
+_INSTITUTION = re.compile(r"['’]?s?[\s-]+(?:crown\s+courts?|magistrates['’]?\s+courts?|county\s+courts?|family\s+courts?|"
+                          r"combined\s+courts?|airport|university|(?:teaching\s+)?hospitals?|royal\s+infirmary|infirmary|"
+                          r"cathedral|prison|railway\s+station|football\s+club|fc)(?![\w-])", re.IGNORECASE)
 _COUNCIL_WORD = re.compile(r"\b(?:council|borough|county|city|district|metropolitan|royal)\b", re.IGNORECASE)
+# A place's name after a person's title and given names is their surname ("Coun Simon Blackburn",
+# "Cllr Jo Bury", "Mr Dudley"), not a council.
+_TITLED = re.compile(r"(?<![\w-])(?:Coun|Cllr|Councillor|Mr|Mrs|Ms|Miss|Dr|Sir|Dame|Lord|Lady|Baroness|Professor|Prof)\.?"
+                     r"\s+(?:[A-Z][\w'’-]*\.?\s+){0,2}$")
 
 
 def spans(text: str) -> list[tuple[int, int, Authority]]:
@@ -152,7 +161,8 @@ def spans(text: str) -> list[tuple[int, int, Authority]]:
     also "York")."""
     taken: list[tuple[int, int, Authority]] = []
     matches = [(m.start(), m.end(), a) for pattern, a in _patterns() for m in pattern.finditer(text)
-               if not (_NEWSPAPER.match(text, m.end()) and not _COUNCIL_WORD.search(m.group(0)))]
+               if not ((_NEWSPAPER.match(text, m.end()) or _INSTITUTION.match(text, m.end())) and not _COUNCIL_WORD.search(m.group(0)))
+               and not (m.group(0)[:1].isupper() and _TITLED.search(text, max(0, m.start() - 40), m.start()))]
     for start, end, a in sorted(matches, key=lambda m: (-(m[1] - m[0]), m[0])):
         if any(start < e and s < end for s, e, _ in taken):
             continue

@@ -21,7 +21,7 @@ from ofsted_rag.parsing.text import remove_running_headers
 
 # Bumped whenever parsing changes what passages a file gives, or what is read of a file's council,
 # date or title, so an ingest re-parses every file.
-PARSER_VERSION = "38"
+PARSER_VERSION = "42"
 DEFAULT_MAX_BYTES = 25 * 1024 * 1024
 
 

@@ -188,10 +188,16 @@ def infer_meta(text: str, file_name: str | None = None, url: str | None = None,
 
     def yields(host: str, council: str) -> bool:
         if not _names_host(host, council):
-            if not from_text.council and council in _opening_councils(text):
+            opening = _opening_councils(text)
+            if not from_text.council and council in opening:
                 # The address and the story's headline name the same place: that is its subject,
                 # and another council named formally further down is a partner or a neighbour.
                 return False
+            if opening and not _named_in_a_sentence(text, council):
+                # The headline names another place, and no sentence names the address's: the
+                # address names the site's section ("news/uk-england-stoke-staffordshire-...", over
+                # a story on Staffordshire tagged "Stoke & Staffordshire").
+                return True
             return bool(from_text.council) or bool(formal) and council not in formal or unnamed(council)
         return not _COUNCIL_HOST.search(host) and bool(formal) and council not in formal
 
@@ -537,6 +543,13 @@ def _opening_councils(text: str) -> set[str]:
             if found:
                 return {k.official for a in found for k in (a, *lineage(a))}
     return set()
+
+
+def _named_in_a_sentence(text: str, council: str) -> bool:
+    """Whether a line long enough to be a headline or a sentence names the council (in any form,
+    or by one that took over from it or handed over to it): not a section tag or a caption."""
+    return any(council in {k.official for a in mentioned(line) for k in (a, *lineage(a))}
+               for line in text.split("\n") if len(line.split()) >= _OPENING_WORDS)
 
 
 def _named_alone(head: list[str]) -> str | None:
