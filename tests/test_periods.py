@@ -291,6 +291,19 @@ def test_a_grade_given_beside_another_in_one_clause_goes_to_the_area_it_names(tm
     assert engine.gather("Why was Rutland's leadership judged good in 2024?").refusal is None
 
 
+def test_one_unnamed_areas_grade_does_not_gainsay_the_services_grade(tmp_path, embedder):
+    # Invented, in the shape of a local paper's story on a focused visit to a council rated good.
+    engine = engine_over({
+        "www.anytown-gazette.co.uk__news_rutland-visit.txt":
+            "date 2019-03-04 Rutland's services still good after visit\n\n"
+            "Rutland's children's services remain rated good, but inspectors listed things to improve.\n\n"
+            "The council said the visit rightly looked at the one area of its services which was found to require "
+            "improvement.\n",
+    }, tmp_path / "pages", embedder)
+    answer = engine.ask("Why did Rutland lose its good rating after the 2019 visit?")
+    assert answer.refused and "do not say it was judged below good" in answer.text
+
+
 def test_a_dated_story_speaks_of_the_year_it_calls_last_year(tmp_path, embedder):
     # Invented, in the shape of a saved news page with its date stamp.
     engine = engine_over({

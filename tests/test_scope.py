@@ -127,6 +127,21 @@ def test_a_successor_councils_document_speaks_for_the_council_it_took_over_from(
 
 
 
+def test_a_story_recorded_as_one_council_whose_lead_names_another_speaks_for_both(tmp_path, embedder):
+    """A council's story on a board it shares is recorded as its own; its lead reports the other
+    council's inspection, which is no passing mention."""
+    engine = engine_over({
+        "www.anytown-gazette.co.uk__news_shared-board-praised.txt":
+            "Rutland County Council\n\nRutland safeguarding board praised by inspectors\n\n"
+            "The Rutland safeguarding board has been praised after an Ofsted inspection of children's services in "
+            "Leicestershire, whose council runs them for both areas.\n\n"
+            "Inspectors rated the county's services good, with outstanding leadership.\n",
+    }, tmp_path / "pages", embedder)
+    found = engine.gather("How did Ofsted rate Leicestershire's children's services?")
+    assert found.refusal is None
+    assert {h.standing for h in found.hits if "rated the county" in h.passage.text} == {0.5}
+
+
 def test_across_councils_each_councils_passages_naming_more_of_the_asked_thing_come_first(tmp_path, embedder):
     # Invented minutes of two councils: many points name contacts or the front door, two name a
     # backlog, one names a judgement.

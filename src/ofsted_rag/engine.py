@@ -231,6 +231,7 @@ class Engine:
         own: set[str] = set()
         mentioned: set[str] = set()
         addressed: set[str] = set()
+        opened: set[str] = set()
         kin: set[str] = set()
         covered: list[str] = []
         uncovered: list[str] = []
@@ -241,6 +242,7 @@ class Engine:
                 own |= recorded
                 mentioned |= naming - recorded
                 addressed |= in_address
+                opened |= {d for d, opening in self._openings().items() if d in naming and _names_any_text(opening, authority)}
                 for other in places.lineage(authority):
                     kin |= self._documents_naming(other)[0]
             else:
@@ -252,10 +254,12 @@ class Engine:
         unknown = self._per_generation(("unrecorded",), lambda: {p.doc_id for p in self.retriever.passages if not p.council})
         # A document that names the council but is recorded as another council's speaks of it only
         # in passing, unless its address names it ("onthewight.com/isle-of-wight-...": a page's
-        # address is named after what it is about) or the other council took over its services or
-        # handed them on (Cumberland recalling "the former Cumbria County Council"); one of unknown
-        # council that names it is taken as its own.
-        mention_only = frozenset(d for d in mentioned if d not in unknown and d not in addressed and d not in kin)
+        # address is named after what it is about), its opening does (a story on two councils'
+        # shared board, recorded as one of them, whose lead names the other's inspection) or the
+        # other council took over its services or handed them on (Cumberland recalling "the former
+        # Cumbria County Council"); one of unknown council that names it is taken as its own.
+        mention_only = frozenset(d for d in mentioned if d not in unknown and d not in addressed and d not in kin
+                                 and d not in opened)
         theirs = frozenset(own | (mentioned & unknown))
         if query.across_councils and len(query.councils) == 1:
             # Asked which councils stand in some relation to the one named, the documents of other
@@ -328,6 +332,21 @@ class Engine:
             return frozenset(recorded), frozenset(named), frozenset(addressed)
 
         return self._per_generation(("naming", authority.name), build)
+
+    def _openings(self) -> dict[str, str]:
+        """Per story (a document not a set of minutes), its opening: its title and its first two
+        passages (its headline, or its headline as a passage, and its lead). Minutes open on their
+        first item, which is no more about one council than any other."""
+        def build():
+            passages: dict[str, list[StoredPassage]] = {}
+            for p in self.retriever.passages:
+                if p.kind != "minutes":
+                    passages.setdefault(p.doc_id, []).append(p)
+            titles = {d: r.meta.title or "" for d, r in self.store.documents().items()}
+            return {d: "\n".join([titles.get(d, ""), *(f"{p.item_title or ''}\n{p.text}" for p in sorted(ps, key=lambda p: p.start)[:2])])
+                    for d, ps in passages.items()}
+
+        return self._per_generation(("openings",), build)
 
     def _councils_in_addresses(self) -> dict[str, set[str]]:
         """Per document, the authorities its file name or address names (read once per store
@@ -610,15 +629,21 @@ def _names_any(p: StoredPassage, forms: Sequence[str]) -> bool:
     return any(re.search(rf"(?<![\w-]){re.escape(fold(f))}(?![\w-])", text) for f in forms if len(f) > 3)
 
 
+def _names_any_text(text: str, authority: places.Authority) -> bool:
+    return authority in places.mentioned(text)
+
+
 def _spaced(name: str) -> str:
     """A file name or address read as words ("barsetshire-cyp_2019.html" -> "barsetshire cyp 2019 html")."""
     return re.sub(r"(?:%20|[_\-.+/=?&:])+", " ", name)
 
 
-# The areas Ofsted grades in a council's children's services besides their overall effectiveness,
-# and a sentence saying what the overall grade was ("overall effectiveness", "rated good overall").
+# The areas Ofsted grades in a council's children's services besides their overall effectiveness
+# (or one of them, unnamed: "the one area which was found to require improvement"), and a sentence
+# saying what the overall grade was ("overall effectiveness", "rated good overall").
 _GRADED_AREA = re.compile(r"\b(?:help and protection|children in care|looked[- ]after children|children looked after|"
-                          r"care leavers|impact of (?:senior )?leaders)\b", re.IGNORECASE)
+                          r"care leavers|impact of (?:senior )?leaders|(?:one|an|this|that)\s+area\s+(?:of|which|that))\b",
+                          re.IGNORECASE)
 _OVERALL = re.compile(r"\boverall\b", re.IGNORECASE)
 # The same four areas as a question names them, when it names one that is not a field term ("why
 # did leadership only get good?"): Ofsted's fourth judgement is of "the impact of leaders on social
