@@ -645,8 +645,8 @@ _GRADED_AREA = re.compile(r"\b(?:help and protection|children in care|looked[- ]
                           r"care leavers|impact of (?:senior )?leaders|(?:one|an|this|that)\s+area\s+(?:of|which|that))\b",
                           re.IGNORECASE)
 _OVERALL = re.compile(r"\boverall\b", re.IGNORECASE)
-# The same four areas as a question names them, when it names one that is not a field term ("why
-# did leadership only get good?"): Ofsted's fourth judgement is of "the impact of leaders on social
+# The same four areas as a question names them, when it names one that is not a field term ("was
+# leadership rated below the rest?"): Ofsted's fourth judgement is of "the impact of leaders on social
 # work practice", which people call the leadership grade.
 _NAMED_AREA = re.compile(r"\b(?:impact of (?:senior )?leaders|leadership|leaders)\b", re.IGNORECASE)
 
@@ -709,7 +709,7 @@ def _contradicted_judgement(query: Query, hits: Sequence) -> str | None:
 def _grades_of_area(sentence: str, names_area: Callable[[str], bool]) -> set[str]:
     """The judgements a sentence gives the area `names_area` finds. A sentence listing grades
     clause by clause ("children in care were good; help and protection and care leavers were
-    requires improvement", "overall good, with the impact of leaders judged outstanding") gives
+    requires improvement", "good overall, leadership being graded outstanding") gives
     the area the grades of the clauses naming it: first of those between semicolons, then, when
     such a clause still states more than one grade, of its smaller clauses that both name the area
     and state a grade. A clause naming it and stating none leaves the grades as they were."""
@@ -802,8 +802,8 @@ def _contradicted_criticism(query: Query, hits: Sequence) -> str | None:
 
 
 def _contradicted_continuation(query: Query, hits: Sequence) -> str | None:
-    """When a question asks why something still goes on ("why is the council still placing
-    children in unregistered homes?", "why did the DfE keep the council under its direction?")
+    """When a question asks why something still goes on ("why is the borough still housing care
+    leavers in hostels?", "why does the minister keep the council under its notice?")
     and the sentences naming it (at least half of what the question says goes on) say only that it
     stopped or ended, with not one saying it goes on, the premise is false: say so rather than
     explain something nobody says is still happening."""

@@ -393,8 +393,8 @@ class Query:
     @property
     def continued(self) -> tuple[tuple[frozenset[str], ...], ...]:
         """The concepts a question taking for granted that something goes on says go on
-        ("children", "unregistered", "placements" of "why is the council still putting children in
-        unregistered placements?"): not the words saying it goes on, nor the doing said to go on
+        ("care", "leavers", "hostels" of "why is the borough still housing care leavers in
+        hostels?"): not the words saying it goes on, nor the doing said to go on
         (a page may say it stopped in other words), the kind of inspection or a clause setting the
         scene. () when it presumes nothing goes on."""
         m = ongoing_presumed(self.text, self.across_councils)
@@ -920,7 +920,7 @@ def presumes_criticism(question: str, across_councils: bool = False) -> bool:
 
 def ongoing_presumed(question: str, across_councils: bool = False) -> re.Match | None:
     """Where a "why" question takes for granted that something goes on ("why is the council still
-    placing children out of area?"): the words saying so and the doing said to go on; None for
+    using agency managers?"): the words saying so and the doing said to go on; None for
     one that does not, or asks it of councils in general or as a possibility."""
     if across_councils or _HYPOTHETICAL.search(question):
         return None

@@ -139,8 +139,8 @@ def change(sentence: str) -> str | None:
 
 
 def goes_on(sentence: str) -> str | None:
-    """"ended" when a sentence says something stopped or ended ("stop placing children in
-    unregistered homes", "the direction will be lifted") and nothing goes on; "ongoing" when it
+    """"ended" when a sentence says something stopped or ended ("stop housing care leavers in
+    hostels", "the notice will be withdrawn") and nothing goes on; "ongoing" when it
     says something goes on ("still", "continues to") or denies a stop ("has not stopped"); None
     when it says neither."""
     text = _fold(sentence)
