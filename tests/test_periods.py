@@ -331,6 +331,18 @@ def test_something_said_to_go_on_is_a_false_premise_when_the_pages_say_it_stoppe
     going_on = stopped.replace("and it no longer places any care leaver in a hostel", "but it still places a few care leavers "
                                "in a hostel")
     engine = engine_over({"www.rutland.gov.uk__news_2024_care-leavers.txt": going_on}, tmp_path / "going-on", embedder)
+
+
+def test_the_year_a_thing_began_does_not_hide_that_it_ended(tmp_path, embedder):
+    # Invented, in the shape of a trade-press story on an inspection.
+    engine = engine_over({
+        "www.carework-weekly.co.uk__news_rutland-2022.txt":
+            "date 2022-07-14 Rutland out of intervention after good ILACS grade\n\n"
+            "Inspectors visited Rutland's children's services in May 2022 and judged them good overall.\n\n"
+            "The minister said the improvement notice served on the council in 2016 is to be withdrawn.\n",
+    }, tmp_path / "pages", embedder)
+    answer = engine.ask("Why is the minister keeping Rutland under its improvement notice after the 2022 inspection?")
+    assert answer.refused and "do not say it still goes on" in answer.text
     assert engine.gather("Why is Rutland still housing care leavers in hostels?").refusal is None
 
 

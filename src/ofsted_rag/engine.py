@@ -811,7 +811,7 @@ def _contradicted_continuation(query: Query, hits: Sequence) -> str | None:
     if not thing:
         return None
     need = max(1, math.ceil(len(thing) / 2))
-    said = {goes_on(sentence) for sentence in _own_sentences(query, hits)
+    said = {goes_on(sentence) for sentence in _own_sentences(query, hits, begun_before=True)
             if sum(_names_all(passage_words(sentence), (alts,)) for alts in thing) >= need}
     if "ended" not in said or "ongoing" in said:
         return None
@@ -839,12 +839,17 @@ def _contradicted_presence(query: Query, hits: Sequence) -> str | None:
     return f"they say nothing of the kind was found: {asked} (see the passages below)"
 
 
-def _own_sentences(query: Query, hits: Sequence):
+def _own_sentences(query: Query, hits: Sequence, *, begun_before: bool = False):
     """The sentences of the hits that may speak for the council and period asked about: about a
     named council, only its own documents say how it was judged or how it changed; with a year
     asked about, a sentence that dates itself only to other years speaks of another inspection
     ("judged inadequate in January 2018" does not answer for 2023), one naming no year is of its
-    passage's date (or the years its passage names)."""
+    passage's date (or the years its passage names).
+
+    With `begun_before` (the question asks whether something still goes on), a sentence naming only
+    years before the ones asked about dates when the thing began, not when the sentence holds ("the
+    notice served in 2016 is to be withdrawn", asked about after a 2022 visit): it is of its
+    passage's date, like a sentence naming no year."""
     for h in (h for h in hits if h.standing == 1.0):
         # An undated passage is of the years it speaks of, not of an earlier inspection it looks
         # back to or the start of a span running up to its writing ("since the last inspection in
@@ -852,6 +857,8 @@ def _own_sentences(query: Query, hits: Sequence):
         passage_years = ({h.passage.date.year} if h.passage.date else set()) or years_besides_earlier([h.passage.text])
         for sentence in sentences_of(h.passage.text):
             years = years_in([sentence]) or passage_years
+            if begun_before and query.years and years and max(years) < min(query.years):
+                years = passage_years
             if query.years and years and not years & set(query.years):
                 continue
             yield sentence
