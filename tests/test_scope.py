@@ -199,3 +199,18 @@ def test_a_region_with_no_council_in_the_store_is_refused_as_not_covered(region_
     answer = region_engine.ask("Which councils in the South West approved new fostering households?")
     assert answer.refused
     assert "do not cover any council in South West" in answer.text
+
+
+def test_a_sentence_naming_the_council_speaks_for_it_in_another_councils_story(tmp_path, embedder):
+    """A council's press release on two councils' ratings is recorded as its own; a sentence of
+    it naming the other council says how that council was judged."""
+    engine = engine_over({
+        "www.rutland.gov.uk__news_ofsted-ratings-for-both-councils.txt":
+            "Rutland children's services rated good\n\n"
+            "Rutland County Council's children's services have been rated good by Ofsted, the council announced today.\n\n"
+            "The council shares a fostering team with its neighbour.\n\n"
+            "Leicestershire County Council was judged to give its care leavers exceptional help into training and work.\n",
+    }, tmp_path / "pages", embedder)
+    answer = engine.ask("What did Ofsted say Leicestershire does for its care leavers?")
+    assert not answer.refused
+    assert "exceptional help into training" in answer.text

@@ -27,6 +27,7 @@ import numpy as np
 
 from ofsted_rag.documents import (Answer, AnswerSentence, Citation, RetrievalStep, StoredPassage, is_lead_in,
                                   notes_paragraph, refers_back, sentences_of, split_sentences, unfinished)
+from ofsted_rag import places
 from ofsted_rag.embedding import Embedder, VectorCache
 from ofsted_rag.query import Query, form_words, items_head, judgements_in, passage_words
 from ofsted_rag.reading import counts_without_detail, describes, mentions, procedural, tone
@@ -103,6 +104,25 @@ def _logistic(z: float) -> float:
 @lru_cache(maxsize=1)
 def default_evidence() -> Evidence:
     return Evidence.load()
+
+
+def _standing(query: Query, unit: "_Unit") -> float:
+    """How surely a sentence speaks for the council asked about: its document's standing
+    (`Scope.standing`), except that a sentence naming the council speaks for it in a document
+    recorded as another council's that is about it too (a press release on two councils' ratings),
+    and a sentence opening with its name, its subject, does so even in a document naming it only
+    in passing ("Wessex County Council was judged to ..." in its neighbour's news)."""
+    if unit.hit.standing == 1.0 or not query.councils:
+        return unit.hit.standing
+    named = [(start, a) for start, _, a in places.spans(unit.text) if a in query.councils]
+    if unit.hit.standing == 0.5 and named:
+        return 1.0
+    if any(start <= len(_LEADING_ARTICLE.match(unit.text).group(0)) for start, _ in named):
+        return 1.0
+    return unit.hit.standing
+
+
+_LEADING_ARTICLE = re.compile(r"[\s\W]*(?:the\s+)?", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -423,7 +443,7 @@ class ExtractiveAnswerer:
                     query.kinds & {"who", "money"} and query.topic.concepts and not u.context_coverage) else 0.0,
                 "rank": 1.0 / (1 + u.rank),
                 "passage_similarity": u.hit.similarity,
-                "standing": u.hit.standing,
+                "standing": _standing(query, u),
             }
             out.append(Candidate(u.text, u.hit.passage, u.hit, features, self.evidence.score(features), u.extra))
         out.sort(key=lambda c: -c.score)
