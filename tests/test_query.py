@@ -94,6 +94,17 @@ def test_how_much_something_is_worth_asks_for_money(analyse):
     assert "money" in analyse("how much is the new mentoring contract worth?").kinds
 
 
+def test_a_sum_named_as_what_did_something_is_not_a_sum_asked_for(analyse):
+    assert "money" not in analyse("what has the county's extra spending on youth work bought so far?").kinds
+    assert "money" in analyse("what did the county spend on agency staff last year?").kinds
+    assert "money" in analyse("what did the independent review cost?").kinds
+
+
+def test_a_grade_named_only_in_a_clause_saying_since_when_is_not_what_is_asked(analyse):
+    assert "judgement" not in analyse("how has the county kept its foster carers since the inadequate judgement?").kinds
+    assert "judgement" in analyse("what judgement did the county get?").kinds
+
+
 def test_a_budget_a_question_is_about_is_its_topic_not_a_sum_it_asks_for(analyse):
     assert "money" not in analyse("what did the opposition say about the budget for social work?").kinds
     assert "money" in analyse("what is the budget for the new social work academy?").kinds
@@ -603,6 +614,12 @@ def test_a_misspelt_council_is_read_as_the_nearer_of_two_names_it_is_close_to():
     assert held.analyse("what did herfordshire's panel decide?").councils == ()
 
 
+def test_a_council_ending_in_borough_is_read_when_written_boro():
+    held = _analyser_holding("Middlesbrough", "Peterborough")
+    assert [a.name for a in held.analyse("what did middlesboro's panel decide?").councils] == ["Middlesbrough"]
+    assert [a.name for a in held.analyse("has peterboro left intervention?").councils] == ["Peterborough"]
+
+
 def test_a_near_miss_of_a_council_the_store_does_not_hold_is_not_read_as_it():
     assert _analyser_holding("Bradford").analyse("what did Councillor Newman say about the report?").councils == ()
 
@@ -829,6 +846,13 @@ def test_asking_which_part_was_given_a_grade_presumes_nothing_of_the_overall_jud
     assert analyse("barsetshire ILACS 2022 - overall grade and which judgement was only good?").presumed_judgement is None
     assert analyse("which area was rated outstanding at the 2022 inspection?").presumed_judgement is None
     assert analyse("why was the area rated outstanding?").presumed_judgement == "outstanding"
+
+
+def test_a_grade_sorting_the_things_a_question_counts_presumes_no_judgement(analyse):
+    assert analyse("what share of the county's children's homes are graded good?").presumed_judgement is None
+    assert analyse("of the nurseries judged inadequate, how many have since closed?").presumed_judgement is None
+    # A grade in another clause still does.
+    assert analyse("how many visits were there after the county was judged inadequate?").presumed_judgement == "inadequate"
 
 
 def test_a_grade_word_said_of_something_else_presumes_no_judgement(analyse):

@@ -255,9 +255,8 @@ def misspelt(text: str, is_word: Callable[[str], bool] = lambda word: False) -> 
                     or run[0][2].lower() in _JOINING or run[-1][2].lower() in _JOINING
                     or any(start < e and s < end for s, e in taken)):
                 continue
-            letters = Counter(key)
-            found = [(_edits(key, f), a) for n in range(len(key) - 2, len(key) + 3)
-                     for f, bag, a in _forms_by_length().get(n, ()) if _within(letters, bag, key, f)]
+            found = [(_edits(k, f), a) for k in _spellings(key) for n in range(len(k) - 2, len(k) + 3)
+                     for f, bag, a in _forms_by_length().get(n, ()) if _within(Counter(k), bag, k, f)]
             # The nearest name decides: "Hertfrdshire" is one edit from Hertfordshire and two from
             # Herefordshire. A run as near to two authorities is left unread.
             nearest = min((d for d, _ in found), default=None)
@@ -269,6 +268,14 @@ def misspelt(text: str, is_word: Callable[[str], bool] = lambda word: False) -> 
 
 
 _JOINING = {"and", "of", "the", "upon", "on", "in", "with", "&"}
+
+
+def _spellings(key: str) -> tuple[str, ...]:
+    """A run as written and, ending in "boro", the informal spelling of "borough", also spelt out
+    ("peterboro" as "peterborough", "middlesboro" as "middlesborough", one slip from the name)."""
+    if key.endswith("boro"):
+        return key, key + "ugh"
+    return (key,)
 
 
 @lru_cache(maxsize=1)

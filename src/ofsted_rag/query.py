@@ -219,7 +219,7 @@ _VISIT_YEAR_REACH = 30
 # according to the director"; or says which report or visit it means: "how was fostering described in the inspection that judged the council inadequate". Not
 # a question opening with "when", nor "... and when?" (a clause opening the question is
 # `setting_clause` in questions.toml).
-_SETTING_CLAUSE = re.compile(r"(?:(?<=\w)[,\s]+(?:when|after|following|before|by\s+the\s+time|according\s+to)|(?:(?<=report)|(?<=letter)|(?<=review)|(?<=visit)"
+_SETTING_CLAUSE = re.compile(r"(?:(?<=\w)[,\s]+(?:when|after|following|before|since|by\s+the\s+time|according\s+to)|(?:(?<=report)|(?<=letter)|(?<=review)|(?<=visit)"
                              r"|(?<=inspection))\s+(?:that|which))\s+(?=\S+\s+\S)", re.IGNORECASE)
 
 
@@ -821,6 +821,11 @@ def presumed_judgement(question: str) -> tuple[str | None, str]:
         # "which judgement was only good?", "which area was rated outstanding?" take for granted
         # that some part was given it, which the council's overall judgement cannot gainsay.
         return None, ""
+    if _COUNTED.search(presumption_clause(question)):
+        # "what share of the borough's schools are rated good?", "of the homes judged inadequate,
+        # how many were closed?": the grade sorts the things counted, it is no judgement of the
+        # council taken for granted.
+        return None, ""
     return _judgement_key(m), relation
 
 
@@ -994,6 +999,10 @@ _SINCE_OR_UNTIL_YEAR = re.compile(r"\b(?:since|until|till|up to|from)\s+(?:[A-Za
 _BEFORE_OR_AFTER = re.compile(r"\b(?:before|after|previous(?:ly)?|prior|earlier|since|until|later|next)\b", re.IGNORECASE)
 _HYPOTHETICAL = re.compile(r"\b(?:would|might|if|whether|risk(?:s|ed|ing)?|cost\s+of|avoid(?:s|ed|ing)?|prevent(?:s|ed|ing)?)\b",
                            re.IGNORECASE)
+# A clause counting things by their grade: "how many", "what proportion of", "the number of",
+# "per cent of", or one opening "of the" and naming what it takes a part of.
+_COUNTED = re.compile(r"\bhow\s+many\b|\b(?:proportion|percentage|share|number|fraction|majority|minority)\s+of\b|"
+                      r"\bper\s*cent\s+of\b|%\s+of\b|\A\s*of\s+(?:the|those|these|its|their)\b", re.IGNORECASE)
 _WHICH_PART = re.compile(r"\bwhich\s+(?:[\w'’-]+\s+){1,3}?(?:was|were|is|are|got|get|gets|received|had)\b", re.IGNORECASE)
 
 
