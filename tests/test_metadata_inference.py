@@ -398,6 +398,18 @@ def test_a_host_name_glued_to_other_words_names_the_place_it_begins_with():
     assert [a.name for a in authorities_in_address("www.shropshirestar.com__news_local_item.txt")] == ["Shropshire"]
 
 
+def test_a_host_name_beginning_with_a_town_names_the_council_the_town_is_in():
+    assert [a.name for a in authorities_in_address("www.hexhamcourier.co.uk__news_item.txt")] == ["Northumberland"]
+    # Its article dropped ("the Kendal Post").
+    assert [a.name for a in authorities_in_address("https://www.thekendalpost.co.uk/news/1")] == ["Westmorland and Furness"]
+    # The longest town wins: Leighton Buzzard is not Leigh.
+    assert [a.name for a in authorities_in_address("www.leightonbuzzardtimes.co.uk__news.txt")] == ["Central Bedfordshire"]
+
+
+def test_a_town_named_in_a_sentence_is_not_its_council():
+    assert meta("Inspectors praised the Hexham family hub.\n\nThe service opened last year.").council is None
+
+
 def test_a_place_followed_by_shire_in_a_host_name_is_not_named():
     assert authorities_in_address("www.yorkshirepost.co.uk__news.txt") == []
 

@@ -214,3 +214,17 @@ def test_a_sentence_naming_the_council_speaks_for_it_in_another_councils_story(t
     answer = engine.ask("What did Ofsted say Leicestershire does for its care leavers?")
     assert not answer.refused
     assert "exceptional help into training" in answer.text
+
+
+def test_a_local_papers_story_naming_no_council_speaks_for_the_council_of_its_town(tmp_path, embedder):
+    """A paper named after a town ("the Hexham Courier") says "the county" and never names it:
+    its host's town is in the council asked about."""
+    engine = engine_over({
+        "www.hexhamcourier.co.uk__news_county-fostering-praised.txt":
+            "Fostering service praised by inspectors\n\n"
+            "The county's fostering service has been praised by Ofsted, which found that carers are well trained and "
+            "supported by their supervising social workers.\n",
+    }, tmp_path / "pages", embedder)
+    found = engine.gather("What did Ofsted say about Northumberland's foster carers?")
+    assert found.refusal is None
+    assert {h.standing for h in found.hits} == {1.0}

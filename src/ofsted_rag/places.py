@@ -29,6 +29,8 @@ class Authority:
     # The English region it is in, and the groupings people name it by ("Merseyside").
     region: str = ""
     areas: tuple[str, ...] = ()
+    # Towns within it that local papers and sites are named after (read in host names only).
+    towns: tuple[str, ...] = ()
 
     def forms(self) -> tuple[str, ...]:
         return (self.name, self.official, *self.aliases)
@@ -52,7 +54,8 @@ def _gazetteer() -> dict:
 def authorities() -> tuple[Authority, ...]:
     return tuple(
         Authority(a["name"], a.get("official", a["name"]), tuple(a.get("aliases", [])), bool(a.get("ambiguous", False)),
-                  tuple(a.get("succeeded_by", [])), a.get("region", ""), tuple(a.get("areas", [])))
+                  tuple(a.get("succeeded_by", [])), a.get("region", ""), tuple(a.get("areas", [])),
+                  tuple(a.get("towns", [])))
         for a in _gazetteer().get("authority", [])
     )
 

@@ -646,8 +646,8 @@ def authorities_in_address(address: str) -> list[Authority]:
     a council (not for recording one): the council its host or path names (`meta_from_url`,
     `meta_from_file_name`), and a place its host name begins with, glued to other words as host
     names are ("shropshirestar.com", "kentonline.co.uk": a local paper or site named after the
-    place). The longest place wins, and one followed by "shire" is not named ("yorkshire..." does
-    not name York)."""
+    place), or after a town within the council ("leighjournal.co.uk", in Wigan). The longest place
+    wins, and one followed by "shire" is not named ("yorkshire..." does not name York)."""
     found: list[Authority] = []
     text = address.strip()
     url_host = urlsplit(text).hostname if re.match(r"^https?://", text, re.IGNORECASE) else None
@@ -656,15 +656,23 @@ def authorities_in_address(address: str) -> list[Authority]:
     meta = meta_from_url(text) if url_host else meta_from_file_name(text)
     if meta.council:
         found.extend(mentioned(meta.council)[:1])
-    forms = _squashed_forms()
+    forms = {**_squashed_towns(), **_squashed_forms()}
     for label in host.lower().split("."):
-        key = label.replace("-", "")
+        # "thewestmorlandgazette.co.uk": a paper's name may keep its article.
+        key = re.sub(r"^the(?=[a-z]{5})", "", label.replace("-", ""))
         prefixes = [f for f in forms if len(f) >= 4 and key.startswith(f) and not key[len(f):].startswith("shire")]
         if prefixes:
             authority = forms[max(prefixes, key=len)]
             if authority not in found:
                 found.append(authority)
     return found
+
+
+@lru_cache(maxsize=1)
+def _squashed_towns() -> dict[str, Authority]:
+    """The towns local papers and sites are named after, as host names write them ("leigh",
+    "hemelhempstead"), with their councils."""
+    return {re.sub(r"[^a-z0-9]", "", town.lower()): a for a in authorities() for town in a.towns}
 
 
 def _authority_in_tokens(text: str) -> Authority | None:
