@@ -195,3 +195,23 @@ def test_a_sum_in_a_sentence_sharing_nothing_with_the_question_is_not_the_sum_as
     }, tmp_path / "pages", embedder)
     assert engine.ask("how much will rutland pay the parent carer forum under its new contract?").refused
     assert not engine.ask("how much was rutland's agency spend forecast to be in 2022/23?").refused
+
+
+def test_a_quotation_going_on_over_paragraphs_is_read_as_its_speakers_words(tmp_path, embedder):
+    # Invented, in the shape of a local paper's story: the speaker is named where her quotation
+    # begins, and the paragraphs going on with it open with a quotation mark and name nobody.
+    engine = engine_over({
+        "www.hexhamcourier.co.uk__news_fostering-visit.txt":
+            "Inspectors have found the county's fostering service is improving.\n\n"
+            "After the visit, the director of children's services, Jo Bell, said she was pleased.\n\n"
+            "Asked about the report, she told the Courier: “Inspectors saw what our carers do every day.\n\n"
+            "“We have more to do on respite breaks for carers.\n\n"
+            "“What matters most is that every placement that started this year has lasted.\n\n"
+            "The council will publish its plan in the spring.\n",
+    }, tmp_path / "pages", embedder)
+    question = "What did Northumberland's director of children's services say about respite breaks?"
+    found = engine.gather(question)
+    words = {c.sentence: c.features for c in engine.answerer.candidates(found.query, found.hits)}
+    # The speaker's role, a field term of the question, is named only where the quotation began.
+    assert words["“We have more to do on respite breaks for carers."]["terms"] == 1.0
+    assert "respite breaks" in engine.ask(question).text

@@ -371,7 +371,7 @@ class ExtractiveAnswerer:
             item_words = self._words(self.item_text(hit.passage)) if self.item_text and query.topic.setting_terms else frozenset()
             # A list item means what its lead-in says it is ("On the pandemic, the panel heard:-"
             # over "Managers moved every visit online within a week").
-            lead_in = self._lead_in_before(hit.passage)
+            lead_in = self._lead_in_before(hit.passage) or self._quotation_opened_before(hit.passage)
             passage_coverage = query.topic.coverage(self._words(f"{title} {lead_in} {hit.passage.text}"))
             previous = ""
             texts = sentences_of(hit.passage.text)
@@ -487,6 +487,22 @@ class ExtractiveAnswerer:
             if not _is_list_item(before):
                 last = sentences_of(before.text)[-1]
                 return last if is_lead_in(last) else ""
+        return ""
+
+    def _quotation_opened_before(self, passage: StoredPassage) -> str:
+        """For a paragraph going on with a quotation (it opens with a quotation mark, and every
+        paragraph back to where the quotation began leaves it open), the paragraph that began it
+        and the one before that: news prints a long quotation over several paragraphs and names
+        its speaker only where it begins ("Asked about the report, she told the paper: “..." after
+        "the director, Jane Smith, said ..."). "" for any other paragraph."""
+        if self.preceding is None or not _OPENS_QUOTATION.match(passage.text):
+            return ""
+        before = self.preceding(passage)
+        for i in range(len(before) - 1, -1, -1):
+            if not _leaves_quotation_open(before[i].text):
+                return ""
+            if not _OPENS_QUOTATION.match(before[i].text):
+                return " ".join(p.text for p in before[max(0, i - 1):i + 1])
         return ""
 
     def _referring_list_after(self, passage: StoredPassage) -> tuple[StoredPassage, tuple[StoredPassage, ...]] | None:
@@ -640,6 +656,16 @@ def _quote_in(after: Sequence[StoredPassage] | None) -> tuple[tuple[StoredPassag
         return None
     opening = sentences_of(after[0].text)
     return ((after[0],), opening[0]) if opening else None
+
+
+# A paragraph opening with a quotation mark: in news, one going on with a quotation begun before.
+_OPENS_QUOTATION = re.compile(r"\s*[“\"]")
+
+
+def _leaves_quotation_open(text: str) -> bool:
+    """Whether a paragraph opens more quotations than it closes (curly marks), or has an odd
+    number of straight ones: the next paragraph goes on with the quotation."""
+    return text.count("“") > text.count("”") or text.count('"') % 2 == 1
 
 
 def _statement_before(lead_in: str) -> str:
