@@ -25,9 +25,9 @@ from importlib import resources
 
 import numpy as np
 
+from ofsted_rag import places
 from ofsted_rag.documents import (Answer, AnswerSentence, Citation, RetrievalStep, StoredPassage, is_lead_in,
                                   notes_paragraph, refers_back, sentences_of, split_sentences, unfinished)
-from ofsted_rag import places
 from ofsted_rag.embedding import Embedder, VectorCache
 from ofsted_rag.query import Query, form_words, items_head, judgements_in, passage_words
 from ofsted_rag.reading import counts_without_detail, describes, mentions, procedural, tone
