@@ -620,6 +620,13 @@ def test_a_council_ending_in_borough_is_read_when_written_boro():
     assert [a.name for a in held.analyse("has peterboro left intervention?").councils] == ["Peterborough"]
 
 
+def test_a_slip_is_held_to_each_word_of_a_council_named_in_several():
+    # "boro council" is two edits from "york council", both in one short word: no slip of its name.
+    held = _analyser_holding("York", "Windsor and Maidenhead")
+    assert held.analyse("what did the boro council decide about school transport?").councils == ()
+    assert [a.name for a in held.analyse("what did windsor and maidenhed decide?").councils] == ["Windsor and Maidenhead"]
+
+
 def test_a_near_miss_of_a_council_the_store_does_not_hold_is_not_read_as_it():
     assert _analyser_holding("Bradford").analyse("what did Councillor Newman say about the report?").councils == ()
 

@@ -296,11 +296,20 @@ def _forms_by_length() -> dict[int, tuple[tuple[str, Counter, Authority], ...]]:
 
 def _within(letters: Counter, bag: Counter, key: str, form: str) -> bool:
     """Whether `key` is within the allowed edits of `form`. Counting letters first is cheap: each
-    edit changes at most one letter's count on each side, so a larger difference rules it out."""
-    allowed = 1 if len(form) < 9 else 2
+    edit changes at most one letter's count on each side, so a larger difference rules it out.
+    A run of as many words as the name is held to that word by word too: two edits in one short
+    word are no slip of a long name ("boro council" is not "york council")."""
+    allowed = _allowed(form)
     if max(sum((letters - bag).values()), sum((bag - letters).values())) > allowed:
         return False
-    return _edits(key, form) <= allowed
+    if _edits(key, form) > allowed:
+        return False
+    written, name = key.split(), form.split()
+    return len(written) != len(name) or all(_edits(w, n) <= _allowed(n) for w, n in zip(written, name))
+
+
+def _allowed(form: str) -> int:
+    return 1 if len(form) < 9 else 2
 
 
 def _edits(a: str, b: str) -> int:
