@@ -151,8 +151,24 @@ def make_client(settings: Settings):
     settings.chroma_path.mkdir(parents=True, exist_ok=True)
     try:
         return chromadb.PersistentClient(path=str(settings.chroma_path), settings=chroma_settings)
-    except Exception as exc:  # chromadb raises InternalError, sqlite3 errors and others for a bad file
+    except Exception:  # chromadb raises InternalError, sqlite3 errors and others for a bad file
+        # This process may hold a cached view of a store since deleted from disk ("no such table:
+        # databases" for the folder made afresh): drop it and open the folder once more.
+        drop_cached_view(settings)
+    try:
+        return chromadb.PersistentClient(path=str(settings.chroma_path), settings=chroma_settings)
+    except Exception as exc:
         raise damaged_store(settings, exc) from None
+
+
+def drop_cached_view(settings: Settings) -> None:
+    """Forget this process's cached view of the embedded store at the data folder: Chroma keeps
+    one per path, and a client made after keeps reading through it."""
+    from chromadb.api.shared_system_client import SharedSystemClient
+
+    key = str(settings.chroma_path)
+    SharedSystemClient._identifier_to_system.pop(key, None)
+    SharedSystemClient._identifier_to_refcount.pop(key, None)
 
 
 def damaged_store(settings: Settings, exc: Exception) -> StoreError:
@@ -209,11 +225,7 @@ class PassageStore:
         """
         if self.settings.chroma_url:
             return
-        from chromadb.api.shared_system_client import SharedSystemClient
-
-        key = str(self.settings.chroma_path)
-        SharedSystemClient._identifier_to_system.pop(key, None)
-        SharedSystemClient._identifier_to_refcount.pop(key, None)
+        drop_cached_view(self.settings)
         self.client = make_client(self.settings)
         self._open_collections()
 
