@@ -25,7 +25,7 @@ OPSET = 17
 PROBES = [
     "Children's services were judged to require improvement.",
     "The committee noted the report.",
-    "Members asked how many social workers were agency staff, and the director said the number had "
+    "Members asked what share of the caseworkers came from agencies, and the director said it had "
     "fallen since the last inspection because of the new recruitment and retention strategy.",
 ]
 

@@ -465,7 +465,7 @@ class QueryAnalyser:
         query = self._analyse(" ".join(question.split()))
         prefix, clauses = question_parts(query.text)
         if len(clauses) < 2:
-            # "what did Ofsted say about the MASH and care leavers?" asks about each field term
+            # "how were the MASH and care leavers described?" asks about each field term
             # it joins: a sentence on the MASH and another on care leavers answer it between them.
             clauses = self._subjects(query.text)
             prefix = ""
