@@ -635,3 +635,40 @@ def test_a_year_looked_ahead_to_is_not_ahead_when_the_story_names_a_later_year()
     assert years_ahead(["The report will go to Cabinet in 2024."]) == {2024}
     assert years_ahead(["The panel is due to meet by March 2023."]) == {2023}
     assert years_ahead(["Inspectors came in 2019 and rated it good."]) == set()
+
+
+def test_an_area_send_outcome_presumed_is_a_false_premise_when_another_outcome_was_found(tmp_path, embedder):
+    # Invented, in the shape of a council news story on a joint Ofsted and CQC inspection of its
+    # area's SEND arrangements, which also recalls the council's children's services grade.
+    engine = engine_over({
+        "www.rutland.gov.uk__news_send-area-inspection-outcome.txt":
+            "Joint inspection of SEND arrangements in Rutland\n\n"
+            "Ofsted and the Care Quality Commission visited the area in the spring. Their letter says the local "
+            "area partnership's arrangements lead to inconsistent experiences and outcomes for children and young "
+            "people with special educational needs and disabilities.\n\n"
+            "Children's services in Rutland were judged inadequate at their last inspection.\n",
+    }, tmp_path / "pages", embedder)
+    answer = engine.ask("why did inspectors find widespread and systemic failings in rutland's SEND services?")
+    assert answer.refused
+    assert "do not say it was found to have widespread and/or systemic failings" in answer.text
+    assert "inconsistent experiences and outcomes" in answer.text
+    # The outcome the letter gives bears the question out; the council's own grade, on another
+    # scale, neither bears out nor gainsays a SEND outcome.
+    assert engine.gather("why did rutland's SEND inspection find inconsistent experiences and outcomes?").refusal is None
+    assert engine.gather("why was rutland rated inadequate?").refusal is None
+
+
+def test_a_count_stated_is_a_false_premise_when_the_pages_count_otherwise(tmp_path, embedder):
+    # Invented, in the shape of a local news story on a council's short-break unit.
+    engine = engine_over({
+        "www.anytown-gazette.co.uk__news_rutland-short-break-unit-inspected.txt":
+            "Rutland's short-break unit keeps its good rating\n\n"
+            "The unit, run by Rutland County Council, is registered to look after up to six children at a time.\n\n"
+            "Inspectors praised the warmth of the staff and the activities on offer.\n",
+    }, tmp_path / "pages", embedder)
+    answer = engine.ask("why is rutland's short-break unit registered for ten children?")
+    assert answer.refused
+    assert "they count 6 children, not 10" in answer.text
+    # The count the story gives bears the question out; a bound takes none for granted.
+    assert engine.gather("why is rutland's short-break unit registered for six children?").refusal is None
+    assert engine.gather("why is rutland's short-break unit registered for more than ten children?").refusal is None

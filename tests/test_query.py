@@ -1155,3 +1155,36 @@ def test_a_grade_the_judged_services_have_now_reached_is_stated_however_far_back
                          "are now outstanding.") == {"good", "outstanding"}
     assert judgements_in("Relationships with partners are now good.") == set()
     assert judgements_in("It is now good practice to ask children first.") == set()
+
+
+def test_an_area_send_outcome_named_in_a_question_is_taken_as_found(analyse):
+    query = analyse("Why did the joint inspection find systemic failings in Rutland's SEND support?")
+    assert query.presumed_judgement == "send_failings"
+    assert analyse("Why does Rutland's SEND system typically lead to positive outcomes?").presumed_judgement == "send_positive"
+
+
+def test_an_area_send_outcome_named_under_a_denial_is_not_taken_as_found(analyse):
+    assert analyse("Why were there no systemic failings found in Rutland's SEND services?").presumed_judgement is None
+
+
+def test_an_area_send_outcome_in_its_set_words_is_a_judgement_stated(analyse):
+    assert judgements_in("The partnership's arrangements lead to inconsistent experiences and outcomes for "
+                         "children with SEND.") == {"send_inconsistent"}
+    # The three outcomes listed name the scale, not one of them.
+    assert judgements_in("An area may typically lead to positive experiences and outcomes, lead to inconsistent "
+                         "experiences and outcomes, or show widespread and/or systemic failings.") == set()
+
+
+def test_a_count_of_things_stated_in_a_question_is_taken_for_granted(analyse):
+    assert analyse("why did ofsted give rutland three priority actions?").counted == ((3, "priority actions"),)
+
+
+def test_a_count_given_as_a_bound_an_age_or_a_yes_no_question_is_not_taken_for_granted(analyse):
+    assert analyse("why did more than ten children wait for a social worker in rutland?").counted == ()
+    assert analyse("what help do rutland's homeless 16 and 17 year olds get?").counted == ()
+    assert analyse("did ofsted give rutland three priority actions?").counted == ()
+
+
+def test_a_grade_marked_down_to_is_the_grade_taken_for_granted(analyse):
+    query = analyse("why did inspectors mark rutland's fostering service down to requires improvement?")
+    assert (query.presumed_judgement, query.presumed_relation) == ("requires_improvement", "")

@@ -29,7 +29,7 @@ from ofsted_rag import places
 from ofsted_rag.documents import (Answer, AnswerSentence, Citation, RetrievalStep, StoredPassage, is_lead_in,
                                   notes_paragraph, refers_back, sentences_of, split_sentences, unfinished)
 from ofsted_rag.embedding import Embedder, VectorCache
-from ofsted_rag.query import Query, form_words, items_head, judgements_in, passage_words
+from ofsted_rag.query import Query, form_words, items_head, judgement_scale, judgements_in, passage_words
 from ofsted_rag.reading import counts_without_detail, describes, mentions, procedural, tone
 from ofsted_rag.retrieve import Hit, Vocabulary
 from ofsted_rag.support import INSTRUCTION, content_words
@@ -702,7 +702,8 @@ def _states_another_judgement(query: Query, sentence: str) -> bool:
     no evidence for a question asking which councils hold a judgement, or why one was given."""
     if not query.sought_judgements:
         return False
-    stated = judgements_in(sentence)
+    scales = {judgement_scale(s) for s in query.sought_judgements}
+    stated = {s for s in judgements_in(sentence) if judgement_scale(s) in scales}
     return bool(stated) and not stated & query.sought_judgements
 
 

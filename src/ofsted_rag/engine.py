@@ -17,14 +17,14 @@ from pathlib import Path
 
 from ofsted_rag import places
 from ofsted_rag.answer import MAX_LIST_ITEMS, RERANK_DEPTH, ExtractiveAnswerer, refuse
-from ofsted_rag.query import (MONTH_NAMES, RATING_WORDS, Query, QueryAnalyser, cues, judgement_name, judgements_reached, months_alone, months_in,
+from ofsted_rag.query import (MONTH_NAMES, RATING_WORDS, Query, QueryAnalyser, cues, judgement_name, judgement_scale, judgements_reached, months_alone, months_in,
                               months_of_dated, passage_words, years_ahead, years_besides_earlier, years_in, years_of_dated,
                               years_written_of)
 from ofsted_rag.config import Settings
 from ofsted_rag.documents import Answer, DocumentMeta, RetrievalStep, StoredPassage, fold, sentences_of
 from ofsted_rag.embedding import Embedder, VectorCache, default_embedder
 from ofsted_rag.parsing.metadata import authorities_in_address, year_in_address
-from ofsted_rag.reading import CLAUSE, change, direction, goes_on, says_none, tone
+from ofsted_rag.reading import CLAUSE, change, counts, direction, goes_on, says_none, tone
 from ofsted_rag.errors import EmptyStoreError
 from ofsted_rag.retrieve import HybridRetriever, Retrieval
 from ofsted_rag.store import DocumentRecord, PassageFilter, PassageStore
@@ -215,7 +215,7 @@ class Engine:
                         _contradicted_judgement(query, hits) or _contradicted_decline(query, hits)
                         or _contradicted_direction(query, hits)
                         or _contradicted_criticism(query, hits) or _contradicted_presence(query, hits)
-                        or _contradicted_continuation(query, hits))
+                        or _contradicted_continuation(query, hits) or _contradicted_count(query, hits))
 
     def scope(self, question: str | Query, flt: PassageFilter) -> Scope:
         """The documents that can answer for the councils the question names: those whose
@@ -699,11 +699,16 @@ def _contradicted_judgement(query: Query, hits: Sequence) -> str | None:
         stated |= reached
         if names_area and names_area(sentence):
             of_area |= _grades_of_area(sentence, names_area) or reached
+    # Only a judgement on the scale of the one presumed bears it out or gainsays it: a council's
+    # "good" says nothing of what a joint inspection found of its area's SEND arrangements.
+    scale = judgement_scale(query.presumed_judgement)
+    of_area, stated = ({s for s in found if judgement_scale(s) == scale} for found in (of_area, stated))
     stated = of_area or stated
     if not stated or stated & query.presumed_judgements:
         return None
     said = ", ".join(sorted(judgement_name(s) for s in stated))
-    return f"they do not say it was judged {query.presumed} (the passages below state: {said})"
+    verb = "judged" if scale == "services" else "found to have"
+    return f"they do not say it was {verb} {query.presumed} (the passages below state: {said})"
 
 
 def _grades_of_area(sentence: str, names_area: Callable[[str], bool]) -> set[str]:
@@ -837,6 +842,31 @@ def _contradicted_presence(query: Query, hits: Sequence) -> str | None:
     if query.items:
         return f"they say there were no {query.items} (see the passages below)"
     return f"they say nothing of the kind was found: {asked} (see the passages below)"
+
+
+def _contradicted_count(query: Query, hits: Sequence) -> str | None:
+    """When a question states how many things there were ("why is the home registered for twelve
+    children?") and the sentences counting those things, and naming something else the question
+    names, give other numbers and never the one stated, the premise is false: say so rather than
+    explain a number nobody gave. Things are the same when their last words are ("young children"
+    and "children")."""
+    def head(thing: str) -> frozenset[str]:
+        return frozenset(content_words(thing.split()[-1]))
+
+    asked = content_words(query.subject)
+    named = {w for number, thing in query.counted for w in content_words(f"{number} {thing}")}
+    others = asked - named
+    for counted in dict.fromkeys(head(thing) for _, thing in query.counted):
+        claimed = {number for number, thing in query.counted if head(thing) == counted}
+        said: set[int] = set()
+        for sentence in _own_sentences(query, hits):
+            if others & passage_words(sentence):
+                said |= {n for n, thing in counts(sentence) if head(thing) == counted}
+        if said and not said & claimed:
+            thing = next(t for _, t in query.counted if head(t) == counted)
+            return (f"they count {' or '.join(map(str, sorted(said)))} {thing}, "
+                    f"not {' or '.join(map(str, sorted(claimed)))} (see the passages below)")
+    return None
 
 
 def _own_sentences(query: Query, hits: Sequence, *, begun_before: bool = False):

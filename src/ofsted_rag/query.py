@@ -28,7 +28,7 @@ from importlib import resources
 
 from ofsted_rag import places
 from ofsted_rag.parsing.metadata import month_number
-from ofsted_rag.reading import tone
+from ofsted_rag.reading import counts, tone
 from ofsted_rag.support import STOP_WORDS, content_words
 
 _YEAR = re.compile(r"\b(19[5-9]\d|20\d\d)\b")
@@ -79,6 +79,17 @@ _YEARS_AND_MONTHS = re.compile(r"\b(?:19|20)\d\d\b|\b(?:january|february|march|a
 
 
 @dataclass(frozen=True)
+class AreaOutcome:
+    """One outcome of a joint inspection of a local area's SEND arrangements (questions.toml
+    [area_outcomes]): its key, its name, and how a text and a question say it."""
+
+    key: str
+    name: str
+    stated: re.Pattern
+    said: re.Pattern
+
+
+@dataclass(frozen=True)
 class Cues:
     """The patterns of resources/questions.toml, compiled."""
 
@@ -102,6 +113,7 @@ class Cues:
     organisation_heads: frozenset[str]
     which_body: re.Pattern
     judgements: dict[str, tuple[str, ...]]
+    area_outcomes: tuple[AreaOutcome, ...]
     polarity: dict[str, re.Pattern]
     yes_no: re.Pattern
     procedure: re.Pattern
@@ -136,6 +148,9 @@ def cues() -> Cues:
         organisation_heads=frozenset(data["organisation"]["heads"]),
         which_body=re.compile(data["organisation"]["which_body"], re.IGNORECASE),
         judgements={k: tuple(v) for k, v in data["judgements"].items()},
+        area_outcomes=tuple(AreaOutcome(k, v["name"], re.compile(v["stated"], re.IGNORECASE),
+                                        re.compile(rf"(?P<judgement>{v['said']})", re.IGNORECASE))
+                            for k, v in data["area_outcomes"].items()),
         polarity={k: re.compile(data["polarity"][k], re.IGNORECASE) for k in ("negative", "positive")},
         yes_no=re.compile(data["polarity"]["yes_no"], re.IGNORECASE),
         procedure=re.compile(data["asks"]["procedure"], re.IGNORECASE),
@@ -327,6 +342,9 @@ class Query:
     judgement_alternatives: frozenset[str] = frozenset()
     # The clause saying the judgement it presumes (`presumption_clause`): what that judgement is of.
     judged: str = ""
+    # The counts it states as facts ("why is the home registered for twelve children?" -> (12,
+    # "children")), which the documents can contradict (`counts_stated`).
+    counted: tuple[tuple[int, str], ...] = ()
     # The regions or areas it asks across ("authorities in Yorkshire", "the Tees Valley's councils"),
     # when it names no council: it asks about every council there.
     regions: tuple[str, ...] = ()
@@ -576,6 +594,7 @@ class QueryAnalyser:
             judgement_alternatives=judgement_alternatives(graded),
             judged=presumption_clause(graded) if presumed[0] else "",
             regions=in_regions,
+            counted=counts_stated(text, across),
             misread=misread,
             search_text=search,
             prospective=bool(c.prospective.search(text)),
@@ -628,7 +647,8 @@ class QueryAnalyser:
         words = sorted(content_words(rest) - cues().question_words)
         asking = cues().judgement_asking if "judgement" in kinds else frozenset()
         said_as = tuple(frozenset([w]) for w in sorted(asking)) + tuple(
-            frozenset(passage_words(f)) for forms in cues().judgements.values() for f in forms)
+            frozenset(passage_words(f)) for forms in cues().judgements.values() for f in forms) + tuple(
+            frozenset(passage_words(o.name)) for o in cues().area_outcomes)
         money = cues().money_asking if "money" in kinds else frozenset()
         sum_said = tuple(frozenset([w]) for w in sorted(money)) + (frozenset([A_SUM]),)
         concepts.extend(said_as if w in asking else sum_said if w in money else (frozenset([w]),) for w in words)
@@ -800,8 +820,17 @@ def items_head(items: str) -> str:
 
 
 def judgement_name(key: str) -> str:
-    """A judgement's key as words after "judged": "requires improvement", "performing poorly"."""
-    return key.replace("performs_", "performing_").replace("_", " ")
+    """A judgement's key as words after "judged": "requires improvement", "performing poorly";
+    an area SEND outcome's name ("inconsistent experiences and outcomes")."""
+    outcome = next((o for o in cues().area_outcomes if o.key == key), None)
+    return outcome.name if outcome else key.replace("performs_", "performing_").replace("_", " ")
+
+
+def judgement_scale(key: str) -> str:
+    """The scale a judgement is given on: "area SEND" for the outcomes of a joint inspection of a
+    local area's SEND arrangements, "services" for the grades of a council's children's services. A
+    grade on one scale neither bears out nor gainsays one on the other."""
+    return "area SEND" if any(o.key == key for o in cues().area_outcomes) else "services"
 
 
 def presumed_judgement(question: str) -> tuple[str | None, str]:
@@ -909,6 +938,21 @@ _MOVING = frozenset(content_words("go goes went gone going up down rise rises ri
                                   "reduced reduction shrink shrunk shrank plummet plummeted decline"))
 
 
+# A number given as a bound or a guess ("more than 10", "about 40", "up to a dozen"): no count
+# taken for granted.
+_APPROXIMATE = re.compile(r"\b(?:(?:more|fewer|less)\s+than|over|under|at\s+least|at\s+most|about|around|nearly|almost|"
+                          r"up\s+to|some|roughly|approximately|as\s+many\s+as)\s+\S+", re.IGNORECASE)
+
+
+def counts_stated(question: str, across_councils: bool = False) -> tuple[tuple[int, str], ...]:
+    """The counts of things a question states as facts ("why is the home registered for twelve
+    children?" -> ((12, "children"),)); none for a yes/no question, a possibility, one asking of
+    councils in general, or a number given as a bound or a guess."""
+    if across_councils or cues().yes_no.search(question) or _HYPOTHETICAL.search(question):
+        return ()
+    return tuple(counts(_APPROXIMATE.sub(" ", question)))
+
+
 def presumes_criticism(question: str, across_councils: bool = False) -> bool:
     """Whether a question asks why something was criticised, found wanting or failed a revisit,
     taking that for granted ("why did inspectors say review meetings were poorly run?": a
@@ -976,6 +1020,11 @@ def _judgement_named(question: str) -> tuple[re.Match, str] | None:
     c = cues()
     found = [(m, "") for m in [c.presumes_judgement.search(question)] if m]
     found += [(m, relation) for pattern, relation in c.presumes_move if (m := pattern.search(question))]
+    # An area SEND outcome named in a question is taken as found ("why did the inspection find
+    # widespread failings in its SEND services?"): its set words say nothing else. "no" before it
+    # denies it ("why were no systemic failings found?").
+    found += [(m, "") for o in c.area_outcomes if (m := o.said.search(question))
+              and not re.search(r"\bno\s+(?:[\w'’-]+\s+)?$", question[:m.start()], re.IGNORECASE)]
     if not found:
         return None
     m, relation = min(found, key=lambda f: f[0].start())
@@ -1081,7 +1130,8 @@ def judgements_reached(text: str) -> set[str]:
 
 def _grade_key(said: str) -> str | None:
     said = re.sub(r"\s+to be good$", "", said.lower())
-    return next((k for k, forms in cues().judgements.items() if said in forms), None)
+    return next((k for k, forms in cues().judgements.items() if said in forms), None) or next(
+        (o.key for o in cues().area_outcomes if o.said.fullmatch(said)), None)
 
 
 def judgements_in(text: str) -> set[str]:
@@ -1158,6 +1208,11 @@ def judgements_in(text: str) -> set[str]:
     for m in _TABLE_GRADE.finditer(text):
         if m.group(1).lower() not in STOP_WORDS:
             found.add(m.group(2).lower().replace(" to be good", "").replace(" ", "_"))
+    # An area SEND outcome in its set words gives that outcome, wherever it stands; a text naming
+    # two or more names the scale ("one of three outcomes: ...").
+    outcomes = {o.key for o in cues().area_outcomes if o.stated.search(folded)}
+    if len(outcomes) == 1:
+        found |= outcomes
     return found
 
 

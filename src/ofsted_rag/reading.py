@@ -296,3 +296,42 @@ def describes(sentence: str, head: str) -> bool:
         if _DESCRIBED.match(" " + window) or _DETAIL_CUE.search(window):
             return True
     return False
+
+
+# A number counting things ("12 children", "four priority actions", "up to four children who ..."):
+# the number in figures or words, then the noun phrase it counts, ended by its first plural noun
+# within three words. Not a year, a share, a sum, an age or a length of time: those say how much,
+# not how many.
+_NUMBERS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+            "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
+            "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50}
+_COUNTING = re.compile(r"(?<![£$€\w.,/'’-])(?<!level )(?<!grade )(?<!tier )(?<!stage )(?<!phase )(?<!step )(\d{1,3}(?:,\d{3})*|" + "|".join(_NUMBERS) + r")(?![\w%.,'’-]|\s*(?:%|per\s*cent))"
+                       r"((?:\s+[“\"‘']?[A-Za-z][\w’'-]*){1,3})", re.IGNORECASE)
+_IRREGULAR_PLURALS = frozenset({"children", "people", "men", "women", "staff"})
+_NOT_COUNTED = frozenset(content_words("hours days weeks months years minutes times cent percent millions "
+                                       "thousands billions pounds miles olds"))
+
+
+def _plural(word: str) -> bool:
+    w = word.lower()
+    # An acronym ending in S names a thing ("ILACS", "SEND"), it is no plural.
+    return w in _IRREGULAR_PLURALS or (len(w) > 3 and w.endswith("s") and not w.endswith(("ss", "us", "is", "'s", "’s"))
+                                       and not word.isupper())
+
+
+def counts(text: str) -> list[tuple[int, str]]:
+    """(number, the noun phrase it counts) for each count of things in a text ("registered for up
+    to four children" -> (4, "children"); "three priority actions were set" -> (3, "priority
+    actions")). A year or a length of time counts nothing here."""
+    found = []
+    for m in _COUNTING.finditer(text):
+        said = m.group(1).lower().replace(",", "")
+        if re.fullmatch(r"(?:19|20)\d\d", said):
+            continue
+        words = [w.strip("“\"‘’'") for w in m.group(2).split()]
+        end = next((n for n, w in enumerate(words) if _plural(w)), None)
+        # An age ("16 and 17 year olds") counts no things.
+        if end is None or content_words(words[end]) & _NOT_COUNTED or any("year" in w.lower() for w in words[:end + 1]):
+            continue
+        found.append((_NUMBERS.get(said) or int(said), " ".join(words[:end + 1])))
+    return found
