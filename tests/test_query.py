@@ -1188,3 +1188,10 @@ def test_a_count_given_as_a_bound_an_age_or_a_yes_no_question_is_not_taken_for_g
 def test_a_grade_marked_down_to_is_the_grade_taken_for_granted(analyse):
     query = analyse("why did inspectors mark rutland's fostering service down to requires improvement?")
     assert (query.presumed_judgement, query.presumed_relation) == ("requires_improvement", "")
+
+
+def test_a_question_asking_what_inspectors_rated_asks_for_a_judgement(analyse):
+    assert "judgement" in analyse("what did inspectors rate rutland's help for care leavers?").kinds
+    # The noun, and anyone else's view, ask for no grade.
+    assert "judgement" not in analyse("did the rate of repeat referrals fall in rutland?").kinds
+    assert "judgement" not in analyse("how do rutland's foster carers rate the training?").kinds
