@@ -672,3 +672,20 @@ def test_a_count_stated_is_a_false_premise_when_the_pages_count_otherwise(tmp_pa
     # The count the story gives bears the question out; a bound takes none for granted.
     assert engine.gather("why is rutland's short-break unit registered for six children?").refusal is None
     assert engine.gather("why is rutland's short-break unit registered for more than ten children?").refusal is None
+
+
+def test_a_decision_taken_for_granted_is_a_false_premise_when_the_pages_say_the_opposite(tmp_path, embedder):
+    # Invented, in the shape of a council press release answering an inspection report.
+    engine = engine_over({
+        "www.rutland.gov.uk__news_council-responds-to-fostering-inspection.txt":
+            "Council responds to fostering inspection\n\n"
+            "Ofsted has published its report on Rutland's fostering service.\n\n"
+            "The portfolio holder, Cllr Ann Fenwick, said: \"We accept the inspectors' recommendations in full and "
+            "have already begun work on them.\"\n",
+    }, tmp_path / "pages", embedder)
+    answer = engine.ask("why did cllr fenwick reject the inspectors' recommendations for rutland's fostering service?")
+    assert answer.refused
+    assert "do not say it was rejected" in answer.text
+    # Asking why they were accepted, or whether they were rejected, takes nothing false for granted.
+    assert engine.gather("why did cllr fenwick accept the inspectors' recommendations for rutland's fostering service?").refusal is None
+    assert engine.gather("did cllr fenwick reject the inspectors' recommendations for rutland?").refusal is None

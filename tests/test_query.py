@@ -1195,3 +1195,10 @@ def test_a_question_asking_what_inspectors_rated_asks_for_a_judgement(analyse):
     # The noun, and anyone else's view, ask for no grade.
     assert "judgement" not in analyse("did the rate of repeat referrals fall in rutland?").kinds
     assert "judgement" not in analyse("how do rutland's foster carers rate the training?").kinds
+
+
+def test_a_why_question_saying_something_was_turned_down_takes_that_for_granted(analyse):
+    query = analyse("why did rutland's cabinet turn down the new short breaks policy?")
+    assert query.presumed_stance == "rejected"
+    assert analyse("why did rutland's cabinet approve the new short breaks policy?").presumed_stance == "accepted"
+    assert analyse("did rutland's cabinet turn down the new short breaks policy?").presumed_stance is None

@@ -24,7 +24,7 @@ from ofsted_rag.config import Settings
 from ofsted_rag.documents import Answer, DocumentMeta, RetrievalStep, StoredPassage, fold, sentences_of
 from ofsted_rag.embedding import Embedder, VectorCache, default_embedder
 from ofsted_rag.parsing.metadata import authorities_in_address, year_in_address
-from ofsted_rag.reading import CLAUSE, change, counts, direction, goes_on, says_none, tone
+from ofsted_rag.reading import CLAUSE, change, counts, direction, goes_on, says_none, stance, tone
 from ofsted_rag.errors import EmptyStoreError
 from ofsted_rag.retrieve import HybridRetriever, Retrieval
 from ofsted_rag.store import DocumentRecord, PassageFilter, PassageStore
@@ -213,7 +213,7 @@ class Engine:
         hits = hits[:top_k]
         return Gathered(query, tuple(hits), retrieved, steps,
                         _contradicted_judgement(query, hits) or _contradicted_decline(query, hits)
-                        or _contradicted_direction(query, hits)
+                        or _contradicted_direction(query, hits) or _contradicted_stance(query, hits)
                         or _contradicted_criticism(query, hits) or _contradicted_presence(query, hits)
                         or _contradicted_continuation(query, hits) or _contradicted_count(query, hits))
 
@@ -780,6 +780,24 @@ def _contradicted_direction(query: Query, hits: Sequence) -> str | None:
     if not said or asked in said:
         return None
     return f"they do not say it went {asked} (the passages below say it went {said.pop()})"
+
+
+def _contradicted_stance(query: Query, hits: Sequence) -> str | None:
+    """When a question takes for granted that someone turned something down ("why did the leader
+    reject Ofsted's findings?") and the sentences naming it (at least half of what the question
+    names) say only that it was accepted ("We recognise and accept Ofsted's findings"), or the
+    other way round, the premise is false: say so rather than explain a decision nobody took."""
+    thing = query.decided
+    if not thing:
+        return None
+    need = max(1, math.ceil(len(thing) / 2))
+    said = {stance(sentence) for sentence in _own_sentences(query, hits)
+            if sum(_names_all(passage_words(sentence), (alts,)) for alts in thing) >= need}
+    said.discard(None)
+    asked = query.presumed_stance
+    if not said or asked in said:
+        return None
+    return f"they do not say it was {asked} (the passages below say it was {said.pop()})"
 
 
 def _contradicted_criticism(query: Query, hits: Sequence) -> str | None:

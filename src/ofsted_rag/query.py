@@ -104,6 +104,8 @@ class Cues:
     presumes_criticism: re.Pattern
     presumes_ongoing: re.Pattern
     presumes_rise: re.Pattern
+    presumes_rejection: re.Pattern
+    presumes_acceptance: re.Pattern
     presumes_fall: re.Pattern
     # (pattern, relation): "downgraded to X" presumes X (""), "downgraded from X" one "below" X.
     presumes_move: tuple[tuple[re.Pattern, str], ...]
@@ -139,6 +141,8 @@ def cues() -> Cues:
         presumes_criticism=re.compile(data["presumes_criticism"], re.IGNORECASE),
         presumes_ongoing=re.compile(data["presumes_ongoing"], re.IGNORECASE),
         presumes_rise=re.compile(data["presumes_rise"], re.IGNORECASE),
+        presumes_rejection=re.compile(data["presumes_rejection"], re.IGNORECASE),
+        presumes_acceptance=re.compile(data["presumes_acceptance"], re.IGNORECASE),
         presumes_fall=re.compile(data["presumes_fall"], re.IGNORECASE),
         presumes_move=tuple((re.compile(data[key], re.IGNORECASE), relation) for key, relation in
                             (("presumes_move_to", ""), ("presumes_fall_from", "below"), ("presumes_rise_from", "above"))),
@@ -342,6 +346,9 @@ class Query:
     judgement_alternatives: frozenset[str] = frozenset()
     # The clause saying the judgement it presumes (`presumption_clause`): what that judgement is of.
     judged: str = ""
+    # It takes for granted that someone "rejected" something ("why did the leader reject the
+    # findings?") or "accepted" it; None when it takes neither for granted (`presumed_stance`).
+    presumed_stance: str | None = None
     # The counts it states as facts ("why is the home registered for twelve children?" -> (12,
     # "children")), which the documents can contradict (`counts_stated`).
     counted: tuple[tuple[int, str], ...] = ()
@@ -396,6 +403,17 @@ class Query:
         return tuple(alts for alts in self.topic.concepts
                      if alts not in self.topic.item_terms and alts not in self.topic.setting_terms
                      and not any(alt & said for alt in alts))
+
+    @property
+    def decided(self) -> tuple[tuple[frozenset[str], ...], ...]:
+        """The concepts a question taking a stance for granted says were accepted or turned down
+        ("leader", "findings" of "why did the leader reject the findings?"): not the words of
+        deciding, nor a clause setting the scene. () when it presumes no stance."""
+        if not self.presumed_stance:
+            return ()
+        return tuple(alts for alts in self.topic.concepts
+                     if alts not in self.topic.item_terms and alts not in self.topic.setting_terms
+                     and not any(alt & _DECIDING for alt in alts))
 
     @property
     def moved(self) -> tuple[tuple[frozenset[str], ...], ...]:
@@ -595,6 +613,7 @@ class QueryAnalyser:
             judged=presumption_clause(graded) if presumed[0] else "",
             regions=in_regions,
             counted=counts_stated(text, across),
+            presumed_stance=presumed_stance(text, across),
             misread=misread,
             search_text=search,
             prospective=bool(c.prospective.search(text)),
@@ -951,6 +970,25 @@ def counts_stated(question: str, across_councils: bool = False) -> tuple[tuple[i
     if across_councils or cues().yes_no.search(question) or _HYPOTHETICAL.search(question):
         return ()
     return tuple(counts(_APPROXIMATE.sub(" ", question)))
+
+
+# The words saying something was accepted or turned down, which are not what was.
+_DECIDING = frozenset(content_words("reject rejects rejected rejecting refuse refuses refused refusing turn turns turned "
+                                    "turning down dispute disputes disputed disputing contest contests contested contesting "
+                                    "vote votes voted voting against accept accepts accepted accepting approve approves "
+                                    "approved approving endorse endorses endorsed endorsing adopt adopts adopted adopting "
+                                    "ratify ratifies ratified ratifying sign signs signed off"))
+
+
+def presumed_stance(question: str, across_councils: bool = False) -> str | None:
+    """"rejected" or "accepted" when a "why" question says as a fact that someone turned something
+    down or accepted it; None when it says neither or both, or asks of councils in general or of
+    a possibility."""
+    c = cues()
+    if across_councils or _HYPOTHETICAL.search(question):
+        return None
+    rejected, accepted = bool(c.presumes_rejection.search(question)), bool(c.presumes_acceptance.search(question))
+    return "rejected" if rejected and not accepted else "accepted" if accepted and not rejected else None
 
 
 def presumes_criticism(question: str, across_councils: bool = False) -> bool:

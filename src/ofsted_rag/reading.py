@@ -36,6 +36,7 @@ class Lexicon:
     in_time: re.Pattern                  # a share done within a time limit
     goes_on: dict[str, re.Pattern]       # "ended" / "ongoing" / "not_ended"
     direction: dict[str, re.Pattern]     # "up" / "down"
+    stance: dict[str, re.Pattern]        # "accepted" / "rejected"
     none_determiners: frozenset[str]
     any_after: frozenset[str]
     none_window: int
@@ -63,6 +64,7 @@ def lexicon() -> Lexicon:
         in_time=re.compile(data["change"]["in_time"], re.IGNORECASE),
         goes_on={k: re.compile(data["change"][k], re.IGNORECASE) for k in ("ended", "ongoing", "not_ended")},
         direction={k: re.compile(data["direction"][k], re.IGNORECASE) for k in ("up", "down")},
+        stance={k: re.compile(data["stance"][k], re.IGNORECASE) for k in ("accepted", "rejected")},
         none_determiners=frozenset(data["none"]["determiners"]),
         any_after=frozenset(data["none"]["any_after"]),
         none_window=int(data["none"]["none_window"]),
@@ -179,6 +181,14 @@ def direction(sentence: str) -> str | None:
     if m.re is _COMPARED:
         first, second = second, first
     return "up" if second > first else "down" if second < first else None
+
+
+def stance(sentence: str) -> str | None:
+    """"accepted" when a sentence says someone accepted, approved or adopted something, "rejected"
+    when it says someone turned it down or disputed it; None when it says neither or both ("did
+    not accept": a denial of acceptance, read as neither)."""
+    said = {k for k, pattern in lexicon().stance.items() if pattern.search(_fold(sentence))}
+    return said.pop() if len(said) == 1 else None
 
 
 # Where one clause ends and the next begins, for `says_none` and for reading which grade a clause gives.
