@@ -663,15 +663,15 @@ def test_a_count_stated_is_a_false_premise_when_the_pages_count_otherwise(tmp_pa
     engine = engine_over({
         "www.anytown-gazette.co.uk__news_rutland-short-break-unit-inspected.txt":
             "Rutland's short-break unit keeps its good rating\n\n"
-            "The unit, run by Rutland County Council, is registered to look after up to six children at a time.\n\n"
+            "The unit, run by Rutland County Council, has six beds for children staying overnight.\n\n"
             "Inspectors praised the warmth of the staff and the activities on offer.\n",
     }, tmp_path / "pages", embedder)
-    answer = engine.ask("why is rutland's short-break unit registered for ten children?")
+    answer = engine.ask("why does rutland's short-break unit have ten beds for overnight stays?")
     assert answer.refused
-    assert "they count 6 children, not 10" in answer.text
+    assert "they count 6 beds, not 10" in answer.text
     # The count the story gives bears the question out; a bound takes none for granted.
-    assert engine.gather("why is rutland's short-break unit registered for six children?").refusal is None
-    assert engine.gather("why is rutland's short-break unit registered for more than ten children?").refusal is None
+    assert engine.gather("why does rutland's short-break unit have six beds for overnight stays?").refusal is None
+    assert engine.gather("why does rutland's short-break unit have more than ten beds for overnight stays?").refusal is None
 
 
 def test_a_decision_taken_for_granted_is_a_false_premise_when_the_pages_say_the_opposite(tmp_path, embedder):

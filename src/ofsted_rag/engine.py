@@ -783,10 +783,10 @@ def _contradicted_direction(query: Query, hits: Sequence) -> str | None:
 
 
 def _contradicted_stance(query: Query, hits: Sequence) -> str | None:
-    """When a question takes for granted that someone turned something down ("why did the leader
-    reject Ofsted's findings?") and the sentences naming it (at least half of what the question
-    names) say only that it was accepted ("We recognise and accept Ofsted's findings"), or the
-    other way round, the premise is false: say so rather than explain a decision nobody took."""
+    """When a question takes for granted that someone turned something down ("why did the cabinet
+    turn down the short breaks policy?") and the sentences naming it (at least half of what the
+    question names) say only that it was accepted ("the cabinet approved the short breaks
+    policy"), or the other way round, the premise is false: say so rather than explain a decision nobody took."""
     thing = query.decided
     if not thing:
         return None
@@ -863,11 +863,11 @@ def _contradicted_presence(query: Query, hits: Sequence) -> str | None:
 
 
 def _contradicted_count(query: Query, hits: Sequence) -> str | None:
-    """When a question states how many things there were ("why is the home registered for twelve
-    children?") and the sentences counting those things, and naming something else the question
+    """When a question states how many things there were ("why does the respite unit have ten
+    beds?") and the sentences counting those things, and naming something else the question
     names, give other numbers and never the one stated, the premise is false: say so rather than
-    explain a number nobody gave. Things are the same when their last words are ("young children"
-    and "children")."""
+    explain a number nobody gave. Things are the same when their last words are ("spare beds" and
+    "beds")."""
     def head(thing: str) -> frozenset[str]:
         return frozenset(content_words(thing.split()[-1]))
 

@@ -346,11 +346,11 @@ class Query:
     judgement_alternatives: frozenset[str] = frozenset()
     # The clause saying the judgement it presumes (`presumption_clause`): what that judgement is of.
     judged: str = ""
-    # It takes for granted that someone "rejected" something ("why did the leader reject the
-    # findings?") or "accepted" it; None when it takes neither for granted (`presumed_stance`).
+    # It takes for granted that someone "rejected" something ("why did the cabinet turn down the
+    # policy?") or "accepted" it; None when it takes neither for granted (`presumed_stance`).
     presumed_stance: str | None = None
-    # The counts it states as facts ("why is the home registered for twelve children?" -> (12,
-    # "children")), which the documents can contradict (`counts_stated`).
+    # The counts it states as facts ("why does the respite unit have ten beds?" -> (10,
+    # "beds")), which the documents can contradict (`counts_stated`).
     counted: tuple[tuple[int, str], ...] = ()
     # The regions or areas it asks across ("authorities in Yorkshire", "the Tees Valley's councils"),
     # when it names no council: it asks about every council there.
@@ -407,7 +407,7 @@ class Query:
     @property
     def decided(self) -> tuple[tuple[frozenset[str], ...], ...]:
         """The concepts a question taking a stance for granted says were accepted or turned down
-        ("leader", "findings" of "why did the leader reject the findings?"): not the words of
+        ("cabinet", "policy" of "why did the cabinet turn down the policy?"): not the words of
         deciding, nor a clause setting the scene. () when it presumes no stance."""
         if not self.presumed_stance:
             return ()
@@ -964,8 +964,8 @@ _APPROXIMATE = re.compile(r"\b(?:(?:more|fewer|less)\s+than|over|under|at\s+leas
 
 
 def counts_stated(question: str, across_councils: bool = False) -> tuple[tuple[int, str], ...]:
-    """The counts of things a question states as facts ("why is the home registered for twelve
-    children?" -> ((12, "children"),)); none for a yes/no question, a possibility, one asking of
+    """The counts of things a question states as facts ("why does the respite unit have ten
+    beds?" -> ((10, "beds"),)); none for a yes/no question, a possibility, one asking of
     councils in general, or a number given as a bound or a guess."""
     if across_councils or cues().yes_no.search(question) or _HYPOTHETICAL.search(question):
         return ()

@@ -308,7 +308,7 @@ def describes(sentence: str, head: str) -> bool:
     return False
 
 
-# A number counting things ("12 children", "four priority actions", "up to four children who ..."):
+# A number counting things ("12 carers", "four priority actions", "up to six beds which ..."):
 # the number in figures or words, then the noun phrase it counts, ended by its first plural noun
 # within three words. Not a year, a share, a sum, an age or a length of time: those say how much,
 # not how many.
@@ -330,8 +330,8 @@ def _plural(word: str) -> bool:
 
 
 def counts(text: str) -> list[tuple[int, str]]:
-    """(number, the noun phrase it counts) for each count of things in a text ("registered for up
-    to four children" -> (4, "children"); "three priority actions were set" -> (3, "priority
+    """(number, the noun phrase it counts) for each count of things in a text ("a unit with up
+    to six beds" -> (6, "beds"); "three priority actions were set" -> (3, "priority
     actions")). A year or a length of time counts nothing here."""
     found = []
     for m in _COUNTING.finditer(text):
