@@ -340,7 +340,7 @@ def counts(text: str) -> list[tuple[int, str]]:
             continue
         words = [w.strip("“\"‘’'") for w in m.group(2).split()]
         end = next((n for n, w in enumerate(words) if _plural(w)), None)
-        # An age ("16 and 17 year olds") counts no things.
+        # An age ("the 12 and 13 year olds") counts no things.
         if end is None or content_words(words[end]) & _NOT_COUNTED or any("year" in w.lower() for w in words[:end + 1]):
             continue
         found.append((_NUMBERS.get(said) or int(said), " ".join(words[:end + 1])))
