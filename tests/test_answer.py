@@ -169,6 +169,32 @@ def test_a_passage_that_only_records_the_running_of_the_meeting_ranks_below_one_
     assert any("received a report" in h.passage.text for h in hits)
 
 
+def test_a_meetings_housekeeping_is_no_answer_to_a_question_about_anything_else(tmp_path, embedder):
+    # Invented, in the shape of a ModernGov meeting page: the opening items record only the
+    # meeting's running (interests, previous minutes, public questions), which every council's
+    # minutes do in much the same words; one item has substance. Nothing is said of school transport.
+    engine = engine_over({
+        "eastmere.moderngov.co.uk__ieListDocuments.aspx_CId=88_MId=910.txt":
+            "Agenda and minutes\n\nChildren and Young People Scrutiny Committee\n\nThursday, 12th May, 2022 6.00 pm\n\n"
+            "Items\nNo. Item\n\n"
+            "41.\n\nDeclarations of interest\n\nMinutes:\n\n"
+            "Members were invited to declare any disclosable pecuniary or other registrable interests "
+            "in respect of items on this agenda.\n\n"
+            "Councillor P Marsh - Item 44 - Governor of a local primary school - non-pecuniary interest.\n\n"
+            "42.\n\nMinutes of the previous meeting\n\nMinutes:\n\n"
+            "The record of the meeting of the committee held on 10 March 2022 was confirmed as correct.\n\n"
+            "43.\n\nPublic questions\n\nMinutes:\n\n"
+            "No petitions, deputations or questions with notice had been received from members of the public.\n\n"
+            "44.\n\nYouth service review\n\nMinutes:\n\n"
+            "The Head of Youth Services said that two youth centres would reopen in September with "
+            "longer evening hours.\n",
+    }, tmp_path / "pages", embedder)
+    assert engine.ask("What did the Eastmere children's scrutiny committee decide about home to school transport?").refused
+    declared = engine.ask("Which interests were declared at the Eastmere children's scrutiny committee?")
+    assert not declared.refused and "non-pecuniary" in declared.text
+    assert not engine.ask("What did the Eastmere scrutiny committee hear about youth centres?").refused
+
+
 def test_which_body_is_refused_when_the_pages_name_none(tmp_path, embedder):
     # Invented, in the shape of a council letter: an address block names a person, and the
     # sentence about the scheme says only "a local university".

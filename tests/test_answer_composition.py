@@ -20,7 +20,7 @@ from ofsted_rag.documents import StoredPassage, unfinished
 from ofsted_rag.export import answer_to_docx, answer_to_markdown
 from ofsted_rag.output import answer_to_json
 from ofsted_rag.query import QueryAnalyser
-from ofsted_rag.reading import counts_without_detail, describes, procedural, tone
+from ofsted_rag.reading import counts_without_detail, describes, housekeeping, procedural, tone
 from ofsted_rag.retrieve import Hit, Vocabulary
 from ofsted_rag.ui import answer_html
 
@@ -190,6 +190,34 @@ def test_a_sentence_recording_only_the_running_of_the_meeting_is_procedural(sent
 ])
 def test_a_sentence_that_says_something_of_substance_is_not_procedural(sentence):
     assert procedural(sentence) is None
+
+
+@pytest.mark.parametrize("sentence, part", [
+    ("Apologies for absence were received from Councillor Jo Pike.", "attendance"),
+    ("Councillor R Lowe - Item 6 - Trustee of a local youth charity - non-pecuniary interest.", "interests"),
+    ("Members were invited to declare any personal or prejudicial interests they may have.", "interests"),
+    ("The record of the meeting held on 2 February was confirmed as correct.", "minutes"),
+    ("No petitions or deputations had been received.", "public"),
+    ("There were no public questions.", "public"),
+    ("The date of the next meeting was noted as 9 July.", "meeting"),
+])
+def test_a_sentence_recording_one_part_of_a_meetings_running_is_housekeeping(sentence, part):
+    assert housekeeping(sentence) == part
+
+
+@pytest.mark.parametrize("sentence", [
+    "RESOLVED: That the report be noted.",
+    "The service acts in the best interests of every child it looks after.",
+    "Officers said no petitions had been received about the closure of the respite unit, but parents had written to the council.",
+    SUBSTANCE,
+])
+def test_a_sentence_of_substance_or_a_decision_is_not_housekeeping(sentence):
+    assert housekeeping(sentence) is None
+
+
+def test_a_question_about_declared_interests_asks_about_that_housekeeping(analyse):
+    assert analyse("Did any councillor declare an interest at the panel?").housekeeping == {"interests"}
+    assert analyse("What did the panel decide about the fostering report?").housekeeping == frozenset()
 
 
 def test_a_subject_counted_with_nothing_after_it_is_a_count_without_detail():

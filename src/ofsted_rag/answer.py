@@ -30,7 +30,7 @@ from ofsted_rag.documents import (Answer, AnswerSentence, Citation, RetrievalSte
                                   notes_paragraph, refers_back, sentences_of, split_sentences, unfinished)
 from ofsted_rag.embedding import Embedder, VectorCache
 from ofsted_rag.query import Query, form_words, items_head, judgement_scale, judgements_in, passage_words
-from ofsted_rag.reading import counts_without_detail, describes, mentions, procedural, tone
+from ofsted_rag.reading import counts_without_detail, describes, housekeeping, mentions, procedural, tone
 from ofsted_rag.retrieve import Hit, Vocabulary
 from ofsted_rag.support import INSTRUCTION, content_words
 
@@ -409,7 +409,8 @@ class ExtractiveAnswerer:
                     pieces += [*sentences_of(lead.text), *(u for p in items for u in sentences_of(p.text))]
                     text = f"{text} {lead.text.strip()} {_joined(items)}"
                     extra = (lead, *items)
-                if len(content_words(text)) >= 2 and not INSTRUCTION.search(text) and not _LINK_TO_ANOTHER.match(text):
+                if (len(content_words(text)) >= 2 and not INSTRUCTION.search(text) and not _LINK_TO_ANOTHER.match(text)
+                        and _may_answer_housekeeping(query, text)):
                     # The sentence before, in the same point, and the item's title may name what
                     # this one goes on about ("Plans are too generic ..." after "CP conferences ...").
                     context = self._words(f"{heading} {title} {lead_in} {previous} {text}")
@@ -705,6 +706,15 @@ def _states_another_judgement(query: Query, sentence: str) -> bool:
     scales = {judgement_scale(s) for s in query.sought_judgements}
     stated = {s for s in judgements_in(sentence) if judgement_scale(s) in scales}
     return bool(stated) and not stated & query.sought_judgements
+
+
+def _may_answer_housekeeping(query: Query, sentence: str) -> bool:
+    """False for a sentence recording only a part of a meeting's running the question does not ask
+    about ("No declarations of interest were received" for a question about school transport): it
+    appears in every council's minutes whatever was discussed, so it is no evidence of anything
+    else, however many of the question's words (the committee, the council) it shares."""
+    part = housekeeping(sentence)
+    return part is None or part in query.housekeeping
 
 
 def _incidental(query: Query, sentence: str) -> bool:

@@ -119,6 +119,7 @@ class Cues:
     polarity: dict[str, re.Pattern]
     yes_no: re.Pattern
     procedure: re.Pattern
+    housekeeping: dict[str, re.Pattern]
     items: re.Pattern
     found: re.Pattern
     part_boundary: re.Pattern
@@ -158,6 +159,7 @@ def cues() -> Cues:
         polarity={k: re.compile(data["polarity"][k], re.IGNORECASE) for k in ("negative", "positive")},
         yes_no=re.compile(data["polarity"]["yes_no"], re.IGNORECASE),
         procedure=re.compile(data["asks"]["procedure"], re.IGNORECASE),
+        housekeeping={k: re.compile(v, re.IGNORECASE) for k, v in data["housekeeping"].items()},
         items=re.compile(data["asks"]["items"], re.IGNORECASE),
         found=re.compile(data["asks"]["found"], re.IGNORECASE),
         part_boundary=re.compile(data["part_boundary"], re.IGNORECASE),
@@ -317,6 +319,9 @@ class Query:
     polarity: str | None = None
     # Whether it asks how a meeting ran or what it decided (procedural sentences then answer).
     asks_procedure: bool = False
+    # The parts of a meeting's running it asks about ("were any interests declared?" ->
+    # {"interests"}); sentences recording only another part are no answer to it.
+    housekeeping: frozenset[str] = frozenset()
     # The plural noun phrase whose members it asks for ("what were the key strengths" -> "key
     # strengths"), None when it asks no such thing.
     items: str | None = None
@@ -624,6 +629,7 @@ class QueryAnalyser:
             asked_words=frozenset(w.lower() for w in re.findall(r"[A-Za-z]+", self._expand(text))),
             polarity=question_polarity(text, kinds),
             asks_procedure=bool(c.procedure.search(text)),
+            housekeeping=frozenset(k for k, p in c.housekeeping.items() if p.search(text)),
             items=None if across or kinds else items_asked(text),
             found=None if across else (m.group("thing") if (m := c.found.search(text)) else None),
         )

@@ -31,7 +31,8 @@ class Lexicon:
     window: int
     contrast: frozenset[str]
     clear_marks: int
-    procedure: tuple[tuple[re.Pattern, str], ...]  # (whole-sentence form, why it is procedural)
+    # (whole-sentence form, why it is procedural, the housekeeping it records or "")
+    procedure: tuple[tuple[re.Pattern, str, str], ...]
     change: dict[str, re.Pattern]        # "worse" / "better"
     in_time: re.Pattern                  # a share done within a time limit
     goes_on: dict[str, re.Pattern]       # "ended" / "ongoing" / "not_ended"
@@ -59,7 +60,8 @@ def lexicon() -> Lexicon:
         window=int(pol["negation_window"]),
         contrast=frozenset(pol["contrast"]),
         clear_marks=int(pol["clear_marks"]),
-        procedure=tuple((re.compile(f["pattern"], re.IGNORECASE), f["reason"]) for f in data["procedure"]),
+        procedure=tuple((re.compile(f["pattern"], re.IGNORECASE), f["reason"], f.get("housekeeping", ""))
+                        for f in data["procedure"]),
         change={k: re.compile(data["change"][k], re.IGNORECASE) for k in ("worse", "better")},
         in_time=re.compile(data["change"]["in_time"], re.IGNORECASE),
         goes_on={k: re.compile(data["change"][k], re.IGNORECASE) for k in ("ended", "ongoing", "not_ended")},
@@ -221,11 +223,21 @@ def procedural(sentence: str) -> str | None:
     """Why a sentence only records the running of a meeting (apologies, minutes agreed, a paper
     appended or noted), or None when it says something of substance. A form must cover the whole
     sentence, so one that goes on to say more is not procedural."""
+    form = _procedure_form(sentence)
+    return form[1] if form else None
+
+
+def housekeeping(sentence: str) -> str | None:
+    """The part of a meeting's running a sentence records and nothing else ("attendance",
+    "interests", "minutes", "meeting", "public": the names in sentences.toml), or None. Such a
+    sentence answers only a question about that part."""
+    form = _procedure_form(sentence)
+    return form[2] or None if form else None
+
+
+def _procedure_form(sentence: str) -> tuple[re.Pattern, str, str] | None:
     text = " ".join(_fold(sentence).split()).rstrip(" .;")
-    for pattern, reason in lexicon().procedure:
-        if pattern.fullmatch(text):
-            return reason
-    return None
+    return next((form for form in lexicon().procedure if form[0].fullmatch(text)), None)
 
 
 # A count of things, or words that say there were several: "two", "12", "a number of".
