@@ -674,6 +674,23 @@ def test_a_count_stated_is_a_false_premise_when_the_pages_count_otherwise(tmp_pa
     assert engine.gather("why does rutland's short-break unit have more than ten beds for overnight stays?").refusal is None
 
 
+def test_a_frequency_taken_for_granted_is_a_false_premise_when_the_pages_give_another(tmp_path, embedder):
+    # Invented, in the shape of a council news story on its fostering service.
+    engine = engine_over({
+        "www.rutland.gov.uk__news_fostering-panel-changes.txt":
+            "Changes to how foster carers are approved\n\n"
+            "Rutland County Council's fostering panel now sits monthly, so that new foster carers are approved "
+            "sooner.\n\n"
+            "The council wants to recruit ten more foster families this year.\n",
+    }, tmp_path / "pages", embedder)
+    answer = engine.ask("why does rutland's fostering panel only sit every two months?")
+    assert answer.refused
+    assert "they say it happens monthly, not every two months" in answer.text
+    # The frequency the story gives bears the question out; asking how often takes none for granted.
+    assert engine.gather("why does rutland's fostering panel sit monthly?").refusal is None
+    assert engine.gather("how often does rutland's fostering panel sit?").refusal is None
+
+
 def test_a_decision_taken_for_granted_is_a_false_premise_when_the_pages_say_the_opposite(tmp_path, embedder):
     # Invented, in the shape of a council press release answering an inspection report.
     engine = engine_over({

@@ -1185,6 +1185,18 @@ def test_a_count_given_as_a_bound_an_age_or_a_yes_no_question_is_not_taken_for_g
     assert analyse("did ofsted give rutland three priority actions?").counted == ()
 
 
+def test_how_often_a_why_question_says_something_happens_is_taken_for_granted(analyse):
+    assert analyse("why does rutland's fostering panel sit only every two months?").frequency == (
+        ("every two months", "every two months"),)
+    assert analyse("why are rutland's placement reviews held twice a year?").frequency == (("twice a year", "twice a year"),)
+
+
+def test_a_frequency_that_describes_what_is_asked_about_or_is_asked_for_is_not_taken_for_granted(analyse):
+    assert analyse("what did rutland's yearly safeguarding report say about neglect?").frequency == ()
+    assert analyse("how often does rutland's fostering panel sit?").frequency == ()
+    assert analyse("why might rutland's panel sit monthly?").frequency == ()
+
+
 def test_a_grade_marked_down_to_is_the_grade_taken_for_granted(analyse):
     query = analyse("why did inspectors mark rutland's fostering service down to requires improvement?")
     assert (query.presumed_judgement, query.presumed_relation) == ("requires_improvement", "")

@@ -24,7 +24,7 @@ from ofsted_rag.config import Settings
 from ofsted_rag.documents import Answer, DocumentMeta, RetrievalStep, StoredPassage, fold, sentences_of
 from ofsted_rag.embedding import Embedder, VectorCache, default_embedder
 from ofsted_rag.parsing.metadata import authorities_in_address, year_in_address
-from ofsted_rag.reading import CLAUSE, change, counts, direction, goes_on, says_none, stance, tone
+from ofsted_rag.reading import CLAUSE, change, counts, direction, frequencies, goes_on, says_none, stance, tone
 from ofsted_rag.errors import EmptyStoreError
 from ofsted_rag.retrieve import HybridRetriever, Retrieval
 from ofsted_rag.store import DocumentRecord, PassageFilter, PassageStore
@@ -215,7 +215,8 @@ class Engine:
                         _contradicted_judgement(query, hits) or _contradicted_decline(query, hits)
                         or _contradicted_direction(query, hits) or _contradicted_stance(query, hits)
                         or _contradicted_criticism(query, hits) or _contradicted_presence(query, hits)
-                        or _contradicted_continuation(query, hits) or _contradicted_count(query, hits))
+                        or _contradicted_continuation(query, hits) or _contradicted_count(query, hits)
+                        or _contradicted_frequency(query, hits))
 
     def scope(self, question: str | Query, flt: PassageFilter) -> Scope:
         """The documents that can answer for the councils the question names: those whose
@@ -884,6 +885,31 @@ def _contradicted_count(query: Query, hits: Sequence) -> str | None:
             thing = next(t for _, t in query.counted if head(t) == counted)
             return (f"they count {' or '.join(map(str, sorted(said)))} {thing}, "
                     f"not {' or '.join(map(str, sorted(claimed)))} (see the passages below)")
+    return None
+
+
+def _contradicted_frequency(query: Query, hits: Sequence) -> str | None:
+    """When a question says how often something happens ("why does the fostering panel sit only
+    every two months?") and the sentences naming at least half of what else it names give other
+    frequencies and never the one stated, the premise is false: say so rather than explain a
+    schedule nobody gave."""
+    if not query.frequency:
+        return None
+    claimed = {key for key, _ in query.frequency}
+    how_often = {w for _, written in query.frequency for w in content_words(written)}
+    # What else it names: its concepts but the frequency ("SEND" in any of its forms counts once).
+    others = [alts for alts in query.topic.concepts if not any(alt <= how_often for alt in alts)]
+    if not others:
+        return None
+    said: set[str] = set()
+    for sentence in _own_sentences(query, hits):
+        given = frequencies(sentence)
+        words = passage_words(sentence)
+        if given and 2 * sum(any(alt <= words for alt in alts) for alts in others) >= len(others):
+            said |= {key for key, _ in given}
+    if said and not said & claimed:
+        return (f"they say it happens {' or '.join(sorted(said))}, not {' or '.join(sorted(claimed))} "
+                f"(see the passages below)")
     return None
 
 

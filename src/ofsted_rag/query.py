@@ -28,7 +28,7 @@ from importlib import resources
 
 from ofsted_rag import places
 from ofsted_rag.parsing.metadata import month_number
-from ofsted_rag.reading import counts, tone
+from ofsted_rag.reading import counts, frequencies, tone
 from ofsted_rag.support import STOP_WORDS, content_words
 
 _YEAR = re.compile(r"\b(19[5-9]\d|20\d\d)\b")
@@ -357,6 +357,9 @@ class Query:
     # The counts it states as facts ("why does the respite unit have ten beds?" -> (10,
     # "beds")), which the documents can contradict (`counts_stated`).
     counted: tuple[tuple[int, str], ...] = ()
+    # How often it says as a fact that something happens: (how often, as written), as
+    # `reading.frequencies` reads them ("why does the fostering panel sit only every two months?").
+    frequency: tuple[tuple[str, str], ...] = ()
     # The regions or areas it asks across ("authorities in Yorkshire", "the Tees Valley's councils"),
     # when it names no council: it asks about every council there.
     regions: tuple[str, ...] = ()
@@ -618,6 +621,7 @@ class QueryAnalyser:
             judged=presumption_clause(graded) if presumed[0] else "",
             regions=in_regions,
             counted=counts_stated(text, across),
+            frequency=frequency_stated(text, across),
             presumed_stance=presumed_stance(text, across),
             misread=misread,
             search_text=search,
@@ -984,6 +988,21 @@ _DECIDING = frozenset(content_words("reject rejects rejected rejecting refuse re
                                     "vote votes voted voting against accept accepts accepted accepting approve approves "
                                     "approved approving endorse endorses endorsed endorsing adopt adopts adopted adopting "
                                     "ratify ratifies ratified ratifying sign signs signed off"))
+
+
+def frequency_stated(question: str, across_councils: bool = False) -> tuple[tuple[str, str], ...]:
+    """How often a "why" question says as a fact that something happens ("why does the fostering
+    panel sit only every two months?" -> (("every two months", "every two months"),)); none for
+    any other question, where a frequency more often describes what is asked about ("the yearly
+    report") than says how often it comes, nor for a question asking how often, a possibility,
+    or one asking of councils in general."""
+    if (across_councils or not _WHY.match(question) or _HOW_OFTEN.search(question)
+            or _HYPOTHETICAL.search(question)):
+        return ()
+    return tuple(frequencies(question))
+
+
+_HOW_OFTEN = re.compile(r"how (?:often|frequently|regularly)|what (?:frequency|intervals?)", re.IGNORECASE)
 
 
 def presumed_stance(question: str, across_councils: bool = False) -> str | None:

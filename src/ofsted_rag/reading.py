@@ -38,6 +38,7 @@ class Lexicon:
     goes_on: dict[str, re.Pattern]       # "ended" / "ongoing" / "not_ended"
     direction: dict[str, re.Pattern]     # "up" / "down"
     stance: dict[str, re.Pattern]        # "accepted" / "rejected"
+    frequency: dict[str, re.Pattern]     # "weekly", "monthly", "quarterly", ...
     none_determiners: frozenset[str]
     any_after: frozenset[str]
     none_window: int
@@ -67,6 +68,7 @@ def lexicon() -> Lexicon:
         goes_on={k: re.compile(data["change"][k], re.IGNORECASE) for k in ("ended", "ongoing", "not_ended")},
         direction={k: re.compile(data["direction"][k], re.IGNORECASE) for k in ("up", "down")},
         stance={k: re.compile(data["stance"][k], re.IGNORECASE) for k in ("accepted", "rejected")},
+        frequency={k: re.compile(v, re.IGNORECASE) for k, v in data["frequency"].items()},
         none_determiners=frozenset(data["none"]["determiners"]),
         any_after=frozenset(data["none"]["any_after"]),
         none_window=int(data["none"]["none_window"]),
@@ -225,6 +227,12 @@ def procedural(sentence: str) -> str | None:
     sentence, so one that goes on to say more is not procedural."""
     form = _procedure_form(sentence)
     return form[1] if form else None
+
+
+def frequencies(text: str) -> list[tuple[str, str]]:
+    """(how often, as written) for each frequency a text gives ("the board meets monthly" ->
+    [("monthly", "monthly")]; "every three months" -> [("quarterly", "every three months")])."""
+    return [(key, m.group(0)) for key, pattern in lexicon().frequency.items() for m in pattern.finditer(text)]
 
 
 def housekeeping(sentence: str) -> str | None:
