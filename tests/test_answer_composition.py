@@ -20,7 +20,7 @@ from ofsted_rag.documents import StoredPassage, unfinished
 from ofsted_rag.export import answer_to_docx, answer_to_markdown
 from ofsted_rag.output import answer_to_json
 from ofsted_rag.query import QueryAnalyser
-from ofsted_rag.reading import counts_without_detail, describes, housekeeping, procedural, tone
+from ofsted_rag.reading import counts_without_detail, describes, housekeeping, posts_named, procedural, same_post, tone
 from ofsted_rag.retrieve import Hit, Vocabulary
 from ofsted_rag.ui import answer_html
 
@@ -218,6 +218,23 @@ def test_a_sentence_of_substance_or_a_decision_is_not_housekeeping(sentence):
 def test_a_question_about_declared_interests_asks_about_that_housekeeping(analyse):
     assert analyse("Did any councillor declare an interest at the panel?").housekeeping == {"interests"}
     assert analyse("What did the panel decide about the fostering report?").housekeeping == frozenset()
+
+
+@pytest.mark.parametrize("sentence, named", [
+    ("Ann Lee, Director of Children's Services, told members the backlog had cleared.", [("Lee", "Director of Children's Services")]),
+    ("The panel heard from lead member Cllr Ray Hunt.", [("Hunt", "lead member")]),
+    ("Tom Bell, who became DCS in May, said so.", [("Bell", "DCS")]),
+    ("The chair of the Children and Families Scrutiny Panel opened the meeting.", []),
+])
+def test_a_person_named_beside_a_post_holds_it(sentence, named):
+    assert posts_named(sentence) == named
+
+
+def test_a_post_is_the_same_whatever_its_short_form_but_not_under_another_head():
+    assert same_post("DCS", "director of children's services")
+    assert same_post("cabinet member", "Cabinet Member for Children and Families")
+    assert not same_post("leader", "deputy leader")
+    assert not same_post("Cabinet Member for Children", "Cabinet Member for Housing")
 
 
 def test_a_subject_counted_with_nothing_after_it_is_a_count_without_detail():

@@ -59,6 +59,12 @@ def test_a_safeguarding_hub_answers_a_question_about_the_mash_but_is_never_searc
     assert not {"safeguarding hub", "safeguarding hubs"} & set(Vocabulary.load().expansions("the MASH"))
 
 
+def test_ehc_plans_are_one_term_however_they_are_written(analyse):
+    query = analyse("how quickly are EHC plans issued in rutland?")
+    assert query.topic.terms_covered(passage_words("Only half of new EHCPs were finished within 20 weeks."), (), frozenset()) == 1.0
+    assert query.topic.terms_covered(passage_words("Plans were issued quickly."), (), frozenset()) == 0.0
+
+
 def test_a_sentence_of_a_story_about_a_focused_visit_answers_about_the_visit(tmp_path, embedder):
     engine = engine_over({
         "www.rutland.gov.uk__news_2021_ofsted-focused-visit.txt":

@@ -691,6 +691,25 @@ def test_a_frequency_taken_for_granted_is_a_false_premise_when_the_pages_give_an
     assert engine.gather("how often does rutland's fostering panel sit?").refusal is None
 
 
+def test_a_post_taken_for_granted_is_a_false_premise_when_the_pages_name_another_holder(tmp_path, embedder):
+    # Invented, in the shape of a council's meeting page: the chair announces who holds which post.
+    engine = engine_over({
+        "rutland.moderngov.co.uk__ieListDocuments.aspx_CId=12_MId=345.txt":
+            "Children and Young People Scrutiny Panel\n\nTuesday, 7th June, 2022 7.00 pm\n\n"
+            "Items\nNo. Item\n\n"
+            "12.\n\nAnnouncements\n\nMinutes:\n\n"
+            "The Chair said that Cllr Webb would step back from fostering and adoption, with Cllr Kemp taking on the "
+            "role of Cabinet Member for Children and Families.\n\n"
+            "13.\n\nFostering update\n\nMinutes:\n\n"
+            "Cllr Kemp, Cabinet Member for Children and Families, said that 14 new foster carers had been approved.\n",
+    }, tmp_path / "pages", embedder)
+    answer = engine.ask("Why did Cllr Webb take over as Rutland's Cabinet Member for Children and Families?")
+    assert answer.refused
+    assert "they name Kemp as Cabinet Member for Children and Families, not Webb" in answer.text
+    # The holder the pages name bears the question out.
+    assert engine.gather("What did Cllr Kemp, Rutland's Cabinet Member for Children and Families, say about foster carers?").refusal is None
+
+
 def test_a_decision_taken_for_granted_is_a_false_premise_when_the_pages_say_the_opposite(tmp_path, embedder):
     # Invented, in the shape of a council press release answering an inspection report.
     engine = engine_over({

@@ -1197,6 +1197,18 @@ def test_a_frequency_that_describes_what_is_asked_about_or_is_asked_for_is_not_t
     assert analyse("why might rutland's panel sit monthly?").frequency == ()
 
 
+def test_a_post_a_question_says_someone_holds_is_taken_for_granted(analyse):
+    assert analyse("why did DCS Ann Lee leave rutland?").posts == (("Lee", "DCS"),)
+    assert analyse("why did Cllr Kemp take over as Rutland's Cabinet Member for Children and Families?").posts == (
+        ("Kemp", "Cabinet Member for Children and Families"),)
+
+
+def test_a_post_placed_in_time_or_asked_about_is_not_taken_for_granted(analyse):
+    assert analyse("why did former DCS Ann Lee leave rutland?").posts == ()
+    assert analyse("was Ann Lee the DCS in rutland?").posts == ()
+    assert analyse("who is the chair of Rutland's Children and Families Scrutiny Panel?").posts == ()
+
+
 def test_a_grade_marked_down_to_is_the_grade_taken_for_granted(analyse):
     query = analyse("why did inspectors mark rutland's fostering service down to requires improvement?")
     assert (query.presumed_judgement, query.presumed_relation) == ("requires_improvement", "")

@@ -24,7 +24,7 @@ from ofsted_rag.config import Settings
 from ofsted_rag.documents import Answer, DocumentMeta, RetrievalStep, StoredPassage, fold, sentences_of
 from ofsted_rag.embedding import Embedder, VectorCache, default_embedder
 from ofsted_rag.parsing.metadata import authorities_in_address, year_in_address
-from ofsted_rag.reading import CLAUSE, change, counts, direction, frequencies, goes_on, says_none, stance, tone
+from ofsted_rag.reading import CLAUSE, change, counts, direction, frequencies, goes_on, posts_named, same_post, says_none, stance, tone
 from ofsted_rag.errors import EmptyStoreError
 from ofsted_rag.retrieve import HybridRetriever, Retrieval
 from ofsted_rag.store import DocumentRecord, PassageFilter, PassageStore
@@ -216,7 +216,7 @@ class Engine:
                         or _contradicted_direction(query, hits) or _contradicted_stance(query, hits)
                         or _contradicted_criticism(query, hits) or _contradicted_presence(query, hits)
                         or _contradicted_continuation(query, hits) or _contradicted_count(query, hits)
-                        or _contradicted_frequency(query, hits))
+                        or _contradicted_frequency(query, hits) or _contradicted_post(query, hits))
 
     def scope(self, question: str | Query, flt: PassageFilter) -> Scope:
         """The documents that can answer for the councils the question names: those whose
@@ -910,6 +910,18 @@ def _contradicted_frequency(query: Query, hits: Sequence) -> str | None:
     if said and not said & claimed:
         return (f"they say it happens {' or '.join(sorted(said))}, not {' or '.join(sorted(claimed))} "
                 f"(see the passages below)")
+    return None
+
+
+def _contradicted_post(query: Query, hits: Sequence) -> str | None:
+    """When a question says someone holds a post ("why did DCS Ann Lee leave?") and the council's
+    own sentences name others in that post and never that person, the premise is false: say who
+    they name rather than answer of someone else."""
+    for surname, post in query.posts:
+        holders = {name for sentence in _own_sentences(query, hits)
+                   for name, named in posts_named(sentence) if same_post(post, named)}
+        if holders and surname not in holders:
+            return f"they name {' or '.join(sorted(holders))} as {post}, not {surname} (see the passages below)"
     return None
 
 

@@ -28,7 +28,7 @@ from importlib import resources
 
 from ofsted_rag import places
 from ofsted_rag.parsing.metadata import month_number
-from ofsted_rag.reading import counts, frequencies, tone
+from ofsted_rag.reading import counts, frequencies, posts_named, tone
 from ofsted_rag.support import STOP_WORDS, content_words
 
 _YEAR = re.compile(r"\b(19[5-9]\d|20\d\d)\b")
@@ -360,6 +360,8 @@ class Query:
     # How often it says as a fact that something happens: (how often, as written), as
     # `reading.frequencies` reads them ("why does the fostering panel sit only every two months?").
     frequency: tuple[tuple[str, str], ...] = ()
+    # The posts it says people hold: (surname, post as written) ("why did DCS Ann Lee leave?").
+    posts: tuple[tuple[str, str], ...] = ()
     # The regions or areas it asks across ("authorities in Yorkshire", "the Tees Valley's councils"),
     # when it names no council: it asks about every council there.
     regions: tuple[str, ...] = ()
@@ -622,6 +624,7 @@ class QueryAnalyser:
             regions=in_regions,
             counted=counts_stated(text, across),
             frequency=frequency_stated(text, across),
+            posts=posts_presumed(text, across),
             presumed_stance=presumed_stance(text, across),
             misread=misread,
             search_text=search,
@@ -1000,6 +1003,21 @@ def frequency_stated(question: str, across_councils: bool = False) -> tuple[tupl
             or _HYPOTHETICAL.search(question)):
         return ()
     return tuple(frequencies(question))
+
+
+def posts_presumed(question: str, across_councils: bool = False) -> tuple[tuple[str, str], ...]:
+    """The posts a question says people hold, as `reading.posts_named` reads them ("why did DCS
+    Ann Lee leave?" -> (("Lee", "DCS"),)); none for a yes/no question, a possibility, one asking
+    of councils in general, or one placing the post in time ("former", "interim", "new"), as
+    people come and go from posts."""
+    if (across_councils or cues().yes_no.search(question) or _HYPOTHETICAL.search(question)
+            or _POST_IN_TIME.search(question)):
+        return ()
+    return tuple(posts_named(question))
+
+
+_POST_IN_TIME = re.compile(r"\b(?:former|ex|previous(?:ly)?|outgoing|then|new|newly|incoming|interim|acting|"
+                           r"temporary|used\s+to|at\s+the\s+time|until|before|after|since|replaced?|succeed\w*)\b", re.IGNORECASE)
 
 
 _HOW_OFTEN = re.compile(r"how (?:often|frequently|regularly)|what (?:frequency|intervals?)", re.IGNORECASE)

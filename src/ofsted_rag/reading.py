@@ -365,3 +365,64 @@ def counts(text: str) -> list[tuple[int, str]]:
             continue
         found.append((_NUMBERS.get(said) or int(said), " ".join(words[:end + 1])))
     return found
+
+
+# Who holds which post, as minutes, letters and news write it: a post's name (its head: director,
+# lead member, chair ...; what it is of or for after it) beside a person's name. A name with a title
+# ("Cllr Dixon", "Dr Ann Lee") or two capitalised words ("Jean Carter").
+_NAME = (r"(?:(?:Cllrs?|Councillors?|Mr|Mrs|Ms|Miss|Dr|Professor|Sir|Dame)\.?\s+(?:[A-Z][a-z'’-]+\s+)?[A-Z][a-z'’-]+"
+         r"|[A-Z][a-z]+\s+(?:Mc|Mac|O['’]|D['’])?[A-Z][a-z'’]+(?:-[A-Z][a-z'’]+)?)")
+_POST_HEAD = (r"(?i:director(?:\s+of\s+children['’]?s\s+services)?|dcs|lead\s+member|cabinet\s+member|executive\s+member"
+              r"|portfolio\s+holder|deputy\s+leader|leader|chair(?:man|woman|person)?|chief\s+executive|commissioner"
+              r"|minister|mayor|principal\s+social\s+worker)")
+# What the post is of or for: "for Families, Education and Children", "of Children's Services".
+_POST_OF = r"(?:\s+(?i:of|for)\s+(?:the\s+)?[A-Z][\w'’&-]*(?:(?:,\s+|\s+(?i:and|&)\s+|\s+)[A-Z][\w'’&-]*){0,5})?"
+_POST = rf"(?P<post>{_POST_HEAD}{_POST_OF})"
+# Whose post it is, when said: "Central Bedfordshire's", "the council's".
+_WHOSE = r"(?:(?:the\s+)?(?:[A-Z][\w-]*\s+){0,3}?[\w-]+['’]s\s+)?"
+_POSTS = (
+    # "Executive Member Cllr Dixon", "children's minister Vicky Ford", "Director of Children's Services Jane Smith"
+    re.compile(rf"{_POST},?\s+(?P<name>{_NAME})"),
+    # "Jane Smith, Director of Children's Services", "Cllr Ray Hunt, the leader"
+    re.compile(rf"(?P<name>{_NAME}),\s+(?:the\s+|its\s+|our\s+|(?i:interim|acting)\s+)?{_POST}"),
+    # "Cllr Dixon assuming responsibility as Executive Member ...", "Jane Smith, who became DCS",
+    # "Jean Carter was appointed lead member"
+    re.compile(rf"(?P<name>{_NAME})(?:,\s+who)?\s+(?:[a-z]+\s+){{0,3}}?(?:as|became|becomes|become|is|was|had\s+been|has\s+been"
+               rf"|appointed|named)\s+(?:the\s+|its\s+|new\s+|(?i:interim|acting)\s+)?{_WHOSE}{_POST}"),
+)
+
+
+def posts_named(text: str) -> list[tuple[str, str]]:
+    """(the person's surname, the post as written) for each person a text names beside a post
+    ("Cllr Dixon assuming responsibility as Executive Member for Families" -> [("Dixon",
+    "Executive Member for Families")])."""
+    found = []
+    for pattern in _POSTS:
+        for m in pattern.finditer(text):
+            name = m.group("name").split()
+            if not {w.lower().strip("'’") for w in name} & _NOT_A_NAME:
+                found.append((name[-1], " ".join(m.group("post").split())))
+    return list(dict.fromkeys(found))
+
+
+# Capitalised words that name bodies, places' kinds and services, never a person ("Scrutiny Panel").
+_NOT_A_NAME = frozenset(
+    "panel committee sub-committee board partnership council councils services service trust group forum team scrutiny "
+    "children young people education care safeguarding borough county city district cabinet executive member members "
+    "families family health social department government ofsted agency authority the".split())
+
+
+def post_key(post: str) -> tuple[str, frozenset[str]]:
+    """A post as compared: its head, and the content words of what it is of or for ("DCS" and
+    "Director of Children's Services" are one post; "leader" and "deputy leader" are not)."""
+    folded = re.sub(r"\bdcs\b", "director of children's services", " ".join(post.lower().split()))
+    head = re.match(_POST_HEAD, folded)
+    name = " ".join(head.group(0).split()) if head else folded
+    return name, frozenset(content_words(folded[head.end():] if head else ""))
+
+
+def same_post(a: str, b: str) -> bool:
+    """Whether two posts as written are the same one: the same head, and what one is of or for
+    takes in the other's (a post said without it may be either)."""
+    (head_a, of_a), (head_b, of_b) = post_key(a), post_key(b)
+    return head_a == head_b and (of_a <= of_b or of_b <= of_a)
