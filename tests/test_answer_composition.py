@@ -232,6 +232,7 @@ def test_a_person_named_beside_a_post_holds_it(sentence, named):
 
 def test_a_post_is_the_same_whatever_its_short_form_but_not_under_another_head():
     assert same_post("DCS", "director of children's services")
+    assert same_post("DCS", "Director of Children’s Services")
     assert same_post("cabinet member", "Cabinet Member for Children and Families")
     assert not same_post("leader", "deputy leader")
     assert not same_post("Cabinet Member for Children", "Cabinet Member for Housing")

@@ -710,6 +710,26 @@ def test_a_post_taken_for_granted_is_a_false_premise_when_the_pages_name_another
     assert engine.gather("What did Cllr Kemp, Rutland's Cabinet Member for Children and Families, say about foster carers?").refusal is None
 
 
+def test_a_question_about_a_person_no_page_names_is_refused(tmp_path, embedder):
+    # Invented, in the shape of a council press release quoting its cabinet member; another
+    # council's story quotes someone else.
+    engine = engine_over({
+        "www.rutland.gov.uk__news_fostering-service-praised.txt":
+            "Fostering service praised by inspectors\n\n"
+            "Ofsted has rated Rutland County Council's fostering service good.\n\n"
+            "Cllr Ann Fenwick, cabinet member for children, said: \"Our foster carers make this possible.\"\n",
+        "www.leicestershire.gov.uk__news_adoption-visit.txt":
+            "Adoption service visit\n\n"
+            "Leicestershire County Council's adoption service was visited by Ofsted in March.\n\n"
+            "Cllr Ray Hunt, lead member for children, said the council would act on every recommendation.\n",
+    }, tmp_path / "pages", embedder)
+    answer = engine.ask("Why did Cllr Ray Hunt praise Rutland's fostering service?")
+    assert answer.refused
+    assert "they do not name Cllr Ray Hunt" in answer.text
+    # Someone the council's pages do name is answered for.
+    assert engine.gather("What did Cllr Fenwick say about Rutland's fostering service?").refusal is None
+
+
 def test_a_decision_taken_for_granted_is_a_false_premise_when_the_pages_say_the_opposite(tmp_path, embedder):
     # Invented, in the shape of a council press release answering an inspection report.
     engine = engine_over({

@@ -948,6 +948,9 @@ def test_a_question_saying_a_number_went_up_or_down_takes_the_direction_for_gran
     assert analyse("what caused the fall in adopter approvals?").presumed_direction == "down"
     assert analyse("why did the share of visits on time drop after the move?").presumed_direction == "down"
     assert analyse("why did the number of children waiting for a first visit go up?").presumed_direction == "up"
+    # Moving to a figure says which way it moved.
+    assert analyse("why did the share of rutland children with three or more placements rise to 12%?").presumed_direction == "up"
+    assert analyse("why did rutland's agency spend fall to £2m last year?").presumed_direction == "down"
     # Asked as yes/no, as a possibility, or with a verb that is not the clause's: nothing taken for granted.
     assert analyse("has the number of families on the waiting list gone up?").presumed_direction is None
     assert analyse("what would happen if referrals rose?").presumed_direction is None
@@ -1207,6 +1210,12 @@ def test_a_post_placed_in_time_or_asked_about_is_not_taken_for_granted(analyse):
     assert analyse("why did former DCS Ann Lee leave rutland?").posts == ()
     assert analyse("was Ann Lee the DCS in rutland?").posts == ()
     assert analyse("who is the chair of Rutland's Children and Families Scrutiny Panel?").posts == ()
+
+
+def test_the_people_a_question_names_are_read_with_their_titles(analyse):
+    assert analyse("why did Cllr Ray Hunt praise rutland's fostering service?").people == ("Cllr Ray Hunt",)
+    assert analyse("what did Dr Ann Lee tell the Children's Scrutiny Panel?").people == ("Dr Ann Lee",)
+    assert analyse("what did the Scrutiny Panel say about fostering in the West Midlands?").people == ()
 
 
 def test_a_grade_marked_down_to_is_the_grade_taken_for_granted(analyse):

@@ -202,6 +202,8 @@ class Engine:
         )
         if scope.refusal:
             return Gathered(query, tuple(hits), retrieved, steps, scope.refusal)
+        if unnamed := self._people_not_named(query, scope):
+            return Gathered(query, tuple(hits), retrieved, steps, f"they do not name {' or '.join(unnamed)}")
         if scope.mention_only:
             hits = [h for h in hits if h.passage.doc_id not in scope.mention_only or _names_any(h.passage, scope.forms)]
         hits = [replace(h, standing=scope.standing(h.passage.doc_id)) for h in hits]
@@ -280,6 +282,36 @@ class Engine:
             note += f"; nothing names {', '.join(uncovered)}"
         forms = tuple(f for a in named if a.name in covered for f in (a.name, *a.aliases) if len(f) > 3)
         return Scope(replace(flt, documents=tuple(sorted(allowed))), years, None, note, mention_only, forms, theirs)
+
+    def _people_not_named(self, query: Query, scope: Scope) -> list[str]:
+        """The people the question names whom no document it may be answered from names: what
+        such a person said or did is not in the documents, however close the passages about the
+        subject come ("why did Cllr Ray Hunt praise the service?" over pages quoting someone
+        else). A person is named by their surname; words the documents also write in lower case
+        are no one's name ("Written Statement")."""
+        documents = scope.flt.documents
+        words = self._per_generation(("capitalised words",), lambda: _capitalised_words(self.retriever.passages))
+        places_named = {w.lower() for a in query.councils for form in (a.name, *a.aliases) for w in re.findall(r"[\w-]+", form)}
+        unnamed = []
+        for person in query.people:
+            name = [re.sub(r"['’]s$", "", w) for w in person.split() if not _TITLE.fullmatch(w)]
+            if (not name or not all(self._written_as_name(w.lower()) and w.lower() not in places_named for w in name)):
+                continue
+            surname = name[-1]
+            if not any(surname in words.get(d, ()) or surname.lower() in d_name
+                       for d, d_name in ((d, self._file_names().get(d, "")) for d in (documents or words))):
+                unnamed.append(person)
+        return unnamed
+
+    def _file_names(self) -> dict[str, str]:
+        """Per document, its file name and address in lower case (a page's source names itself
+        there more often than in its text: "willispalmer.com")."""
+        def build():
+            names: dict[str, str] = {}
+            for p in self.retriever.passages:
+                names.setdefault(p.doc_id, " ".join(x for x in (p.file_name, p.url) if x).lower())
+            return names
+        return self._per_generation(("file names",), build)
 
     def _held(self, authority: places.Authority) -> bool:
         """Whether any stored document is recorded as this authority's or names it."""
@@ -911,6 +943,19 @@ def _contradicted_frequency(query: Query, hits: Sequence) -> str | None:
         return (f"they say it happens {' or '.join(sorted(said))}, not {' or '.join(sorted(claimed))} "
                 f"(see the passages below)")
     return None
+
+
+# A title before a person's name ("Cllr", "Dr").
+_TITLE = re.compile(r"(?i:cllrs?|councillors?|mr|mrs|ms|miss|dr|professor|sir|dame)\.?")
+
+
+def _capitalised_words(passages: Sequence[StoredPassage]) -> dict[str, set[str]]:
+    """Per document, the capitalised words of its passages and their item titles ("Lee's" as "Lee")."""
+    words: dict[str, set[str]] = {}
+    for p in passages:
+        words.setdefault(p.doc_id, set()).update(
+            re.sub(r"['’]s$", "", w) for w in re.findall(r"\b[A-Z][\w'’-]*", f"{p.item_title or ''} {p.text}"))
+    return words
 
 
 def _contradicted_post(query: Query, hits: Sequence) -> str | None:

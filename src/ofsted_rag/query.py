@@ -28,7 +28,7 @@ from importlib import resources
 
 from ofsted_rag import places
 from ofsted_rag.parsing.metadata import month_number
-from ofsted_rag.reading import counts, frequencies, posts_named, tone
+from ofsted_rag.reading import counts, frequencies, people_named, posts_named, tone
 from ofsted_rag.support import STOP_WORDS, content_words
 
 _YEAR = re.compile(r"\b(19[5-9]\d|20\d\d)\b")
@@ -362,6 +362,9 @@ class Query:
     frequency: tuple[tuple[str, str], ...] = ()
     # The posts it says people hold: (surname, post as written) ("why did DCS Ann Lee leave?").
     posts: tuple[tuple[str, str], ...] = ()
+    # The people it names, as written ("Cllr Ray Hunt"): the documents answer for them only if
+    # they name them.
+    people: tuple[str, ...] = ()
     # The regions or areas it asks across ("authorities in Yorkshire", "the Tees Valley's councils"),
     # when it names no council: it asks about every council there.
     regions: tuple[str, ...] = ()
@@ -625,6 +628,7 @@ class QueryAnalyser:
             counted=counts_stated(text, across),
             frequency=frequency_stated(text, across),
             posts=posts_presumed(text, across),
+            people=tuple(people_named(text)),
             presumed_stance=presumed_stance(text, across),
             misread=misread,
             search_text=search,

@@ -370,7 +370,9 @@ def counts(text: str) -> list[tuple[int, str]]:
 # Who holds which post, as minutes, letters and news write it: a post's name (its head: director,
 # lead member, chair ...; what it is of or for after it) beside a person's name. A name with a title
 # ("Cllr Dixon", "Dr Ann Lee") or two capitalised words ("Jean Carter").
-_NAME = (r"(?:(?:Cllrs?|Councillors?|Mr|Mrs|Ms|Miss|Dr|Professor|Sir|Dame)\.?\s+(?:[A-Z][a-z'’-]+\s+)?[A-Z][a-z'’-]+"
+_TITLED_NAME = (r"(?:Cllrs?|Councillors?|Mr|Mrs|Ms|Miss|Dr|Professor|Sir|Dame)\.?\s+(?:[A-Z][a-z'’-]+\s+)?"
+                r"[A-Z][a-z'’]+(?:-[A-Z][a-z'’]+)?")
+_NAME = (rf"(?:{_TITLED_NAME}"
          r"|[A-Z][a-z]+\s+(?:Mc|Mac|O['’]|D['’])?[A-Z][a-z'’]+(?:-[A-Z][a-z'’]+)?)")
 _POST_HEAD = (r"(?i:director(?:\s+of\s+children['’]?s\s+services)?|dcs|lead\s+member|cabinet\s+member|executive\s+member"
               r"|portfolio\s+holder|deputy\s+leader|leader|chair(?:man|woman|person)?|chief\s+executive|commissioner"
@@ -400,7 +402,7 @@ def posts_named(text: str) -> list[tuple[str, str]]:
     for pattern in _POSTS:
         for m in pattern.finditer(text):
             name = m.group("name").split()
-            if not {w.lower().strip("'’") for w in name} & _NOT_A_NAME:
+            if not {_bare(w) for w in name} & _NOT_A_NAME:
                 found.append((name[-1], " ".join(m.group("post").split())))
     return list(dict.fromkeys(found))
 
@@ -412,10 +414,23 @@ _NOT_A_NAME = frozenset(
     "families family health social department government ofsted agency authority the".split())
 
 
+def people_named(text: str) -> list[str]:
+    """The people a text names with a title, as written ("Cllr Ray Hunt", "Dr Ann Lee"). Two
+    capitalised words alone are too often something else to be read as a person here (a region,
+    "the Square Mile", a project's name)."""
+    names = [" ".join(m.group(0).split()) for m in re.finditer(_TITLED_NAME, text)]
+    return list(dict.fromkeys(n for n in names if not {_bare(w) for w in n.split()} & _NOT_A_NAME))
+
+
+def _bare(word: str) -> str:
+    """A word in lower case without its possessive ("Children's" -> "children")."""
+    return re.sub(r"['’]s?$", "", word.lower())
+
+
 def post_key(post: str) -> tuple[str, frozenset[str]]:
     """A post as compared: its head, and the content words of what it is of or for ("DCS" and
     "Director of Children's Services" are one post; "leader" and "deputy leader" are not)."""
-    folded = re.sub(r"\bdcs\b", "director of children's services", " ".join(post.lower().split()))
+    folded = re.sub(r"\bdcs\b", "director of children's services", " ".join(post.lower().replace("’", "'").split()))
     head = re.match(_POST_HEAD, folded)
     name = " ".join(head.group(0).split()) if head else folded
     return name, frozenset(content_words(folded[head.end():] if head else ""))
