@@ -24,7 +24,8 @@ from ofsted_rag.config import Settings
 from ofsted_rag.documents import Answer, DocumentMeta, RetrievalStep, StoredPassage, fold, sentences_of
 from ofsted_rag.embedding import Embedder, VectorCache, default_embedder
 from ofsted_rag.parsing.metadata import authorities_in_address, year_in_address
-from ofsted_rag.reading import CLAUSE, change, counts, direction, frequencies, goes_on, posts_named, same_post, says_none, stance, tone
+from ofsted_rag.reading import (CLAUSE, change, counts, direction, frequencies, goes_on, name_words, posts_named, same_post, says_none,
+                               stance, tone)
 from ofsted_rag.errors import EmptyStoreError
 from ofsted_rag.retrieve import HybridRetriever, Retrieval
 from ofsted_rag.store import DocumentRecord, PassageFilter, PassageStore
@@ -287,15 +288,15 @@ class Engine:
         """The people the question names whom no document it may be answered from names: what
         such a person said or did is not in the documents, however close the passages about the
         subject come ("why did Cllr Ray Hunt praise the service?" over pages quoting someone
-        else). A person is named by their surname; words the documents also write in lower case
-        are no one's name ("Written Statement")."""
+        else). A person is named by their surname, in a document's text or address; a name word
+        the documents also write in lower case, or one of the council's name, leaves it unweighed."""
         documents = scope.flt.documents
         words = self._per_generation(("capitalised words",), lambda: _capitalised_words(self.retriever.passages))
         places_named = {w.lower() for a in query.councils for form in (a.name, *a.aliases) for w in re.findall(r"[\w-]+", form)}
         unnamed = []
         for person in query.people:
-            name = [re.sub(r"['’]s$", "", w) for w in person.split() if not _TITLE.fullmatch(w)]
-            if (not name or not all(self._written_as_name(w.lower()) and w.lower() not in places_named for w in name)):
+            name = name_words(person)
+            if not name or not all(self._written_as_name(w.lower()) and w.lower() not in places_named for w in name):
                 continue
             surname = name[-1]
             if not any(surname in words.get(d, ()) or surname.lower() in d_name
@@ -943,10 +944,6 @@ def _contradicted_frequency(query: Query, hits: Sequence) -> str | None:
         return (f"they say it happens {' or '.join(sorted(said))}, not {' or '.join(sorted(claimed))} "
                 f"(see the passages below)")
     return None
-
-
-# A title before a person's name ("Cllr", "Dr").
-_TITLE = re.compile(r"(?i:cllrs?|councillors?|mr|mrs|ms|miss|dr|professor|sir|dame)\.?")
 
 
 def _capitalised_words(passages: Sequence[StoredPassage]) -> dict[str, set[str]]:

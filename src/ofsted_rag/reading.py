@@ -370,8 +370,8 @@ def counts(text: str) -> list[tuple[int, str]]:
 # Who holds which post, as minutes, letters and news write it: a post's name (its head: director,
 # lead member, chair ...; what it is of or for after it) beside a person's name. A name with a title
 # ("Cllr Dixon", "Dr Ann Lee") or two capitalised words ("Jean Carter").
-_TITLED_NAME = (r"(?:Cllrs?|Councillors?|Mr|Mrs|Ms|Miss|Dr|Professor|Sir|Dame)\.?\s+(?:[A-Z][a-z'’-]+\s+)?"
-                r"[A-Z][a-z'’]+(?:-[A-Z][a-z'’]+)?")
+_TITLE = r"(?:Cllrs?|Councillors?|Mr|Mrs|Ms|Miss|Dr|Professor|Sir|Dame)\.?"
+_TITLED_NAME = rf"{_TITLE}\s+(?:[A-Z][a-z'’-]+\s+)?[A-Z][a-z'’]+(?:-[A-Z][a-z'’]+)?"
 _NAME = (rf"(?:{_TITLED_NAME}"
          r"|[A-Z][a-z]+\s+(?:Mc|Mac|O['’]|D['’])?[A-Z][a-z'’]+(?:-[A-Z][a-z'’]+)?)")
 _POST_HEAD = (r"(?i:director(?:\s+of\s+children['’]?s\s+services)?|dcs|lead\s+member|cabinet\s+member|executive\s+member"
@@ -420,6 +420,11 @@ def people_named(text: str) -> list[str]:
     "the Square Mile", a project's name)."""
     names = [" ".join(m.group(0).split()) for m in re.finditer(_TITLED_NAME, text)]
     return list(dict.fromkeys(n for n in names if not {_bare(w) for w in n.split()} & _NOT_A_NAME))
+
+
+def name_words(person: str) -> list[str]:
+    """A person's name without its title or a possessive ("Cllr Ray Hunt's" -> ["Ray", "Hunt"])."""
+    return [re.sub(r"['’]s$", "", w) for w in person.split() if not re.fullmatch(_TITLE, w, re.IGNORECASE)]
 
 
 def _bare(word: str) -> str:
