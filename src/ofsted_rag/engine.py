@@ -306,7 +306,7 @@ class Engine:
 
     def _file_names(self) -> dict[str, str]:
         """Per document, its file name and address in lower case (a page's source names itself
-        there more often than in its text: "willispalmer.com")."""
+        there more often than in its text: "a-law-firm.co.uk")."""
         def build():
             names: dict[str, str] = {}
             for p in self.retriever.passages:

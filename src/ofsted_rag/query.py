@@ -1024,7 +1024,7 @@ _POST_IN_TIME = re.compile(r"\b(?:former|ex|previous(?:ly)?|outgoing|then|new|ne
                            r"temporary|used\s+to|at\s+the\s+time|until|before|after|since|replaced?|succeed\w*)\b", re.IGNORECASE)
 
 
-_HOW_OFTEN = re.compile(r"how (?:often|frequently|regularly)|what (?:frequency|intervals?)", re.IGNORECASE)
+_HOW_OFTEN = re.compile(r"\bhow (?:often|frequently|regularly)\b|\bwhat (?:frequency|intervals?)\b", re.IGNORECASE)
 
 
 def presumed_stance(question: str, across_councils: bool = False) -> str | None:

@@ -369,7 +369,7 @@ def counts(text: str) -> list[tuple[int, str]]:
 
 # Who holds which post, as minutes, letters and news write it: a post's name (its head: director,
 # lead member, chair ...; what it is of or for after it) beside a person's name. A name with a title
-# ("Cllr Dixon", "Dr Ann Lee") or two capitalised words ("Jean Carter").
+# ("Cllr Pike", "Dr Ann Lee") or two capitalised words ("Tom Bell").
 _TITLE = r"(?:Cllrs?|Councillors?|Mr|Mrs|Ms|Miss|Dr|Professor|Sir|Dame)\.?"
 _TITLED_NAME = rf"{_TITLE}\s+(?:[A-Z][a-z'’-]+\s+)?[A-Z][a-z'’]+(?:-[A-Z][a-z'’]+)?"
 _NAME = (rf"(?:{_TITLED_NAME}"
@@ -377,18 +377,18 @@ _NAME = (rf"(?:{_TITLED_NAME}"
 _POST_HEAD = (r"(?i:director(?:\s+of\s+children['’]?s\s+services)?|dcs|lead\s+member|cabinet\s+member|executive\s+member"
               r"|portfolio\s+holder|deputy\s+leader|leader|chair(?:man|woman|person)?|chief\s+executive|commissioner"
               r"|minister|mayor|principal\s+social\s+worker)")
-# What the post is of or for: "for Families, Education and Children", "of Children's Services".
+# What the post is of or for: "for Young People and Skills", "of Children's Services".
 _POST_OF = r"(?:\s+(?i:of|for)\s+(?:the\s+)?[A-Z][\w'’&-]*(?:(?:,\s+|\s+(?i:and|&)\s+|\s+)[A-Z][\w'’&-]*){0,5})?"
 _POST = rf"(?P<post>{_POST_HEAD}{_POST_OF})"
-# Whose post it is, when said: "Central Bedfordshire's", "the council's".
+# Whose post it is, when said: "Eastmere's", "the council's".
 _WHOSE = r"(?:(?:the\s+)?(?:[A-Z][\w-]*\s+){0,3}?[\w-]+['’]s\s+)?"
 _POSTS = (
-    # "Executive Member Cllr Dixon", "children's minister Vicky Ford", "Director of Children's Services Jane Smith"
+    # "Executive Member Cllr Pike", "children's minister Ann Rowe", "Director of Children's Services Jane Smith"
     re.compile(rf"{_POST},?\s+(?P<name>{_NAME})"),
     # "Jane Smith, Director of Children's Services", "Cllr Ray Hunt, the leader"
     re.compile(rf"(?P<name>{_NAME}),\s+(?:the\s+|its\s+|our\s+|(?i:interim|acting)\s+)?{_POST}"),
-    # "Cllr Dixon assuming responsibility as Executive Member ...", "Jane Smith, who became DCS",
-    # "Jean Carter was appointed lead member"
+    # "Cllr Pike taking over as Cabinet Member ...", "Jane Smith, who became DCS",
+    # "Tom Bell was appointed lead member"
     re.compile(rf"(?P<name>{_NAME})(?:,\s+who)?\s+(?:[a-z]+\s+){{0,3}}?(?:as|became|becomes|become|is|was|had\s+been|has\s+been"
                rf"|appointed|named)\s+(?:the\s+|its\s+|new\s+|(?i:interim|acting)\s+)?{_WHOSE}{_POST}"),
 )
@@ -396,8 +396,8 @@ _POSTS = (
 
 def posts_named(text: str) -> list[tuple[str, str]]:
     """(the person's surname, the post as written) for each person a text names beside a post
-    ("Cllr Dixon assuming responsibility as Executive Member for Families" -> [("Dixon",
-    "Executive Member for Families")])."""
+    ("Cllr Pike taking over as Cabinet Member for Young People" -> [("Pike",
+    "Cabinet Member for Young People")])."""
     found = []
     for pattern in _POSTS:
         for m in pattern.finditer(text):
