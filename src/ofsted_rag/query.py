@@ -514,8 +514,8 @@ class QueryAnalyser:
         query = self._analyse(" ".join(question.split()))
         prefix, clauses = question_parts(query.text)
         if len(clauses) < 2:
-            # "how were the MASH and care leavers described?" asks about each field term
-            # it joins: a sentence on the MASH and another on care leavers answer it between them.
+            # "how were the IRO service and the MASH described?" asks about each field term
+            # it joins: a sentence on the IRO service and another on the MASH answer it between them.
             clauses = self._subjects(query.text)
             prefix = ""
         if len(clauses) < 2:
