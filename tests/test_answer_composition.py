@@ -526,8 +526,18 @@ def test_a_line_naming_a_speaker_is_quoted_with_the_opening_of_the_quotation(ana
     assert quoted.sentence == ("Councillor Ann Cole, cabinet member for children, said: "
                                "“We are proud of our social workers.")
     assert [p.id for p in quoted.extra] == ["p-6-2"]
-    unquoted = ExtractiveAnswerer(evidence=EVIDENCE, following=lambda p: [passage("The board met.", "2")])
-    assert unquoted.candidates(query, [Hit(speaker, 1.0, 0.5, 1, 1)]) == []
+
+
+def test_a_line_naming_a_speaker_is_quoted_with_what_follows_it_without_quotation_marks(analyse):
+    # Web pages often print what was said as a paragraph of its own, with no quotation marks.
+    speaker = passage("Councillor Ann Cole, cabinet member for children, said of the scheme:", "1")
+    said = passage("Bigger homes let our carers take brothers and sisters together. We expect more to apply.", "2")
+    query = analyse("Which cabinet member commented on the scheme?")
+    answerer = ExtractiveAnswerer(evidence=EVIDENCE, following=lambda p: {"p-6-1": [said]}.get(p.id, []))
+    quoted = answerer.candidates(query, [Hit(speaker, 1.0, 0.5, 1, 1)])[0]
+    assert quoted.sentence == ("Councillor Ann Cole, cabinet member for children, said of the scheme: "
+                               "Bigger homes let our carers take brothers and sisters together.")
+    assert [p.id for p in quoted.extra] == ["p-6-2"]
 
 
 # ---------------------------------------------------------------------------- what the documents do not say

@@ -389,7 +389,7 @@ class ExtractiveAnswerer:
                     if extra:
                         pieces += [u for p in extra for u in sentences_of(p.text)]
                         text = f"{text} {_joined(extra)}"
-                    elif quote := _quote_in(after):
+                    elif quote := _quote_in(after, text):
                         extra, opening = quote
                         pieces.append(opening)
                         text = f"{text} {opening}"
@@ -650,10 +650,18 @@ def _list_in(after: Sequence[StoredPassage] | None) -> tuple[StoredPassage, ...]
     return tuple(items)
 
 
-def _quote_in(after: Sequence[StoredPassage] | None) -> tuple[tuple[StoredPassage], str] | None:
-    """When what follows a lead-in opens with a quotation: that passage and the quotation's first
-    sentence."""
-    if not after or _is_list_item(after[0]) or after[0].text.lstrip()[:1] not in _OPENING_QUOTES:
+# A lead-in saying who speaks ("Jane Smith, cabinet member for children, said of the scheme:"):
+# what follows it is what they said, which web pages often print as a paragraph of its own
+# without quotation marks.
+_SPEAKER_LEAD_IN = re.compile(rf"\b(?:{_REPORTS})\b(?:\s+[\w'’-]+){{0,6}}\s*:\s*$", re.IGNORECASE)
+
+
+def _quote_in(after: Sequence[StoredPassage] | None, lead_in: str = "") -> tuple[tuple[StoredPassage], str] | None:
+    """When what follows a lead-in is a quotation, opening with its mark or announced by a
+    lead-in saying who speaks: that passage and the quotation's first sentence."""
+    if not after or _is_list_item(after[0]):
+        return None
+    if after[0].text.lstrip()[:1] not in _OPENING_QUOTES and not _SPEAKER_LEAD_IN.search(lead_in):
         return None
     opening = sentences_of(after[0].text)
     return ((after[0],), opening[0]) if opening else None
