@@ -64,6 +64,12 @@ def test_the_emergency_duty_team_is_one_field_term_with_its_initials(analyse):
     assert query.topic.terms_covered(passage_words("Two social workers will join the front door team.")) == 0.0
 
 
+def test_initial_child_protection_conferences_are_one_field_term_with_their_initials(analyse):
+    query = analyse("why have the borough's ICPCs got later?")
+    assert "initial child protection conference" in query.expanded
+    assert query.topic.terms_covered(passage_words("Initial child protection conferences were held within 15 days.")) == 1.0
+
+
 def test_weak_spots_search_for_areas_for_improvement_but_not_the_other_way():
     vocabulary = Vocabulary.load()
     assert "areas for improvement" in vocabulary.expand("what were the weak spots ofsted flagged?")
