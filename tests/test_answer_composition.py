@@ -20,7 +20,7 @@ from ofsted_rag.documents import StoredPassage, unfinished
 from ofsted_rag.export import answer_to_docx, answer_to_markdown
 from ofsted_rag.output import answer_to_json
 from ofsted_rag.query import QueryAnalyser
-from ofsted_rag.reading import counts_without_detail, describes, housekeeping, posts_named, procedural, same_post, tone
+from ofsted_rag.reading import counts_without_detail, describes, housekeeping, posts_named, procedural, same_post, stance, tone, transfer
 from ofsted_rag.retrieve import Hit, Vocabulary
 from ofsted_rag.ui import answer_html
 
@@ -674,3 +674,18 @@ def test_a_person_named_beside_every_word_of_the_role_asked_about_answers_who(an
     for other in (_with(low, coverage=0.5), _with(low, fits=0.0), _with(low, standing=0.5)):
         assert answerer._confidence(query, [other]) < DOUBTFUL.threshold
     assert answerer._confidence(analyse("what did the chair of the fostering panel say?"), [low]) < DOUBTFUL.threshold
+
+
+def test_a_committee_agreeing_or_recommending_a_proposal_accepts_it():
+    assert stance("The committee agreed to extend the exemption to care leavers aged up to 25.") == "accepted"
+    assert stance("RESOLVED: That the panel recommends to Cabinet that the exemption be extended.") == "accepted"
+    # A denial of agreement is read as neither, as a denial of acceptance is.
+    assert stance("Members did not agree to the proposal.") is None
+
+
+def test_a_service_brought_in_house_or_handed_to_another_body_is_read_as_such():
+    assert transfer("The visitor scheme was brought back in-house in April after the charity closed.") == "in"
+    assert transfer("Cabinet agreed to transfer children's services to an independent trust.") == "out"
+    assert transfer("The council outsourced its short breaks service in 2019.") == "out"
+    assert transfer("The in-house fostering team recruited twelve carers.") is None
+

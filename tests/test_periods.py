@@ -194,6 +194,28 @@ def test_a_downgrade_taken_for_granted_stands_when_the_top_grade_was_lost(tmp_pa
     assert not answer.refused, answer.text
 
 
+def test_an_upgrade_taken_for_granted_is_a_false_premise_when_the_grade_went_down(tmp_path, embedder):
+    # Invented, in the shape of an opposition group's news page on a council's lowered grade.
+    engine = engine_over({
+        "www.anytown-watch.org.uk__news_rutland-grade.txt":
+            "Rutland's children's services were downgraded to inadequate by Ofsted in the spring.\n\n"
+            "Opposition councillors blamed a restructure that cut the number of team managers.\n",
+    }, tmp_path / "pages", embedder)
+    answer = engine.ask("Why were Rutland's children's services upgraded by Ofsted?")
+    assert answer.refused
+    assert "do not say it was upgraded (the passages below say its grade went down)" in answer.text
+
+
+def test_an_upgrade_taken_for_granted_stands_when_the_grade_went_up(tmp_path, embedder):
+    engine = engine_over({
+        "www.anytown-watch.org.uk__news_rutland-grade-up.txt":
+            "Rutland's children's services have been upgraded by Ofsted after two years of work.\n\n"
+            "Inspectors said managers now check every child's plan each month.\n",
+    }, tmp_path / "pages", embedder)
+    answer = engine.ask("Why were Rutland's children's services upgraded by Ofsted?")
+    assert not answer.refused, answer.text
+
+
 def test_a_decline_taken_for_granted_stands_when_any_passage_says_something_declined(tmp_path, embedder):
     engine = engine_over({
         "www.anytown-gazette.co.uk__news_rutland-front-door-mixed.txt":
@@ -745,3 +767,21 @@ def test_a_decision_taken_for_granted_is_a_false_premise_when_the_pages_say_the_
     # Asking why they were accepted, or whether they were rejected, takes nothing false for granted.
     assert engine.gather("why did cllr fenwick accept the inspectors' recommendations for rutland's fostering service?").refusal is None
     assert engine.gather("did cllr fenwick reject the inspectors' recommendations for rutland?").refusal is None
+
+
+def test_a_service_taken_for_granted_as_outsourced_is_a_false_premise_when_the_pages_say_it_came_in_house(tmp_path, embedder):
+    # Invented, in the shape of a scrutiny panel's minutes on a service the council took back.
+    engine = engine_over({
+        "democracy.rutland.gov.uk__mgAi.aspx_ID=7001.txt":
+            "Children and Young People Scrutiny Panel\n\n"
+            "12. Independent visitor scheme\n\n"
+            "The panel heard that the independent visitor scheme had been brought back in-house in April 2022, "
+            "after the charity that ran it closed.\n\n"
+            "Members asked how many children had been matched with a visitor since then.\n",
+    }, tmp_path / "pages", embedder)
+    answer = engine.ask("Why did Rutland outsource its independent visitor scheme?")
+    assert answer.refused
+    assert "do not say it was handed to another body to run (the passages below say it was brought in-house)" in answer.text
+    # Asking why it came back in-house takes nothing false for granted.
+    assert engine.gather("Why did Rutland bring its independent visitor scheme back in-house?").refusal is None
+

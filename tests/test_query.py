@@ -6,7 +6,7 @@ import datetime as dt
 import pytest
 
 from ofsted_rag.answer import fits
-from ofsted_rag.query import (QueryAnalyser, judgements_in, judgements_reached, months_in, months_of_dated, passage_words, years_named,
+from ofsted_rag.query import (QueryAnalyser, as_why, judgements_in, judgements_reached, months_in, months_of_dated, passage_words, years_named,
                               years_of_dated)
 from ofsted_rag.retrieve import Vocabulary
 
@@ -946,6 +946,73 @@ def test_a_question_saying_something_got_slower_or_later_takes_the_decline_for_g
     assert analyse("why have the panel's reviews got slower this year?").presumes_decline
     assert analyse("why did the home visits get later after the restructure?").presumes_decline
     assert not analyse("have the panel's reviews got slower this year?").presumes_decline
+
+
+def test_a_question_saying_a_council_did_not_improve_takes_the_decline_for_granted(analyse):
+    assert analyse("why didn't the borough improve its return interviews after the visit?").presumes_decline
+    assert analyse("why hasn't the panel improved the timeliness of its reviews?").presumes_decline
+    assert not analyse("didn't the borough improve its return interviews after the visit?").presumes_decline
+
+
+def test_a_question_asking_what_caused_something_is_read_as_the_why_question_it_stands_for():
+    assert as_why("What led to the respite unit being closed?") == "why was the respite unit closed?"
+    assert as_why("what caused the adoption panel to stop meeting?") == "why did the adoption panel stop meeting?"
+    assert as_why("What made the borough's reviews slower last year?") == "why did the borough's reviews get slower last year?"
+    assert as_why("what's behind the rise in referrals to the hub?") == "why the rise in referrals to the hub?"
+    assert as_why("What was the reason for the delay to the new hub?") == "why the delay to the new hub?"
+    assert as_why("the respite unit closed in May - why?") == "why the respite unit closed in May?"
+    # A question already asking why, or asking for no cause, is itself.
+    assert as_why("Why did the unit close?") == "Why did the unit close?"
+    assert as_why("What caused concern at the panel?") == "What caused concern at the panel?"
+
+
+def test_a_question_asking_what_caused_something_takes_it_for_granted_as_a_why_question_does(analyse):
+    assert analyse("What caused adopter approvals in the borough to drop?").presumed_direction == "down"
+    assert analyse("what made the panel's reviews later this year?").presumes_decline
+    assert analyse("what led to the borough being judged inadequate in 2021?").presumed_judgement == "inadequate"
+    assert analyse("what prompted the cabinet to reject the short breaks policy?").presumed_stance == "rejected"
+    assert analyse("what's behind the increase in children waiting for a first visit?").presumed_direction == "up"
+
+
+def test_the_words_asking_for_a_cause_are_no_part_of_what_a_question_is_about(analyse):
+    words = {w for alts in analyse("What prompted the cabinet to close the youth hub?").topic.concepts for alt in alts for w in alt}
+    assert "prompt" not in words and "prompted" not in words
+    assert {"cabinet", "youth", "hub"} <= words
+
+
+def test_a_grade_named_as_the_one_given_is_presumed(analyse):
+    assert analyse("What was the reason for the borough's inadequate rating in 2021?").presumed_judgement == "inadequate"
+    assert analyse("how did the council respond to its 2019 requires improvement judgement?").presumed_judgement == "requires_improvement"
+
+
+def test_a_question_saying_a_grade_went_up_takes_the_upgrade_for_granted(analyse):
+    assert analyse("Why was the borough's children's services upgraded by Ofsted?").presumes_upgrade
+    assert analyse("why did the council's Ofsted rating improve in 2022?").presumes_upgrade
+    assert not analyse("Was the borough upgraded at its last inspection?").presumes_upgrade
+    assert not analyse("why did referrals to the hub improve?").presumes_upgrade
+
+
+def test_a_question_saying_a_service_changed_hands_takes_the_move_for_granted(analyse):
+    query = analyse("why did the borough outsource its independent visitor scheme?")
+    assert query.presumed_transfer == "out"
+    assert {w for alts in query.transferred for alt in alts for w in alt} >= {"independ", "visitor", "scheme"}
+    assert analyse("what led the council to hand its fostering service over to a trust?").presumed_transfer == "out"
+    assert analyse("why was the youth service brought back in-house?").presumed_transfer == "in"
+    assert analyse("did the borough outsource its independent visitor scheme?").presumed_transfer is None
+
+
+def test_a_grade_written_as_its_initials_is_presumed_by_its_name(analyse):
+    assert analyse("Why were the borough's children in care judged RI in 2023?").presumed_judgement == "requires_improvement"
+
+
+def test_an_inspection_said_to_rate_a_council_presumes_that_grade(analyse):
+    assert analyse("how did the board react to the 2022 inspection rating the county good overall?").presumed_judgement == "good"
+
+
+def test_a_question_saying_someone_brought_a_number_down_takes_the_fall_for_granted(analyse):
+    query = analyse("How did the borough manage to bring social worker caseloads down last year?")
+    assert query.presumed_direction == "down"
+    assert not any(alt & {"bring"} for alts in query.moved for alt in alts)
 
 
 def test_a_question_saying_a_number_went_up_or_down_takes_the_direction_for_granted(analyse):

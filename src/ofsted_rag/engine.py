@@ -25,7 +25,7 @@ from ofsted_rag.documents import Answer, DocumentMeta, RetrievalStep, StoredPass
 from ofsted_rag.embedding import Embedder, VectorCache, default_embedder
 from ofsted_rag.parsing.metadata import authorities_in_address, year_in_address
 from ofsted_rag.reading import (CLAUSE, change, counts, direction, frequencies, goes_on, name_words, posts_named, same_post, says_none,
-                               stance, tone)
+                               stance, tone, transfer)
 from ofsted_rag.errors import EmptyStoreError
 from ofsted_rag.retrieve import HybridRetriever, Retrieval
 from ofsted_rag.store import DocumentRecord, PassageFilter, PassageStore
@@ -216,7 +216,9 @@ class Engine:
         hits = hits[:top_k]
         return Gathered(query, tuple(hits), retrieved, steps,
                         _contradicted_judgement(query, hits) or _contradicted_decline(query, hits)
+                        or _contradicted_upgrade(query, hits)
                         or _contradicted_direction(query, hits) or _contradicted_stance(query, hits)
+                        or _contradicted_transfer(query, hits)
                         or _contradicted_criticism(query, hits) or _contradicted_presence(query, hits)
                         or _contradicted_continuation(query, hits) or _contradicted_count(query, hits)
                         or _contradicted_frequency(query, hits) or _contradicted_post(query, hits))
@@ -798,6 +800,26 @@ def _contradicted_decline(query: Query, hits: Sequence) -> str | None:
     return None
 
 
+def _contradicted_upgrade(query: Query, hits: Sequence) -> str | None:
+    """When a question takes for granted that a grade went up ("why was the service upgraded?")
+    and the passages found say nothing improved but that a grade went down, or state only the
+    lowest grade (nothing is moved up to the bottom one), the premise is false: say so rather
+    than explain a rise nobody recorded."""
+    if not query.presumes_upgrade:
+        return None
+    sentences = list(_own_sentences(query, hits))
+    changes = {change(s) for s in sentences}
+    if "better" in changes:
+        return None
+    if any(change(s) == "worse" and (judgements_reached(s) or passage_words(s) & RATING_WORDS) for s in sentences):
+        return "they do not say it was upgraded (the passages below say its grade went down)"
+    stated = set().union(*(judgements_reached(s) for s in sentences if not _SHARE.search(s)))
+    if stated and stated <= cues().judgement_ranks[-1]:
+        said = ", ".join(sorted(judgement_name(s) for s in stated))
+        return f"they do not say it was upgraded (the passages below state: {said})"
+    return None
+
+
 def _contradicted_direction(query: Query, hits: Sequence) -> str | None:
     """When a question takes for granted that a number went one way ("why have referrals to
     the hub gone up?") and the sentences naming that number say only that it went the
@@ -832,6 +854,24 @@ def _contradicted_stance(query: Query, hits: Sequence) -> str | None:
     if not said or asked in said:
         return None
     return f"they do not say it was {asked} (the passages below say it was {said.pop()})"
+
+
+def _contradicted_transfer(query: Query, hits: Sequence) -> str | None:
+    """When a question takes for granted that a service was handed to another body to run ("why
+    did the borough outsource its fostering service?") and the sentences naming it (at least half
+    of what the question names) say only that it was brought in-house, or the other way round,
+    the premise is false: say so rather than explain a move nobody made."""
+    thing = query.transferred
+    if not thing:
+        return None
+    need = max(1, math.ceil(len(thing) / 2))
+    said = {transfer(sentence) for sentence in _own_sentences(query, hits)
+            if sum(_names_all(passage_words(sentence), (alts,)) for alts in thing) >= need}
+    said.discard(None)
+    if not said or query.presumed_transfer in said:
+        return None
+    words = {"in": "brought in-house", "out": "handed to another body to run"}
+    return f"they do not say it was {words[query.presumed_transfer]} (the passages below say it was {words[said.pop()]})"
 
 
 def _contradicted_criticism(query: Query, hits: Sequence) -> str | None:

@@ -28,7 +28,7 @@ from importlib import resources
 
 from ofsted_rag import places
 from ofsted_rag.parsing.metadata import month_number
-from ofsted_rag.reading import counts, frequencies, people_named, posts_named, tone
+from ofsted_rag.reading import counts, frequencies, people_named, posts_named, tone, transfer
 from ofsted_rag.support import STOP_WORDS, content_words
 
 _YEAR = re.compile(r"\b(19[5-9]\d|20\d\d)\b")
@@ -101,6 +101,7 @@ class Cues:
     presumes_judgement: re.Pattern
     presumes_failure: re.Pattern
     presumes_decline: re.Pattern
+    presumes_upgrade: re.Pattern
     presumes_criticism: re.Pattern
     presumes_ongoing: re.Pattern
     presumes_rise: re.Pattern
@@ -109,6 +110,8 @@ class Cues:
     presumes_fall: re.Pattern
     # (pattern, relation): "downgraded to X" presumes X (""), "downgraded from X" one "below" X.
     presumes_move: tuple[tuple[re.Pattern, str], ...]
+    # (pattern, template): "what caused X to fall?" read as "why did X fall?" (`as_why`).
+    reason_asking: tuple[tuple[re.Pattern, str], ...]
     judgement_ranks: tuple[frozenset[str], ...]
     prospective: re.Pattern
     kinds: dict[str, re.Pattern]
@@ -139,6 +142,7 @@ def cues() -> Cues:
         presumes_judgement=re.compile(data["presumes_judgement"], re.IGNORECASE),
         presumes_failure=re.compile(data["presumes_failure"], re.IGNORECASE),
         presumes_decline=re.compile(data["presumes_decline"], re.IGNORECASE),
+        presumes_upgrade=re.compile(data["presumes_upgrade"], re.IGNORECASE),
         presumes_criticism=re.compile(data["presumes_criticism"], re.IGNORECASE),
         presumes_ongoing=re.compile(data["presumes_ongoing"], re.IGNORECASE),
         presumes_rise=re.compile(data["presumes_rise"], re.IGNORECASE),
@@ -147,6 +151,7 @@ def cues() -> Cues:
         presumes_fall=re.compile(data["presumes_fall"], re.IGNORECASE),
         presumes_move=tuple((re.compile(data[key], re.IGNORECASE), relation) for key, relation in
                             (("presumes_move_to", ""), ("presumes_fall_from", "below"), ("presumes_rise_from", "above"))),
+        reason_asking=tuple((re.compile(e["pattern"], re.IGNORECASE), e["why"]) for e in data["reason_asking"]),
         judgement_ranks=tuple(frozenset(rank) for rank in data["judgement_ranks"]["ranks"]),
         prospective=re.compile(data["prospective"], re.IGNORECASE),
         kinds={k: re.compile(v, re.IGNORECASE) for k, v in data["answer_kind"].items()},
@@ -328,6 +333,10 @@ class Query:
     # What a question asking why it was found takes as found ("why did inspectors find children
     # unsafe?" -> "children unsafe"), None when it asks no such thing.
     found: str | None = None
+    # The question as the "why" question it stands for when it asks what caused something ("what
+    # led to the unit being closed?" -> "why was the unit closed?"; `as_why`), else its text: what
+    # it takes for granted is read from this.
+    premise: str = ""
     # What a question asking more than one thing asks in each part ("what grade, and when?"), each
     # analysed as a question of its own about the same councils and period; () when it asks one.
     parts: tuple["Query", ...] = ()
@@ -336,6 +345,8 @@ class Query:
     # It takes for granted that something got worse or failed to improve ("why have return
     # interviews got worse?"): passages saying only that it improved gainsay it.
     presumes_decline: bool = False
+    # It takes for granted that a grade went up ("why was the service upgraded?").
+    presumes_upgrade: bool = False
     # It takes for granted that something was criticised ("why was the adoption service
     # criticised?"): passages that only speak well of it gainsay it.
     presumes_criticism: bool = False
@@ -354,6 +365,9 @@ class Query:
     # It takes for granted that someone "rejected" something ("why did the cabinet turn down the
     # policy?") or "accepted" it; None when it takes neither for granted (`presumed_stance`).
     presumed_stance: str | None = None
+    # It takes for granted that a service was brought in-house ("in") or handed to another body
+    # to run ("out"): "why did the borough outsource its fostering service?" (`reading.transfer`).
+    presumed_transfer: str | None = None
     # The counts it states as facts ("why does the respite unit have ten beds?" -> (10,
     # "beds")), which the documents can contradict (`counts_stated`).
     counted: tuple[tuple[int, str], ...] = ()
@@ -400,8 +414,8 @@ class Query:
         """It takes for granted that a grade fell ("why was it downgraded?", "why did its rating
         drop?"): a council given only the top grade was not moved down to it."""
         return self.presumes_decline and (
-            any("downgrad" in m.group(0).lower() for m in cues().presumes_decline.finditer(self.text))
-            or bool(passage_words(self.text) & RATING_WORDS))
+            any("downgrad" in m.group(0).lower() for m in cues().presumes_decline.finditer(self.premise or self.text))
+            or bool(passage_words(self.premise or self.text) & RATING_WORDS))
 
     @property
     def declined(self) -> tuple[tuple[frozenset[str], ...], ...]:
@@ -411,7 +425,7 @@ class Query:
         if not self.presumes_decline:
             return ()
         said: set[str] = set()
-        for m in cues().presumes_decline.finditer(self.text):
+        for m in cues().presumes_decline.finditer(self.premise or self.text):
             said |= content_words(m.group(0))
         return tuple(alts for alts in self.topic.concepts
                      if alts not in self.topic.item_terms and alts not in self.topic.setting_terms
@@ -427,6 +441,17 @@ class Query:
         return tuple(alts for alts in self.topic.concepts
                      if alts not in self.topic.item_terms and alts not in self.topic.setting_terms
                      and not any(alt & _DECIDING for alt in alts))
+
+    @property
+    def transferred(self) -> tuple[tuple[frozenset[str], ...], ...]:
+        """The concepts a question taking a transfer for granted says were moved ("fostering",
+        "service" of "why did the borough outsource its fostering service?"): not the words of
+        moving, nor a clause setting the scene. () when it presumes no transfer."""
+        if not self.presumed_transfer:
+            return ()
+        return tuple(alts for alts in self.topic.concepts
+                     if alts not in self.topic.item_terms and alts not in self.topic.setting_terms
+                     and not any(alt & _TRANSFERRING for alt in alts))
 
     @property
     def moved(self) -> tuple[tuple[frozenset[str], ...], ...]:
@@ -446,7 +471,7 @@ class Query:
         hostels?"): not the words saying it goes on, nor the doing said to go on
         (a page may say it stopped in other words), the kind of inspection or a clause setting the
         scene. () when it presumes nothing goes on."""
-        m = ongoing_presumed(self.text, self.across_councils)
+        m = ongoing_presumed(self.premise or self.text, self.across_councils)
         if m is None:
             return ()
         said = content_words(" ".join(w for w in (m.group("ongoing"), m.group("verb")) if w))
@@ -478,6 +503,8 @@ class Query:
             bits.append(f"presumes: {self.presumed}")
         if self.presumes_decline:
             bits.append("presumes: a decline")
+        if self.presumes_upgrade:
+            bits.append("presumes: an upgrade")
         if self.presumes_criticism:
             bits.append("presumes: a criticism")
         if self.continued:
@@ -555,7 +582,8 @@ class QueryAnalyser:
                        years=part.years or whole.years, months=part.months or whole.months,
                        starts=part.starts or whole.starts, across_councils=whole.across_councils,
                        presumed_judgement=whole.presumed_judgement, presumed_relation=whole.presumed_relation,
-                       presumes_decline=whole.presumes_decline, presumes_criticism=whole.presumes_criticism,
+                       presumes_decline=whole.presumes_decline, presumes_upgrade=whole.presumes_upgrade,
+                       presumes_criticism=whole.presumes_criticism,
                        sought_judgements=whole.sought_judgements, judgement_alternatives=whole.judgement_alternatives)
 
     def _analyse(self, text: str) -> Query:
@@ -565,8 +593,11 @@ class QueryAnalyser:
         named = [(a, any(rs <= s and e <= r_end for rs, r_end, _ in regions)) for s, e, a in places.spans(text)]
         swallowed = {a for a, inside in named if inside} - {a for a, inside in named if not inside}
         councils = tuple(a for a in places.mentioned(text) if a not in swallowed)
-        blanked = text
-        for start, end, _ in reversed(regions):
+        # What it is about and what it takes for granted are read from the "why" question it
+        # stands for: "what caused" asks, as "why" does, and names nothing it is about.
+        premise = as_why(text)
+        blanked = premise
+        for start, end, _ in reversed(places.region_spans(premise)):
             blanked = f"{blanked[:start]} {blanked[end:]}"
         stripped = places.strip_places(blanked)
         # Searched for by the name documents write: a council named by an abbreviation or initials
@@ -604,9 +635,9 @@ class QueryAnalyser:
         # reform ("the 2014 SEND reforms", "the Children Act 1989").
         periods = _NAMED_BY_YEAR.sub(" ", _RELATIVE_PERIOD.sub(" ", text))
         # A grade said in other words ("the top grade", "the lowest rating") is read as the grade.
-        graded = self.vocabulary.said_as(text, c.judgements)
+        graded = self.vocabulary.said_as(premise, c.judgements)
         presumed = presumed_judgement(graded)
-        criticism = presumes_criticism(text, across)
+        criticism = presumes_criticism(premise, across)
         return Query(
             text=text,
             councils=councils,
@@ -617,19 +648,21 @@ class QueryAnalyser:
             across_councils=across,
             presumed_judgement=presumed[0],
             presumed_relation=presumed[1],
-            presumes_decline=presumes_decline(text, across),
+            presumes_decline=presumes_decline(premise, across),
+            presumes_upgrade=presumes_upgrade(premise, across),
             presumes_criticism=criticism,
             criticised=criticised_subject(stripped) if criticism else "",
-            presumed_direction=presumed_direction(text, across),
+            presumed_direction=presumed_direction(premise, across),
             sought_judgements=(sought := judgements_sought(graded)) and sought | judgement_alternatives(graded),
             judgement_alternatives=judgement_alternatives(graded),
             judged=presumption_clause(graded) if presumed[0] else "",
             regions=in_regions,
-            counted=counts_stated(text, across),
-            frequency=frequency_stated(text, across),
-            posts=posts_presumed(text, across),
+            counted=counts_stated(premise, across),
+            frequency=frequency_stated(premise, across),
+            posts=posts_presumed(premise, across),
             people=tuple(people_named(text)),
-            presumed_stance=presumed_stance(text, across),
+            presumed_stance=presumed_stance(premise, across),
+            presumed_transfer=presumed_transfer(premise, across),
             misread=misread,
             search_text=search,
             prospective=bool(c.prospective.search(text)),
@@ -642,7 +675,8 @@ class QueryAnalyser:
             asks_procedure=bool(c.procedure.search(text)),
             housekeeping=frozenset(k for k, p in c.housekeeping.items() if p.search(text)),
             items=None if across or kinds else items_asked(text),
-            found=None if across else (m.group("thing") if (m := c.found.search(text)) else None),
+            found=None if across else (m.group("thing") if (m := c.found.search(premise)) else None),
+            premise=premise,
         )
 
     def topic(self, text: str, kinds: frozenset[str] = frozenset()) -> Topic:
@@ -956,6 +990,14 @@ def presumes_decline(question: str, across_councils: bool = False) -> bool:
         across_councils or c.yes_no.search(question) or _HYPOTHETICAL.search(question))
 
 
+def presumes_upgrade(question: str, across_councils: bool = False) -> bool:
+    """Whether a question takes for granted that a grade went up ("why was it upgraded?"): it
+    says so as a fact, not as a yes/no question, a possibility or of councils in general."""
+    c = cues()
+    return bool(c.presumes_upgrade.search(question)) and not (
+        across_councils or c.yes_no.search(question) or _HYPOTHETICAL.search(question))
+
+
 def presumed_direction(question: str, across_councils: bool = False) -> str | None:
     """"up" or "down" when a question says as a fact that a number went that way ("why did
     referrals fall?", "what caused the rise in caseloads?"); None when it says neither, both, or
@@ -968,7 +1010,7 @@ def presumed_direction(question: str, across_councils: bool = False) -> str | No
 
 
 # The words saying a number moved, which are not what moved.
-_MOVING = frozenset(content_words("go goes went gone going up down rise rises risen rising rose increase increased "
+_MOVING = frozenset(content_words("bring brings brought bringing go goes went gone going up down rise rises risen rising rose increase increased "
                                   "increasing grow grown growing growth climb climbed jump jumped double doubled surge "
                                   "fall fallen falling fell drop dropped dropping decrease decreased decreasing reduce "
                                   "reduced reduction shrink shrunk shrank plummet plummeted decline"))
@@ -1038,6 +1080,23 @@ def presumed_stance(question: str, across_councils: bool = False) -> str | None:
     return "rejected" if rejected and not accepted else "accepted" if accepted and not rejected else None
 
 
+# The words saying a service moved to or from another body's hands, which are not what moved.
+_TRANSFERRING = frozenset(content_words("bring brings brought bringing back house in-house inhouse insource insourced "
+                                        "outsource outsources outsourced outsourcing contract contracts contracted out "
+                                        "hand hands handed transfer transfers transferred move moves moved pass passed "
+                                        "trust company charity provider external externalise externalised privatise privatised "
+                                        "take took taken control"))
+
+
+def presumed_transfer(question: str, across_councils: bool = False) -> str | None:
+    """"in" or "out" when a question says as a fact that a service was brought in-house or handed
+    to another body to run (`reading.transfer`); None when it says neither or both, or asks it as
+    a yes/no question, a possibility or of councils in general."""
+    if across_councils or cues().yes_no.search(question) or _HYPOTHETICAL.search(question):
+        return None
+    return transfer(question)
+
+
 def presumes_criticism(question: str, across_councils: bool = False) -> bool:
     """Whether a question asks why something was criticised, found wanting or failed a revisit,
     taking that for granted ("why did inspectors say review meetings were poorly run?": a
@@ -1062,6 +1121,19 @@ def ongoing_presumed(question: str, across_councils: bool = False) -> re.Match |
 
 
 _WHY = re.compile(r"^\s*(?:why|how come)\b", re.IGNORECASE)
+
+
+def as_why(question: str) -> str:
+    """The "why" question a question asking what caused something stands for ("what led to the
+    unit being closed?" -> "why was the unit closed?", "what's behind the rise in referrals?" ->
+    "why the rise in referrals?"; resources/questions.toml [[reason_asking]]); the question itself
+    when it asks no cause or already says "why"."""
+    if _WHY.match(question):
+        return question
+    for pattern, why in cues().reason_asking:
+        if pattern.search(question):
+            return pattern.sub(why, question, count=1)
+    return question
 # What a "why" question says was found wanting: the clause a finding reports ("why did inspectors
 # say [review meetings were poorly run]?"), else the question after "why" and its verb ("why
 # were [plans for children in need so poor]?"); its subject runs to its first verb.

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-from ofsted_rag.support import content_words
+from ofsted_rag.support import STOP_WORDS, content_words
 
 _WORD = re.compile(r"[a-z]+(?:['-][a-z]+)*|n't")
 
@@ -38,6 +38,7 @@ class Lexicon:
     goes_on: dict[str, re.Pattern]       # "ended" / "ongoing" / "not_ended"
     direction: dict[str, re.Pattern]     # "up" / "down"
     stance: dict[str, re.Pattern]        # "accepted" / "rejected"
+    transfer: dict[str, re.Pattern]      # "in" (brought in-house) / "out" (handed to another body)
     frequency: dict[str, re.Pattern]     # "weekly", "monthly", "quarterly", ...
     none_determiners: frozenset[str]
     any_after: frozenset[str]
@@ -68,6 +69,7 @@ def lexicon() -> Lexicon:
         goes_on={k: re.compile(data["change"][k], re.IGNORECASE) for k in ("ended", "ongoing", "not_ended")},
         direction={k: re.compile(data["direction"][k], re.IGNORECASE) for k in ("up", "down")},
         stance={k: re.compile(data["stance"][k], re.IGNORECASE) for k in ("accepted", "rejected")},
+        transfer={k: re.compile(data["transfer"][k], re.IGNORECASE) for k in ("in", "out")},
         frequency={k: re.compile(v, re.IGNORECASE) for k, v in data["frequency"].items()},
         none_determiners=frozenset(data["none"]["determiners"]),
         any_after=frozenset(data["none"]["any_after"]),
@@ -192,6 +194,14 @@ def stance(sentence: str) -> str | None:
     when it says someone turned it down or disputed it; None when it says neither or both ("did
     not accept": a denial of acceptance, read as neither)."""
     said = {k for k, pattern in lexicon().stance.items() if pattern.search(_fold(sentence))}
+    return said.pop() if len(said) == 1 else None
+
+
+def transfer(text: str) -> str | None:
+    """"in" when a sentence says a service was brought (back) in-house, "out" when it says one was
+    handed to another body to run ("outsourced", "transferred to a trust"); None when it says
+    neither or both."""
+    said = {k for k, pattern in lexicon().transfer.items() if pattern.search(_fold(text))}
     return said.pop() if len(said) == 1 else None
 
 
@@ -349,17 +359,30 @@ def _plural(word: str) -> bool:
                                        and not word.isupper())
 
 
+# "One" counting a thing ("contained one priority action", "only one recommendation"), not the
+# pronoun ("one of the homes", "no one", "one another", "one-off"): read as the figure 1.
+_ONE = re.compile(r"(?<![\w'’-])(?<!\bno )(?<!\bany)(?:only\s+|just\s+|a\s+single\s+)?one(?=\s+(?!of\b|another\b|or\b|and\b|to\b|in\b)[A-Za-z])",
+                  re.IGNORECASE)
+
+
 def counts(text: str) -> list[tuple[int, str]]:
     """(number, the noun phrase it counts) for each count of things in a text ("a unit with up
     to six beds" -> (6, "beds"); "three priority actions were set" -> (3, "priority
     actions")). A year or a length of time counts nothing here."""
     found = []
+    text = _ONE.sub("1", text)
     for m in _COUNTING.finditer(text):
         said = m.group(1).lower().replace(",", "")
         if re.fullmatch(r"(?:19|20)\d\d", said):
             continue
         words = [w.strip("“\"‘’'") for w in m.group(2).split()]
         end = next((n for n, w in enumerate(words) if _plural(w)), None)
+        if end is None and said == "1":
+            # One thing named in the singular ("1 priority action"): its noun phrase runs to the
+            # first word that is no noun's.
+            end = next((n - 1 for n, w in enumerate(words) if w.lower() in STOP_WORDS), len(words) - 1)
+            if end < 0:
+                continue
         # An age ("the 12 and 13 year olds") counts no things.
         if end is None or content_words(words[end]) & _NOT_COUNTED or any("year" in w.lower() for w in words[:end + 1]):
             continue

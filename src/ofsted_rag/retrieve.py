@@ -123,6 +123,12 @@ class Vocabulary:
                 said = f"{forms[0]} {form.split()[-1]}" if " " in form else forms[0]
                 text = re.sub(r"(?<![\w'])(?<!second )(?<!third )(?<!next )" + re.escape(form).replace(r"\ ", r"[\s-]+") + r"(?![\w])",
                               said, text, flags=re.IGNORECASE)
+        # A grade written as its initials ("judged RI") is said by its name, as written in capitals.
+        for forms, _ in self._groups:
+            named = next((f for f in forms if f.lower().replace(" ", "_") in names), None)
+            if named is not None:
+                for form in (f for f in forms if f.isupper() and f != named):
+                    text = re.sub(rf"(?<![\w']){re.escape(form)}(?![\w])", named, text)
         return text
 
     def matches(self, text: str) -> list[tuple[int, int, list[str]]]:
