@@ -70,6 +70,13 @@ def test_initial_child_protection_conferences_are_one_field_term_with_their_init
     assert query.topic.terms_covered(passage_words("Initial child protection conferences were held within 15 days.")) == 1.0
 
 
+def test_unaccompanied_asylum_seeking_children_are_one_field_term_with_their_initials(analyse):
+    query = analyse("how many UASC does the borough look after?")
+    assert "unaccompanied asylum-seeking children" in query.expanded
+    assert query.topic.terms_covered(passage_words("The borough looks after 40 unaccompanied asylum-seeking children.")) == 1.0
+    assert query.topic.terms_covered(passage_words("Children with three or more placements in a year: 8%.")) == 0.0
+
+
 def test_weak_spots_search_for_areas_for_improvement_but_not_the_other_way():
     vocabulary = Vocabulary.load()
     assert "areas for improvement" in vocabulary.expand("what were the weak spots ofsted flagged?")
