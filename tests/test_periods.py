@@ -410,6 +410,21 @@ def test_a_criticism_of_one_area_is_weighed_against_what_is_said_of_that_area(tm
     assert "do not say it was criticised" in answer.text
 
 
+def test_a_thing_said_to_be_flagged_as_a_weakness_is_weighed_against_what_is_said_of_it(tmp_path, embedder):
+    # Invented, in the shape of a council's news story on an inspection report.
+    engine = engine_over({
+        "www.anytown-gazette.co.uk__news_rutland-exploitation-team.txt":
+            "Ofsted has published its report on Rutland's children's services.\n\n"
+            "Inspectors said the team working with children at risk of exploitation acts quickly and knows every child well.\n\n"
+            "They found that some assessments of disabled children were out of date.\n",
+    }, tmp_path / "pages", embedder)
+    answer = engine.ask("Why did Ofsted flag Rutland's exploitation team as a weakness?")
+    assert answer.refused
+    assert "do not say it was criticised" in answer.text
+    # A fault the pages do find is answered.
+    assert engine.gather("Why did Ofsted flag Rutland's assessments of disabled children as a weakness?").refusal is None
+
+
 def test_a_fault_taken_for_granted_is_weighed_against_what_is_said_of_the_thing_found_wanting(tmp_path, embedder):
     engine = engine_over({
         "www.anytown-gazette.co.uk__news_rutland-joint-inspection.txt":
@@ -648,6 +663,30 @@ def test_an_undated_story_looking_ahead_to_a_year_speaks_of_it_and_the_year_befo
     # ... but nothing says it speaks of 2016 or of 2021.
     assert engine.gather("What did Ofsted find about Barsetshire's social work teams in 2016?").refusal
     assert engine.gather("What did Ofsted find about Barsetshire's social work teams in 2021?").refusal
+
+
+def test_undated_minutes_naming_a_month_only_as_still_to_come_do_not_say_what_happened_then(tmp_path, embedder):
+    # Invented, in the shape of a ModernGov decision page with no date: it asks for a report to come
+    # to a later meeting, which is not held.
+    engine = engine_over({
+        "democracy.rutland.gov.uk__ieDecisionDetails.aspx_Id=901.txt":
+            "Response to the Ofsted focused visit\n\n"
+            "Decision:\n\n"
+            "1) Approved the action plan, which addresses the two areas for improvement found by inspectors.\n\n"
+            "2) Requested that progress against the action plan be reported to the Scrutiny Board in October 2022.\n",
+    }, tmp_path / "pages", embedder)
+    answer = engine.ask("Rutland scrutiny board October 2022: how far has the action plan got?")
+    assert answer.refused
+    assert "they say nothing about October 2022" in answer.text
+    # What was planned for that month is theirs to say.
+    assert engine.gather("What was due to be reported to Rutland's scrutiny board in October 2022?").refusal is None
+
+
+def test_a_month_named_as_still_to_come_is_told_from_one_that_came():
+    from ofsted_rag.query import months_besides_ahead
+    assert months_besides_ahead("Progress is to be reported to the board in October 2022.") == ()
+    assert months_besides_ahead("The annual conversation was scheduled for March 2019.") == ()
+    assert months_besides_ahead("The board met in October 2022 and heard the report.") == ((2022, 10),)
 
 
 def test_a_year_looked_ahead_to_is_not_ahead_when_the_story_names_a_later_year():

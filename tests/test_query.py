@@ -444,6 +444,11 @@ def test_a_question_about_what_will_happen_asks_what_was_planned(analyse):
     assert analyse("when will the improvement plan come back to the panel?").prospective
 
 
+def test_a_question_about_what_someone_was_to_do_asks_what_was_arranged(analyse):
+    assert analyse("which council was to carry out the review visit in April 2019?").prospective
+    assert not analyse("which council carried out the review visit in April 2019?").prospective
+
+
 def test_a_question_about_what_a_report_said_does_not_ask_what_was_planned(analyse):
     assert not analyse("what did the improvement plan report say in June 2021?").prospective
 
@@ -1079,6 +1084,13 @@ def test_a_why_question_whose_words_only_find_fault_takes_the_criticism_for_gran
     assert analyse("why did the visit find the partnership's oversight ineffective?").criticised == "the partnership's oversight"
     assert not analyse("did inspectors say the review meetings were poorly run?").presumes_criticism
     assert not analyse("why did inspectors say the review meetings were praised?").presumes_criticism
+
+
+def test_what_a_question_says_was_named_as_a_fault_is_what_was_criticised(analyse):
+    query = analyse("why did Ofsted flag the borough's exploitation team as a weakness?")
+    assert query.presumes_criticism
+    assert query.criticised.endswith("exploitation team")
+    assert analyse("how come inspectors rated work with the parent forum as weak?").criticised == "work with the parent forum"
 
 
 def test_what_went_wrong_takes_a_criticism_for_granted(analyse):

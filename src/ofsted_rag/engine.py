@@ -17,7 +17,7 @@ from pathlib import Path
 
 from ofsted_rag import places
 from ofsted_rag.answer import MAX_LIST_ITEMS, RERANK_DEPTH, ExtractiveAnswerer, refuse
-from ofsted_rag.query import (MONTH_NAMES, RATING_WORDS, Query, QueryAnalyser, cues, judgement_name, judgement_scale, judgements_reached, months_alone, months_in,
+from ofsted_rag.query import (MONTH_NAMES, RATING_WORDS, Query, QueryAnalyser, cues, judgement_name, judgement_scale, judgements_reached, months_alone, months_besides_ahead, months_in,
                               months_of_dated, passage_words, years_ahead, years_besides_earlier, years_in, years_of_dated,
                               years_written_of)
 from ofsted_rag.config import Settings
@@ -427,7 +427,11 @@ class Engine:
             if p.date is not None:
                 return ((p.date.year, p.date.month) in query.months or bool(set(months_of_dated(p.text, p.date)) & set(query.months))
                         or self._reports_soon_after(p, query))
-            return bool(months.get(p.doc_id, set()) & set(query.months)) or self._written_after(p, years, besides_earlier, query)
+            # An undated document naming the month only as that of something still to come ("to
+            # be reported to the board in October 2022") was written before it: it says what was
+            # planned then, not what happened.
+            named = months.get(p.doc_id, set()) - (set() if query.prospective else self._months_only_ahead().get(p.doc_id, set()))
+            return bool(named & set(query.months)) or self._written_after(p, years, besides_earlier, query)
         if _mentions_year(p, query.years):
             return True
         if p.date is None and self._looks_ahead_from(p, query):
@@ -465,6 +469,22 @@ class Engine:
         if any(y > first and y not in ahead for y in self._document_periods()[0].get(p.doc_id, set())):
             return False
         return any(first - 1 <= y <= first for y in query.years)
+
+    def _months_only_ahead(self) -> dict[str, set[tuple[int, int]]]:
+        """Per undated document, the (year, month)s its text names only as those of something
+        still to come (`months_besides_ahead`)."""
+        def build():
+            ahead: dict[str, set[tuple[int, int]]] = {}
+            besides: dict[str, set[tuple[int, int]]] = {}
+            for p in self.retriever.passages:
+                if p.date is None:
+                    text = f"{p.item_title or ''} {p.text}"
+                    kept = set(months_besides_ahead(text))
+                    ahead.setdefault(p.doc_id, set()).update(set(months_in(text)) - kept)
+                    besides.setdefault(p.doc_id, set()).update(kept)
+            return {d: named - besides.get(d, set()) for d, named in ahead.items()}
+
+        return self._per_generation(("months only ahead",), build)
 
     def _years_ahead(self) -> dict[str, set[int]]:
         """Per undated document, the years its text names as those of something still to come."""

@@ -1146,11 +1146,22 @@ _FIRST_VERB = re.compile(r"\b(?:was|were|is|are|had|has|have|been|being|did|do|d
                          r"get|got|gets|so|too|not|still|at|during|after|when|since|following|by|[a-z]+ed)\b", re.IGNORECASE)
 
 
+# What a question says was named as a fault: the object of "flag ... as a weakness", "rated ... as
+# weak", "described ... as poor" ("the exploitation team" of "why did Ofsted flag the exploitation
+# team as a weakness?").
+_NAMED_AS_FAULT = re.compile(r"\b(?:flag|rate|judge|describe|regard|consider|identif(?:y|ie)|highlight|cite|single\s+out|list|call|see|saw|seen)"
+                             r"\w*\s+(?P<clause>.+?)\s+as\s+(?:an?\s+)?(?:[\w'’-]+\s+)?(?:weakness\w*|weak|poor|failing|inadequate|"
+                             r"concerns?|problems?|ineffective|a\s+cause\s+for\s+concern)\b", re.IGNORECASE)
+
+
 def criticised_subject(question: str) -> str:
     """What a question taking a criticism for granted says was criticised or found wanting
     ("review meetings in notts" of "why did the inspection say review meetings in notts were
-    poorly run?"); "" when it names nothing before its first verb."""
+    poorly run?", "the exploitation team" of "why did Ofsted flag the exploitation team as a
+    weakness?"); "" when it names nothing before its first verb."""
     text = question.strip().rstrip("?!. ")
+    if m := _NAMED_AS_FAULT.search(text):
+        return " ".join(re.findall(r"[\w'’-]+", m.group("clause")))
     m = _REPORTED.search(text) or _AFTER_WHY.match(text)
     clause = m.group("clause") if m else ""
     words = re.findall(r"[\w'’-]+", clause)
@@ -1512,6 +1523,21 @@ _SPAN_START = re.compile(r"\bsince\s+(?:(?:the|a|an|its|their|our)\s+(?:[\w'’-
 _AHEAD = re.compile(r"\b(?:ahead\s+of|will|(?:is|are)\s+(?:due|expected|set)\s+to|(?:is|are)\s+due)\b"
                     r"[^.;:?!]{0,60}?\b(?:in|by|from|during)\s+(?:(?:\d{1,2}\s+)?[A-Z][a-z]+\s+)?(19[5-9]\d|20\d\d)\b",
                     re.IGNORECASE)
+
+
+# A month named as that of something still to come ("progress to be reported to the board in
+# October 2022", "the annual conversation scheduled for March 2019", "will visit in June 2021").
+_MONTH_AHEAD = re.compile(r"\b(?:ahead\s+of|will|(?:is|are|was|were)\s+(?:due|expected|set)\s+to|(?:is|are)\s+due|"
+                          r"(?:be|being)\s+(?:reported|presented|brought|considered|submitted|reviewed|held|discussed)|"
+                          r"(?:scheduled|planned|booked|timetabled)\s+(?:for|in))\b[^.;:?!]{0,80}?\b(?:in|by|from|during|for|at)?\s*"
+                          r"(?:\d{1,2}\s+)?(?=(?:" + "|".join(MONTH_NAMES) + r")\b)", re.IGNORECASE)
+
+
+def months_besides_ahead(text: str) -> tuple[tuple[int, int], ...]:
+    """The (year, month)s a text names other than as those of something still to come when it
+    was written (`_MONTH_AHEAD`)."""
+    kept = _MONTH_AHEAD.sub(lambda m: m.group(0) + "[ahead] ", text)
+    return tuple(m for m in months_in(re.sub(r"\[ahead\]\s+\w+\.?,?\s+\d{4}", " ", kept)))
 
 
 def years_ahead(texts: Sequence[str]) -> set[int]:
