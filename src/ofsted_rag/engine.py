@@ -858,18 +858,26 @@ def _contradicted_direction(query: Query, hits: Sequence) -> str | None:
     return f"they do not say it went {asked} (the passages below say it went {said.pop()})"
 
 
+def _read_of(thing: Sequence[tuple[frozenset[str], ...]], read: Callable[[str], str | None], query: Query, hits: Sequence,
+             *, begun_before: bool = False) -> set[str]:
+    """What `read` makes of the sentences naming at least half of `thing` (the concepts a
+    question says something happened to), leaving out those it makes nothing of; none when the
+    question names no such thing."""
+    if not thing:
+        return set()
+    need = max(1, math.ceil(len(thing) / 2))
+    said = {read(sentence) for sentence in _own_sentences(query, hits, begun_before=begun_before)
+            if sum(_names_all(passage_words(sentence), (alts,)) for alts in thing) >= need}
+    said.discard(None)
+    return said
+
+
 def _contradicted_stance(query: Query, hits: Sequence) -> str | None:
     """When a question takes for granted that someone turned something down ("why did the cabinet
     turn down the short breaks policy?") and the sentences naming it (at least half of what the
     question names) say only that it was accepted ("the cabinet approved the short breaks
     policy"), or the other way round, the premise is false: say so rather than explain a decision nobody took."""
-    thing = query.decided
-    if not thing:
-        return None
-    need = max(1, math.ceil(len(thing) / 2))
-    said = {stance(sentence) for sentence in _own_sentences(query, hits)
-            if sum(_names_all(passage_words(sentence), (alts,)) for alts in thing) >= need}
-    said.discard(None)
+    said = _read_of(query.decided, stance, query, hits)
     asked = query.presumed_stance
     if not said or asked in said:
         return None
@@ -881,13 +889,7 @@ def _contradicted_transfer(query: Query, hits: Sequence) -> str | None:
     did the borough outsource its fostering service?") and the sentences naming it (at least half
     of what the question names) say only that it was brought in-house, or the other way round,
     the premise is false: say so rather than explain a move nobody made."""
-    thing = query.transferred
-    if not thing:
-        return None
-    need = max(1, math.ceil(len(thing) / 2))
-    said = {transfer(sentence) for sentence in _own_sentences(query, hits)
-            if sum(_names_all(passage_words(sentence), (alts,)) for alts in thing) >= need}
-    said.discard(None)
+    said = _read_of(query.transferred, transfer, query, hits)
     if not said or query.presumed_transfer in said:
         return None
     words = {"in": "brought in-house", "out": "handed to another body to run"}
@@ -924,12 +926,7 @@ def _contradicted_continuation(query: Query, hits: Sequence) -> str | None:
     and the sentences naming it (at least half of what the question says goes on) say only that it
     stopped or ended, with not one saying it goes on, the premise is false: say so rather than
     explain something nobody says is still happening."""
-    thing = query.continued
-    if not thing:
-        return None
-    need = max(1, math.ceil(len(thing) / 2))
-    said = {goes_on(sentence) for sentence in _own_sentences(query, hits, begun_before=True)
-            if sum(_names_all(passage_words(sentence), (alts,)) for alts in thing) >= need}
+    said = _read_of(query.continued, goes_on, query, hits, begun_before=True)
     if "ended" not in said or "ongoing" in said:
         return None
     return "they do not say it still goes on (the passages below say it stopped or ended)"

@@ -417,6 +417,13 @@ class Query:
             any("downgrad" in m.group(0).lower() for m in cues().presumes_decline.finditer(self.premise or self.text))
             or bool(passage_words(self.premise or self.text) & RATING_WORDS))
 
+    def _concepts_besides(self, words: AbstractSet[str]) -> tuple[tuple[frozenset[str], ...], ...]:
+        """Its concepts but the kind of inspection, a clause setting the scene, and those that
+        name any of `words` (the words saying what happened to the rest)."""
+        return tuple(alts for alts in self.topic.concepts
+                     if alts not in self.topic.item_terms and alts not in self.topic.setting_terms
+                     and not any(alt & words for alt in alts))
+
     @property
     def declined(self) -> tuple[tuple[frozenset[str], ...], ...]:
         """The concepts a question taking a decline for granted says declined ("front", "door" of
@@ -427,9 +434,7 @@ class Query:
         said: set[str] = set()
         for m in cues().presumes_decline.finditer(self.premise or self.text):
             said |= content_words(m.group(0))
-        return tuple(alts for alts in self.topic.concepts
-                     if alts not in self.topic.item_terms and alts not in self.topic.setting_terms
-                     and not any(alt & said for alt in alts))
+        return self._concepts_besides(said)
 
     @property
     def decided(self) -> tuple[tuple[frozenset[str], ...], ...]:
@@ -438,9 +443,7 @@ class Query:
         deciding, nor a clause setting the scene. () when it presumes no stance."""
         if not self.presumed_stance:
             return ()
-        return tuple(alts for alts in self.topic.concepts
-                     if alts not in self.topic.item_terms and alts not in self.topic.setting_terms
-                     and not any(alt & _DECIDING for alt in alts))
+        return self._concepts_besides(_DECIDING)
 
     @property
     def transferred(self) -> tuple[tuple[frozenset[str], ...], ...]:
@@ -449,9 +452,7 @@ class Query:
         moving, nor a clause setting the scene. () when it presumes no transfer."""
         if not self.presumed_transfer:
             return ()
-        return tuple(alts for alts in self.topic.concepts
-                     if alts not in self.topic.item_terms and alts not in self.topic.setting_terms
-                     and not any(alt & _TRANSFERRING for alt in alts))
+        return self._concepts_besides(_TRANSFERRING)
 
     @property
     def moved(self) -> tuple[tuple[frozenset[str], ...], ...]:
@@ -460,9 +461,7 @@ class Query:
         clause setting the scene. () when it presumes no direction."""
         if not self.presumed_direction:
             return ()
-        return tuple(alts for alts in self.topic.concepts
-                     if alts not in self.topic.item_terms and alts not in self.topic.setting_terms
-                     and not any(alt & _MOVING for alt in alts))
+        return self._concepts_besides(_MOVING)
 
     @property
     def continued(self) -> tuple[tuple[frozenset[str], ...], ...]:
@@ -475,9 +474,7 @@ class Query:
         if m is None:
             return ()
         said = content_words(" ".join(w for w in (m.group("ongoing"), m.group("verb")) if w))
-        return tuple(alts for alts in self.topic.concepts
-                     if alts not in self.topic.item_terms and alts not in self.topic.setting_terms
-                     and not any(alt & said for alt in alts))
+        return self._concepts_besides(said)
 
     @property
     def forms(self) -> tuple[str, str]:
