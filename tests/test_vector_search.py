@@ -8,11 +8,15 @@ widens the search so that it returns the exact nearest passages.
 from __future__ import annotations
 
 import json
+import sqlite3
 
 import numpy as np
+import pytest
 
 from conftest import ROOT, make_settings
 from ofsted_rag.retrieve import CANDIDATES
+from ofsted_rag import store as store_module
+from ofsted_rag.errors import StoreError
 from ofsted_rag.store import SEARCH_BREADTH, PassageStore, make_client
 
 
@@ -46,3 +50,35 @@ def test_the_candidates_are_the_exact_nearest_passages(eval_store, embedder):
         # Passages of equal text tie; beyond ties, the order and the set are the exact ones.
         assert sorted(found) == sorted(exact) or np.isclose(
             similarity[ids.index(found[-1])], similarity[ids.index(exact[-1])]), question
+
+
+class _LockedFor:
+    """A real embedded Chroma client whose first `times` calls to open a collection fail as SQLite
+    fails while another writer holds the database. (A lock cannot be had on demand: Chroma's own
+    writes take it for moments only.)"""
+
+    def __init__(self, client, times: int) -> None:
+        self.client, self.left = client, times
+
+    def get_or_create_collection(self, *args, **kwargs):
+        if self.left:
+            self.left -= 1
+            raise sqlite3.OperationalError("database is locked")
+        return self.client.get_or_create_collection(*args, **kwargs)
+
+
+def test_a_store_locked_for_a_moment_is_opened_once_the_lock_passes(tmp_path, monkeypatch):
+    monkeypatch.setattr(store_module, "LOCK_WAITS", (0, 0, 0))
+    settings = make_settings(tmp_path / "data")
+    store = PassageStore(settings, client=_LockedFor(make_client(settings), times=2))
+    assert store.count() == 0
+
+
+def test_a_store_that_stays_locked_is_said_to_be_busy_not_damaged(tmp_path, monkeypatch):
+    monkeypatch.setattr(store_module, "LOCK_WAITS", (0, 0, 0))
+    settings = make_settings(tmp_path / "data")
+    with pytest.raises(StoreError) as raised:
+        PassageStore(settings, client=_LockedFor(make_client(settings), times=10))
+    assert "is busy" in str(raised.value) and str(settings.chroma_path) in str(raised.value)
+    assert "damaged" not in str(raised.value)
+

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from urllib.parse import urlparse
@@ -185,6 +186,9 @@ def damaged_store(settings: Settings, exc: Exception) -> StoreError:
 # for stores of thousands of passages, at a cost of a few milliseconds.
 SEARCH_BREADTH = 500
 
+# Seconds to wait before each new try at opening a store SQLite says is locked (3 s in all).
+LOCK_WAITS = (0.1, 0.2, 0.4, 0.8, 1.5)
+
 
 class PassageStore:
     """Reads and writes passages and the document registry."""
@@ -196,23 +200,38 @@ class PassageStore:
         self._open_collections()
 
     def _open_collections(self) -> None:
-        try:
-            self.passages = self.client.get_or_create_collection(
-                self.settings.collection, embedding_function=None, metadata={"hnsw:space": "cosine"}
-            )
-            searched = ((getattr(self.passages, "configuration_json", None) or {}).get("hnsw") or {}).get("ef_search")
-            if searched is not None and searched < SEARCH_BREADTH:
-                self.passages.modify(configuration={"hnsw": {"ef_search": SEARCH_BREADTH}})
-            self.registry = self.client.get_or_create_collection(
-                self.settings.collection + "_documents", embedding_function=None
-            )
-            self.sentences = self.client.get_or_create_collection(
-                self.settings.collection + "_sentences", embedding_function=None, metadata={"hnsw:space": "cosine"}
-            )
-        except Exception as exc:
-            if self.settings.chroma_url:
-                raise StoreError(f"cannot open the passage store ({type(exc).__name__}: {exc})") from None
-            raise damaged_store(self.settings, exc) from None
+        # SQLite under an embedded store says "database is locked" while another writer (a second
+        # process, or Chroma's own background work) holds it. That passes: opening is tried again
+        # for a few seconds, and a store still locked is said to be busy, never damaged.
+        for wait in (*LOCK_WAITS, None):
+            try:
+                self._open_collections_once()
+                return
+            except Exception as exc:
+                locked = not self.settings.chroma_url and "database is locked" in str(exc)
+                if locked and wait is not None:
+                    time.sleep(wait)
+                elif locked:
+                    raise StoreError(f"the passage store in {self.settings.chroma_path} is busy: another process is "
+                                     f"writing to it (database is locked); try again in a moment") from None
+                elif self.settings.chroma_url:
+                    raise StoreError(f"cannot open the passage store ({type(exc).__name__}: {exc})") from None
+                else:
+                    raise damaged_store(self.settings, exc) from None
+
+    def _open_collections_once(self) -> None:
+        self.passages = self.client.get_or_create_collection(
+            self.settings.collection, embedding_function=None, metadata={"hnsw:space": "cosine"}
+        )
+        searched = ((getattr(self.passages, "configuration_json", None) or {}).get("hnsw") or {}).get("ef_search")
+        if searched is not None and searched < SEARCH_BREADTH:
+            self.passages.modify(configuration={"hnsw": {"ef_search": SEARCH_BREADTH}})
+        self.registry = self.client.get_or_create_collection(
+            self.settings.collection + "_documents", embedding_function=None
+        )
+        self.sentences = self.client.get_or_create_collection(
+            self.settings.collection + "_sentences", embedding_function=None, metadata={"hnsw:space": "cosine"}
+        )
 
     def reopen(self) -> None:
         """Read an embedded store afresh from disk (a server needs nothing of the kind).
