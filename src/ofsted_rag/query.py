@@ -548,7 +548,7 @@ class QueryAnalyser:
 
     def _subjects(self, text: str) -> list[str]:
         """The question once for each of the field terms it joins by "and", "or" or commas ("the
-        MASH and care leavers" -> "the MASH", "care leavers"); [] when it joins none."""
+        EDT and the LADO" -> "the EDT", "the LADO"); [] when it joins none."""
         spans: list[tuple[int, int]] = []
         for start, end, _ in sorted(self.vocabulary.matches(text), key=lambda m: (m[0], m[0] - m[1])):
             if not spans or start >= spans[-1][1]:
