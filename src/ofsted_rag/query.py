@@ -548,7 +548,7 @@ class QueryAnalyser:
 
     def _subjects(self, text: str) -> list[str]:
         """The question once for each of the field terms it joins by "and", "or" or commas ("the
-        EDT and the LADO" -> "the EDT", "the LADO"); [] when it joins none."""
+        EDT and care leavers" -> "the EDT", "care leavers"); [] when it joins none."""
         spans: list[tuple[int, int]] = []
         for start, end, _ in sorted(self.vocabulary.matches(text), key=lambda m: (m[0], m[0] - m[1])):
             if not spans or start >= spans[-1][1]:
@@ -569,8 +569,8 @@ class QueryAnalyser:
         ("Barsetshire's 2019 visit - ..."), about the whole question's councils and period, its text
         the part as asked. A part about nothing, with no words before it either ("... and
         when?"), keeps the whole question's topic and asks only for its own kind of answer; one
-        read with words before it ("X's focused visit - when was it, and which children did it
-        look at?") is about what they name, not about what the other parts ask."""
+        read with words before it ("X's annual conversation - which month, and who took part?")
+        is about what they name, not about what the other parts ask."""
         part = self._analyse(f"{prefix} {clause}".strip())
         if not part.topic.concepts:
             part = replace(part, topic=whole.topic, subject=whole.subject, whole=whole.whole, expanded=whole.expanded,
