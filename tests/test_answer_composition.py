@@ -20,7 +20,7 @@ from ofsted_rag.documents import StoredPassage, unfinished
 from ofsted_rag.export import answer_to_docx, answer_to_markdown
 from ofsted_rag.output import answer_to_json
 from ofsted_rag.query import QueryAnalyser
-from ofsted_rag.reading import counts_without_detail, describes, housekeeping, posts_named, procedural, same_post, stance, tone, transfer
+from ofsted_rag.reading import counts, counts_without_detail, describes, housekeeping, posts_named, procedural, same_post, stance, tone, transfer
 from ofsted_rag.retrieve import Hit, Vocabulary
 from ofsted_rag.ui import answer_html
 
@@ -689,3 +689,11 @@ def test_a_service_brought_in_house_or_handed_to_another_body_is_read_as_such():
     assert transfer("The council outsourced its short breaks service in 2019.") == "out"
     assert transfer("The in-house fostering team recruited twelve carers.") is None
 
+
+
+def test_one_thing_named_is_counted_as_one():
+    assert counts("The visit set one priority action for the service.") == [(1, "priority action")]
+
+
+def test_any_one_thing_is_no_count():
+    assert counts("No child waited longer than a week for any one review.") == []

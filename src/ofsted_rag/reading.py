@@ -193,15 +193,19 @@ def stance(sentence: str) -> str | None:
     """"accepted" when a sentence says someone accepted, approved or adopted something, "rejected"
     when it says someone turned it down or disputed it; None when it says neither or both ("did
     not accept": a denial of acceptance, read as neither)."""
-    said = {k for k, pattern in lexicon().stance.items() if pattern.search(_fold(sentence))}
-    return said.pop() if len(said) == 1 else None
+    return _the_one_kind(lexicon().stance, sentence)
 
 
 def transfer(text: str) -> str | None:
     """"in" when a sentence says a service was brought (back) in-house, "out" when it says one was
     handed to another body to run ("outsourced", "transferred to a trust"); None when it says
     neither or both."""
-    said = {k for k, pattern in lexicon().transfer.items() if pattern.search(_fold(text))}
+    return _the_one_kind(lexicon().transfer, text)
+
+
+def _the_one_kind(patterns: dict[str, re.Pattern], text: str) -> str | None:
+    """The one kind whose pattern a text matches; None when it matches none or several."""
+    said = {kind for kind, pattern in patterns.items() if pattern.search(_fold(text))}
     return said.pop() if len(said) == 1 else None
 
 
@@ -361,7 +365,7 @@ def _plural(word: str) -> bool:
 
 # "One" counting a thing ("contained one priority action", "only one recommendation"), not the
 # pronoun ("one of the homes", "no one", "one another", "one-off"): read as the figure 1.
-_ONE = re.compile(r"(?<![\w'’-])(?<!\bno )(?<!\bany)(?:only\s+|just\s+|a\s+single\s+)?one(?=\s+(?!of\b|another\b|or\b|and\b|to\b|in\b)[A-Za-z])",
+_ONE = re.compile(r"(?<![\w'’-])(?<!\bno )(?<!\bany )(?:only\s+|just\s+|a\s+single\s+)?one(?=\s+(?!of\b|another\b|or\b|and\b|to\b|in\b)[A-Za-z])",
                   re.IGNORECASE)
 
 
