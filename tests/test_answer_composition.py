@@ -20,7 +20,7 @@ from ofsted_rag.documents import StoredPassage, unfinished
 from ofsted_rag.export import answer_to_docx, answer_to_markdown
 from ofsted_rag.output import answer_to_json
 from ofsted_rag.query import QueryAnalyser
-from ofsted_rag.reading import counts, counts_without_detail, describes, housekeeping, posts_named, procedural, same_post, stance, tone, transfer
+from ofsted_rag.reading import chairs, counts, counts_without_detail, describes, housekeeping, posts_named, procedural, same_post, stance, tone, transfer
 from ofsted_rag.retrieve import Hit, Vocabulary
 from ofsted_rag.ui import answer_html
 
@@ -697,3 +697,16 @@ def test_one_thing_named_is_counted_as_one():
 
 def test_any_one_thing_is_no_count():
     assert counts("No child waited longer than a week for any one review.") == []
+
+
+def test_who_chairs_a_body_is_read_as_sentences_and_lists_say_it():
+    assert chairs("The partnership board, chaired by Dr Ann Rowe, meets monthly.") == [("Dr Ann Rowe", "")]
+    assert chairs("A retired judge, Sam Hart, chairs the review panel.") == [("A retired judge, Sam Hart", "the review panel")]
+    assert chairs("Cllr Joan Pike: Chairman of the Task Group") == [("Cllr Joan Pike", "Task Group")]
+    assert chairs("Insp Ray Cole, Youth Justice Board Chair, attended.") == [("Ray Cole", "Youth Justice Board")]
+    assert chairs("Cllr Ann Lee, Vice Chair of the Panel, gave apologies.") == []
+    assert chairs("The conference chairs said the new forms took longer.") == []
+
+
+def test_a_service_set_up_in_house_is_read_as_brought_in_house():
+    assert transfer("Plans to establish a new in-house youth work service were approved by cabinet.") == "in"

@@ -824,3 +824,59 @@ def test_a_service_taken_for_granted_as_outsourced_is_a_false_premise_when_the_p
     # Asking why it came back in-house takes nothing false for granted.
     assert engine.gather("Why did Rutland bring its independent visitor scheme back in-house?").refusal is None
 
+
+
+def test_a_chair_taken_for_granted_is_a_false_premise_when_the_pages_name_another(tmp_path, embedder):
+    # Invented, in the shape of a council news page on its improvement board.
+    engine = engine_over({
+        "www.eastmere.gov.uk__news_improvement-board.txt":
+            "Eastmere's children's services improvement board, chaired by an independent adviser, Dr Sam Hart, "
+            "meets every six weeks.\n\nThe board checks progress against the improvement plan.\n",
+    }, tmp_path / "pages", embedder)
+    answer = engine.ask("Why does the lead member chair Eastmere's improvement board?")
+    assert answer.refused
+    assert "do not say the lead member chairs it (the passages below name an independent adviser, Dr Sam Hart)" in answer.text
+    assert not engine.ask("Why does an independent adviser chair Eastmere's improvement board?").refused
+    assert not engine.ask("What does Dr Hart do as chair of Eastmere's improvement board?").refused
+
+
+def test_a_chair_named_in_an_attendance_list_gainsays_another_said_to_chair(tmp_path, embedder):
+    # Invented, in the shape of a select committee's minutes page listing a task group's members.
+    engine = engine_over({
+        "democracy.eastmere.gov.uk__mgAi.aspx_ID=4410.txt":
+            "Eastmere Council\n\nSelect Committee, 3 March 2022\n\n"
+            "Cllr Joan Pike: Chairman of the Placements Task Group\n\n"
+            "The Placements Task Group had met twice and would report to the Committee in June 2022. "
+            "It had heard from Tom Bell, the head of the fostering service.\n",
+    }, tmp_path / "pages", embedder)
+    answer = engine.ask("What did Tom Bell report as chair of Eastmere's placements task group?")
+    assert answer.refused
+    assert "do not say Tom Bell chairs it" in answer.text
+    assert not engine.ask("What did Cllr Pike say as chair of Eastmere's placements task group?").refused
+
+
+def test_a_grade_denied_is_not_the_grade_stated(tmp_path, embedder):
+    # Invented, in the shape of a scrutiny panel's minutes on an inspection.
+    engine = engine_over({
+        "www.eastmere.gov.uk__minutes_panel-2021.txt":
+            "Eastmere Council - Children's Scrutiny Panel\n\nMinutes of the meeting held on 14 October 2021\n\n"
+            "The overall judgement was that children's services require improvement to be good.\n\n"
+            "There were no areas that were judged to be inadequate.\n",
+    }, tmp_path / "pages", embedder)
+    answer = engine.ask("Why were Eastmere's children's services judged inadequate?")
+    assert answer.refused
+    assert "do not say it was judged inadequate" in answer.text
+
+
+def test_a_sentence_naming_no_year_is_of_the_period_its_passage_reports_on(tmp_path, embedder):
+    # Invented, in the shape of a corporate parenting panel's January minutes on the quarter to December.
+    engine = engine_over({
+        "democracy.eastmere.gov.uk__ieListDocuments.aspx_MId=5120.txt":
+            "Eastmere Council - Corporate Parenting Panel\n\nMinutes of the meeting held on 21 January 2020\n\n"
+            "12.1 At the end of December 2019 there were 410 children in care, two fewer than in September.\n\n"
+            "12.2 The Panel heard that the number of care leavers in education had risen from 40 to 52 over the quarter, "
+            "after two new apprenticeships opened.\n",
+    }, tmp_path / "pages", embedder)
+    answer = engine.ask("What caused the fall in care leavers in education in Eastmere in the last quarter of 2019?")
+    assert answer.refused
+    assert "do not say it went down (the passages below say it went up)" in answer.text

@@ -1327,3 +1327,31 @@ def test_a_why_question_saying_something_was_turned_down_takes_that_for_granted(
     assert query.presumed_stance == "rejected"
     assert analyse("why did rutland's cabinet approve the new short breaks policy?").presumed_stance == "accepted"
     assert analyse("did rutland's cabinet turn down the new short breaks policy?").presumed_stance is None
+
+
+def test_a_question_saying_who_chairs_a_body_takes_that_for_granted(analyse):
+    assert analyse("why does the lead member chair the fostering panel?").chair == ("the lead member", "the fostering panel")
+    assert analyse("why was the DCS made chair of Eastmere's safeguarding board?").chair == (
+        "the DCS", "Eastmere's safeguarding board")
+    assert analyse("what did Tom Bell report as chair of the review group?").chair == ("Tom Bell", "the review group")
+
+
+def test_a_question_asking_who_chairs_a_body_takes_no_one_for_granted(analyse):
+    assert analyse("who chairs the fostering panel?").chair is None
+    assert analyse("does the lead member chair the fostering panel?").chair is None
+    assert analyse("what did the conference chairs say about the new forms?").chair is None
+
+
+def test_the_words_of_deciding_are_not_what_a_question_says_was_moved(analyse):
+    query = analyse("why did the borough decide to outsource its youth service?")
+    assert not {w for alts in query.transferred for alt in alts for w in alt} & {"decid", "decis"}
+
+
+def test_a_grade_said_not_to_have_been_given_is_no_judgement():
+    assert judgements_in("There were no areas that were judged to be inadequate.") == set()
+    assert judgements_in("The fostering service was not rated outstanding this time.") == set()
+    assert judgements_in("No service was judged inadequate, and the council was judged good.") == {"good"}
+
+
+def test_an_inspection_named_by_its_grade_gives_that_grade():
+    assert judgements_in("Services are now good, six years after an 'inadequate' inspection.") >= {"inadequate"}

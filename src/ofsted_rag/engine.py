@@ -24,7 +24,7 @@ from ofsted_rag.config import Settings
 from ofsted_rag.documents import Answer, DocumentMeta, RetrievalStep, StoredPassage, fold, sentences_of
 from ofsted_rag.embedding import Embedder, VectorCache, default_embedder
 from ofsted_rag.parsing.metadata import authorities_in_address, year_in_address
-from ofsted_rag.reading import (CLAUSE, change, counts, direction, frequencies, goes_on, name_words, posts_named, same_post, says_none,
+from ofsted_rag.reading import (CLAUSE, chairs, change, counts, direction, frequencies, goes_on, name_words, posts_named, same_post, says_none,
                                stance, tone, transfer)
 from ofsted_rag.errors import EmptyStoreError
 from ofsted_rag.retrieve import HybridRetriever, Retrieval
@@ -221,7 +221,8 @@ class Engine:
                         or _contradicted_transfer(query, hits)
                         or _contradicted_criticism(query, hits) or _contradicted_presence(query, hits)
                         or _contradicted_continuation(query, hits) or _contradicted_count(query, hits)
-                        or _contradicted_frequency(query, hits) or _contradicted_post(query, hits))
+                        or _contradicted_frequency(query, hits) or _contradicted_post(query, hits)
+                        or _contradicted_chair(query, hits))
 
     def scope(self, question: str | Query, flt: PassageFilter) -> Scope:
         """The documents that can answer for the councils the question names: those whose
@@ -1024,26 +1025,84 @@ def _contradicted_post(query: Query, hits: Sequence) -> str | None:
     return None
 
 
+def _contradicted_chair(query: Query, hits: Sequence) -> str | None:
+    """When a question says who chairs a body ("why does the lead member chair the improvement
+    board?") and the sentences naming that body name others as its chair and never the one said
+    ("the improvement board, chaired by an independent adviser"), the premise is false: say who
+    they name rather than explain an appointment nobody made."""
+    if not query.chair:
+        return None
+    who, what = query.chair
+    council_words = set().union(*(content_words(f) for a in query.councils for f in a.forms()))
+    body = [w for w in _ordered_content_words(what) if w not in council_words]
+    head = _post_head(who)
+    if not body or not head:
+        return None
+    chairs_named = []
+    for sentence in _own_sentences(query, hits):
+        words = content_words(sentence)
+        if body[-1] not in words or 2 * sum(w in words for w in body) < len(body):
+            continue
+        chairs_named += [holder for holder, chaired in chairs(sentence)
+                         if not chaired or body[-1] in content_words(chaired)]
+    # The one said is named when the word naming their post or their surname is, or a word of
+    # theirs that no post shares (a first name, whose deputy, of which council).
+    own = set(_post_words(who)) - _POST_WORDS
+    if not chairs_named or any(head in (words := set(_post_words(holder))) or own & words for holder in chairs_named):
+        return None
+    return f"they do not say {who} chairs it (the passages below name {' and '.join(dict.fromkeys(chairs_named))})"
+
+
+def _post_words(text: str) -> list[str]:
+    """The words of a post or a person as written, in lower case, a post's short forms spelt out
+    ("chief exec" -> chief executive, "DCS" -> director of children's services)."""
+    folded = re.sub(r"\bexec\b", "executive", re.sub(r"\bdcs\b", "director of children's services", text.lower()))
+    return [re.sub(r"['’]s$", "", w) for w in re.findall(r"[a-z][a-z'’-]*", folded)]
+
+
+def _post_head(who: str) -> str:
+    """The word naming a post or a person, without whose post it is or what it is of or for
+    ("Kent's director of children's social care" -> "director", "Dr Ann Lee" -> "lee"); "" for
+    words that name no one in particular ("it", "the council")."""
+    bare = re.sub(r"^(?:the\s+)?[\w-]+['’]s\s+", "", who.strip(), flags=re.IGNORECASE)
+    bare = re.split(r"\s(?:of|for|on)\s", bare, maxsplit=1, flags=re.IGNORECASE)[0]
+    head = next(reversed(_post_words(bare)), "")
+    return "" if head in _NOBODY else head
+
+
+# Words naming no one in particular: a question saying "an independent chair" chairs the board
+# says nothing of who.
+_NOBODY = frozenset("it they he she someone somebody anyone council authority county borough city government "
+                    "chair chairman chairwoman chairperson person officer".split())
+# Words many posts share, which do not tell one holder from another.
+_POST_WORDS = frozenset("the a an of for and on to council county borough city children childrens services service social "
+                        "care young people families education executive member director chief lead cabinet portfolio "
+                        "holder leader deputy chair chairman chairwoman chairperson independent interim acting "
+                        "commissioner minister mayor principal worker councillor cllr mr mrs ms dr new".split())
+
+
+def _ordered_content_words(text: str) -> list[str]:
+    """A text's content words in the order it says them."""
+    return [w for word in text.split() for w in content_words(word)]
+
+
 def _own_sentences(query: Query, hits: Sequence, *, begun_before: bool = False):
     """The sentences of the hits that may speak for the council and period asked about: about a
     named council, only its own documents say how it was judged or how it changed; with a year
     asked about, a sentence that dates itself only to other years speaks of another inspection
-    ("judged inadequate in January 2018" does not answer for 2023), one naming no year is of its
-    passage's date (or the years its passage names).
+    ("judged inadequate in January 2018" does not answer for 2023), one naming no year is of the
+    period its passage was found to speak of (`Engine._speaks_of_period`: a set of minutes in
+    January reporting on the quarter to December).
 
     With `begun_before` (the question asks whether something still goes on), a sentence naming only
     years before the ones asked about dates when the thing began, not when the sentence holds ("the
     notice served in 2016 is to be withdrawn", asked about after a 2022 visit): it is of its
-    passage's date, like a sentence naming no year."""
+    passage's period, like a sentence naming no year."""
     for h in (h for h in hits if h.standing == 1.0):
-        # An undated passage is of the years it speaks of, not of an earlier inspection it looks
-        # back to or the start of a span running up to its writing ("since the last inspection in
-        # May 2019").
-        passage_years = ({h.passage.date.year} if h.passage.date else set()) or years_besides_earlier([h.passage.text])
         for sentence in sentences_of(h.passage.text):
-            years = years_in([sentence]) or passage_years
+            years = years_in([sentence])
             if begun_before and query.years and years and max(years) < min(query.years):
-                years = passage_years
+                years = set()
             if query.years and years and not years & set(query.years):
                 continue
             yield sentence

@@ -28,7 +28,7 @@ from importlib import resources
 
 from ofsted_rag import places
 from ofsted_rag.parsing.metadata import month_number
-from ofsted_rag.reading import counts, frequencies, people_named, posts_named, tone, transfer
+from ofsted_rag.reading import chairs, counts, frequencies, people_named, posts_named, tone, transfer
 from ofsted_rag.support import STOP_WORDS, content_words
 
 _YEAR = re.compile(r"\b(19[5-9]\d|20\d\d)\b")
@@ -368,6 +368,9 @@ class Query:
     # It takes for granted that a service was brought in-house ("in") or handed to another body
     # to run ("out"): "why did the borough outsource its fostering service?" (`reading.transfer`).
     presumed_transfer: str | None = None
+    # Who it says chairs a body, and that body, as written ("the lead member", "the improvement
+    # board" of "why does the lead member chair the improvement board?"; `presumed_chair`).
+    chair: tuple[str, str] | None = None
     # The counts it states as facts ("why does the respite unit have ten beds?" -> (10,
     # "beds")), which the documents can contradict (`counts_stated`).
     counted: tuple[tuple[int, str], ...] = ()
@@ -452,7 +455,7 @@ class Query:
         moving, nor a clause setting the scene. () when it presumes no transfer."""
         if not self.presumed_transfer:
             return ()
-        return self._concepts_besides(_TRANSFERRING)
+        return self._concepts_besides(_TRANSFERRING | _DECIDING)
 
     @property
     def moved(self) -> tuple[tuple[frozenset[str], ...], ...]:
@@ -660,6 +663,7 @@ class QueryAnalyser:
             people=tuple(people_named(text)),
             presumed_stance=presumed_stance(premise, across),
             presumed_transfer=presumed_transfer(premise, across),
+            chair=presumed_chair(premise, across),
             misread=misread,
             search_text=search,
             prospective=bool(c.prospective.search(text)),
@@ -1033,7 +1037,8 @@ _DECIDING = frozenset(content_words("reject rejects rejected rejecting refuse re
                                     "turning down dispute disputes disputed disputing contest contests contested contesting "
                                     "vote votes voted voting against accept accepts accepted accepting approve approves "
                                     "approved approving endorse endorses endorsed endorsing adopt adopts adopted adopting "
-                                    "ratify ratifies ratified ratifying sign signs signed off"))
+                                    "ratify ratifies ratified ratifying sign signs signed off decide decides decided "
+                                    "deciding decision"))
 
 
 def frequency_stated(question: str, across_councils: bool = False) -> tuple[tuple[str, str], ...]:
@@ -1092,6 +1097,16 @@ def presumed_transfer(question: str, across_councils: bool = False) -> str | Non
     if across_councils or cues().yes_no.search(question) or _HYPOTHETICAL.search(question):
         return None
     return transfer(question)
+
+
+def presumed_chair(question: str, across_councils: bool = False) -> tuple[str, str] | None:
+    """(who, what) when a question says as a fact who chairs something ("why was the DCS made
+    chair of the safeguarding board?" -> ("the DCS", "the safeguarding board")); None when it says
+    no one ("who chairs the board?"), names nothing chaired, or asks it as a yes/no question, a
+    possibility or of councils in general."""
+    if across_councils or cues().yes_no.search(question) or _HYPOTHETICAL.search(question):
+        return None
+    return next(((who, what) for who, what in chairs(question) if what), None)
 
 
 def presumes_criticism(question: str, across_councils: bool = False) -> bool:
@@ -1293,6 +1308,14 @@ def judgements_reached(text: str) -> set[str]:
     return (judgements_in(_MOVED_FROM.sub(" ", text)) | reached) - {None}
 
 
+@lru_cache(maxsize=1)
+def _denied_grades() -> re.Pattern:
+    """A grade said not to have been given: a word of denial a few words before a verb giving it."""
+    forms = "|".join(re.escape(f) for f in sorted({f for fs in cues().judgements.values() for f in fs}, key=len, reverse=True))
+    return re.compile(rf"(?:\b(?:no|none|not|never|nor)\b|n't)(?:\W+(?!and\b|but\b)[\w']+){{0,6}}?\W+"
+                      rf"(?:judged|rated|graded|found|assessed)\W+(?:to\s+be\s+|as\s+)?['\"]?(?:{forms})\b")
+
+
 def _grade_key(said: str) -> str | None:
     said = re.sub(r"\s+to be good$", "", said.lower())
     return next((k for k, forms in cues().judgements.items() if said in forms), None) or next(
@@ -1312,6 +1335,9 @@ def judgements_in(text: str) -> set[str]:
     # requires improvement or inadequate", "performing poorly, adequately, well or excellently"),
     # gives none of them.
     folded = _PERFORMANCE_SCALE.sub(" ", _GRADE_SCALE.sub(" ", folded))
+    # A grade denied gives none: "there were no areas judged to be inadequate", "it was not rated
+    # outstanding", "no longer judged inadequate".
+    folded = _denied_grades().sub(" ", folded)
     found: set[str] = set()
     for key, forms in cues().judgements.items():
         alternatives = "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True))
@@ -1323,7 +1349,7 @@ def judgements_in(text: str) -> set[str]:
         # judgement", "a good overall grade", "a third successive outstanding rating".
         elif re.search(rf"\b(?:an?|its|their|the|two|three|four|five|second|third|fourth|fifth)\s+"
                        rf"(?:(?:consecutive|successive|straight)\s+)?['\"]?(?:{alternatives})['\"]?\s+(?:overall\s+)?"
-                       rf"(?:ratings?|judgements?|judgments?|grades?|grading)\b", folded):
+                       rf"(?:ratings?|judgements?|judgments?|grades?|grading|inspections?)\b", folded):
             found.add(key)
         elif re.search(rf"\b{_JUDGEMENT_CUE}\W+(?:(?:[\w']+\W+){{0,3}}?|(?:[\w']+\W+){{0,8}}?{_LINK}\W+)(?:{alternatives})\b",
                      folded):

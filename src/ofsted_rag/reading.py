@@ -39,6 +39,8 @@ class Lexicon:
     direction: dict[str, re.Pattern]     # "up" / "down"
     stance: dict[str, re.Pattern]        # "accepted" / "rejected"
     transfer: dict[str, re.Pattern]      # "in" (brought in-house) / "out" (handed to another body)
+    chair: dict[str, re.Pattern]         # "by" (who chairs comes after) / "verb" (who chairs comes before)
+    chair_stops: frozenset[str]
     frequency: dict[str, re.Pattern]     # "weekly", "monthly", "quarterly", ...
     none_determiners: frozenset[str]
     any_after: frozenset[str]
@@ -70,6 +72,8 @@ def lexicon() -> Lexicon:
         direction={k: re.compile(data["direction"][k], re.IGNORECASE) for k in ("up", "down")},
         stance={k: re.compile(data["stance"][k], re.IGNORECASE) for k in ("accepted", "rejected")},
         transfer={k: re.compile(data["transfer"][k], re.IGNORECASE) for k in ("in", "out")},
+        chair={k: re.compile(data["chair"][k], re.IGNORECASE) for k in ("by", "verb")},
+        chair_stops=frozenset(data["chair"]["stops"].split()),
         frequency={k: re.compile(v, re.IGNORECASE) for k, v in data["frequency"].items()},
         none_determiners=frozenset(data["none"]["determiners"]),
         any_after=frozenset(data["none"]["any_after"]),
@@ -201,6 +205,53 @@ def transfer(text: str) -> str | None:
     handed to another body to run ("outsourced", "transferred to a trust"); None when it says
     neither or both."""
     return _the_one_kind(lexicon().transfer, text)
+
+
+def chairs(text: str) -> list[tuple[str, str]]:
+    """(who chairs, what they chair) for each time a text says who chairs something, as written
+    ("an improvement board, chaired by Dr Ann Rowe, meets monthly" -> [("Dr Ann Rowe", "")]; "why
+    was the DCS made chair of the safeguarding board?" -> [("the DCS", "the safeguarding board")]).
+    What is chaired is read only after a chairing verb, up to where another clause begins."""
+    lex = lexicon()
+    found = []
+    for m in lex.chair["by"].finditer(text):
+        found.append((_run(text[m.end():], lex.chair_stops), _chaired(text[:m.start()], backwards=True)))
+    for m in lex.chair["verb"].finditer(text):
+        # "Ann Lee, who chairs", "Ann Lee was appointed chair of": who comes before "who" or the auxiliary.
+        before = re.sub(r"(?:,?\s+who|\s+(?:was|were|is|are|has\s+been|had\s+been|have\s+been|will\s+be|would\s+be))\s*$", "",
+                        text[:m.start()])
+        who = _run(before, lex.chair_stops, backwards=True)
+        if m.group(0).lower().startswith("as"):
+            # "what did Ann Lee say as chair of ...": what they did stands between them and "as".
+            who = re.sub(r"^(.*\b[A-Z][\w'’-]*) [a-z]+$", r"\1", who)
+        found.append((who, _chaired(text[m.end():])))
+    for m in (m for pattern in _CHAIR_BESIDE_NAME for m in pattern.finditer(text)):
+        what = m.groupdict().get("what") or ""
+        if not re.search(r"\bvice\W*$", what, re.IGNORECASE):
+            found.append((" ".join(m.group("who").split()), " ".join(f"{what} {m.group('of') or ''}".split())))
+    return [(who, what) for who, what in found if who]
+
+
+def _chaired(text: str, *, backwards: bool = False) -> str:
+    """What is chaired: the words beside a chairing verb up to a comma, a stop word or a year."""
+    part = text.split(",")
+    what = _run(part[-1] if backwards else part[0], lexicon().chair_stops, backwards=backwards)
+    return re.split(r"\s(?:19|20)\d\d\b", what)[-1 if backwards else 0].strip()
+
+
+def _run(text: str, stops: frozenset[str], *, backwards: bool = False, most: int = 14) -> str:
+    """The words from one end of a text up to the first stop word or mark ending a clause (;:()?
+    or quotation marks), at most `most` of them: who chairs, or what they chair."""
+    part = re.split(r"[;:()?!\"“”]|\.(?:\s|$)", text)
+    words = (part[-1] if backwards else part[0]).split()
+    taken: list[str] = []
+    for word in reversed(words) if backwards else words:
+        if word.lower().strip(",") in stops or len(taken) == most:
+            break
+        taken.append(word)
+    if backwards:
+        taken.reverse()
+    return " ".join(taken).strip(" ,")
 
 
 def _the_one_kind(patterns: dict[str, re.Pattern], text: str) -> str | None:
@@ -418,6 +469,18 @@ _POSTS = (
     # "Tom Bell was appointed lead member"
     re.compile(rf"(?P<name>{_NAME})(?:,\s+who)?\s+(?:[a-z]+\s+){{0,3}}?(?:as|became|becomes|become|is|was|had\s+been|has\s+been"
                rf"|appointed|named)\s+(?:the\s+|its\s+|new\s+|(?i:interim|acting)\s+)?{_WHOSE}{_POST}"),
+)
+
+
+# A person named beside the chair they hold, as attendance lists and minutes' headings give them
+# ("Cllr Ann Lee: Chairman of the Review Group", "Dr Sam Hart, Independent Chair of the
+# Partnership", "Supt Ray Cole, YOT Board Chair", "the chairman of the review group, Cllr Lee");
+# a vice chair is not the chair.
+_CHAIR_BESIDE_NAME = (
+    re.compile(rf"(?P<who>{_NAME})\s*[,:]\s*(?:the\s+)?(?P<what>(?:[A-Z][\w'’&-]*\s+){{0,5}}?)(?:Independent\s+|Interim\s+)?"
+               r"Chair(?:man|woman|person)?\b(?:\s+of\s+(?:the\s+)?(?P<of>[A-Z][\w'’&-]*(?:\s+(?:[A-Z][\w'’&-]*|and|&|for|of)){0,6}))?"),
+    re.compile(rf"(?<![Vv]ice )(?<![Vv]ice-)\b(?i:chair(?:man|woman|person)?)\s+of\s+(?:the\s+)?(?P<of>(?:[\w'’&-]+\s+){{0,6}}?[\w'’&-]+),\s+"
+               rf"(?P<who>{_NAME})"),
 )
 
 
