@@ -1355,3 +1355,10 @@ def test_a_grade_said_not_to_have_been_given_is_no_judgement():
 
 def test_an_inspection_named_by_its_grade_gives_that_grade():
     assert judgements_in("Services are now good, six years after an 'inadequate' inspection.") >= {"inadequate"}
+
+
+def test_a_grade_found_by_a_named_inspectorate_or_given_to_the_whole_is_a_judgement():
+    assert judgements_in("The youth justice service was found by the probation inspectorate to be good.") == {"good"}
+    assert judgements_in("Inspectors rate the adoption agency outstanding overall, but want quicker matching.") == {"outstanding"}
+    assert judgements_in("The picture is good overall.") == set()
+    assert judgements_in("Pupils made good overall progress.") == set()

@@ -1342,8 +1342,13 @@ def judgements_in(text: str) -> set[str]:
     for key, forms in cues().judgements.items():
         alternatives = "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True))
         # A grade given by a verb phrase straight before it: "found to require improvement",
-        # "marked as good", "described as inadequate" (not "found to have good links").
-        if re.search(rf"\b(?:found to(?: be)?|marked as|classed as|classified as|described as)\s+['\"]?(?:{alternatives})\b", folded):
+        # "found by the inspectorate to be good", "marked as good", "described as inadequate" (not
+        # "found to have good links"); or by inspectors of the whole ("inspectors find the service
+        # good overall, but ...").
+        if re.search(rf"\b(?:found to(?: be)?|found by (?:[\w'-]+\s+){{1,6}}?to be|marked as|classed as|classified as|described as)"
+                     rf"\s+['\"]?(?:{alternatives})\b", folded) or re.search(
+                         rf"\b(?:inspect\w*|ofsted|hmi\w*|judg\w*|rated|f(?:ou|i)nds?)\b.*\b(?:{alternatives})['\"]?\s+overall"
+                         rf"(?=\s*(?:[,.;:)]|$)|\s+(?:but|and|with|although|while|whilst)\b)", folded):
             found.add(key)
         # A grade as the name of a rating: "received an 'outstanding' rating", "its inadequate
         # judgement", "a good overall grade", "a third successive outstanding rating".
