@@ -20,7 +20,7 @@ from ofsted_rag.documents import StoredPassage, unfinished
 from ofsted_rag.export import answer_to_docx, answer_to_markdown
 from ofsted_rag.output import answer_to_json
 from ofsted_rag.query import QueryAnalyser
-from ofsted_rag.reading import chairs, counts, counts_without_detail, describes, housekeeping, posts_named, procedural, same_post, stance, tone, transfer
+from ofsted_rag.reading import acronyms, chairs, counts, counts_without_detail, describes, housekeeping, posts_named, procedural, same_post, stance, tone, transfer
 from ofsted_rag.retrieve import Hit, Vocabulary
 from ofsted_rag.ui import answer_html
 
@@ -710,3 +710,11 @@ def test_who_chairs_a_body_is_read_as_sentences_and_lists_say_it():
 
 def test_a_service_set_up_in_house_is_read_as_brought_in_house():
     assert transfer("Plans to establish a new in-house youth work service were approved by cabinet.") == "in"
+
+
+def test_a_short_form_is_read_from_the_initials_of_the_name_before_it():
+    assert acronyms("A report from the Eastmere Kinship Carers Network (EKCN) was noted.") == {"EKCN": "Eastmere Kinship Carers Network"}
+    assert acronyms("Children with Special Educational Needs and Disabilities (SEND) were seen.") == {
+        "SEND": "Special Educational Needs and Disabilities"}
+    assert acronyms("The Multi-Agency Review Group (MARG) met.") == {"MARG": "Multi-Agency Review Group"}
+    assert acronyms("The plan (Appendix B) was agreed.") == {}

@@ -880,3 +880,18 @@ def test_a_sentence_naming_no_year_is_of_the_period_its_passage_reports_on(tmp_p
     answer = engine.ask("What caused the fall in care leavers in education in Eastmere in the last quarter of 2019?")
     assert answer.refused
     assert "do not say it went down (the passages below say it went up)" in answer.text
+
+
+def test_a_sentence_using_a_short_form_its_item_defines_answers_for_the_name(tmp_path, embedder):
+    # Invented, in the shape of a corporate parenting panel's minutes with a charity's report.
+    engine = engine_over({
+        "democracy.eastmere.gov.uk__ieListDocuments.aspx_MId=6120.txt":
+            "Eastmere Council - Corporate Parenting Panel\n\nMinutes of the meeting held on 9 May 2023\n\n"
+            "14. CARERS' CHARITY\n\n"
+            "14.1 The Panel considered a report by the Eastmere Foster Carers Association (EFCA) on its work over the year.\n\n"
+            "14.2 Welcome packs: EFCA have handed out 120 welcome packs to children arriving at a new home.\n\n"
+            "14.3 The Panel thanked the volunteers.\n",
+    }, tmp_path / "pages", embedder)
+    answer = engine.ask("How many welcome packs has the Eastmere Foster Carers Association given out?")
+    assert not answer.refused
+    assert "120 welcome packs" in answer.text

@@ -30,7 +30,7 @@ from ofsted_rag.documents import (Answer, AnswerSentence, Citation, RetrievalSte
                                   notes_paragraph, refers_back, sentences_of, split_sentences, unfinished)
 from ofsted_rag.embedding import Embedder, VectorCache
 from ofsted_rag.query import Query, form_words, items_head, judgement_scale, judgements_in, passage_words
-from ofsted_rag.reading import counts_without_detail, describes, housekeeping, mentions, procedural, tone
+from ofsted_rag.reading import acronyms, counts_without_detail, describes, housekeeping, mentions, procedural, tone
 from ofsted_rag.retrieve import Hit, Vocabulary
 from ofsted_rag.support import INSTRUCTION, content_words
 
@@ -368,7 +368,11 @@ class ExtractiveAnswerer:
             # that names it anywhere.
             named_in_item = self._item_terms_named(query, hit.passage)
             # The terms setting the question's scene may be named anywhere in the item.
-            item_words = self._words(self.item_text(hit.passage)) if self.item_text and query.topic.setting_terms else frozenset()
+            item = self.item_text(hit.passage) if self.item_text else ""
+            item_words = self._words(item) if query.topic.setting_terms else frozenset()
+            # A short form the item defines ("the Foster Care Association (FCA)") names what its
+            # words do wherever it stands ("FCA members handed out 200 bags").
+            defined = acronyms(item)
             # A list item means what its lead-in says it is ("On the pandemic, the panel heard:-"
             # over "Managers moved every visit online within a week").
             lead_in = self._lead_in_before(hit.passage) or self._quotation_opened_before(hit.passage)
@@ -413,9 +417,10 @@ class ExtractiveAnswerer:
                         and _may_answer_housekeeping(query, text)):
                     # The sentence before, in the same point, and the item's title may name what
                     # this one goes on about ("Plans are too generic ..." after "CP conferences ...").
-                    context = self._words(f"{heading} {title} {lead_in} {previous} {text}")
+                    spelt = " ".join(words for short, words in defined.items() if re.search(rf"\b{short}\b", text))
+                    context = self._words(f"{heading} {title} {lead_in} {previous} {text} {spelt}")
                     units.append(_Unit(text, hit, rank, extra, tuple(pieces),
-                                       coverage=query.topic.coverage(self._words(text)),
+                                       coverage=query.topic.coverage(self._words(f"{text} {spelt}")),
                                        context_coverage=max(query.topic.coverage(context), passage_coverage * 0.5),
                                        terms=query.topic.terms_covered(context, named_in_item, item_words)))
                 previous = text

@@ -207,6 +207,36 @@ def transfer(text: str) -> str | None:
     return _the_one_kind(lexicon().transfer, text)
 
 
+def acronyms(text: str) -> dict[str, str]:
+    """The short forms a text defines, each with its words: a capitalised name followed by its
+    initials in brackets ("the East Sussex Foster Care Association (ESFCA)" -> {"ESFCA": "East
+    Sussex Foster Care Association"}). Small joining words ("and", "of") need no letter."""
+    found = {}
+    for m in re.finditer(r"\(([A-Z][A-Za-z&]{1,9})\)", text):
+        letters = [c for c in m.group(1) if c.isupper()]
+        words = re.findall(r"[\w'’-]+", text[max(0, m.start() - 200):m.start()])
+        named: list[str] = []
+        for word in reversed(words):
+            if word.lower() in _JOINING and named:
+                named.append(word)
+                continue
+            if not word[0].isupper() or len([w for w in named if w.lower() not in _JOINING]) == len(letters):
+                break
+            named.append(word)
+        named.reverse()
+        while named and named[0].lower() in _JOINING:
+            named.pop(0)
+        parts = [w for w in named if w.lower() not in _JOINING]
+        # Hyphenated words give a letter a part ("Asylum-Seeking" -> A S).
+        initials = [piece[0].upper() for w in parts for piece in w.split("-") if piece]
+        if initials == letters or [w[0].upper() for w in parts] == letters:
+            found[m.group(1)] = " ".join(named)
+    return found
+
+
+_JOINING = frozenset("and of for the in on to &".split())
+
+
 def chairs(text: str) -> list[tuple[str, str]]:
     """(who chairs, what they chair) for each time a text says who chairs something, as written
     ("an improvement board, chaired by Dr Ann Rowe, meets monthly" -> [("Dr Ann Rowe", "")]; "why
