@@ -778,3 +778,15 @@ def test_a_document_sites_page_header_and_page_count_are_removed():
     passages = parse_bytes(text.encode(), "report.txt").passages
     assert [p.text for p in passages] == ["The first page reports on help.", "The second page reports on care.",
                                           "The third page reports on leavers."]
+
+
+def test_a_sentence_a_blank_line_cuts_in_two_is_one_passage():
+    text = ("RESOLVED that the draft terms of reference for the review be agreed, subject to\n\n"
+            "changes the members may ask for as it goes on.\n\n"
+            "a) The panel noted the timetable.\n\n"
+            "Next steps\n\n"
+            "officers will send the dates to members.")
+    texts = [p.text for p in parse_bytes(text.encode(), "r.txt").passages]
+    assert any(t.endswith("subject to changes the members may ask for as it goes on.") for t in texts)
+    assert "a) The panel noted the timetable." in texts
+    assert not any(t.startswith("Next steps") for t in texts)

@@ -303,6 +303,26 @@ def _blocks(lines: list[_Line]) -> list[list[_Line]]:
     return blocks
 
 
+# A block going on with a lower-case word ("amendment during the review.") after one that stops
+# short of a sentence's end ("... be approved, subject to"): a page that put a blank line inside a
+# sentence. A list's letter ("a) ...", "i. ...") starts a new block as it stands.
+_GOES_ON = re.compile(r"^[a-z][a-z'’-]*\b(?![.)])")
+_STOPS_SHORT = re.compile(r"[^.!?:;\"”’)\]]\s*$")
+
+
+def _rejoined(blocks: list[list[_Line]]) -> list[list[_Line]]:
+    """The blocks, a sentence a blank line cut in two made whole again."""
+    out: list[list[_Line]] = []
+    for block in blocks:
+        # A heading stops short too ("Next steps"), but it is short: a sentence runs on.
+        if (out and _STOPS_SHORT.search(out[-1][-1].text) and _GOES_ON.match(block[0].text)
+                and sum(len(line.text.split()) for line in out[-1]) >= 8):
+            out[-1] = [*out[-1], *block]
+        else:
+            out.append(block)
+    return out
+
+
 # ------------------------------------------------------------------ hard-wrapped runs
 # Minutes or a letter copied out of a PDF into a .txt keep the PDF's line breaks (every line ends
 # at the page width, mid-sentence) and lose its paragraph spacing: the whole document is one
@@ -621,7 +641,7 @@ def parse_structure(text: str, kind: str | None = None) -> list[Unit]:
     `kind` is the document's kind when known: in minutes, numbered items may start at any number.
     """
     lines = _lines(text)
-    blocks = _judgement_rows(_unwrap_runs(_blocks(lines)))
+    blocks = _judgement_rows(_unwrap_runs(_rejoined(_blocks(lines))))
     state = _State(minutes_doc=kind == "minutes")
     page_item = _page_item_number(lines)
     pending_resolution: Unit | None = None
