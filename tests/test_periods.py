@@ -895,3 +895,15 @@ def test_a_sentence_using_a_short_form_its_item_defines_answers_for_the_name(tmp
     answer = engine.ask("How many welcome packs has the Eastmere Foster Carers Association given out?")
     assert not answer.refused
     assert "120 welcome packs" in answer.text
+
+
+def test_a_grade_denied_answers_whether_it_was_given(tmp_path, embedder):
+    engine = engine_over({
+        "www.eastmere.gov.uk__minutes_panel-2021-b.txt":
+            "Eastmere Council - Children's Scrutiny Panel\n\nMinutes of the meeting held on 14 October 2021\n\n"
+            "The overall judgement was that children's services require improvement to be good.\n\n"
+            "There were no areas that were judged to be inadequate.\n",
+    }, tmp_path / "pages", embedder)
+    answer = engine.ask("Was any part of Eastmere's children's services judged inadequate at the last inspection?")
+    assert not answer.refused
+    assert "no areas that were judged to be inadequate" in answer.text

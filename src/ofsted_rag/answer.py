@@ -29,7 +29,7 @@ from ofsted_rag import places
 from ofsted_rag.documents import (Answer, AnswerSentence, Citation, RetrievalStep, StoredPassage, is_lead_in,
                                   notes_paragraph, refers_back, sentences_of, split_sentences, unfinished)
 from ofsted_rag.embedding import Embedder, VectorCache
-from ofsted_rag.query import Query, form_words, items_head, judgement_scale, judgements_in, passage_words
+from ofsted_rag.query import Query, form_words, grades_denied, items_head, judgement_scale, judgements_in, passage_words
 from ofsted_rag.reading import acronyms, counts_without_detail, describes, housekeeping, mentions, procedural, tone
 from ofsted_rag.retrieve import Hit, Vocabulary
 from ofsted_rag.support import INSTRUCTION, content_words
@@ -225,7 +225,8 @@ def fits(query: Query, sentence: str) -> bool:
         return False
     if "date" in kinds and not _HAS_DATE.search(sentence):
         return False
-    if "judgement" in kinds and not judgements_in(_SHARED_GRADE.sub(" ", sentence)) and not _NO_JUDGEMENT.search(sentence):
+    if ("judgement" in kinds and not judgements_in(_SHARED_GRADE.sub(" ", sentence)) and not _NO_JUDGEMENT.search(sentence)
+            and not grades_denied(sentence)):
         return False
     if "who" in kinds:
         if "person" in kinds and not any(

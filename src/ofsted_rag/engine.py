@@ -17,7 +17,7 @@ from pathlib import Path
 
 from ofsted_rag import places
 from ofsted_rag.answer import MAX_LIST_ITEMS, RERANK_DEPTH, ExtractiveAnswerer, refuse
-from ofsted_rag.query import (MONTH_NAMES, RATING_WORDS, Query, QueryAnalyser, cues, judgement_name, judgement_scale, judgements_reached, months_alone, months_besides_ahead, months_in,
+from ofsted_rag.query import (MONTH_NAMES, RATING_WORDS, Query, QueryAnalyser, cues, grades_denied, judgement_name, judgement_scale, judgements_reached, months_alone, months_besides_ahead, months_in,
                               months_of_dated, passage_words, years_ahead, years_besides_earlier, years_in, years_of_dated,
                               years_written_of)
 from ofsted_rag.config import Settings
@@ -745,8 +745,12 @@ def _contradicted_judgement(query: Query, hits: Sequence) -> str | None:
             return bool(_NAMED_AREA.search(text))
     else:
         names_area = None
-    whole = names_area is None and not cues().yes_no.search(query.text)
+    asks_whether = bool(cues().yes_no.search(query.text))
+    whole = names_area is None and not asks_whether
     for sentence in _own_sentences(query, hits):
+        if asks_whether and grades_denied(sentence) & query.presumed_judgements:
+            # "Was anything judged inadequate?" is answered by "no area was judged inadequate".
+            return None
         if _SHARE.search(sentence) or _FEARED.search(sentence) or (whole and _of_one_area(sentence)):
             # "60 per cent of the councils inspected were rated inadequate" gives the share
             # of councils with a judgement, not the judgement of the one asked about; "to avoid the

@@ -1308,12 +1308,19 @@ def judgements_reached(text: str) -> set[str]:
     return (judgements_in(_MOVED_FROM.sub(" ", text)) | reached) - {None}
 
 
+def grades_denied(text: str) -> set[str]:
+    """The grades a text says were not given ("no areas were judged to be inadequate" ->
+    {"inadequate"}): an answer to whether they were."""
+    folded = text.lower().replace("’", "'").replace("‘", "'")
+    return {_grade_key(m.group("grade")) for m in _denied_grades().finditer(folded)} - {None}
+
+
 @lru_cache(maxsize=1)
 def _denied_grades() -> re.Pattern:
     """A grade said not to have been given: a word of denial a few words before a verb giving it."""
     forms = "|".join(re.escape(f) for f in sorted({f for fs in cues().judgements.values() for f in fs}, key=len, reverse=True))
     return re.compile(rf"(?:\b(?:no|none|not|never|nor)\b|n't)(?:\W+(?!and\b|but\b)[\w']+){{0,6}}?\W+"
-                      rf"(?:judged|rated|graded|found|assessed)\W+(?:to\s+be\s+|as\s+)?['\"]?(?:{forms})\b")
+                      rf"(?:judged|rated|graded|found|assessed)\W+(?:to\s+be\s+|as\s+)?['\"]?(?P<grade>{forms})\b")
 
 
 def _grade_key(said: str) -> str | None:
