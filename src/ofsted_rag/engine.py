@@ -24,8 +24,8 @@ from ofsted_rag.config import Settings
 from ofsted_rag.documents import Answer, DocumentMeta, RetrievalStep, StoredPassage, fold, sentences_of
 from ofsted_rag.embedding import Embedder, VectorCache, default_embedder
 from ofsted_rag.parsing.metadata import authorities_in_address, year_in_address
-from ofsted_rag.reading import (CLAUSE, chairs, change, counts, direction, frequencies, goes_on, name_words, posts_named, same_post, says_none,
-                               stance, tone, transfer)
+from ofsted_rag.reading import (CLAUSE, SHARED_POST_WORDS, chairs, change, counts, direction, frequencies, goes_on, name_words,
+                               post_head, post_words, posts_named, same_post, says_none, stance, tone, transfer)
 from ofsted_rag.errors import EmptyStoreError
 from ofsted_rag.retrieve import HybridRetriever, Retrieval
 from ofsted_rag.store import DocumentRecord, PassageFilter, PassageStore
@@ -1039,7 +1039,7 @@ def _contradicted_chair(query: Query, hits: Sequence) -> str | None:
     who, what = query.chair
     council_words = set().union(*(content_words(f) for a in query.councils for f in a.forms()))
     body = [w for w in _ordered_content_words(what) if w not in council_words]
-    head = _post_head(who)
+    head = post_head(who)
     if not body or not head:
         return None
     chairs_named = []
@@ -1051,38 +1051,10 @@ def _contradicted_chair(query: Query, hits: Sequence) -> str | None:
                          if not chaired or body[-1] in content_words(chaired)]
     # The one said is named when the word naming their post or their surname is, or a word of
     # theirs that no post shares (a first name, whose deputy, of which council).
-    own = set(_post_words(who)) - _POST_WORDS
-    if not chairs_named or any(head in (words := set(_post_words(holder))) or own & words for holder in chairs_named):
+    own = set(post_words(who)) - SHARED_POST_WORDS
+    if not chairs_named or any(head in (words := set(post_words(holder))) or own & words for holder in chairs_named):
         return None
     return f"they do not say {who} chairs it (the passages below name {' and '.join(dict.fromkeys(chairs_named))})"
-
-
-def _post_words(text: str) -> list[str]:
-    """The words of a post or a person as written, in lower case, a post's short forms spelt out
-    ("chief exec" -> chief executive, "DCS" -> director of children's services)."""
-    folded = re.sub(r"\bexec\b", "executive", re.sub(r"\bdcs\b", "director of children's services", text.lower()))
-    return [re.sub(r"['’]s$", "", w) for w in re.findall(r"[a-z][a-z'’-]*", folded)]
-
-
-def _post_head(who: str) -> str:
-    """The word naming a post or a person, without whose post it is or what it is of or for
-    ("Kent's director of children's social care" -> "director", "Dr Ann Lee" -> "lee"); "" for
-    words that name no one in particular ("it", "the council")."""
-    bare = re.sub(r"^(?:the\s+)?[\w-]+['’]s\s+", "", who.strip(), flags=re.IGNORECASE)
-    bare = re.split(r"\s(?:of|for|on)\s", bare, maxsplit=1, flags=re.IGNORECASE)[0]
-    head = next(reversed(_post_words(bare)), "")
-    return "" if head in _NOBODY else head
-
-
-# Words naming no one in particular: a question saying "an independent chair" chairs the board
-# says nothing of who.
-_NOBODY = frozenset("it they he she someone somebody anyone council authority county borough city government "
-                    "chair chairman chairwoman chairperson person officer".split())
-# Words many posts share, which do not tell one holder from another.
-_POST_WORDS = frozenset("the a an of for and on to council county borough city children childrens services service social "
-                        "care young people families education executive member director chief lead cabinet portfolio "
-                        "holder leader deputy chair chairman chairwoman chairperson independent interim acting "
-                        "commissioner minister mayor principal worker councillor cllr mr mrs ms dr new".split())
 
 
 def _ordered_content_words(text: str) -> list[str]:

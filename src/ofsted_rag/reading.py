@@ -555,10 +555,43 @@ def _bare(word: str) -> str:
 def post_key(post: str) -> tuple[str, frozenset[str]]:
     """A post as compared: its head, and the content words of what it is of or for ("DCS" and
     "Director of Children's Services" are one post; "leader" and "deputy leader" are not)."""
-    folded = re.sub(r"\bdcs\b", "director of children's services", " ".join(post.lower().replace("’", "'").split()))
+    folded = _DCS.sub(_DCS_SPELT, " ".join(post.lower().replace("’", "'").split()))
     head = re.match(_POST_HEAD, folded)
     name = " ".join(head.group(0).split()) if head else folded
     return name, frozenset(content_words(folded[head.end():] if head else ""))
+
+
+_DCS = re.compile(r"\bdcs\b")
+_DCS_SPELT = "director of children's services"
+
+
+def post_words(text: str) -> list[str]:
+    """The words of a post or a person as written, in lower case, a post's short forms spelt out
+    ("chief exec" -> chief executive, "DCS" -> director of children's services)."""
+    folded = re.sub(r"\bexec\b", "executive", _DCS.sub(_DCS_SPELT, text.lower()))
+    return [re.sub(r"['’]s$", "", w) for w in re.findall(r"[a-z][a-z'’-]*", folded)]
+
+
+def post_head(who: str) -> str:
+    """The word naming a post or a person, without whose post it is or what it is of or for
+    ("Eastmere's director of early help" -> "director", "Dr Ann Lee" -> "lee"); "" for words
+    that name no one in particular ("it", "the council", "an independent chair")."""
+    bare = re.sub(r"^(?:the\s+)?[\w-]+['’]s\s+", "", who.strip(), flags=re.IGNORECASE)
+    bare = re.split(r"\s(?:of|for|on)\s", bare, maxsplit=1, flags=re.IGNORECASE)[0]
+    head = next(reversed(post_words(bare)), "")
+    return "" if head in _NOBODY else head
+
+
+# Words naming no one in particular: a question saying "an independent chair" chairs the board
+# says nothing of who.
+_NOBODY = frozenset("it they he she someone somebody anyone council authority county borough city government "
+                    "chair chairman chairwoman chairperson person officer".split())
+# Words many posts share, which do not tell one holder from another.
+SHARED_POST_WORDS = frozenset(
+    "the a an of for and on to council county borough city children childrens services service social "
+    "care young people families education executive member director chief lead cabinet portfolio "
+    "holder leader deputy chair chairman chairwoman chairperson independent interim acting "
+    "commissioner minister mayor principal worker councillor cllr mr mrs ms dr new".split())
 
 
 def same_post(a: str, b: str) -> bool:
