@@ -371,8 +371,8 @@ class ExtractiveAnswerer:
             # The terms setting the question's scene may be named anywhere in the item.
             item = self.item_text(hit.passage) if self.item_text else ""
             item_words = self._words(item) if query.topic.setting_terms else frozenset()
-            # A short form the item defines ("the Foster Care Association (FCA)") names what its
-            # words do wherever it stands ("FCA members handed out 200 bags").
+            # A short form the item defines ("the Kinship Carers Network (KCN)") names what its
+            # words do wherever it stands ("KCN paid for 40 short breaks").
             defined = acronyms(item)
             # A list item means what its lead-in says it is ("On the pandemic, the panel heard:-"
             # over "Managers moved every visit online within a week").

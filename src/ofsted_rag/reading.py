@@ -209,8 +209,8 @@ def transfer(text: str) -> str | None:
 
 def acronyms(text: str) -> dict[str, str]:
     """The short forms a text defines, each with its words: a capitalised name followed by its
-    initials in brackets ("the East Sussex Foster Care Association (ESFCA)" -> {"ESFCA": "East
-    Sussex Foster Care Association"}). Small joining words ("and", "of") need no letter."""
+    initials in brackets ("the Eastmere Kinship Carers Network (EKCN)" -> {"EKCN": "Eastmere
+    Kinship Carers Network"}). Small joining words ("and", "of") need no letter."""
     found = {}
     for m in re.finditer(r"\(([A-Z][A-Za-z&]{1,9})\)", text):
         letters = [c for c in m.group(1) if c.isupper()]
@@ -503,8 +503,8 @@ _POSTS = (
 
 
 # A person named beside the chair they hold, as attendance lists and minutes' headings give them
-# ("Cllr Ann Lee: Chairman of the Review Group", "Dr Sam Hart, Independent Chair of the
-# Partnership", "Supt Ray Cole, YOT Board Chair", "the chairman of the review group, Cllr Lee");
+# ("Cllr Ann Lee: Chairman of the Task Group", "Dr Sam Hart, Independent Chair of the
+# Partnership", "Insp Ray Cole, Youth Justice Board Chair", "the chairman of the task group, Cllr Lee");
 # a vice chair is not the chair.
 _CHAIR_BESIDE_NAME = (
     re.compile(rf"(?P<who>{_NAME})\s*[,:]\s*(?:the\s+)?(?P<what>(?:[A-Z][\w'’&-]*\s+){{0,5}}?)(?:Independent\s+|Interim\s+)?"

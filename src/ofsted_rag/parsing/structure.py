@@ -303,8 +303,8 @@ def _blocks(lines: list[_Line]) -> list[list[_Line]]:
     return blocks
 
 
-# A block going on with a lower-case word ("amendment during the review.") after one that stops
-# short of a sentence's end ("... be approved, subject to"): a page that put a blank line inside a
+# A block going on with a lower-case word ("changes members ask for.") after one that stops
+# short of a sentence's end ("... be agreed, subject to"): a page that put a blank line inside a
 # sentence. A list's letter ("a) ...", "i. ...") starts a new block as it stands.
 _GOES_ON = re.compile(r"^[a-z][a-z'’-]*\b(?![.)])")
 _STOPS_SHORT = re.compile(r"[^.!?:;\"”’)\]]\s*$")
