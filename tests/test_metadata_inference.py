@@ -558,3 +558,18 @@ def test_a_page_naming_no_council_is_the_council_whose_own_web_address_it_gives(
 def test_a_page_giving_several_councils_web_addresses_is_none_of_theirs():
     text = ("Joint briefing on regional adoption\n\nSee www.rutland.gov.uk and www.kirklees.gov.uk for details.\n")
     assert infer_meta(text, "briefing.txt").council is None
+
+
+def test_a_host_spelling_a_council_by_its_initials_names_the_council():
+    # "Redcar and Cleveland Borough Council", less "and": r, c, b, c.
+    assert meta_from_url("https://rcbc.moderngov.co.uk/ieListDocuments.aspx?CId=1&MId=2").council == (
+        "Redcar and Cleveland Borough Council")
+
+
+def test_initials_several_councils_share_name_none_of_them():
+    # Every metropolitan borough council beginning with a W spells "wmbc".
+    assert meta_from_url("https://wmbc.moderngov.co.uk/mgAi.aspx?ID=1").council is None
+
+
+def test_a_host_shortening_a_compass_point_to_its_initial_names_the_council():
+    assert meta_from_url("https://n-somerset.moderngov.co.uk/mgAi.aspx?ID=1").council == "North Somerset Council"

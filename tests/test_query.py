@@ -40,6 +40,16 @@ def test_a_council_named_by_an_abbreviation_is_searched_for_by_its_place_name(an
         "what did West Sussex County Council's inspection find?"
 
 
+def test_a_street_named_after_a_place_names_no_council(analyse):
+    assert analyse("did the panel chase up the repairs at the children's home on Rutland Road?").councils == ()
+    assert [a.name for a in analyse("did Rutland's panel chase up the repairs?").councils] == ["Rutland"]
+
+
+def test_a_short_form_that_is_also_an_ordinary_word_names_its_council_only_with_a_capital(analyse):
+    assert [a.name for a in analyse("what did the 2021 visit to Bucks children's services find?").councils] == ["Buckinghamshire"]
+    assert analyse("which service bucks the trend on agency staff?").councils == ()
+
+
 def test_a_council_named_by_a_short_form_leaves_none_of_its_words_in_the_topic(analyse):
     # "Lincs" alone is another council's short form: the longer name is read whole.
     topic = analyse("how was adoption judged in north east lincs?").topic.describe()
@@ -139,6 +149,12 @@ def test_which_before_a_noun_for_a_person_asks_for_a_person(analyse):
         assert {"who", "person"} <= query.kinds, question
     assert "who" not in analyse("which areas did inspectors praise?").kinds
     assert "person" not in analyse("who is the partner agency for the pilot?").kinds
+
+
+def test_which_before_a_short_form_holding_an_ampersand_and_a_person_asks_for_a_person(analyse):
+    # "B&A": an invented council's initials, written as people write "H&F".
+    assert {"who", "person"} <= analyse("Which B&A councillor announced the new offer?").kinds
+    assert {"who", "organisation"} <= analyse("which B&A charity runs the advocacy service?").kinds
 
 
 def test_a_question_about_a_work_programme_asks_about_procedure(analyse):

@@ -31,6 +31,8 @@ class Authority:
     areas: tuple[str, ...] = ()
     # Towns within it that local papers and sites are named after (read in host names only).
     towns: tuple[str, ...] = ()
+    # Short forms that are also ordinary words, counted only as written with a capital ("Bucks").
+    capitalised: tuple[str, ...] = ()
 
     def forms(self) -> tuple[str, ...]:
         return (self.name, self.official, *self.aliases)
@@ -55,7 +57,7 @@ def authorities() -> tuple[Authority, ...]:
     return tuple(
         Authority(a["name"], a.get("official", a["name"]), tuple(a.get("aliases", [])), bool(a.get("ambiguous", False)),
                   tuple(a.get("succeeded_by", [])), a.get("region", ""), tuple(a.get("areas", [])),
-                  tuple(a.get("towns", [])))
+                  tuple(a.get("towns", [])), tuple(a.get("capitalised", [])))
         for a in _gazetteer().get("authority", [])
     )
 
@@ -133,6 +135,7 @@ def _patterns() -> tuple[tuple[re.Pattern, Authority], ...]:
             if compass := _COMPASS.match(form):
                 rest = re.escape(form[compass.end():]).replace(r"\ ", r"[\s-]+")
                 out.append((re.compile(rf"(?<![\w-]){compass.group(1)}\.?[\s-]+{rest}(?![\w-])", re.IGNORECASE), a))
+        out.extend((re.compile(rf"(?<![\w-]){re.escape(form)}(?![\w-])"), a) for form in a.capitalised)
     return tuple(out)
 
 
@@ -147,10 +150,13 @@ _NEWSPAPER = re.compile(r"[\s-]+(?:(?:evening|daily|weekly)\s+)?(?:press(?!\s+(?
                         r"star|times|mail|live|standard|journal|citizen|sentinel|(?<=evening )news|(?<=daily )news)(?![\w-])",
                         re.IGNORECASE)
 # So is a place's name before an institution's ("Liverpool Crown Court", "Manchester Airport",
-# "Leeds Teaching Hospitals"): the institution, not the council.
+# "Leeds Teaching Hospitals") or a street's ("Dorset Road"): the institution or the address, not
+# the council.
 _INSTITUTION = re.compile(r"['’]?s?[\s-]+(?:crown\s+courts?|magistrates['’]?\s+courts?|county\s+courts?|family\s+courts?|"
                           r"combined\s+courts?|airport|university|(?:teaching\s+)?hospitals?|royal\s+infirmary|infirmary|"
-                          r"cathedral|prison|railway\s+station|football\s+club|fc)(?![\w-])", re.IGNORECASE)
+                          r"cathedral|prison|railway\s+station|football\s+club|fc|"
+                          # A street named after a place ("Dorset Road", "Kent Street"): an address.
+                          r"road|street|lane|avenue|crescent|terrace)(?![\w-])", re.IGNORECASE)
 _COUNCIL_WORD = re.compile(r"\b(?:council|borough|county|city|district|metropolitan|royal)\b", re.IGNORECASE)
 # A place's name after a person's title and given names is their surname ("Coun Simon Blackburn",
 # "Cllr Jo Bury", "Mr Dudley"), not a council.

@@ -614,16 +614,39 @@ def _squashed_forms() -> dict[str, Authority]:
     return out
 
 
+@lru_cache(maxsize=1)
+def _host_initials() -> dict[str, Authority]:
+    """Councils by the initials of a full name of theirs, as their own sites' hosts spell them
+    ("rcbc" for Redcar and Cleveland Borough Council, "lbhf" for the London Borough of Hammersmith
+    and Fulham): four letters or more, without the joining words, and only initials no other
+    council's names share. Not a name with "Metropolitan" in it: every such borough's initials end
+    alike ("...mbc"), and the gazetteer does not hold every borough in that form."""
+    joining = {"and", "upon", "on", "the", "of", "with"}
+    found: dict[str, set[Authority]] = {}
+    for authority in authorities():
+        for form in authority.forms():
+            words = [w for w in re.findall(r"[a-z]+", form.lower().replace("&", " and ")) if w not in joining]
+            if len(words) >= 3 and "metropolitan" not in words:
+                found.setdefault("".join(w[0] for w in words), set()).add(authority)
+    return {key: next(iter(named)) for key, named in found.items() if len(key) >= 4 and len(named) == 1}
+
+
 def _authority_in_host(host: str) -> Authority | None:
     """An authority named by one label of a host ("democracy.kirklees.gov.uk",
     "windsor-maidenhead.gov.uk", "barnet.moderngov.co.uk"); an ambiguous name counts here,
     as a host label is a name, not a word in a sentence."""
     forms = _squashed_forms()
     by_name = {a.name.lower(): a for a in authorities() if a.ambiguous}
+    initials = _host_initials()
     for label in host.lower().split("."):
         key = label.replace("-", "")
         if key in forms:
             return forms[key]
+        if key in initials:
+            return initials[key]
+        if (m := _COMPASS_LABEL.fullmatch(label)) and (full := "".join(_COMPASS[c] for c in m.group(1)) + m.group(2).replace("-", "")) in forms:
+            # "n-somerset", "ne-lincs": a compass point shortened to its initial, as in "N Yorks".
+            return forms[full]
         if label in by_name:
             return by_name[label]
         # A council's own host may add the kind of council to its name ("barnsleymbc").
@@ -634,6 +657,11 @@ def _authority_in_host(host: str) -> Authority | None:
         if "-" in label and (found := _authority_in_tokens(label)):
             return found
     return None
+
+
+# A host label opening with a compass point's initial before a hyphen ("n-somerset").
+_COMPASS_LABEL = re.compile(r"([nsew]{1,2})-([a-z][a-z-]+)")
+_COMPASS = {"n": "north", "s": "south", "e": "east", "w": "west"}
 
 
 # Letters a council's host name may carry after its place name: metropolitan borough, borough,
