@@ -367,6 +367,12 @@ def test_a_list_item_ending_before_the_next_one_is_not_cut_off():
     assert unfinished("Problems had been made worse by")
 
 
+def test_a_point_ending_in_a_figure_is_not_cut_off():
+    assert not unfinished("• The fall in the share of requests turned down from 40% to 9%")
+    assert not unfinished("Caseloads in the assessment teams came down to 18")
+    assert unfinished("Caseloads in the assessment teams came down to")
+
+
 def test_a_question_taking_a_judgement_for_granted_does_not_lead_with_another(analyse, answerer):
     query = analyse("Which boroughs were graded outstanding by the inspectorate?")
     other = "Eastmere's children's services were judged inadequate at the inspection."

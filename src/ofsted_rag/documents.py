@@ -111,9 +111,10 @@ _LIST_ITEM_END = re.compile(r"[;,]\s*(?:and|or)$", re.IGNORECASE)
 
 
 def unfinished(sentence: str) -> bool:
-    """Whether a sentence was cut off before its end (`_CANNOT_END`)."""
+    """Whether a sentence was cut off before its end (`_CANNOT_END`). A figure ends it as a word
+    does: "from 50% to 6%" is whole, its last word being "6%", not "to"."""
     text = sentence.rstrip()
-    words = re.findall(r"[A-Za-z]+", text)
+    words = re.findall(r"[A-Za-z]+|\d[\d,.]*%?", text)
     return (bool(words) and text[-1] not in _CLOSING_MARKS and words[-1].lower() in _CANNOT_END
             and not is_lead_in(text) and not _LIST_ITEM_END.search(text))
 
