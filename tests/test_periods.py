@@ -907,3 +907,52 @@ def test_a_grade_denied_answers_whether_it_was_given(tmp_path, embedder):
     answer = engine.ask("Was any part of Eastmere's children's services judged inadequate at the last inspection?")
     assert not answer.refused
     assert "no areas that were judged to be inadequate" in answer.text
+
+
+def test_a_count_of_things_named_only_by_their_count_is_a_false_premise_when_the_pages_count_otherwise(tmp_path, embedder):
+    # Invented, in the shape of a council news story on its plans for family hubs.
+    engine = engine_over({
+        "www.rutland.gov.uk__news_family-hubs-plan.txt":
+            "New way of supporting families agreed\n\n"
+            "Rutland County Council will turn three of its children's centres into five designated family hubs, "
+            "with one family hub in each area of the county.\n\n"
+            "The hubs will offer health visiting, parenting groups and advice on money.\n",
+    }, tmp_path / "pages", embedder)
+    answer = engine.ask("where will rutland's seven new family hubs be?")
+    assert answer.refused
+    # "One family hub in each area" is so many of each, not a total.
+    assert "they count 5 new family hubs, not 7" in answer.text
+    assert engine.gather("where will rutland's five new family hubs be?").refusal is None
+
+
+def test_a_share_named_only_by_its_figure_is_what_a_question_says_went_up(tmp_path, embedder):
+    # Invented, in the shape of a corporate parenting panel's minutes.
+    engine = engine_over({
+        "rutland.moderngov.co.uk__mgAi.aspx_ID=4321.txt":
+            "Corporate Parenting Panel\n\n"
+            "4. Children missing from care\n\n"
+            "The Service Manager reported that 9% of children looked after had been reported missing in the year, "
+            "down from 14% the year before, which was below the national average.\n",
+    }, tmp_path / "pages", embedder)
+    answer = engine.ask("why has the proportion of rutland's looked after children going missing gone up to 9%?")
+    assert answer.refused
+    assert "do not say it went up (the passages below say it went down)" in answer.text
+    assert engine.gather("why has the proportion of rutland's looked after children going missing gone down to 9%?").refusal is None
+
+
+def test_a_post_taken_for_granted_is_a_false_premise_when_the_pages_know_the_person_by_another(tmp_path, embedder):
+    # Invented, in the shape of a council's press release on an inspection.
+    page = ("Inspectors praise children's services\n\n"
+            "Rutland County Council's children's services have been rated good by Ofsted.\n\n"
+            "The Cabinet Member for Children's Services, Cllr Ann Hale, said the result reflected the hard work of "
+            "staff and partners.\n")
+    engine = engine_over({"www.rutland.gov.uk__news_inspection-result.txt": page}, tmp_path / "pages", embedder)
+    answer = engine.ask("What did Cllr Ann Hale, leader of Rutland council, say about the Ofsted result?")
+    assert answer.refused
+    assert "they name Hale as Cabinet Member for Children's Services, not leader" in answer.text
+    assert engine.gather("What did Cllr Ann Hale, Cabinet Member for Children's Services, say about the Ofsted "
+                         "result?").refusal is None
+    # A page giving her the post too ("also the council's leader") bears the question out.
+    both = engine_over({"www.rutland.gov.uk__news_inspection-result.txt": page.replace(
+        "said the result", "who is also the council's leader, said the result")}, tmp_path / "both", embedder)
+    assert both.gather("What did Cllr Ann Hale, leader of Rutland council, say about the Ofsted result?").refusal is None

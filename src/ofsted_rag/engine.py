@@ -25,11 +25,11 @@ from ofsted_rag.documents import Answer, DocumentMeta, RetrievalStep, StoredPass
 from ofsted_rag.embedding import Embedder, VectorCache, default_embedder
 from ofsted_rag.parsing.metadata import authorities_in_address, year_in_address
 from ofsted_rag.reading import (CLAUSE, SHARED_POST_WORDS, chairs, change, counts, direction, frequencies, goes_on, name_words,
-                               post_head, post_words, posts_named, same_post, says_none, stance, tone, transfer)
+                               post_head, post_key, post_words, posts_named, same_post, says_none, stance, tone, transfer)
 from ofsted_rag.errors import EmptyStoreError
 from ofsted_rag.retrieve import HybridRetriever, Retrieval
 from ofsted_rag.store import DocumentRecord, PassageFilter, PassageStore
-from ofsted_rag.support import content_words
+from ofsted_rag.support import NUMBER_WORDS, content_words
 
 
 
@@ -850,17 +850,32 @@ def _contradicted_direction(query: Query, hits: Sequence) -> str | None:
     the hub gone up?") and the sentences naming that number say only that it went the
     other ("were down from 40 to 25"), the premise is false: say so rather than explain a move
     nobody recorded. A measure is often named in other words than the question's ("timeliness",
-    "within 72 hours"): of three or more concepts, a sentence may leave one unnamed."""
+    "within 72 hours"): of three or four concepts, a sentence may leave one unnamed, of five or
+    more, two or more (a long question names a measure in more words than a minute does). A
+    share is named by its figure: "the proportion of children going missing" by "11% of
+    children"."""
     thing = query.moved
     if not thing:
         return None
-    said = {direction(sentence) for sentence in _own_sentences(query, hits)
-            if sum(_names_all(passage_words(sentence), (alts,)) for alts in thing) >= len(thing) - (len(thing) >= 3)}
+    need = len(thing) - (max(1, (len(thing) - 1) // 2) if len(thing) >= 3 else 0)
+
+    def named(sentence: str) -> int:
+        words = passage_words(sentence)
+        if _PERCENT.search(sentence):
+            words |= _SHARE_WORDS
+        return sum(_names_all(words, (alts,)) for alts in thing)
+
+    said = {direction(sentence) for sentence in _own_sentences(query, hits) if named(sentence) >= need}
     said.discard(None)
     asked = query.presumed_direction
     if not said or asked in said:
         return None
     return f"they do not say it went {asked} (the passages below say it went {said.pop()})"
+
+
+# The words naming a share, which a sentence names by giving one as a figure ("11%", "6 per cent").
+_SHARE_WORDS = frozenset(content_words("proportion percentage share rate"))
+_PERCENT = re.compile(r"\d\s*%|\bper\s*cent\b", re.IGNORECASE)
 
 
 def _read_of(thing: Sequence[tuple[frozenset[str], ...]], read: Callable[[str], str | None], query: Query, hits: Sequence,
@@ -969,12 +984,19 @@ def _contradicted_count(query: Query, hits: Sequence) -> str | None:
 
     asked = content_words(query.subject)
     named = {w for number, thing in query.counted for w in content_words(f"{number} {thing}")}
-    others = asked - named
+    # The count as the question spells it ("eight") is no other thing named.
+    others = asked - named - content_words(" ".join(NUMBER_WORDS))
     for counted in dict.fromkeys(head(thing) for _, thing in query.counted):
         claimed = {number for number, thing in query.counted if head(thing) == counted}
+        # A question naming nothing but the things counted ("where will the eight new family hubs
+        # be?") is gainsaid by the sentences counting them and naming them in the same words
+        # before the last ("six designated family hubs"); one naming only a bare noun ("ten
+        # beds") by none.
+        beside = others or {w for _, thing in query.counted if head(thing) == counted
+                            for w in content_words(" ".join(thing.split()[:-1]))} - cues().question_words
         said: set[int] = set()
         for sentence in _own_sentences(query, hits):
-            if others & passage_words(sentence):
+            if beside & passage_words(sentence):
                 said |= {n for n, thing in counts(sentence) if head(thing) == counted}
         if said and not said & claimed:
             thing = next(t for _, t in query.counted if head(t) == counted)
@@ -1021,11 +1043,19 @@ def _contradicted_post(query: Query, hits: Sequence) -> str | None:
     """When a question says someone holds a post ("why did DCS Ann Lee leave?") and the council's
     own sentences name others in that post and never that person, the premise is false: say who
     they name rather than answer of someone else."""
+    sentences = list(_own_sentences(query, hits))
     for surname, post in query.posts:
-        holders = {name for sentence in _own_sentences(query, hits)
-                   for name, named in posts_named(sentence) if same_post(post, named)}
+        holders = {name for sentence in sentences for name, named in posts_named(sentence) if same_post(post, named)}
         if holders and surname not in holders:
             return f"they name {' or '.join(sorted(holders))} as {post}, not {surname} (see the passages below)"
+        # Nobody is named in the post, but the person is named in others only, and no sentence
+        # naming them uses the post's word ("the Lead Member, Cllr Hale" when asked about "Cllr
+        # Hale, chairman of the council"): the pages know them by another post.
+        head = content_words(post_key(post)[0])
+        theirs = {named for sentence in sentences for name, named in posts_named(sentence) if name == surname}
+        if not holders and theirs and not any(
+                re.search(rf"\b{re.escape(surname)}\b", s) and head <= content_words(s) for s in sentences):
+            return f"they name {surname} as {' or '.join(sorted(theirs))}, not {post} (see the passages below)"
     return None
 
 

@@ -450,6 +450,10 @@ _ONE = re.compile(r"(?<![\w'’-])(?<!\bno )(?<!\bany )(?:only\s+|just\s+|a\s+si
                   re.IGNORECASE)
 
 
+# What makes a count one of each of something: "in each", "for every", "per".
+_EACH = re.compile(r"\s+(?:(?:in|for|at|to)\s+(?:each|every)|per|a\s+(?:week|month|year|day))\b", re.IGNORECASE)
+
+
 def counts(text: str) -> list[tuple[int, str]]:
     """(number, the noun phrase it counts) for each count of things in a text ("a unit with up
     to six beds" -> (6, "beds"); "three priority actions were set" -> (3, "priority
@@ -471,6 +475,9 @@ def counts(text: str) -> list[tuple[int, str]]:
         # An age ("the 12 and 13 year olds") counts no things.
         if end is None or content_words(words[end]) & _NOT_COUNTED or any("year" in w.lower() for w in words[:end + 1]):
             continue
+        if _EACH.match(text, m.start(2) + m.group(2).find(words[end]) + len(words[end])):
+            # "one hub in each locality", "two visits per child": so many of each, no total.
+            continue
         found.append((_NUMBERS.get(said) or int(said), " ".join(words[:end + 1])))
     return found
 
@@ -485,8 +492,10 @@ _NAME = (rf"(?:{_TITLED_NAME}"
 _POST_HEAD = (r"(?i:director(?:\s+of\s+children['’]?s\s+services)?|dcs|lead\s+member|cabinet\s+member|executive\s+member"
               r"|portfolio\s+holder|deputy\s+leader|leader|chair(?:man|woman|person)?|chief\s+executive|commissioner"
               r"|minister|mayor|principal\s+social\s+worker)")
-# What the post is of or for: "for Young People and Skills", "of Children's Services".
-_POST_OF = r"(?:\s+(?i:of|for)\s+(?:the\s+)?[A-Z][\w'’&-]*(?:(?:,\s+|\s+(?i:and|&)\s+|\s+)[A-Z][\w'’&-]*){0,5})?"
+# What the post is of or for: "for Young People and Skills", "of Children's Services"; not the
+# title of the name after it ("Lead Member for Schools, Cllr Hale").
+_POST_OF = (r"(?:\s+(?i:of|for)\s+(?:the\s+)?[A-Z][\w'’&-]*(?:(?:,\s+|\s+(?i:and|&)\s+|\s+)"
+            rf"(?!{_TITLE}\s)[A-Z][\w'’&-]*){{0,5}})?")
 _POST = rf"(?P<post>{_POST_HEAD}{_POST_OF})"
 # Whose post it is, when said: "Eastmere's", "the council's".
 _WHOSE = r"(?:(?:the\s+)?(?:[A-Z][\w-]*\s+){0,3}?[\w-]+['’]s\s+)?"
