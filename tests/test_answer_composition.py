@@ -225,6 +225,10 @@ def test_a_question_about_declared_interests_asks_about_that_housekeeping(analys
     ("The panel heard from lead member Cllr Ray Hunt.", [("Hunt", "lead member")]),
     ("Tom Bell, who became DCS in May, said so.", [("Bell", "DCS")]),
     ("The chair of the Children and Families Scrutiny Panel opened the meeting.", []),
+    # Local news gives a councillor's party and ward in brackets after the name.
+    ("The panel heard from Ray Hunt (Lab, Hillside), council leader at the time.", [("Hunt", "council leader")]),
+    ("What did Ray Hunt say about being the borough's council leader?", [("Hunt", "council leader")]),
+    ("The leader of the council's opposition group, Ray Hunt, asked for an apology.", []),
 ])
 def test_a_person_named_beside_a_post_holds_it(sentence, named):
     assert posts_named(sentence) == named
@@ -235,6 +239,7 @@ def test_a_post_is_the_same_whatever_its_short_form_but_not_under_another_head()
     assert same_post("DCS", "Director of Children’s Services")
     assert same_post("cabinet member", "Cabinet Member for Children and Families")
     assert not same_post("leader", "deputy leader")
+    assert same_post("council leader", "Leader of the Council") and not same_post("council leader", "deputy leader")
     assert not same_post("Cabinet Member for Children", "Cabinet Member for Housing")
 
 

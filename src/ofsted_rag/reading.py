@@ -490,7 +490,7 @@ _TITLED_NAME = rf"{_TITLE}\s+(?:[A-Z][a-z'’-]+\s+)?[A-Z][a-z'’]+(?:-[A-Z][a-
 _NAME = (rf"(?:{_TITLED_NAME}"
          r"|[A-Z][a-z]+\s+(?:Mc|Mac|O['’]|D['’])?[A-Z][a-z'’]+(?:-[A-Z][a-z'’]+)?)")
 _POST_HEAD = (r"(?i:director(?:\s+of\s+children['’]?s\s+services)?|dcs|lead\s+member|cabinet\s+member|executive\s+member"
-              r"|portfolio\s+holder|deputy\s+leader|leader|chair(?:man|woman|person)?|chief\s+executive|commissioner"
+              r"|portfolio\s+holder|deputy\s+leader|council\s+leader|leader|chair(?:man|woman|person)?|chief\s+executive|commissioner"
               r"|minister|mayor|principal\s+social\s+worker)")
 # What the post is of or for: "for Young People and Skills", "of Children's Services"; not the
 # title of the name after it ("Lead Member for Schools, Cllr Hale").
@@ -503,10 +503,11 @@ _POSTS = (
     # "Executive Member Cllr Pike", "children's minister Ann Rowe", "Director of Children's Services Jane Smith"
     re.compile(rf"{_POST},?\s+(?P<name>{_NAME})"),
     # "Jane Smith, Director of Children's Services", "Cllr Ray Hunt, the leader"
-    re.compile(rf"(?P<name>{_NAME}),\s+(?:the\s+|its\s+|our\s+|(?i:interim|acting)\s+)?{_POST}"),
+    # "Cllr Ray Hunt (Con, Hillside), council leader": a party and ward in brackets may follow the name
+    re.compile(rf"(?P<name>{_NAME})(?:\s*\([^()]{{1,40}}\))?,\s+(?:the\s+|its\s+|our\s+|(?i:interim|acting)\s+)?{_POST}"),
     # "Cllr Pike taking over as Cabinet Member ...", "Jane Smith, who became DCS",
     # "Tom Bell was appointed lead member"
-    re.compile(rf"(?P<name>{_NAME})(?:,\s+who)?\s+(?:[a-z]+\s+){{0,3}}?(?:as|became|becomes|become|is|was|had\s+been|has\s+been"
+    re.compile(rf"(?P<name>{_NAME})(?:,\s+who)?\s+(?:[a-z]+\s+){{0,3}}?(?:as|became|becomes|become|is|was|being|had\s+been|has\s+been"
                rf"|appointed|named)\s+(?:the\s+|its\s+|new\s+|(?i:interim|acting)\s+)?{_WHOSE}{_POST}"),
 )
 
@@ -565,6 +566,8 @@ def post_key(post: str) -> tuple[str, frozenset[str]]:
     """A post as compared: its head, and the content words of what it is of or for ("DCS" and
     "Director of Children's Services" are one post; "leader" and "deputy leader" are not)."""
     folded = _DCS.sub(_DCS_SPELT, " ".join(post.lower().replace("’", "'").split()))
+    # "council leader" is the leader of the council.
+    folded = re.sub(r"^council\s+leader\b", "leader of the council", folded)
     head = re.match(_POST_HEAD, folded)
     name = " ".join(head.group(0).split()) if head else folded
     return name, frozenset(content_words(folded[head.end():] if head else ""))
